@@ -1,0 +1,58 @@
+"""The one place where mgraph's IRIs are settled.
+
+Three namespaces of our own, none with a version in it: the vocabulary (classes and
+properties), the instances (one IRI per curated record) and the shapes.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+MG = Namespace("https://w3id.org/mgraph/ontology#")
+"""Vocabulary: classes, properties and controlled concepts of the ontology."""
+
+MGID = Namespace("https://w3id.org/mgraph/id/")
+"""Instances: ``MGID[f"{kind}/{slug}"]`` for every curated record."""
+
+MGSH = Namespace("https://w3id.org/mgraph/shapes#")
+"""SHACL shapes."""
+
+ONTOLOGY_IRI = "https://w3id.org/mgraph/ontology"
+SHAPES_IRI = "https://w3id.org/mgraph/shapes"
+
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+PREFIXES: dict[str, Namespace] = {
+    "mg": MG,
+    "mgid": MGID,
+    "mgsh": MGSH,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "sh": SH,
+    "skos": SKOS,
+    "time": TIME,
+    "vann": VANN,
+    "xsd": XSD,
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind our prefixes, replacing rdflib's defaults, so every output spells IRIs alike."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def instance_iri(kind: str, slug: str) -> str:
+    """The IRI of a curated record: stable as long as its kind and id are."""
+    return f"{MGID}{kind}/{slug}"
