@@ -193,7 +193,7 @@ def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt]
         if not alt.long_form:
             continue
         suffix = f"{position}-{n}" if spec.many else str(n)
-        claim = URIRef(f"{MGID}claim/{record.kind.name}/{record.id}/{spec.name}/{suffix}")
+        claim = URIRef(f"{MGID}claim/{record.kind.name}.{record.id}.{spec.name}.{suffix}")
         origins[str(claim)] = (record.file, alt.line, record.label)
         yield claim, RDF.type, MG.Claim
         yield claim, RDF.type, RDF.Statement

@@ -53,6 +53,11 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
+def instance_prefixes(kinds: list[str]) -> dict[str, str]:
+    """One prefix per record kind (``decision:`` for ``mgid:decision/``), for readable Turtle."""
+    return {kind: f"{MGID}{kind}/" for kind in kinds}
+
+
 def instance_iri(kind: str, slug: str) -> str:
     """The IRI of a curated record: stable as long as its kind and id are."""
     return f"{MGID}{kind}/{slug}"

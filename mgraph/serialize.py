@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from mgraph.namespaces import PREFIXES
+from mgraph.namespaces import PREFIXES, instance_prefixes
 
 
 def sorted_triples(graph: Graph) -> list[tuple[Any, Any, Any]]:
@@ -48,11 +48,24 @@ def to_ntriples(graph: Graph) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
+def turtle_prefixes() -> dict[str, str]:
+    from mgraph.schema import KINDS
+
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    prefixes.update(instance_prefixes([k.name for k in KINDS] + ["claim"]))
+    return prefixes
+
+
 def to_turtle(graph: Graph) -> bytes:
+    """Turtle with every prefix declared in sorted order, then the sorted triples."""
     import pyoxigraph as ox
 
-    prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
-    return ox.serialize(_ox_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    prefixes = turtle_prefixes()
+    body = ox.serialize(_ox_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    lines = body.decode("utf-8").splitlines(keepends=True)
+    triples = "".join(line for line in lines if not line.startswith("@prefix "))
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return (header + "\n" + triples).encode("utf-8")
 
 
 def jsonld_context() -> dict[str, Any]:
