@@ -19,7 +19,6 @@ __all__ = [
     "MgraphError",
     "__version__",
     "build",
-    "export",
     "load",
     "query",
     "stats",
@@ -53,10 +52,3 @@ def stats(kg: KnowledgeGraph | None = None) -> dict[str, Any]:
     from mgraph.stats import compute_stats
 
     return compute_stats((kg or load()).graph)
-
-
-def export(*args: Any, **kwargs: Any):
-    """Write the graph in an export format; see :mod:`mgraph.export`."""
-    from mgraph.export import export as _export
-
-    return _export(*args, **kwargs)

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import Graph
 
 from mgraph import paths
 from mgraph.errors import EXIT_FAILED, MgraphError
 from mgraph.load import KnowledgeGraph, load
+from mgraph.namespaces import MGID
 from mgraph.results import ValidationReport
 from mgraph.schema import KINDS
 from mgraph.serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
@@ -42,9 +43,9 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def entities(self) -> dict[str, int]:
-        """Records per kind, counted by each kind's class."""
-        graph = self.kg.graph
-        return {k.name: len(set(graph.subjects(RDF.type, k.cls))) for k in KINDS}
+        """Records per kind (by IRI, so a REIO counts with the countries)."""
+        counts = Counter(iri[len(str(MGID)):].split("/", 1)[0] for iri in self.kg.origins)
+        return {k.name: counts[k.name] for k in KINDS}
 
     def summary(self) -> str:
         lines = [f"{kind:<17} {count:>6}" for kind, count in self.entities().items() if count]

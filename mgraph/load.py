@@ -132,9 +132,7 @@ def _check_iso_codes(records: list[Record], errors: list[DataError]) -> None:
 @cache
 def superclasses() -> dict[URIRef, frozenset[URIRef]]:
     """Every class's superclasses in the ontology, so queries need no reasoner."""
-    ontology = Graph()
-    if paths.ONTOLOGY.exists():
-        ontology.parse(paths.ONTOLOGY, format="turtle")
+    ontology = Graph().parse(paths.ONTOLOGY, format="turtle")
     direct: dict[URIRef, set[URIRef]] = {}
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):

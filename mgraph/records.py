@@ -261,7 +261,7 @@ def _source(node: Node, name: str, err) -> str | None:
     return None
 
 
-def _scalar(spec: Field, node: Node, err) -> Any:  # noqa: C901 - one branch per value type
+def _scalar(spec: Field, node: Node, err) -> Any:
     value = node.value
     name = spec.name
     if spec.name == "sources":

@@ -1,0 +1,368 @@
+"""Counts and coverage figures of the graph, for ``mgraph stats`` and the release notes.
+
+Every figure is a SPARQL query over the loaded graph, so the numbers mean exactly what the
+queries below say, and the same queries can be run against the published SPARQL endpoint.
+Coverage figures are "n of N" where N is what a source reports (the convention's reported
+number of Parties), so a reader sees how much of the real world the curated data covers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from mgraph.namespaces import MG, MGID, PREFIXES
+from mgraph.serialize import compact_iri
+
+CLASS_PREFIXES = ("mg", "schema", "org", "skos")
+"""Classes counted in ``classes``: our vocabulary and the vocabularies it reuses for records."""
+
+DEPOSIT_CLASSES = ("mg:DepositOfInstrument", "mg:Ratification", "mg:Acceptance", "mg:Approval",
+                   "mg:Accession", "mg:Deposit")
+"""Acts that make a State or REIO a Party. Listed, not only inferred, so the figures do not
+depend on the ontology's subclass axioms being present."""
+
+PARTY_CLASSES = ("mg:State", "mg:RegionalEconomicIntegrationOrganisation")
+
+DECISION_CODE_REGEX = r"^MC-[1-9][0-9]*/[1-9][0-9]*$"
+
+_PREAMBLE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items())) + "\n"
+
+
+def _record_filter(var: str) -> str:
+    """SPARQL filter: ``var`` is a curated record (an instance IRI that is not a claim or the scheme)."""
+    return (f'FILTER(isIRI({var}) && STRSTARTS(STR({var}), "{MGID}") '
+            f'&& !STRSTARTS(STR({var}), "{MGID}claim/") && STR({var}) != "{MGID}scheme/topics")')
+
+
+Q_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . FILTER(isIRI(?class)) }
+GROUP BY ?class
+"""
+
+Q_PREDICATES = """
+SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p
+"""
+
+Q_RECORD_FACTS = f"""
+SELECT ?s (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o . {_record_filter("?s")} }} GROUP BY ?s
+"""
+
+Q_SOURCED_RECORDS = f"""
+SELECT DISTINCT ?s WHERE {{ ?s prov:wasDerivedFrom ?source . {_record_filter("?s")} }}
+"""
+
+Q_CLAIMS = """
+SELECT (COUNT(DISTINCT ?c) AS ?total) (COUNT(DISTINCT ?d) AS ?disputed)
+       (COUNT(DISTINCT ?a) AS ?approximate) WHERE {
+  ?c a mg:Claim .
+  OPTIONAL { ?c mg:disputed true . BIND(?c AS ?d) }
+  OPTIONAL { ?c mg:approximate true . BIND(?c AS ?a) }
+}
+"""
+
+Q_PARTIES = f"""
+SELECT ?party (COUNT(DISTINCT ?exact) AS ?has_exact) (COUNT(DISTINCT ?approx) AS ?has_approx)
+WHERE {{
+  VALUES ?pc {{ {" ".join(PARTY_CLASSES)} }}
+  VALUES ?dc {{ {" ".join(DEPOSIT_CLASSES)} }}
+  ?party a ?pc .
+  ?act a ?dc ; mg:actor ?party ; mg:ofConvention ?convention .
+  OPTIONAL {{ ?act mg:actDate ?d . FILTER(DATATYPE(?d) = xsd:date) BIND(?act AS ?exact) }}
+  OPTIONAL {{ ?claim rdf:subject ?act ; rdf:predicate mg:actDate ; mg:approximate true .
+             BIND(?act AS ?approx) }}
+}}
+GROUP BY ?party
+"""
+
+Q_SIGNATORIES = f"""
+SELECT (COUNT(DISTINCT ?party) AS ?n) WHERE {{
+  VALUES ?pc {{ {" ".join(PARTY_CLASSES)} }}
+  ?party a ?pc .
+  ?act a mg:Signature ; mg:actor ?party ; mg:ofConvention ?convention .
+}}
+"""
+
+Q_ASSERTED = """
+SELECT ?value WHERE { ?convention ?predicate ?value }
+"""
+
+Q_CLAIMED = """
+SELECT ?value ?note WHERE {
+  ?claim rdf:subject ?convention ; rdf:predicate ?predicate ; rdf:object ?value .
+  OPTIONAL { ?claim skos:note ?note }
+}
+"""
+
+Q_LABEL = """
+SELECT (MIN(STR(?label)) AS ?name) WHERE { ?convention rdfs:label ?label }
+"""
+
+Q_DECISIONS = f"""
+SELECT (COUNT(DISTINCT ?d) AS ?total) (COUNT(DISTINCT ?coded) AS ?with_code)
+       (COUNT(DISTINCT ?linked) AS ?linked_to_meeting) WHERE {{
+  ?d a mg:Decision .
+  OPTIONAL {{ ?d dcterms:identifier ?code . FILTER(REGEX(STR(?code), "{DECISION_CODE_REGEX}"))
+             BIND(?d AS ?coded) }}
+  OPTIONAL {{ ?d mg:adoptedAt ?m . ?m a mg:Meeting . BIND(?d AS ?linked) }}
+}}
+"""
+
+Q_MEETINGS = """
+SELECT (COUNT(DISTINCT ?m) AS ?total) (COUNT(DISTINCT ?dated) AS ?with_start_date)
+       (COUNT(DISTINCT ?placed) AS ?with_place) WHERE {
+  ?m a ?class .
+  OPTIONAL { ?m schema:startDate ?start . BIND(?m AS ?dated) }
+  OPTIONAL { ?m schema:location ?place . BIND(?m AS ?placed) }
+}
+"""
+
+Q_AREAS = """
+SELECT (COUNT(DISTINCT ?a) AS ?total) (COUNT(DISTINCT ?led) AS ?with_lead) WHERE {
+  ?a a mg:PartnershipArea .
+  OPTIONAL { VALUES ?role { mg:Lead mg:CoLead }
+             ?r a mg:RoleHolding ; org:role ?role ; org:organization ?a . BIND(?a AS ?led) }
+}
+"""
+
+Q_COUNT = """
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
+"""
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+_TEXT_RE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS)
+                      + r")\.?\s+(\d{4})\b", re.I)
+_YEAR_RE = re.compile(r"\b(19|20)(\d{2})\b")
+
+
+def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
+    """Every figure of ``mgraph stats`` as a plain, JSON-able dict in a fixed key order.
+
+    ``convention`` is the id of the convention whose Parties and signatories are counted.
+    """
+    conv = URIRef(f"{MGID}convention/{convention}")
+    store = to_store(graph)
+    facts_per_record = {row["s"]: row["n"] for row in _query(store, Q_RECORD_FACTS)}
+    sourced = {row["s"] for row in _query(store, Q_SOURCED_RECORDS)}
+    facts_total = sum(facts_per_record.values())
+    facts_sourced = sum(n for s, n in facts_per_record.items() if s in sourced)
+    return {
+        "triples": len(graph),
+        "classes": _counts(store, Q_CLASSES, "class", CLASS_PREFIXES),
+        "predicates": _counts(store, Q_PREDICATES, "p", None),
+        "records": {"total": len(facts_per_record), "with_source": len(sourced),
+                    "without_source": len(facts_per_record) - len(sourced)},
+        "facts": {"total": facts_total, "from_sourced_records": facts_sourced,
+                  "from_unsourced_records": facts_total - facts_sourced},
+        "claims": _row(store, Q_CLAIMS),
+        "parties": _parties(store, conv, convention),
+        "decisions": _row(store, Q_DECISIONS),
+        "meetings": _row(store, Q_MEETINGS, {"class": MG.Meeting}),
+        "cop_sessions": _row(store, Q_MEETINGS, {"class": MG.ConferenceOfTheParties}),
+        "partnership_areas": _row(store, Q_AREAS),
+        "provisions": {
+            "articles": _row(store, Q_COUNT, {"class": MG.Article})["n"],
+            "annexes": _row(store, Q_COUNT, {"class": MG.Annex})["n"],
+        },
+    }
+
+
+def to_store(graph: Graph) -> Any:
+    """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal
+
+    def term(t: Any) -> Any:
+        if isinstance(t, URIRef):
+            return ox.NamedNode(str(t))
+        if isinstance(t, BNode):
+            return ox.BlankNode(str(t))
+        assert isinstance(t, Literal)
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+
+    store = ox.Store()
+    store.bulk_extend([ox.Quad(term(s), term(p), term(o)) for s, p, o in graph])
+    return store
+
+
+def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows of ``query`` as dicts of plain values: int for integers, else the term's text.
+
+    ``?name`` variables are replaced by the IRIs in ``bindings`` before the query is parsed.
+    """
+    for name, iri in (bindings or {}).items():
+        query = re.sub(rf"\?{name}\b", f"<{iri}>", query)
+    solutions = store.query(_PREAMBLE + query)
+    names = [v.value for v in solutions.variables]
+    return [{name: _plain(solution[name]) for name in names} for solution in solutions]
+
+
+_INTEGER_TYPES = frozenset(f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "unsignedInt", "unsignedLong"))
+
+
+def _plain(term: Any) -> Any:
+    if term is None:
+        return None
+    datatype = getattr(term, "datatype", None)
+    if datatype is not None and datatype.value in _INTEGER_TYPES:
+        return int(term.value)
+    return term.value
+
+
+def _row(store: Any, query: str, bindings: dict[str, Any] | None = None) -> dict[str, int]:
+    """The single row of an aggregate query, unbound values as 0."""
+    rows = _query(store, query, bindings)
+    return {name: value or 0 for name, value in rows[0].items()}
+
+
+def _counts(store: Any, query: str, var: str, prefixes: tuple[str, ...] | None) -> dict[str, int]:
+    """IRI -> count as compact names, most frequent first, ties by name (deterministic)."""
+    counts: dict[str, int] = {}
+    for row in _query(store, query):
+        name = compact_iri(row[var])
+        if prefixes is not None and name.split(":", 1)[0] not in prefixes:
+            continue
+        counts[name] = row["n"]
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _parties(store: Any, conv: URIRef, convention: str) -> dict[str, Any]:
+    """Parties (States/REIOs with a deposited instrument) by the kind of deposit date known."""
+    rows = _query(store, Q_PARTIES, {"convention": conv})
+    exact = sum(1 for r in rows if r["has_exact"])
+    approx = sum(1 for r in rows if not r["has_exact"] and r["has_approx"])
+    parties_reported = reported(store, conv, MG.reportedPartyCount)
+    signatories_reported = reported(store, conv, MG.reportedSignatoryCount)
+    name = _query(store, Q_LABEL, {"convention": conv})[0]["name"]
+    return {
+        "convention": convention,
+        "convention_name": name,
+        "total": len(rows),
+        "with_exact_deposit_date": exact,
+        "with_approximate_deposit_date_only": approx,
+        "without_deposit_date": len(rows) - exact - approx,
+        "reported_total": parties_reported["value"],
+        "reported_as_of": parties_reported["as_of"],
+        "signatories": _row(store, Q_SIGNATORIES, {"convention": conv})["n"],
+        "reported_signatories": signatories_reported["value"],
+    }
+
+
+def reported(store: Any, subject: URIRef, predicate: URIRef) -> dict[str, Any]:
+    """The most recent figure a source reports for ``predicate``, from the fact or its claims.
+
+    Counts grow over time, so the figure dated latest (by the date written in its claim's note)
+    wins; undated figures rank below dated ones, and among equals the asserted (preferred) value,
+    then the larger value, wins. ``{"value": None, "as_of": None}`` when no figure is given.
+    """
+    bindings = {"convention": subject, "predicate": predicate}
+    asserted = {row["value"] for row in _query(store, Q_ASSERTED, bindings)}
+    candidates = [(row["value"], row["note"] or "") for row in _query(store, Q_CLAIMED, bindings)]
+    candidates += [(value, "") for value in asserted]
+    best: tuple[str, bool, int] | None = None
+    for value, note in candidates:
+        if not isinstance(value, int):
+            continue
+        key = (note_date(note) or "", value in asserted, value)
+        if best is None or key > best:
+            best = key
+    if best is None:
+        return {"value": None, "as_of": None}
+    return {"value": best[2], "as_of": best[0] or None}
+
+
+def note_date(note: str) -> str | None:
+    """The latest date written in a note, as ISO text of the precision given ("2024-12-23",
+    "2025-11", "2019"): counts are dated in free text ("Secretariat, 23 December 2024")."""
+    found: list[str] = []
+    for m in _ISO_RE.finditer(note):
+        found.append("-".join(p for p in m.groups() if p))
+    for m in _TEXT_RE.finditer(note):
+        day, month, year = m.groups()
+        iso = f"{year}-{[m[:3] for m in _MONTHS].index(month[:3].lower()) + 1:02d}"
+        found.append(f"{iso}-{int(day):02d}" if day else iso)
+    if not found:
+        found = [m.group(0) for m in _YEAR_RE.finditer(note)]
+    return max(found) if found else None
+
+
+# ------------------------------------------------------------------------------------ rendering
+
+def render_stats(stats: dict[str, Any], fmt: str = "table") -> str:
+    """``json``: the dict itself, indented; ``table``: aligned text for a terminal."""
+    if fmt == "json":
+        return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
+    if fmt != "table":
+        raise ValueError(f"unknown stats format {fmt!r}; use 'table' or 'json'")
+    return _table(stats)
+
+
+def _of(n: int, total: int | None) -> str:
+    return f"{n} of {total}" if total is not None else str(n)
+
+
+def _table(s: dict[str, Any]) -> str:
+    p = s["parties"]
+    rec, facts, claims = s["records"], s["facts"], s["claims"]
+    dec, meet, cop = s["decisions"], s["meetings"], s["cop_sessions"]
+    areas, prov = s["partnership_areas"], s["provisions"]
+    as_of = f" (reported total as of {p['reported_as_of']})" if p["reported_as_of"] else ""
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        ("Graph", [
+            ("triples", str(s["triples"])),
+            ("records", str(rec["total"])),
+            ("records with a source", _of(rec["with_source"], rec["total"])),
+            ("records without a source", str(rec["without_source"])),
+            ("facts (triples about records)", str(facts["total"])),
+            ("facts from sourced records", _of(facts["from_sourced_records"], facts["total"])),
+            ("facts from unsourced records", str(facts["from_unsourced_records"])),
+            ("claims", str(claims["total"])),
+            ("claims disputed", str(claims["disputed"])),
+            ("claims approximate", str(claims["approximate"])),
+        ]),
+        (f"Parties: {p['convention_name'] or p['convention']}{as_of}", [
+            ("Parties (deposited an instrument)", _of(p["total"], p["reported_total"])),
+            ("with an exact deposit date", _of(p["with_exact_deposit_date"], p["reported_total"])),
+            ("with an approximate deposit date only",
+             _of(p["with_approximate_deposit_date_only"], p["reported_total"])),
+            ("without a deposit date", str(p["without_deposit_date"])),
+            ("signatories", _of(p["signatories"], p["reported_signatories"])),
+        ]),
+        ("Decisions and meetings", [
+            ("decisions", str(dec["total"])),
+            ("decisions with a code (MC-x/y)", _of(dec["with_code"], dec["total"])),
+            ("decisions linked to a meeting", _of(dec["linked_to_meeting"], dec["total"])),
+            ("meetings", str(meet["total"])),
+            ("meetings with a start date", _of(meet["with_start_date"], meet["total"])),
+            ("meetings with a place", _of(meet["with_place"], meet["total"])),
+            ("COP sessions", str(cop["total"])),
+            ("COP sessions with dates", _of(cop["with_start_date"], cop["total"])),
+            ("COP sessions with a place", _of(cop["with_place"], cop["total"])),
+        ]),
+        ("Partnership and treaty text", [
+            ("partnership areas", str(areas["total"])),
+            ("partnership areas with a lead or co-lead", _of(areas["with_lead"], areas["total"])),
+            ("articles", str(prov["articles"])),
+            ("annexes", str(prov["annexes"])),
+        ]),
+        ("Instances by class", [(k, str(v)) for k, v in s["classes"].items()]),
+        ("Triples by predicate", [(k, str(v)) for k, v in s["predicates"].items()]),
+    ]
+    width = max(len(label) for _, rows in sections for label, _ in rows)
+    lines: list[str] = []
+    for title, rows in sections:
+        lines += [title, "-" * len(title)]
+        lines += [f"  {label:<{width}}  {value:>12}" for label, value in rows]
+        lines.append("")
+    return "\n".join(lines)

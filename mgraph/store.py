@@ -1,0 +1,548 @@
+"""Where the graph lives: one ``select`` over pyoxigraph, rdflib and a remote SPARQL endpoint.
+
+Callers never branch on the engine: every store takes a SELECT query and parameter bindings and
+returns rows of plain Python values, normalised the same way whichever engine answered, so the
+same query gives equal rows everywhere.
+
+Parameters are bound by a ``VALUES`` block placed at the start of the query's WHERE group, built
+from RDF terms that are checked and escaped here: a parameter value is data, never query text.
+The same mechanism serves every engine (a remote endpoint knows no other), so all three evaluate
+exactly the same query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from mgraph.errors import InputError
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_ENGINE = "oxigraph"
+DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
+
+Term = URIRef | Literal
+Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANG_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INTEGER_TYPES = {str(XSD[t]) for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte")}
+_TEXT_TYPES = {str(XSD.string), str(RDF.langString)}
+
+
+class Rows(list):
+    """Result rows (dicts of plain values, one key per projected variable, in order)."""
+
+    def __init__(self, columns: Iterable[str] = (), rows: Iterable[dict[str, Value]] = ()) -> None:
+        super().__init__(rows)
+        self.columns: list[str] = list(columns)
+
+
+# --- plain values --------------------------------------------------------------------------------
+
+
+def canonical_decimal(text: str) -> Decimal:
+    """The same Decimal whether an engine wrote 45262295.00, 45262295 or 4.5262295E7."""
+    value = Decimal(text).normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value
+
+
+def literal_value(lexical: str, datatype: str | None, language: str | None = None) -> Value:
+    """A literal as a plain Python value, decided from its lexical form so engines agree."""
+    if language or datatype is None or datatype in _TEXT_TYPES:
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == str(XSD.decimal):
+            return canonical_decimal(lexical)
+        if datatype in (str(XSD.double), str(XSD.float)):
+            return float(lexical)
+        if datatype == str(XSD.boolean):
+            return lexical.strip() in ("true", "1")
+        if datatype == str(XSD.date) and len(lexical) == 10:
+            return dt.date.fromisoformat(lexical)
+        if datatype == str(XSD.dateTime):
+            return dt.datetime.fromisoformat(lexical)
+    except (ValueError, InvalidOperation):
+        pass
+    return lexical  # gYear, gYearMonth, duration, unknown types: their ISO text
+
+
+def _rdflib_value(term: Any) -> Value:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return literal_value(str(term), datatype, term.language)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _oxigraph_value(term: Any) -> Value:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return literal_value(term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _json_value(binding: Mapping[str, str] | None) -> Value:
+    """A value of the SPARQL 1.1 JSON results format."""
+    if binding is None:
+        return None
+    kind = binding.get("type")
+    if kind == "uri":
+        return binding["value"]
+    if kind == "bnode":
+        return f"_:{binding['value']}"
+    return literal_value(binding["value"], binding.get("datatype"), binding.get("xml:lang"))
+
+
+# --- binding parameters ----------------------------------------------------------------------
+
+
+def sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax; refuses anything that could be read as more than one term."""
+    if isinstance(term, URIRef):
+        return f"<{check_iri(str(term))}>"
+    if isinstance(term, Literal):
+        text = _escape(str(term))
+        if term.language:
+            if not _LANG_RE.match(term.language):
+                raise InputError(f"invalid language tag {term.language!r}")
+            return f'"{text}"@{term.language}'
+        datatype = str(term.datatype) if term.datatype else str(XSD.string)
+        return f'"{text}"^^<{check_iri(datatype)}>'
+    raise InputError(f"cannot bind {term!r}: only IRIs and literals can be parameter values")
+
+
+def check_iri(iri: str) -> str:
+    """An absolute IRI with none of the characters that would end it early."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or _IRI_FORBIDDEN.search(iri):
+        raise InputError(f"{iri!r} is not an absolute IRI (no spaces, quotes, <>{{}}|^`\\)")
+    return iri
+
+
+def _escape(text: str) -> str:
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def values_block(names: list[str], rows: list[list[Term | None]]) -> str:
+    """``VALUES (?a ?b) { (<x> "y") }``; None leaves a variable unbound (UNDEF)."""
+    for name in names:
+        if not _VAR_RE.match(name):
+            raise InputError(f"invalid variable name {name!r}")
+    head = " ".join(f"?{n}" for n in names)
+    body = " ".join(
+        "(" + " ".join("UNDEF" if t is None else sparql_term(t) for t in row) + ")" for row in rows)
+    return f"VALUES ({head}) {{ {body} }}"
+
+
+def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with a VALUES block for ``bindings`` at the start of its WHERE group."""
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    block = values_block(names, [[bindings[n] for n in names]])
+    at = where_brace(query)
+    return f"{query[:at + 1]} {block}\n{query[at + 1:]}"
+
+
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_]+)
+  | (?P<pname>(?:[A-Za-z][A-Za-z0-9_.-]*)?:[A-Za-z0-9_.:%-]*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<brace>[{}])
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+
+def _tokens(query: str) -> Iterable[tuple[str, str, int]]:
+    """(kind, text, offset) of the tokens that matter for finding the WHERE group."""
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup or "other"
+        if kind in ("word", "brace"):
+            yield kind, match.group(), match.start()
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside strings and IRIs."""
+    for kind, text, _ in _tokens(query):
+        if kind == "word" and text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return text.upper()
+    raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def where_brace(query: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE group (after a CONSTRUCT template)."""
+    skip_template = query_form(query) == "CONSTRUCT"
+    depth = 0
+    seen_where = False
+    for kind, text, offset in _tokens(query):
+        if kind == "word" and text.upper() == "WHERE" and depth == 0:
+            seen_where = True
+        elif kind == "brace" and text == "{":
+            if depth == 0 and (not skip_template or seen_where):
+                return offset
+            depth += 1
+        elif kind == "brace":
+            depth -= 1
+    raise InputError("the query has no WHERE group to bind parameters in")
+
+
+# --- stores ----------------------------------------------------------------------------------
+
+
+class Store:
+    """A graph that answers SELECT queries with plain rows; subclasses hold the engine."""
+
+    engine = ""
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
+               timeout: float | None = None) -> Rows:
+        """Run a SELECT query with parameters bound; rows hold plain Python values."""
+        if query_form(query) != "SELECT":
+            raise InputError("only SELECT queries give rows; this query is a "
+                             f"{query_form(query)}")
+        text = bind_values(query, bindings)
+        return self._select(text, timeout)
+
+    def _select(self, query: str, timeout: float | None) -> Rows:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return self.engine
+
+
+class OxigraphStore(Store):
+    """An embedded pyoxigraph store: the default, fastest local engine."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def _select(self, query: str, timeout: float | None) -> Rows:
+        def work() -> Rows:
+            try:
+                solutions = self.store.query(query)
+            except SyntaxError as exc:
+                raise InputError(f"SPARQL syntax error: {exc}") from exc
+            columns = [v.value for v in solutions.variables]
+            return Rows(columns, [{c: _oxigraph_value(s[c]) for c in columns} for s in solutions])
+
+        return _with_timeout(work, timeout, self.engine)
+
+
+class RdflibStore(Store):
+    """rdflib's own SPARQL evaluator over an in-memory Graph: slow, but pure Python."""
+
+    engine = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def _select(self, query: str, timeout: float | None) -> Rows:
+        def work() -> Rows:
+            from pyparsing import ParseException
+
+            try:
+                result = self.graph.query(query)
+            except ParseException as exc:
+                raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
+                                 f"{exc.msg}") from exc
+            columns = [str(v) for v in result.vars or []]
+            return Rows(columns, [{c: _rdflib_value(row[i]) for i, c in enumerate(columns)}
+                                  for row in result])
+
+        return _with_timeout(work, timeout, self.engine)
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint over HTTP, asked through SPARQLWrapper, always with a timeout."""
+
+    engine = "remote"
+
+    def __init__(self, endpoint: str, timeout: float | None = None) -> None:
+        if not re.match(r"^https?://[^\s]+$", endpoint):
+            raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout or DEFAULT_REMOTE_TIMEOUT
+
+    def describe(self) -> str:
+        return f"remote {self.endpoint}"
+
+    def _select(self, query: str, timeout: float | None) -> Rows:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        from mgraph import __version__
+
+        seconds = timeout or self.timeout
+        client = SPARQLWrapper(self.endpoint, agent=f"mgraph/{__version__}")
+        client.setQuery(query)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(max(1, round(seconds)))
+        try:
+            data = client.queryAndConvert()
+        except Exception as exc:  # every failure of the remote side becomes one clear message
+            raise InputError(remote_error_message(self.endpoint, exc, seconds)) from exc
+        if not isinstance(data, dict) or "results" not in data:
+            raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
+        columns = list(data.get("head", {}).get("vars", []))
+        return Rows(columns, [{c: _json_value(b.get(c)) for c in columns}
+                              for b in data["results"].get("bindings", [])])
+
+
+def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> str:
+    """What went wrong with a remote endpoint, in one line a researcher can act on."""
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    reason = getattr(exc, "reason", None)
+    if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError,
+                                                                                socket.timeout)):
+        return f"{endpoint}: no answer within {timeout:g} s (timed out); try --timeout"
+    if isinstance(exc, SPARQLWrapperException):
+        cause = exc.__cause__ or exc.__context__
+        status = getattr(cause, "code", None)
+        body = str(exc).split("Response:", 1)[-1].strip() if "Response:" in str(exc) else ""
+        body = _clean_body(body)
+        head = f"HTTP {status}" if status else type(exc).__name__
+        return f"{endpoint}: {head}: {body or exc.msg}"  # type: ignore[attr-defined]
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            body = _clean_body(exc.read().decode("utf-8", "replace"))
+        except Exception:  # the body is a courtesy; the status is the message
+            body = ""
+        return f"{endpoint}: HTTP {exc.code} {exc.reason}" + (f": {body}" if body else "")
+    if isinstance(exc, urllib.error.URLError):
+        return f"{endpoint}: cannot reach the endpoint ({exc.reason})"
+    if isinstance(exc, (ConnectionError, OSError)):
+        return f"{endpoint}: cannot reach the endpoint ({exc})"
+    return f"{endpoint}: the endpoint's answer could not be read ({type(exc).__name__}: {exc})"
+
+
+def _clean_body(body: str) -> str:
+    if body.startswith(("b'", 'b"')) and body.endswith(("'", '"')):
+        try:
+            import ast
+
+            body = ast.literal_eval(body).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            pass
+    return " ".join(body.split())[:500]
+
+
+def _with_timeout(work: Callable[[], Rows], timeout: float | None, engine: str) -> Rows:
+    """Run a local query, giving up after ``timeout`` seconds (the work is abandoned, not killed).
+
+    Local engines have no way to stop a query; a daemon thread lets the caller move on, and the
+    CLI exits right after, which ends the thread.
+    """
+    if not timeout:
+        return work()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["rows"] = work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True, name=f"mgraph-{engine}-query")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise InputError(f"the query took longer than {timeout:g} s on {engine} (timed out); "
+                         "try --timeout")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["rows"]
+
+
+# --- opening graphs ---------------------------------------------------------------------------
+
+
+def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
+    """A store over an rdflib Graph (copied into pyoxigraph for the oxigraph engine)."""
+    _check_engine(engine)
+    if engine == "rdflib":
+        return RdflibStore(graph)
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph)
+    return OxigraphStore(store)
+
+
+def from_file(path: str | Path, engine: str = DEFAULT_ENGINE) -> Store:
+    """A store over an RDF file, parsed by pyoxigraph (no network: remote contexts are refused).
+
+    Named graphs of N-Quads or TriG files are merged into the default graph.
+    """
+    import pyoxigraph as ox
+
+    _check_engine(engine)
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{file}: no such graph file (run `mgraph build`, or give --graph)")
+    fmt = ox.RdfFormat.from_extension(file.suffix.lstrip(".").lower() or "nt")
+    if fmt is None:
+        raise InputError(f"{file}: unknown RDF format; use .nt, .ttl, .nq, .trig, .rdf or "
+                         ".jsonld")
+    try:
+        quads = list(ox.parse(path=str(file), format=fmt))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(f"{file}: cannot read the graph: {exc}") from exc
+    if engine == "oxigraph":
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        return OxigraphStore(store)
+    graph = Graph()
+    for q in quads:
+        graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    return RdflibStore(graph)
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+
+
+def _ox_term(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def _rdflib_term(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+_CACHE: dict[tuple[Any, ...], Store] = {}
+_CACHE_SIZE = 4
+
+
+def open_store(engine: str | None = None, *, graph: str | Path | Graph | None = None,
+               endpoint: str | None = None, timeout: float | None = None) -> Store:
+    """The store a query runs on: a remote endpoint, a given graph, or the project's own graph.
+
+    The project's graph is ``dist/mercury.nt`` when it was built, else ``data/`` loaded directly.
+    Local stores are cached while their files are unchanged, so repeated queries load once.
+    """
+    if endpoint:
+        if graph is not None:
+            raise InputError("give either an endpoint or a graph, not both")
+        if engine not in (None, "remote"):
+            raise InputError("--engine chooses a local engine; it cannot be used with --endpoint")
+        return RemoteStore(endpoint, timeout)
+    engine = engine or DEFAULT_ENGINE
+    _check_engine(engine)
+    if isinstance(graph, Graph):
+        return from_graph(graph, engine)
+    key, make = _source(engine, graph)
+    store = _CACHE.get(key)
+    if store is None:
+        store = make()
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = store
+    return store
+
+
+def default_graph_file() -> Path | None:
+    """The built release graph, when there is one."""
+    from mgraph import paths
+
+    built = paths.DIST / "mercury.nt"
+    return built if built.is_file() else None
+
+
+def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Callable[[], Store]]:
+    from mgraph import paths
+
+    path = Path(graph) if graph is not None else default_graph_file()
+    if path is not None:
+        try:
+            stat = path.resolve().stat()
+        except OSError as exc:
+            raise InputError(f"{path}: no such graph file") from exc
+        key = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        return key, lambda: from_file(path, engine)
+    watched = [*sorted(paths.DATA.glob("*.yaml")), paths.ONTOLOGY]
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in watched if p.exists())
+    key = (engine, str(paths.DATA), stamp)
+
+    def make() -> Store:
+        from mgraph.load import load
+
+        return from_graph(load().graph, engine)
+
+    return key, make
+
+
+def clear_cache() -> None:
+    """Forget cached stores (tests, or after rebuilding in the same process)."""
+    _CACHE.clear()

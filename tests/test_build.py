@@ -1,0 +1,101 @@
+"""`mgraph build` end to end on real files: determinism, round trips, atomicity, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from mgraph.build import RELEASE_FILES
+from mgraph.cli import main
+
+GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
+
+
+def _build(data: Path, out: Path) -> int:
+    return main(["build", "--data", str(data), "--out", str(out)])
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "dist"
+    assert _build(GOOD, out) == 0
+    return out
+
+
+def test_build_writes_every_release_file(dist) -> None:
+    assert sorted(p.name for p in dist.iterdir()) == sorted(RELEASE_FILES)
+
+
+def test_two_builds_are_byte_identical(dist, tmp_path) -> None:
+    again = tmp_path / "again"
+    assert _build(GOOD, again) == 0
+    for name in RELEASE_FILES:
+        assert (dist / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_turtle_ntriples_and_jsonld_hold_the_same_graph(dist) -> None:
+    turtle = Graph().parse(dist / "mercury.ttl", format="turtle")
+    ntriples = Graph().parse(dist / "mercury.nt", format="nt")
+    assert len(turtle) > 200
+    assert isomorphic(turtle, ntriples)
+    document = json.loads((dist / "mercury.jsonld").read_text())
+    document["@context"] = json.loads((dist / "context.jsonld").read_text())["@context"]
+    jsonld = Graph().parse(data=json.dumps(document), format="json-ld")
+    assert isomorphic(turtle, jsonld)
+
+
+def test_ntriples_are_sorted_and_have_no_blank_nodes(dist) -> None:
+    lines = (dist / "mercury.nt").read_text().splitlines()
+    assert lines == sorted(lines)
+    assert not any(line.startswith("_:") or " _:" in line for line in lines)
+
+
+def test_failed_build_leaves_dist_untouched(dist, tmp_path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    (out / "my-notes.txt").write_text("kept")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "decisions.yaml").write_text("- id: mc-9-9\n  name: X\n  adopted_at: cop-7\n")
+    assert _build(data, out) == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist")]
+
+
+def test_non_conforming_data_exits_1_and_writes_nothing(tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    # A signature before the convention was adopted: loads fine, violates a shape.
+    text = (data / "legal_acts.yaml").read_text().replace("date: 2013-10-10", "date: 2012-01-01")
+    (data / "legal_acts.yaml").write_text(text)
+    out = tmp_path / "dist"
+    assert _build(data, out) == 1
+    assert not out.exists()
+
+
+def test_successful_build_keeps_files_a_user_added(dist, tmp_path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    (out / "my-notes.txt").write_text("kept")
+    assert _build(GOOD, out) == 0
+    assert (out / "my-notes.txt").read_text() == "kept"
+
+
+def test_console_script_exit_codes(tmp_path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "mgraph.cli", *args],
+                              capture_output=True, text=True, check=False)
+
+    assert run("--help").returncode == 0
+    assert run("no-such-command").returncode == 2
+    missing = run("build", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "d"))
+    assert missing.returncode == 2
+    assert "not a data directory" in missing.stderr
