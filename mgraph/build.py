@@ -19,7 +19,7 @@ from mgraph.load import KnowledgeGraph, load
 from mgraph.namespaces import MGID
 from mgraph.results import ValidationReport
 from mgraph.schema import KINDS
-from mgraph.serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
+from mgraph.serialize import jsonld_context, prepare, to_jsonld, to_ntriples, to_turtle
 
 RELEASE_FILES = ("mercury.ttl", "mercury.nt", "mercury.jsonld", "context.jsonld",
                  "ontology.ttl", "shapes.ttl")
@@ -63,10 +63,11 @@ def release_files(graph: Graph) -> dict[str, bytes]:
     import json
 
     context = json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n"
+    triples = prepare(graph)
     return {
-        "mercury.ttl": to_turtle(graph),
-        "mercury.nt": to_ntriples(graph),
-        "mercury.jsonld": to_jsonld(graph),
+        "mercury.ttl": to_turtle(triples),
+        "mercury.nt": to_ntriples(triples),
+        "mercury.jsonld": to_jsonld(triples),
         "context.jsonld": context.encode(),
         "ontology.ttl": paths.ONTOLOGY.read_bytes(),
         "shapes.ttl": paths.SHAPES.read_bytes(),

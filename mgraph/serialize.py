@@ -1,7 +1,8 @@
 """Deterministic release serialisations: the same graph always gives the same bytes.
 
-Triples are sorted by their N-Triples form and written by pyoxigraph (Turtle, N-Triples), which is
-far faster than rdflib's serialisers; JSON-LD is compacted here against our own context.
+The graph is converted once to pyoxigraph triples sorted by their N-Triples form; pyoxigraph writes
+Turtle and N-Triples (far faster than rdflib's serialisers) and JSON-LD is compacted here against
+our own context.
 """
 
 from __future__ import annotations
@@ -9,17 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import XSD
 
 from mgraph.namespaces import PREFIXES, instance_prefixes
 
-
-def sorted_triples(graph: Graph) -> list[tuple[Any, Any, Any]]:
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
-            raise ValueError(f"release files carry no blank nodes: {triple}")
-    return sorted(graph, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def _ox_term(term: Any):
@@ -27,25 +23,24 @@ def _ox_term(term: Any):
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        raise ValueError(f"release files carry no blank nodes: _:{term}")
     if term.language:
         return ox.Literal(str(term), language=term.language)
-    datatype = term.datatype or XSD.string
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def _ox_triples(graph: Graph):
+def prepare(graph: Graph) -> list:
+    """The graph as pyoxigraph triples in N-Triples order: the one input of every writer."""
     import pyoxigraph as ox
 
-    return [ox.Triple(*(_ox_term(t) for t in triple)) for triple in sorted_triples(graph)]
+    triples = [ox.Triple(*(_ox_term(t) for t in triple)) for triple in graph]
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def to_ntriples(graph: Graph) -> bytes:
-    """Canonical-ish N-Triples, one sorted line per triple."""
-    import pyoxigraph as ox
-
-    text = ox.serialize(_ox_triples(graph), format=ox.RdfFormat.N_TRIPLES)
-    lines = sorted(line for line in text.decode("utf-8").splitlines() if line)
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+def to_ntriples(triples: list) -> bytes:
+    """One sorted line per triple."""
+    return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
 
 
 def turtle_prefixes() -> dict[str, str]:
@@ -56,16 +51,16 @@ def turtle_prefixes() -> dict[str, str]:
     return prefixes
 
 
-def to_turtle(graph: Graph) -> bytes:
+def to_turtle(triples: list) -> bytes:
     """Turtle with every prefix declared in sorted order, then the sorted triples."""
     import pyoxigraph as ox
 
     prefixes = turtle_prefixes()
-    body = ox.serialize(_ox_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     lines = body.decode("utf-8").splitlines(keepends=True)
-    triples = "".join(line for line in lines if not line.startswith("@prefix "))
+    statements = "".join(line for line in lines if not line.startswith("@prefix "))
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
-    return (header + "\n" + triples).encode("utf-8")
+    return (header + "\n" + statements).encode("utf-8")
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -82,25 +77,26 @@ def compact_iri(iri: str) -> str:
 
 
 def _jsonld_value(term: Any) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"@id": compact_iri(str(term))}
-    assert isinstance(term, Literal)
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact_iri(term.value)}
     if term.language:
-        return {"@language": term.language, "@value": str(term)}
-    if term.datatype and term.datatype != XSD.string:
-        return {"@type": compact_iri(str(term.datatype)), "@value": str(term)}
-    return {"@value": str(term)}
+        return {"@language": term.language, "@value": term.value}
+    if term.datatype.value != str(XSD.string):
+        return {"@type": compact_iri(term.datatype.value), "@value": term.value}
+    return {"@value": term.value}
 
 
-def to_jsonld(graph: Graph, context_url: str = "context.jsonld") -> bytes:
+def to_jsonld(triples: list, context_url: str = "context.jsonld") -> bytes:
     """Flattened JSON-LD: one node object per subject, every value typed, all sorted."""
     nodes: dict[str, dict[str, list]] = {}
-    for s, p, o in sorted_triples(graph):
-        node = nodes.setdefault(compact_iri(str(s)), {})
-        if p == RDF.type:
-            node.setdefault("@type", []).append(compact_iri(str(o)))
+    for t in triples:
+        node = nodes.setdefault(compact_iri(t.subject.value), {})
+        if str(t.predicate) == RDF_TYPE:
+            node.setdefault("@type", []).append(compact_iri(t.object.value))
         else:
-            node.setdefault(compact_iri(str(p)), []).append(_jsonld_value(o))
+            node.setdefault(compact_iri(t.predicate.value), []).append(_jsonld_value(t.object))
     graph_nodes = [{"@id": subject, **values} for subject, values in sorted(nodes.items())]
     document = {"@context": context_url, "@graph": graph_nodes}
     return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()

@@ -346,7 +346,7 @@ def _table(s: dict[str, Any]) -> str:
             ("meetings", str(meet["total"])),
             ("meetings with a start date", _of(meet["with_start_date"], meet["total"])),
             ("meetings with a place", _of(meet["with_place"], meet["total"])),
-            ("COP sessions", str(cop["total"])),
+            ("COP sessions (all conventions)", str(cop["total"])),
             ("COP sessions with dates", _of(cop["with_start_date"], cop["total"])),
             ("COP sessions with a place", _of(cop["with_place"], cop["total"])),
         ]),

@@ -1,0 +1,291 @@
+"""Time the validation engines on synthetic graphs of our shape, and check that they agree.
+
+    python benchmarks/validate.py                      # 10k and 100k triples, every engine
+    python benchmarks/validate.py --sizes 20000 --engines native
+
+The graphs are made up (deterministic for a seed): conventions, COPs and their segments,
+decisions, States and their legal acts, organisations, people, roles, projects, events, topics,
+sources and claims, with a share of records broken on purpose (``--error-rate``) so that every
+kind of constraint has something to report. Prints seconds per engine and the ratio to the
+fastest; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import string
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mgraph.namespaces import MG, MGID, SCHEMA, bind_prefixes  # noqa: E402
+from mgraph.validate import load_ontology, superclasses  # noqa: E402
+
+TOPIC_SCHEME = MGID["scheme/topics"]
+
+
+def iri(kind: str, slug: str) -> URIRef:
+    return MGID[f"{kind}/{slug}"]
+
+
+def date(rng: random.Random, start: int = 2000, end: int = 2024) -> Literal:
+    """A date at a random precision, as the loader types it."""
+    year = rng.randint(start, end)
+    precision = rng.random()
+    if precision < 0.2:
+        return Literal(str(year), datatype=XSD.gYear)
+    if precision < 0.4:
+        return Literal(f"{year}-{rng.randint(1, 12):02d}", datatype=XSD.gYearMonth)
+    return Literal(f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", datatype=XSD.date)
+
+
+def later(rng: random.Random, first: Literal, days: int = 60) -> Literal:
+    """A full date not before ``first`` (at ``first``'s precision)."""
+    text = str(first)
+    year = int(text[:4])
+    month = int(text[5:7]) if len(text) >= 7 else 12
+    day = int(text[8:10]) if len(text) == 10 else 28
+    day = min(28, day + rng.randint(0, days % 28))
+    return Literal(f"{year}-{month:02d}-{day:02d}", datatype=XSD.date)
+
+
+class Builder:
+    """Adds records to a graph; ``broken()`` says whether this record gets an error."""
+
+    def __init__(self, seed: int, error_rate: float) -> None:
+        self.rng = random.Random(seed)
+        self.error_rate = error_rate
+        self.graph = bind_prefixes(Graph())
+        self.supers = superclasses(load_ontology())
+        self.sources = [MGID[f"source/s{i}"] for i in range(20)]
+        self.topics = [iri("topic", f"t{i}") for i in range(15)]
+        self.n = 0
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    def broken(self) -> bool:
+        return self.rng.random() < self.error_rate
+
+    def record(self, node: URIRef, classes: list[URIRef], name: str) -> None:
+        """Type (with superclasses, as the loader does), label and sources; maybe broken."""
+        for cls in {c for given in classes for c in (given, *self.supers.get(given, ()))}:
+            self.add(node, RDF.type, cls)
+        fault = self.rng.random() if self.broken() else None
+        if fault is not None and fault < 0.3:
+            pass  # no name
+        elif fault is not None and fault < 0.5:
+            self.add(node, RDFS.label, Literal(name, lang="fr"))
+        else:
+            self.add(node, RDFS.label, Literal(name, lang="en"))
+        if fault is not None and 0.5 <= fault < 0.8:
+            return  # no sources: a warning
+        for source in self.rng.sample(self.sources, self.rng.randint(1, 2)):
+            self.add(node, PROV.wasDerivedFrom, source)
+        if fault is not None and fault >= 0.8:
+            self.add(node, PROV.wasDerivedFrom, self.rng.choice(self.topics))
+        if self.rng.random() < 0.2:
+            self.add(node, SKOS.note, Literal(f"Note on {name}.", lang="en"))
+
+    def ref(self, choices: list[URIRef], wrong: list[URIRef]) -> URIRef:
+        """A reference to the right kind of record, or (when broken) to the wrong kind."""
+        return self.rng.choice(wrong if self.broken() else choices)
+
+    def claim(self, subject: URIRef, kind: str, field: str, predicate: URIRef, value) -> None:
+        claim = MGID[f"claim/{kind}/{str(subject).rsplit('/', 1)[1]}/{field}/1"]
+        for cls in (MG.Claim, *self.supers.get(MG.Claim, ())):
+            self.add(claim, RDF.type, cls)
+        self.add(claim, RDF.subject, subject)
+        self.add(claim, RDF.predicate, predicate)
+        self.add(claim, RDF.object, value)
+        self.add(claim, MG.disputed, Literal(True))
+        if not self.broken():
+            self.add(claim, PROV.wasDerivedFrom, self.rng.choice(self.sources))
+
+
+def build_world(b: Builder) -> dict[str, list[URIRef]]:
+    """The records every block refers to: sources, topics, a partnership, conventions."""
+    for i, source in enumerate(b.sources):
+        for cls in (MG.SourceDocument, *b.supers.get(MG.SourceDocument, ())):
+            b.add(source, RDF.type, cls)
+        b.add(source, RDFS.label, Literal(f"Source {i}", lang="en"))
+        b.add(source, DCTERMS.type, MG.WebPage)
+    for i, topic in enumerate(b.topics):
+        b.record(topic, [MG.Topic, SKOS.Concept], f"Topic {i}")
+        b.add(topic, SKOS.prefLabel, Literal(f"Topic {i}", lang="en"))
+        b.add(topic, SKOS.inScheme, TOPIC_SCHEME)
+        if i:
+            b.add(topic, SKOS.broader, b.topics[0])
+    partnership = iri("organisation", "partnership")
+    b.record(partnership, [MG.Partnership, MG.Organisation], "Partnership")
+    conventions = []
+    for i in range(3):
+        convention = iri("convention", f"c{i}")
+        b.record(convention, [MG.Convention], f"Convention {i}")
+        b.add(convention, MG.adoptionDate, Literal(f"{2000 + i}-10-10", datatype=XSD.date))
+        b.add(convention, MG.openingForSignatureDate,
+              Literal(f"{2000 + i}-10-{'09' if b.broken() else '10'}", datatype=XSD.date))
+        b.add(convention, MG.entryIntoForceDate, Literal(str(2005 + i), datatype=XSD.gYear))
+        conventions.append(convention)
+    return {"conventions": conventions, "organisations": [partnership]}
+
+
+def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:  # noqa: PLR0915
+    """One block of related records (about 250 triples)."""
+    rng = b.rng
+    convention = rng.choice(world["conventions"])
+    adopted = 2000 + world["conventions"].index(convention)
+    # a country and its legal acts
+    country = iri("country", f"k{k}")
+    b.record(country, [MG.State, SCHEMA.Country], f"Country {k}")
+    code = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
+    b.add(country, MG.iso3166Alpha3, Literal(code.lower() if b.broken() else code))
+    b.add(country, MG.iso3166Alpha2, Literal(code[:2]))
+    deposit_year = rng.randint(adopted - (1 if b.broken() else 0), 2024)
+    deposit = iri("legal-act", f"k{k}-ratification")
+    b.record(deposit, [MG.Ratification, MG.DepositOfInstrument, MG.LegalAct], f"Ratification {k}")
+    b.add(deposit, MG.actor, country)
+    b.add(deposit, MG.ofConvention, convention)
+    deposited = Literal(f"{deposit_year}-{rng.randint(1, 12):02d}-15", datatype=XSD.date)
+    b.add(deposit, MG.actDate, deposited)
+    entry = iri("legal-act", f"k{k}-entry-into-force")
+    b.record(entry, [MG.EntryIntoForceForParty, MG.LegalAct], f"Entry into force {k}")
+    b.add(entry, MG.actor, b.ref([country], world["conventions"]))
+    b.add(entry, MG.ofConvention, convention)
+    b.add(entry, MG.actDate, Literal(str(deposit_year - 1 if b.broken() else deposit_year + 1),
+                                     datatype=XSD.gYear))
+    # places
+    city = iri("place", f"city-{k}")
+    b.record(city, [SCHEMA.City, SCHEMA.Place], f"City {k}")
+    b.add(city, MG.inCountry, country)
+    # a meeting with two segments, decisions
+    cop = iri("meeting", f"cop-{k}")
+    b.record(cop, [MG.ConferenceOfTheParties, MG.Meeting, SCHEMA.Event], f"COP {k}")
+    b.add(cop, MG.ofConvention, convention)
+    b.add(cop, MG.sessionNumber, Literal(k + 1))
+    start = Literal(f"{rng.randint(2005, 2023)}-{rng.randint(1, 10):02d}-01", datatype=XSD.date)
+    end = Literal(f"{str(start)[:7]}-20", datatype=XSD.date)
+    if not b.broken():
+        b.add(cop, SCHEMA.startDate, start)
+    b.add(cop, SCHEMA.endDate, end)
+    b.add(cop, SCHEMA.location, b.ref([city], [country]))
+    b.add(cop, SCHEMA.eventAttendanceMode,
+          MG.Online if b.broken() else SCHEMA.OfflineEventAttendanceMode)
+    for seg in (1, 2):
+        segment = iri("meeting", f"cop-{k}-{seg}")
+        b.record(segment, [MG.MeetingSegment, MG.Meeting, SCHEMA.Event], f"COP {k} part {seg}")
+        if not b.broken():
+            b.add(segment, SCHEMA.superEvent, cop)
+        b.add(segment, MG.segmentNumber, Literal(seg))
+        day = 1 + 9 * (seg - 1)
+        seg_start = Literal(f"{str(start)[:7]}-{day:02d}", datatype=XSD.date)
+        b.add(segment, SCHEMA.startDate, seg_start)
+        b.add(segment, SCHEMA.endDate,
+              Literal(f"{str(start)[:7]}-{25 if b.broken() else day + 5:02d}", datatype=XSD.date))
+    person = iri("person", f"p{k}")
+    b.record(person, [MG.Person], f"Person {k}")
+    b.add(person, SCHEMA.nationality, b.ref([country], [city]))
+    b.add(cop, MG.president, person)
+    for d in range(rng.randint(4, 8)):
+        decision = iri("decision", f"mc-{k}-{d + 1}")
+        b.record(decision, [MG.Decision], f"Decision {k}/{d + 1}")
+        code = f"MC-{k + 1}/{d + 1}" if not b.broken() else f"MC-{k + 1}/0{d + 1}"
+        if rng.random() < 0.8:
+            b.add(decision, DCTERMS.identifier, Literal(code))
+        b.add(decision, MG.adoptedAt, b.ref([cop, iri("meeting", f"cop-{k}-2")], [city]))
+        b.add(decision, MG.ofConvention, b.ref([convention], world["conventions"]))
+        b.add(decision, DCTERMS.subject, b.ref(b.topics, [person]))
+        if rng.random() < 0.3:
+            b.add(decision, MG.requests, b.ref([country, person], b.topics))
+    # an organisation, a role, a project, an event
+    organisation = iri("organisation", f"o{k}")
+    b.record(organisation, [MG.GovernmentBody, MG.Organisation], f"Ministry {k}")
+    b.add(organisation, MG.basedIn, b.ref([country], [organisation]))
+    b.add(organisation, ORG.subOrganizationOf, country)
+    area = iri("partnership-area", f"a{k}")
+    b.record(area, [MG.PartnershipArea], f"Area {k}")
+    b.add(area, ORG.unitOf, b.ref(world["organisations"], [country]))
+    role = iri("role", f"r{k}")
+    b.record(role, [MG.RoleHolding], f"Role {k}")
+    b.add(role, ORG.member, person)
+    b.add(role, ORG.role, MG.Boss if b.broken() else MG.CoLead)
+    b.add(role, ORG.organization, area)
+    role_start = date(rng)
+    b.add(role, SCHEMA.startDate, role_start)
+    b.add(role, SCHEMA.endDate, Literal("1999", datatype=XSD.gYear) if b.broken()
+          else later(rng, role_start, 400))
+    project = iri("project", f"pr{k}")
+    b.record(project, [MG.Project], f"Project {k}")
+    b.add(project, SCHEMA.funder, organisation)
+    b.add(project, MG.participatingCountry, b.ref([country], [person]))
+    b.add(project, MG.gefProjectId, Literal(f"GEF-{k}" if b.broken() else str(1000 + k)))
+    b.add(project, MG.grantAmountUSD, Literal(f"{rng.randint(-10, 10_000) * 100}.00",
+                                              datatype=XSD.decimal))
+    b.add(project, MG.partnershipArea, area)
+    event = iri("event", f"e{k}")
+    b.record(event, [MG.Webinar, MG.Event, SCHEMA.Event], f"Webinar {k}")
+    event_start = date(rng, 2015)
+    b.add(event, SCHEMA.startDate, event_start)
+    b.add(event, SCHEMA.endDate, later(rng, event_start, 2))
+    b.add(event, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
+    b.add(event, SCHEMA.organizer, b.ref([organisation, area], b.topics))
+    b.add(event, SCHEMA.superEvent, cop)
+    b.add(event, MG.minDuration, Literal("PT60M", datatype=XSD.duration))
+    b.add(event, SCHEMA.audience, Literal("Governments"))
+    if rng.random() < 0.3:
+        b.claim(cop, "meeting", "end", SCHEMA.endDate, end)
+
+
+def synthetic_graph(triples: int, *, seed: int = 1, error_rate: float = 0.03) -> Graph:
+    """A made-up graph of about ``triples`` triples, the same for the same arguments."""
+    builder = Builder(seed, error_rate)
+    world = build_world(builder)
+    k = 0
+    while len(builder.graph) < triples:
+        build_block(builder, world, k)
+        k += 1
+    return builder.graph
+
+
+def timed(work: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def main(argv: list[str] | None = None) -> None:
+    from mgraph.validate import ENGINES, validate
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--error-rate", type=float, default=0.03)
+    args = parser.parse_args(argv)
+
+    warm = synthetic_graph(300, seed=args.seed)
+    for engine in args.engines:  # imports and shape compilation are not what we measure
+        validate(warm, engine=engine)
+    print(f"{'triples':>8} {'engine':<9} {'seconds':>8} {'ratio':>6} {'violations':>10} "
+          f"{'warnings':>8}  same results")
+    for size in args.sizes:
+        graph = synthetic_graph(size, seed=args.seed, error_rate=args.error_rate)
+        runs = {engine: timed(lambda e=engine: validate(graph, engine=e))
+                for engine in args.engines}
+        fastest = min(seconds for seconds, _ in runs.values())
+        reference = next(iter(runs.values()))[1].results
+        for engine, (seconds, report) in runs.items():
+            same = "yes" if report.results == reference else "NO"
+            print(f"{len(graph):>8} {engine:<9} {seconds:>8.2f} {seconds / fastest:>6.1f} "
+                  f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,547 @@
+"""The query library: named SPARQL queries with typed parameters, run on any engine.
+
+Each ``queries/NAME.rq`` file starts with a header that documents it and declares its parameters::
+
+    # title: Decisions by meeting
+    # question: Which decisions did a meeting adopt?
+    # param: meeting id:meeting (any) — the meeting, such as cop-5
+    # example: mgraph query decisions-by-meeting --param meeting=cop-5
+
+A parameter is ``NAME TYPE DEFAULT — DESCRIPTION``. TYPE is ``id:KIND`` (a record id of that kind,
+turned into its IRI), ``id`` (a record id of any kind, or ``kind/id``), ``iri`` (an IRI or a prefixed
+name such as ``mg:Ratification``), ``date`` (YYYY-MM-DD), ``number`` or ``string``. DEFAULT is a
+value, ``(any)`` (left unbound when not given: the query then covers every value) or
+``(required)``. Values are checked, turned into RDF terms and bound through a VALUES block (see
+:mod:`mgraph.store`), never pasted into the query text.
+
+>>> from mgraph.query import run
+>>> rows = run("decisions-by-meeting", meeting="cop-5")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from mgraph import paths
+from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
+from mgraph.namespaces import MGID, PREFIXES
+from mgraph.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
+from mgraph.store import ENGINES, Rows, Store, Term, check_iri, open_store
+
+PARAM_TYPES = ("id", "iri", "date", "number", "string")
+ANY = "(any)"
+REQUIRED = "(required)"
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow_service", "store"})
+VIOLATION_SUFFIX = "-violation"
+TABLE_CELL_WIDTH = 80
+
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z-]+)?)\s+"
+                       r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$")
+_ID_RE = re.compile(ID_PATTERN)
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_STRING = 1000
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter: its type decides how a value becomes an RDF term."""
+
+    name: str
+    type: str  # one of PARAM_TYPES
+    kind: str | None  # the record kind of an "id", None for any kind
+    default: str | None  # None: no default (see ``required``)
+    required: bool
+    doc: str
+
+    def spec(self) -> str:
+        typ = f"id:{self.kind}" if self.kind else self.type
+        default = REQUIRED if self.required else (ANY if self.default is None else self.default)
+        return f"{self.name} {typ} {default}"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query file with its header: what it answers and the parameters it takes."""
+
+    name: str
+    path: Path
+    text: str
+    title: str
+    question: str
+    params: tuple[Param, ...]
+    examples: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def is_check(self) -> bool:
+        """Data quality checks return no rows on good data."""
+        return self.name.endswith(VIOLATION_SUFFIX)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+# --- reading queries -------------------------------------------------------------------------
+
+
+def parse_query(text: str, name: str, path: Path) -> Query:
+    """Read a query's header comments; a malformed header line is an error, not ignored."""
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    examples: list[str] = []
+    notes: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        body = stripped.lstrip("#").strip()
+        key, sep, value = body.partition(":")
+        key = key.strip().lower()
+        if sep and key in ("title", "question"):
+            fields[key] = value.strip()
+        elif sep and key == "param":
+            param = _parse_param(value.strip(), f"{path}:{number}", problems)
+            if param is not None:
+                params.append(param)
+        elif sep and key == "example":
+            examples.append(value.strip())
+        elif body:
+            notes.append(body)
+    names = [p.name for p in params]
+    for duplicate in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{path}: parameter '{duplicate}' is declared twice")
+    if problems:
+        raise InputError(problems)
+    return Query(name, path, text, fields.get("title", name), fields.get("question", ""),
+                 tuple(params), tuple(examples), tuple(notes))
+
+
+def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
+    match = _PARAM_RE.match(spec)
+    if not match:
+        problems.append(f"{where}: a parameter is 'NAME TYPE DEFAULT — DESCRIPTION', got {spec!r}")
+        return None
+    name, typ, default = match["name"], match["type"], match["default"]
+    base, _, kind = typ.partition(":")
+    if base not in PARAM_TYPES or (kind and base != "id"):
+        problems.append(f"{where}: parameter type {typ!r} is not one of: "
+                        "id, id:KIND, iri, date, number, string")
+        return None
+    if kind and kind not in KINDS_BY_NAME:
+        problems.append(f"{where}: unknown record kind {kind!r}; kinds are: "
+                        f"{', '.join(KINDS_BY_NAME)}")
+        return None
+    if name in RESERVED:
+        problems.append(f"{where}: parameter name {name!r} is reserved; choose another")
+        return None
+    required = default == REQUIRED
+    value = None if default in (ANY, REQUIRED) else default.strip('"')
+    return Param(name, base, kind or None, value, required, match["doc"].strip())
+
+
+def library(directory: Path | None = None) -> dict[str, Query]:
+    """Every library query by name, read from ``queries/*.rq``."""
+    folder = directory or paths.QUERIES
+    return {p.stem: read_query(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def read_query(path: str | Path) -> Query:
+    """A query file: from the library or a user's own .rq file."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{file}: cannot read the query: {exc}") from exc
+    return parse_query(text, file.stem, file)
+
+
+def get_query(name_or_path: str | Path) -> Query:
+    """A library query by name, or a .rq file by path."""
+    text = str(name_or_path)
+    file = Path(text)
+    if text.endswith(".rq") or "/" in text or file.is_file():
+        if not file.is_file():
+            raise InputError(f"{file}: no such query file")
+        return read_query(file)
+    candidate = paths.QUERIES / f"{text}.rq"
+    if candidate.is_file():
+        return read_query(candidate)
+    names = sorted(p.stem for p in paths.QUERIES.glob("*.rq"))
+    close = difflib.get_close_matches(text, names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see `mgraph query --list`"
+    raise InputError(f"no library query named {text!r}{hint}")
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+
+def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = None
+                ) -> dict[str, Term]:
+    """Check every value against its declared type and turn it into an RDF term.
+
+    Record ids are checked to exist in the graph (one query), so a misspelt id is an error
+    rather than an empty result. All problems are reported together.
+    """
+    problems: list[str] = []
+    unknown = sorted(set(values) - {p.name for p in query.params})
+    for name in unknown:
+        declared = ", ".join(p.name for p in query.params) or "none"
+        problems.append(f"{query.name}: unknown parameter {name!r} (parameters: {declared})")
+    bindings: dict[str, Term] = {}
+    ids: dict[str, list[URIRef]] = {}
+    for param in query.params:
+        value = values.get(param.name)
+        if value is None:
+            if param.required:
+                problems.append(f"{query.name}: parameter {param.name!r} is required "
+                                f"({param.doc})")
+                continue
+            if param.default is None:
+                continue
+            value = param.default
+        try:
+            if param.type == "id":
+                ids[param.name] = id_candidates(param, value)
+            else:
+                bindings[param.name] = to_term(param, value)
+        except InputError as exc:
+            problems.extend(exc.messages)
+    if not problems and ids:
+        bindings.update(_resolve_ids(query, ids, values, store, problems))
+    if problems:
+        raise InputError(problems)
+    return bindings
+
+
+def to_term(param: Param, value: Any) -> Term:
+    """The RDF term for a value of a non-id parameter; InputError when it does not fit."""
+    where = f"parameter {param.name!r}"
+    if param.type == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+        try:
+            if not _DATE_RE.match(text):
+                raise ValueError
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"{where}: {value!r} is not a date; write YYYY-MM-DD") from None
+        return Literal(text, datatype=XSD.date)
+    if param.type == "number":
+        if isinstance(value, bool):
+            raise InputError(f"{where}: {value!r} is not a number")
+        text = str(value).strip()
+        if isinstance(value, float):
+            text = repr(value) if value == value and abs(value) != float("inf") else "nan"
+        if not _NUMBER_RE.match(text):
+            raise InputError(f"{where}: {value!r} is not a number (digits, optionally with a "
+                             "decimal point)")
+        if "." in text:
+            return Literal(str(Decimal(text)), datatype=XSD.decimal)
+        return Literal(str(int(text)), datatype=XSD.integer)
+    if param.type == "iri":
+        return URIRef(check_iri(expand_curie(str(value).strip())))
+    if param.type == "string":
+        text = str(value)
+        if len(text) > MAX_STRING:
+            raise InputError(f"{where}: longer than {MAX_STRING} characters")
+        return Literal(text)
+    raise InputError(f"{where}: unknown type {param.type!r}")  # pragma: no cover
+
+
+def expand_curie(text: str) -> str:
+    """``mgid:meeting/cop-5`` -> the full IRI; full IRIs pass unchanged."""
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return f"{PREFIXES[prefix]}{local}"
+    return text
+
+
+def id_candidates(param: Param, value: Any) -> list[URIRef]:
+    """The IRIs a record id may stand for: one for ``id:KIND``, one per kind for a bare ``id``."""
+    where = f"parameter {param.name!r}"
+    text = str(value).strip()
+    kinds = [param.kind] if param.kind else [k.name for k in KINDS]
+    if text.startswith(str(MGID)):
+        text = text[len(str(MGID)):]
+    elif text.startswith("mgid:"):
+        text = text[len("mgid:"):]
+    if "/" in text:
+        kind, _, text = text.partition("/")
+        if kind not in kinds:
+            allowed = f"a {param.kind}" if param.kind else "a record kind"
+            raise InputError(f"{where}: {kind!r} is not {allowed}")
+        kinds = [kind]
+    if not _ID_RE.match(text):
+        raise InputError(f"{where}: {str(value)!r} is not a record id (lower case letters, "
+                         "digits, '-' and '.')")
+    return [URIRef(f"{MGID}{kind}/{text}") for kind in kinds]
+
+
+def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str, Any],
+                 store: Store | None, problems: list[str]) -> dict[str, Term]:
+    """Keep, for each id parameter, the one candidate IRI the graph has a record for."""
+    if store is None:  # nothing to check against: only a kind-specific id is unambiguous
+        out: dict[str, Term] = {}
+        for name, candidates in ids.items():
+            if len(candidates) == 1:
+                out[name] = candidates[0]
+            else:
+                problems.append(f"parameter {name!r}: give the id as kind/id")
+        return out
+    from mgraph.store import values_block
+
+    every = sorted({iri for candidates in ids.values() for iri in candidates})
+    found = {row["s"] for row in store.select(
+        "SELECT DISTINCT ?s WHERE { " + values_block(["s"], [[iri] for iri in every])
+        + " ?s a ?type }")}
+    out = {}
+    for name, candidates in ids.items():
+        hits = [iri for iri in candidates if str(iri) in found]
+        param = query.param(name)
+        what = param.kind if param and param.kind else "record"
+        if not hits:
+            problems.append(f"parameter {name!r}: no {what} with id {str(values.get(name, ''))!r} "
+                            "in the graph")
+        elif len(hits) > 1:
+            shown = ", ".join(str(h)[len(str(MGID)):] for h in hits)
+            problems.append(f"parameter {name!r}: ambiguous id; give one of: {shown}")
+        else:
+            out[name] = hits[0]
+    return out
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def screen(text: str, *, allow_service: bool = False, source: str = "query") -> None:
+    """Refuse unsafe or malformed queries before any engine sees them (see mgraph.safety)."""
+    from mgraph.safety import screen_query
+
+    screen_query(text, allow_service=allow_service, source=source)
+
+
+def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
+        engine: str | None = None, graph: str | Path | Graph | None = None,
+        endpoint: str | None = None, timeout: float | None = None,
+        allow_service: bool = False, store: Store | None = None, **kwparams: Any) -> Rows:
+    """Run a library query (by name) or a .rq file and return rows of plain Python values.
+
+    Parameters go as keywords (``run("decisions-by-meeting", meeting="cop-5")``) or as a
+    mapping. Values are str, int, Decimal/float, datetime.date, bool or None. ``engine`` is
+    "oxigraph" (default) or "rdflib"; ``endpoint`` asks a remote SPARQL endpoint instead;
+    ``graph`` is an RDF file or an rdflib Graph (default: dist/mercury.nt, else data/).
+    """
+    spec = get_query(query)
+    screen(spec.text, allow_service=allow_service, source=str(spec.path))
+    target = store or open_store(engine, graph=graph, endpoint=endpoint, timeout=timeout)
+    bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
+    return target.select(spec.text, bindings, timeout=timeout)
+
+
+def to_dataframe(rows: Rows | list[dict[str, Any]]):
+    """The rows as a pandas DataFrame (pandas is optional: install it to use this)."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError("to_dataframe needs pandas: pip install pandas") from exc
+    columns = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def compact(iri: str) -> str:
+    """``https://w3id.org/mgraph/id/meeting/cop-5`` -> ``mgid:meeting/cop-5`` for reading."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
+        if iri.startswith(ns) and len(ns) > len(best) and len(iri) > len(ns):
+            best, found = ns, prefix
+    return f"{found}:{iri[len(best):]}" if best else iri
+
+
+def _is_iri(value: Any) -> bool:
+    return isinstance(value, str) and bool(re.match(r"^(https?|urn|mailto):\S+$", value))
+
+
+def cell(value: Any, *, short: bool = False) -> str:
+    """A value as text: ISO dates, exact decimals, true/false, '' for unbound."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if short and _is_iri(value):
+        return compact(value)
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table") -> str:
+    """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown."""
+    columns = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
+    if fmt == "json":
+        import json
+
+        data = [{c: json_value(r.get(c)) for c in columns} for r in rows]
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    if fmt in ("csv", "tsv"):
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            values = [cell(r.get(c)) for c in columns]
+            if fmt == "tsv":
+                values = [" ".join(v.split()) for v in values]
+            writer.writerow(values)
+        return out.getvalue()
+    if fmt == "markdown":
+        def esc(text: str) -> str:
+            return " ".join(text.replace("|", "\\|").split())
+
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(esc(cell(r.get(c), short=True)) for c in columns) + " |"
+                  for r in rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "table":
+        return _table(columns, rows)
+    raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def _table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    def fit(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= TABLE_CELL_WIDTH else text[:TABLE_CELL_WIDTH - 1] + "…"
+
+    body = [[fit(cell(r.get(c), short=True)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(line[i]) for line in body]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
+              for line in body]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def list_rows() -> Rows:
+    """One row per library query: its name, question and parameters."""
+    rows = [{"name": q.name, "question": q.question,
+             "parameters": ", ".join(p.spec() for p in q.params)}
+            for q in library().values()]
+    return Rows(["name", "question", "parameters"], rows)
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def add_query_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``mgraph query`` (the CLI module calls this)."""
+    parser.description = ("Run a library query (see --list) or your own .rq file on the built "
+                          "graph, a graph file or a SPARQL endpoint.")
+    parser.add_argument("query", nargs="?", metavar="NAME|FILE.rq",
+                        help="a library query name or a SPARQL file")
+    parser.add_argument("--list", action="store_true", help="list the library queries")
+    parser.add_argument("--show", action="store_true",
+                        help="print the query text with its header instead of running it")
+    parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                        help="a query parameter (repeatable); see the query's header")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table",
+                        help="output format (table cells are shortened; csv/tsv/json are full)")
+    parser.add_argument("--endpoint", metavar="URL", help="ask this SPARQL endpoint instead")
+    parser.add_argument("--engine", choices=ENGINES, default=None,
+                        help="local engine (default: oxigraph)")
+    parser.add_argument("--graph", metavar="PATH",
+                        help="RDF file to query (default: dist/mercury.nt, else data/)")
+    parser.add_argument("--allow-service", action="store_true",
+                        help="let the query call other endpoints through SERVICE")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="give up after this long (remote default: 60)")
+
+
+def parse_param_args(items: list[str]) -> dict[str, str]:
+    """``["meeting=cop-5"]`` -> ``{"meeting": "cop-5"}``; the value may contain '='."""
+    out: dict[str, str] = {}
+    problems = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(f"--param {item!r}: write KEY=VALUE")
+        elif key in out:
+            problems.append(f"--param {key!r} is given twice")
+        else:
+            out[key] = value
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def run_query_command(args: argparse.Namespace) -> int:
+    """``mgraph query``: exit 0, or 1 when a ``*-violation`` check finds rows, 2 on bad input."""
+    fmt = getattr(args, "format", "table")
+    if args.list:
+        sys.stdout.write(format_rows(list_rows(), fmt))
+        return EXIT_OK
+    if not args.query:
+        raise InputError("give a query name or a .rq file, or --list to see the library")
+    spec = get_query(args.query)
+    if args.show:
+        sys.stdout.write(spec.text if spec.text.endswith("\n") else spec.text + "\n")
+        return EXIT_OK
+    params = parse_param_args(args.param)
+    if not args.endpoint and args.graph is None:
+        _warn_if_stale()
+    rows = run(spec.path, params, engine=args.engine, graph=args.graph,
+               endpoint=args.endpoint, timeout=args.timeout,
+               allow_service=args.allow_service)
+    sys.stdout.write(format_rows(rows, fmt))
+    if spec.is_check and rows:
+        print(f"{spec.name}: {len(rows)} problem row(s)", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _warn_if_stale() -> None:
+    """Say so when dist/ is older than the data it was built from."""
+    from mgraph.store import default_graph_file
+
+    built = default_graph_file()
+    if built is None:
+        return
+    stamp = built.stat().st_mtime
+    newer = [p.name for p in sorted(paths.DATA.glob("*.yaml")) if p.stat().st_mtime > stamp]
+    if newer:
+        print(f"note: {built} is older than data/{newer[0]}; run `mgraph build` to refresh it",
+              file=sys.stderr)

@@ -1,0 +1,272 @@
+"""Validation reports as text (for people), JSON (for scripts) and SARIF 2.1.0 (for code scanning).
+
+Every format lists the results in one stable order (severity, file, line, focus, ...), so the
+same report always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from mgraph.namespaces import ONTOLOGY_IRI, PREFIXES
+from mgraph.results import SEVERITIES, ValidationReport, ValidationResult
+
+FORMATS = ("text", "json", "sarif")
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+INFORMATION_URI = ONTOLOGY_IRI
+_SARIF_LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
+
+# Longest namespace first, so that mgid: wins over a shorter namespace it extends.
+_NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), reverse=True)
+_IRI_IN_TERM = re.compile(r"<([^<>\s\"]*)>")
+_TYPED_LITERAL = re.compile(r'(".*")\^\^<([^<>]*)>', re.DOTALL)
+
+
+def render(report: ValidationReport, fmt: str = "text") -> str:
+    """The report in one of FORMATS; ends with a newline."""
+    renderer = _RENDERERS.get(fmt)
+    if renderer is None:
+        raise ValueError(f"unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    return renderer(report)
+
+
+# --- shared helpers ------------------------------------------------------------------------------
+
+
+def sort_key(result: ValidationResult) -> tuple[Any, ...]:
+    """Violations first, then by file, line, focus and the remaining fields."""
+    rank = SEVERITIES.index(result.severity) if result.severity in SEVERITIES else len(SEVERITIES)
+    return (
+        rank,
+        result.severity,
+        result.file is None,
+        result.file or "",
+        result.line or 0,
+        result.focus,
+        result.path or "",
+        result.value or "",
+        result.message,
+        result.shape or "",
+        result.constraint or "",
+        result.record or "",
+    )
+
+
+def _sorted(report: ValidationReport) -> list[ValidationResult]:
+    return sorted(report.results, key=sort_key)
+
+
+def shorten_iri(iri: str) -> str:
+    """``prefix:local`` for an IRI in one of our namespaces, else ``<iri>``."""
+    for namespace, prefix in _NAMESPACES:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
+
+
+def shorten(term: str) -> str:
+    """An N-Triples term (or a path made of them) with our IRIs written as prefixed names."""
+    if term.startswith('"'):
+        typed = _TYPED_LITERAL.fullmatch(term)
+        return f"{typed.group(1)}^^{shorten_iri(typed.group(2))}" if typed else term
+    return _IRI_IN_TERM.sub(lambda match: shorten_iri(match.group(1)), term)
+
+
+def _plain(term: str) -> str:
+    """An IRI term without its angle brackets; other terms as they are."""
+    if term.startswith("<") and term.endswith(">") and _IRI_IN_TERM.fullmatch(term):
+        return term[1:-1]
+    return term
+
+
+def _is_iri(term: str | None) -> bool:
+    return bool(term) and _IRI_IN_TERM.fullmatch(term) is not None
+
+
+def _summary(report: ValidationReport) -> str:
+    counts = [
+        _plural(report.count("Violation"), "violation"),
+        _plural(report.count("Warning"), "warning"),
+    ]
+    if report.count("Info"):
+        counts.append(_plural(report.count("Info"), "info"))
+    return ", ".join(counts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def render_text(report: ValidationReport) -> str:
+    """One block per result, then a summary line such as ``2 violations, 1 warning``."""
+    blocks = [_text_block(result) for result in _sorted(report)]
+    return "".join(block + "\n\n" for block in blocks) + _summary(report) + "\n"
+
+
+def _text_block(result: ValidationResult) -> str:
+    where = f"{result.file}:{result.line}" if result.file and result.line else result.file or ""
+    header = result.severity + (f" {where}" if where else "")
+    if result.record:
+        header += f": {result.record}"
+    fields = [
+        ("focus", shorten(result.focus)),
+        ("path", shorten(result.path) if result.path else None),
+        ("value", shorten(result.value) if result.value else None),
+        ("message", result.message),
+        # a blank-node shape's label means nothing to a reader and changes from run to run
+        ("shape", shorten(result.shape) if _is_iri(result.shape) else None),
+        ("constraint", shorten(result.constraint) if result.constraint else None),
+    ]
+    width = max(len(label) for label, _ in fields) + 2
+    lines = [header]
+    for label, value in fields:
+        if value is None:
+            continue
+        first, *rest = value.splitlines() or [""]
+        lines.append(f"  {label + ':':<{width}}{first}")
+        lines.extend(f"  {'':<{width}}{line}" for line in rest)
+    return "\n".join(lines)
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def render_json(report: ValidationReport) -> str:
+    """Counts and every field of every result, keys sorted, terms in full N-Triples form."""
+    document = {
+        "conforms": report.conforms,
+        "engine": report.engine,
+        "violations": report.count("Violation"),
+        "warnings": report.count("Warning"),
+        "results": [asdict(result) for result in _sorted(report)],
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- SARIF ---------------------------------------------------------------------------------------
+
+
+def render_sarif(report: ValidationReport) -> str:
+    """A SARIF 2.1.0 log with one run: a rule per shape and constraint component."""
+    from mgraph import __version__
+
+    results = _sorted(report)
+    rules: dict[str, dict[str, Any]] = {}
+    for result in results:
+        rule_id = _rule_id(result)
+        rules.setdefault(rule_id, _rule(rule_id, result))
+    index = {rule_id: position for position, rule_id in enumerate(sorted(rules))}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "mgraph",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rules[rule_id] for rule_id in sorted(rules)],
+                    }
+                },
+                "results": [_sarif_result(result, index) for result in results],
+                "properties": {"engine": report.engine, "conforms": report.conforms},
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _rule_id(result: ValidationResult) -> str:
+    """``shape/constraint`` in prefixed form; blank-node shapes leave only the constraint."""
+    parts = [_rule_part(result.shape), _rule_part(result.constraint)]
+    return "/".join(part for part in parts if part) or "mgraph:result"
+
+
+def _rule_part(term: str | None) -> str | None:
+    if not _is_iri(term):
+        return None
+    short = shorten(term)
+    return short[1:-1] if short.startswith("<") else short
+
+
+def _rule(rule_id: str, result: ValidationResult) -> dict[str, Any]:
+    """A reporting descriptor for the first result of a rule (all its results share these)."""
+    constraint = _plain(result.constraint) if _is_iri(result.constraint) else None
+    shape = _plain(result.shape) if _is_iri(result.shape) else None
+    name = re.sub(r"ConstraintComponent$", "", re.split(r"[#/]", constraint)[-1]) if constraint else None
+    label = shorten(result.shape) if shape else "SHACL shape"
+    rule: dict[str, Any] = {
+        "id": rule_id,
+        "shortDescription": {"text": f"{label}: {name or 'validation result'}"},
+    }
+    if name:
+        rule["name"] = name
+    properties = {"shape": shape, "constraintComponent": constraint}
+    if any(properties.values()):
+        rule["properties"] = {key: value for key, value in properties.items() if value}
+    return rule
+
+
+def _sarif_result(result: ValidationResult, index: dict[str, int]) -> dict[str, Any]:
+    rule_id = _rule_id(result)
+    subject = result.record or shorten(result.focus)
+    location: dict[str, Any] = {}
+    if result.file:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _artifact_uri(result.file)}}
+        if result.line and result.line > 0:
+            physical["region"] = {"startLine": result.line}
+        location["physicalLocation"] = physical
+    location["logicalLocations"] = [
+        {"name": shorten(result.focus), "fullyQualifiedName": _plain(result.focus), "kind": "resource"}
+    ]
+    properties = {
+        key: value
+        for key, value in (
+            ("focus", result.focus),
+            ("path", result.path),
+            ("value", result.value),
+            ("shape", result.shape if _is_iri(result.shape) else None),
+            ("constraint", result.constraint),
+            ("record", result.record),
+            ("severity", result.severity),
+        )
+        if value is not None
+    }
+    return {
+        "ruleId": rule_id,
+        "ruleIndex": index[rule_id],
+        "level": _SARIF_LEVELS.get(result.severity, "warning"),
+        "message": {"text": f"{subject}: {result.message}"},
+        "locations": [location],
+        "properties": properties,
+    }
+
+
+def _artifact_uri(file: str) -> str:
+    """A file name as a URI reference: relative paths stay relative (to the repository root)."""
+    windows = PureWindowsPath(file)
+    if windows.drive:
+        return windows.as_uri()
+    posix = PurePosixPath(file.replace("\\", "/"))
+    if posix.is_absolute():
+        return posix.as_uri()
+    return quote(posix.as_posix(), safe="/")
+
+
+_RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "sarif": render_sarif,
+}
