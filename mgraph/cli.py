@@ -92,7 +92,9 @@ def parser() -> argparse.ArgumentParser:
     def data_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data", metavar="DIR", help="curated data folder (default: data/)")
 
-    engines = ("auto", "pyshacl", "fast")
+    from mgraph.validate import engine_names
+
+    engines = engine_names()
 
     p = sub.add_parser("build", help="load, validate and write the release files to dist/")
     data_arg(p)

@@ -199,7 +199,8 @@ def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt]
         yield claim, RDF.predicate, spec.predicate
         yield claim, RDF.object, obj
         yield claim, RDFS.label, Literal(f"{record.label}: {spec.name} = {alt.value}", lang="en")
-        for source in alt.sources:
+        # A long form without its own sources is stated by the record's sources.
+        for source in alt.sources or tuple(s.value for s in record.sources):
             yield from _source_triples(claim, source, index)
         if alt.note:
             yield claim, SKOS.note, Literal(alt.note, lang="en")
@@ -214,8 +215,8 @@ def _source_triples(subject: URIRef, source: str, index: dict[str, Record]):
     if URL_RE.match(source):
         iri = URIRef(source)
         yield subject, PROV.wasDerivedFrom, iri
-        yield iri, RDF.type, MG.SourceDocument
-        yield iri, RDF.type, PROV.Entity
+        for cls in (MG.SourceDocument, *superclasses().get(MG.SourceDocument, ())):
+            yield iri, RDF.type, cls
     else:
         yield subject, PROV.wasDerivedFrom, URIRef(instance_iri("source", index[source].id))
 

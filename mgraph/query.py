@@ -332,10 +332,21 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
 
 
 def screen(text: str, *, allow_service: bool = False, source: str = "query") -> None:
-    """Refuse unsafe or malformed queries before any engine sees them (see mgraph.safety)."""
+    """Refuse unsafe or malformed queries before any engine sees them (see mgraph.safety).
+
+    A text that passed once passes again: the verdict is remembered, as parsing is slow.
+    """
+    if (text, allow_service) in _SCREENED:
+        return
     from mgraph.safety import screen_query
 
     screen_query(text, allow_service=allow_service, source=source)
+    if len(_SCREENED) > 256:
+        _SCREENED.clear()
+    _SCREENED.add((text, allow_service))
+
+
+_SCREENED: set[tuple[str, bool]] = set()
 
 
 def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ValidationResult:
     """One SHACL result, engine-independent. Terms are N-Triples strings (``<iri>``, ``"x"^^<dt>``)."""
 

@@ -14,6 +14,7 @@ A query is parsed (never run) and refused when it could reach outside the local 
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import re
 import sys
@@ -196,60 +197,60 @@ def _decode_utf8(data: bytes, name: str) -> str:
 
 # --- nesting -----------------------------------------------------------------------------------
 
-_IRIREF = re.compile(r'<(?:[^\x00-\x20<>"{}|^`\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
-_RDF_SPECIAL = re.compile(r"""[\[\](){}"'<#\\]""")
-_JSON_SPECIAL = re.compile(r'[\[\]{}"]')
-_STRING_REST = {
-    '"""': re.compile(r'(?:[^"\\]|\\[\s\S]|"(?!""))*"""'),
-    "'''": re.compile(r"(?:[^'\\]|\\[\s\S]|'(?!''))*'''"),
-    '"': re.compile(r'(?:[^"\\\n\r]|\\.)*"'),
-    "'": re.compile(r"(?:[^'\\\n\r]|\\.)*'"),
+_IRIREF = r'<(?:[^\x00-\x20<>"{}|^`\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
+# What brackets inside do not count in: strings (long ones first), IRIs, comments, escapes.
+_RDF_OPAQUE = (
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    rf"|{_IRIREF}"
+    r"|#[^\n]*"
+    r"|\\[\s\S]"
+)
+_JSON_OPAQUE = r'"(?:[^"\\]|\\[\s\S])*"'
+_SYNTAX = {  # json_syntax -> (opaque tokens, brackets or opaque tokens, anything but brackets)
+    False: (
+        re.compile(_RDF_OPAQUE),
+        re.compile(rf"[\[\](){{}}]|{_RDF_OPAQUE}"),
+        re.compile(r"[^\[\](){}]+"),
+    ),
+    True: (
+        re.compile(_JSON_OPAQUE),
+        re.compile(rf"[\[\]{{}}]|{_JSON_OPAQUE}"),
+        re.compile(r"[^\[\]{}]+"),
+    ),
 }
-_JSON_STRING_REST = re.compile(r'(?:[^"\\]|\\[\s\S])*"')
+_DEPTH_STEP = {"[": 1, "(": 1, "{": 1, "]": -1, ")": -1, "}": -1}
 
 
 def nesting_overflow(text: str, limit: int, *, json_syntax: bool = False) -> int | None:
     """The offset of the first bracket that nests deeper than ``limit``, or None.
 
-    Counts ``[ ( {`` (JSON: ``[ {``) outside strings, IRIs and comments, in one linear pass, so
+    Counts ``[ ( {`` (JSON: ``[ {``) outside strings, IRIs and comments, in linear time, so
     that input too deep for a recursive parser is refused before that parser sees it. Turtle,
-    TriG, N3 and SPARQL share one lexical shape here.
+    TriG, N3 and SPARQL share one lexical shape here. The common case runs at C speed (strip
+    the opaque tokens, keep the brackets); only a refusal walks the text again to find where.
     """
-    special = _JSON_SPECIAL if json_syntax else _RDF_SPECIAL
+    opaque, tokens, not_brackets = _SYNTAX[json_syntax]
+    opens = "[{" if json_syntax else "[({"
+    if sum(text.count(char) for char in opens) <= limit:
+        return None
+    brackets = not_brackets.sub("", opaque.sub(" ", text))
+    depths = itertools.accumulate(
+        map(_DEPTH_STEP.__getitem__, brackets), lambda depth, step: max(depth + step, 0)
+    )
+    if max(depths, default=0) <= limit:
+        return None
     depth = 0
-    pos = 0
-    while (match := special.search(text, pos)) is not None:
-        char, start = match.group(), match.start()
-        pos = start + 1
-        if char in "[({":
+    for token in tokens.finditer(text):
+        char = token.group()
+        if char in opens:
             depth += 1
             if depth > limit:
-                return start
-        elif char in "])}":
+                return token.start()
+        elif len(char) == 1 and char in "])}":
             depth = max(depth - 1, 0)
-        elif char == '"' and json_syntax:
-            rest = _JSON_STRING_REST.match(text, pos)
-            if rest is None:
-                return None  # unterminated string: the parser reports it
-            pos = rest.end()
-        elif char in "\"'":
-            quote = char * 3 if text.startswith(char * 3, start) else char
-            rest = _STRING_REST[quote].match(text, start + len(quote))
-            if rest is not None:
-                pos = rest.end()
-            elif len(quote) == 3:
-                return None  # unterminated long string: the parser reports it
-        elif char == "<":
-            iri = _IRIREF.match(text, start)
-            if iri is not None:
-                pos = iri.end()
-        elif char == "#":
-            end = text.find("\n", start)
-            if end < 0:
-                return None
-            pos = end + 1
-        else:  # a backslash escape in a prefixed name
-            pos = start + 2
     return None
 
 
@@ -276,7 +277,7 @@ def _screen_jsonld(text: str, name: str, limit: int) -> None:
             raise _fail(
                 name,
                 text,
-                _find(text, json.dumps(value)),
+                _find(text, json.dumps(value, ensure_ascii=False)),
                 f"JSON-LD @import of {value!r} is not loaded; put the context inline",
             )
         if key == "@context":
@@ -285,7 +286,7 @@ def _screen_jsonld(text: str, name: str, limit: int) -> None:
                     raise _fail(
                         name,
                         text,
-                        _find(text, json.dumps(item)),
+                        _find(text, json.dumps(item, ensure_ascii=False)),
                         f"JSON-LD @context {item!r} refers to another document, which is not "
                         "loaded; put the context inline",
                     )
@@ -622,21 +623,16 @@ def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
     from rdflib.namespace import RDF, XSD
 
     tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    bnodes: dict[str, BNode] = {}
-    iris: dict[str, URIRef] = {}
     xsd_string, lang_string = str(XSD.string), str(RDF.langString)
+    converted: dict[Any, Any] = {}  # pyoxigraph term -> rdflib term, so each is built once
+    blank_numbers = itertools.count()
 
-    def term(value: Any) -> Any:
+    def convert(value: Any) -> Any:
         if isinstance(value, pyoxigraph.NamedNode):
-            iri = iris.get(value.value)
-            if iri is None:
-                iri = iris[value.value] = URIRef(value.value)
-            return iri
+            return URIRef(value.value)
         if isinstance(value, pyoxigraph.BlankNode):
-            node = bnodes.get(value.value)
-            if node is None:
-                node = bnodes[value.value] = BNode(f"u{tag}b{len(bnodes)}")
-            return node
+            # numbered in order of first use: stable from run to run, unique to this file
+            return BNode(f"u{tag}b{next(blank_numbers)}")
         if isinstance(value, pyoxigraph.Literal):
             if getattr(value, "direction", None) is not None:
                 raise InputError(f"{name}: directional language strings (RDF 1.2) are not supported: {value}")
@@ -647,6 +643,12 @@ def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
                 return Literal(value.value)
             return Literal(value.value, datatype=term(value.datatype))
         raise InputError(f"{name}: triple terms (RDF 1.2 / RDF-star) are not supported: {value}")
+
+    def term(value: Any) -> Any:
+        found = converted.get(value)
+        if found is None:
+            found = converted[value] = convert(value)
+        return found
 
     graph = Graph()
     for quad in quads:
@@ -662,7 +664,7 @@ def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
 
 # An update operation's first keyword, after comments and the prologue (BASE, PREFIX).
 _UPDATE_START = re.compile(
-    r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
+    r"(?:\s++|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s++[^\s:]*+:\s*+<[^>]*+>)*+"  # possessive: linear
     r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.IGNORECASE,
 )

@@ -10,16 +10,19 @@ Two engines give the same results (``tests/test_engines.py`` holds them to it on
   Shapes using anything else raise :class:`UnsupportedShapes`; ``engine="auto"`` then falls
   back to pyshacl, so a user's own shapes are never silently half-checked.
 
-Before either engine runs, every ``rdf:type`` is closed under the ontology's ``rdfs:subClassOf``
-(the loader already does this for our data; user files need it), so targets, ``sh:class`` and the
-SPARQL constraints all see a COP as an ``mg:Meeting``.
+Every engine validates the data with the ontology mixed in (pyshacl's ``ont_graph``), and with
+every ``rdf:type`` closed under the ontology's ``rdfs:subClassOf`` (the loader already does this
+for our data; user files need it), so targets, ``sh:class`` and the SPARQL constraints all see a
+COP as an ``mg:Meeting``. The missing types go into the mixed-in graph: the caller's graph is
+never copied or changed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -35,10 +38,10 @@ from mgraph.namespaces import MGID, SH
 from mgraph.results import SEVERITIES, ValidationReport, ValidationResult
 
 Origin = tuple[str, int, str]
-Engine = Callable[[Graph, Graph, Graph], list[ValidationResult]]
+Engine = Callable[[Graph, Graph, Graph], list[ValidationResult]]  # (data, shapes, mixin)
 
 
-class UnsupportedShapes(Exception):  # noqa: N818 - a condition, not a failure of the user's
+class UnsupportedShapes(Exception):
     """The shapes use a SHACL feature the native engine does not implement."""
 
 
@@ -101,15 +104,14 @@ def engine_names() -> list[str]:
 
 def _run(data: Graph, *, engine: str, shapes: Graph | None) -> ValidationReport:
     shapes_graph = shapes if shapes is not None else load_shapes()
-    ontology = load_ontology()
-    closed = with_type_closure(data, ontology)
+    mixin = ontology_mixin(data, load_ontology())
     if engine == "auto":
         try:
-            results, used = _run_native(closed, shapes_graph, ontology), "native"
+            results, used = _run_native(data, shapes_graph, mixin), "native"
         except UnsupportedShapes:
-            results, used = _run_pyshacl(closed, shapes_graph, ontology), "pyshacl"
+            results, used = _run_pyshacl(data, shapes_graph, mixin), "pyshacl"
     elif engine in ENGINES:
-        results, used = ENGINES[engine](closed, shapes_graph, ontology), engine
+        results, used = ENGINES[engine](data, shapes_graph, mixin), engine
     else:
         raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(engine_names())}")
     return ValidationReport(sort_results(set(results)), engine=used)
@@ -148,26 +150,30 @@ def superclasses(graph: Graph) -> dict[Node, frozenset[Node]]:
     return closure
 
 
-def with_type_closure(data: Graph, ontology: Graph) -> Graph:
-    """``data`` with every superclass type added; ``data`` itself when nothing is missing.
-
-    The caller's graph is never changed: missing types go into a copy.
-    """
+def missing_types(data: Graph, ontology: Graph) -> set[tuple[Node, Node, Node]]:
+    """The ``rdf:type`` triples the ontology's subclass closure adds to ``data``."""
     supers = _ontology_superclasses(ontology)
-    missing = {
+    return {
         (node, RDF.type, sup)
         for node, cls in data.subject_objects(RDF.type)
         for sup in supers.get(cls, ())
         if (node, RDF.type, sup) not in data
     }
+
+
+def ontology_mixin(data: Graph, ontology: Graph) -> Graph:
+    """What is mixed into ``data`` when validating: the ontology, plus the types data misses.
+
+    The ontology itself when nothing is missing (our loaded data); else a copy of it with the
+    missing types, so the data graph, however big, is never copied.
+    """
+    missing = missing_types(data, ontology)
     if not missing:
-        return data
-    closed = Graph()
-    for prefix, namespace in data.namespaces():
-        closed.bind(prefix, namespace, override=True, replace=True)
-    closed.addN((s, p, o, closed) for s, p, o in data)
-    closed.addN((s, p, o, closed) for s, p, o in missing)
-    return closed
+        return ontology
+    mixin = Graph()
+    mixin.addN((s, p, o, mixin) for s, p, o in ontology)
+    mixin.addN((s, p, o, mixin) for s, p, o in missing)
+    return mixin
 
 
 _SUPERCLASS_CACHE: dict[int, tuple[Graph, dict[Node, frozenset[Node]]]] = {}
@@ -199,7 +205,7 @@ def _located(result: ValidationResult, origins: dict[str, Origin]) -> Validation
     if origin is None:
         return result
     file, line, record = origin
-    return _replace(result, file=file, line=line, record=record)
+    return replace(result, file=file, line=line, record=record)
 
 
 def _claim_record(iri: str) -> str | None:
@@ -211,54 +217,54 @@ def _claim_record(iri: str) -> str | None:
     return f"{MGID}{parts[0]}/{parts[1]}" if len(parts) >= 2 else None
 
 
-def _replace(result: ValidationResult, **changes: Any) -> ValidationResult:
-    from dataclasses import replace
-
-    return replace(result, **changes)
-
-
 class _LineFinder:
     """Finds the first line of a user's file where an IRI is written, in full or prefixed."""
 
-    PREFIX_RE = re.compile(r"""(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>""", re.I)
+    PREFIX_RE = re.compile(r"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
 
     def __init__(self, files: list[Path]) -> None:
         self.files = files
-        self._texts: dict[Path, list[str]] = {}
-
-    def lines(self, path: Path) -> list[str]:
-        if path not in self._texts:
-            try:
-                self._texts[path] = path.read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                self._texts[path] = []
-        return self._texts[path]
+        self._lines: dict[Path, list[str]] = {}
+        self._prefixes: dict[Path, list[tuple[str, str]]] = {}
+        self._found: dict[tuple[Path, str], int | None] = {}
 
     def locate(self, result: ValidationResult) -> ValidationResult:
+        """The result with the file and line where its focus node first appears."""
         iri = result.focus[1:-1] if result.focus.startswith("<") else None
         for path in self.files:
             line = self.find(path, iri) if iri else None
             if line is not None:
-                return _replace(result, file=str(path), line=line)
-        return _replace(result, file=str(self.files[0])) if len(self.files) == 1 else result
+                return replace(result, file=str(path), line=line)
+        return replace(result, file=str(self.files[0])) if len(self.files) == 1 else result
 
     def find(self, path: Path, iri: str) -> int | None:
-        lines = self.lines(path)
-        forms = [f"<{iri}>"]
-        for line in lines:
-            for match in self.PREFIX_RE.finditer(line):
-                prefix, namespace = match.group(1) or "", match.group(2)
-                if namespace and iri.startswith(namespace) and len(iri) > len(namespace):
-                    forms.append(f"{prefix}:{iri[len(namespace):]}")
-        forms.append(f'"{iri}"')  # JSON-LD, RDF/XML attributes
-        for form in forms:
-            pattern = re.compile(r"(?<![\w:/#-])" + re.escape(form) + r"(?![\w:/#-])"
-                                 if not form.startswith(("<", '"')) else re.escape(form))
-            for number, line in enumerate(lines, start=1):
-                if self.PREFIX_RE.search(line):
-                    continue
-                if pattern.search(line):
-                    return number
+        key = (path, iri)
+        if key not in self._found:
+            self._found[key] = self._search(path, iri)
+        return self._found[key]
+
+    def _read(self, path: Path) -> list[str]:
+        if path not in self._lines:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self._lines[path] = text.splitlines()
+            self._prefixes[path] = [(m.group(1) or "", m.group(2)) for line in self._lines[path]
+                                    for m in self.PREFIX_RE.finditer(line)]
+        return self._lines[path]
+
+    def _search(self, path: Path, iri: str) -> int | None:
+        lines = self._read(path)
+        patterns = [re.compile(re.escape(f"<{iri}>")),
+                    re.compile(re.escape(f'"{iri}"'))]  # JSON-LD, RDF/XML attributes
+        for prefix, namespace in self._prefixes[path]:
+            if namespace and iri.startswith(namespace) and len(iri) > len(namespace):
+                name = re.escape(f"{prefix}:{iri[len(namespace):]}")
+                patterns.append(re.compile(rf"(?<![\w:/#.-]){name}(?![\w:/#-])"))
+        for number, line in enumerate(lines, start=1):
+            if not self.PREFIX_RE.search(line) and any(p.search(line) for p in patterns):
+                return number
         return None
 
 
@@ -271,19 +277,22 @@ def _messages(literals: Iterable[Node]) -> str:
 # pyshacl: the reference engine
 
 
-def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> list[ValidationResult]:
-    """Validate with pyshacl; the ontology is mixed in so ``sh:class`` sees rdfs:subClassOf."""
+def _run_pyshacl(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+    """Validate with pyshacl, the ontology (and closed types) mixed in as its ont_graph."""
     import pyshacl
 
-    _conforms, report_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology if len(ontology) else None,
-        inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
-        meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
-    )
+    with _sparql_parsed_once():
+        _conforms, report_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=mixin if len(mixin) else None,
+            inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
+            meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
+        )
     if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes are wrong
         raise InputError(f"the shapes cannot be used: {report_graph}")
     results = []
-    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+    top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport)
+           for r in report_graph.objects(report, SH.result)]  # not the nested sh:detail ones
+    for node in top:
         def one(predicate: URIRef, node: Node = node) -> Node | None:
             return report_graph.value(node, predicate)
 
@@ -299,6 +308,42 @@ def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> list[Validation
             constraint=nt(one(SH.sourceConstraintComponent)),
         ))
     return results
+
+
+_PARSED_SPARQL: dict[tuple, Any] = {}
+
+
+@contextmanager
+def _sparql_parsed_once() -> Iterator[None]:
+    """Parse each SPARQL text once while pyshacl runs.
+
+    pyshacl sends the text of a SPARQL constraint to rdflib once per focus node, and rdflib
+    parses it every time (about 0.2 s for ours): that was 99% of pyshacl's time. A parsed and
+    translated query is what rdflib's own prepareQuery reuses across runs, so reusing it here
+    changes nothing but the time. rdflib is restored on the way out; the parsed queries are
+    kept for the next run (a handful per shapes graph).
+    """
+    from rdflib.plugins.sparql import processor
+
+    parse, translate = processor.parseQuery, processor.translateQuery
+    cache = _PARSED_SPARQL
+
+    def keep_text(text: Any) -> Any:
+        return text  # parsed below, once per (text, base, namespaces)
+
+    def parse_and_translate(text: Any, base: Any = None, init_ns: Any = None) -> Any:
+        if not isinstance(text, str):
+            return translate(text, base, init_ns)
+        key = (text, base, tuple(sorted((init_ns or {}).items())))
+        if key not in cache:
+            cache[key] = translate(parse(text), base, init_ns)
+        return cache[key]
+
+    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate
+    try:
+        yield
+    finally:
+        processor.parseQuery, processor.translateQuery = parse, translate
 
 
 def _path_text(graph: Graph, path: Node) -> str:
@@ -355,7 +400,7 @@ class _Index:
 
     values: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
     types: dict[Node, set[Node]] = field(default_factory=dict)
-    objects_of: dict[Node, set[Node]] = field(default_factory=dict)
+    instances: dict[Node, list[Node]] = field(default_factory=dict)  # class -> nodes
 
     def get(self, focus: Node, predicate: Node) -> list[Node]:
         return self.values.get(focus, {}).get(predicate, [])
@@ -399,21 +444,21 @@ class _NodePlan:
 _PLAN_CACHE: dict[int, tuple[Graph, list[_NodePlan]]] = {}
 
 
-def _run_native(data: Graph, shapes: Graph, ontology: Graph) -> list[ValidationResult]:
+def _run_native(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     plans = _plans(shapes)
     predicates = {p.path for plan in plans for p in plan.properties if p.path is not None}
-    index = _build_index(data, ontology, predicates)
+    index = _build_index(data, mixin, predicates)
     results: list[ValidationResult] = []
     store: _SparqlStore | None = None
     for plan in plans:
-        focus_nodes = _focus_nodes(plan, index, data, ontology)
+        focus_nodes = _focus_nodes(plan, index, data, mixin)
         if not focus_nodes:
             continue
         for prop in plan.properties:
             results.extend(_check_property(prop, focus_nodes, index))
         for sparql in plan.sparql:
             if store is None:
-                store = _SparqlStore(data, ontology)
+                store = _SparqlStore(data, mixin)
             results.extend(_check_sparql(sparql, set(focus_nodes), store))
     return results
 
@@ -503,7 +548,7 @@ def _compile_values(shapes: Graph, shape: Node) -> list[ValueTest]:
     return tests
 
 
-def _value_test(shapes: Graph, predicate: Node, parameter: Node,  # noqa: C901 - one per kind
+def _value_test(shapes: Graph, predicate: Node, parameter: Node,
                 flags: str) -> Callable[[Node, _Index], bool]:
     if predicate == SH.datatype:
         return lambda v, _ix: _has_datatype(v, parameter)
@@ -639,15 +684,15 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
                        list(shapes.objects(shape, SH.message)), query)
 
 
-def _build_index(data: Graph, ontology: Graph, predicates: set[URIRef]) -> _Index:
+def _build_index(data: Graph, mixin: Graph, predicates: set[URIRef]) -> _Index:
     """Values of the predicates the shapes look at, and every node's closed types.
 
-    The ontology is part of what is validated (as pyshacl's ont_graph mixes it in).
+    The mixed-in graph is part of what is validated, as pyshacl's ont_graph is.
     """
     index = _Index()
     direct_types: dict[Node, set[Node]] = {}
     subclass_graph = Graph()
-    for graph in (data, ontology):
+    for graph in (data, mixin):
         for s, p, o in graph:
             if p == RDF.type:
                 direct_types.setdefault(s, set()).add(o)
@@ -661,6 +706,8 @@ def _build_index(data: Graph, ontology: Graph, predicates: set[URIRef]) -> _Inde
         for cls in classes:
             closed.update(supers.get(cls, ()))
         index.types[node] = closed
+        for cls in closed:
+            index.instances.setdefault(cls, []).append(node)
     for values in index.values.values():  # a triple in both graphs counts once
         for predicate, objects in values.items():
             if len(objects) > 1:
@@ -668,15 +715,15 @@ def _build_index(data: Graph, ontology: Graph, predicates: set[URIRef]) -> _Inde
     return index
 
 
-def _focus_nodes(plan: _NodePlan, index: _Index, data: Graph, ontology: Graph) -> list[Node]:
+def _focus_nodes(plan: _NodePlan, index: _Index, data: Graph, mixin: Graph) -> list[Node]:
     found: dict[Node, None] = {}
     for kind, target in plan.targets:
         if kind == SH.targetClass:
-            found.update(dict.fromkeys(n for n, t in index.types.items() if target in t))
+            found.update(dict.fromkeys(index.instances.get(target, ())))
         elif kind == SH.targetNode:
             found[target] = None
         else:
-            for graph in (data, ontology):
+            for graph in (data, mixin):
                 pairs = graph.subject_objects(target)
                 found.update(dict.fromkeys(s if kind == SH.targetSubjectsOf else o
                                            for s, o in pairs))
@@ -685,6 +732,7 @@ def _focus_nodes(plan: _NodePlan, index: _Index, data: Graph, ontology: Graph) -
 
 def _check_property(prop: _PropertyPlan, focus_nodes: list[Node],
                     index: _Index) -> Iterator[ValidationResult]:
+    """The results of one property shape (or of a node shape's own constraints) on its nodes."""
     path = nt(prop.path)
     message = _messages(prop.messages)
     shape = nt(prop.shape)
@@ -706,18 +754,17 @@ def _check_property(prop: _PropertyPlan, focus_nodes: list[Node],
         for component, test in prop.tests:
             for value in values:
                 if not test(value, index):
-                    yield result(focus if prop.path is not None else focus,
-                                 value, component)
+                    yield result(focus, value, component)
 
 
 class _SparqlStore:
-    """The data (and ontology) in pyoxigraph for SPARQL constraints; rdflib when unavailable."""
+    """Data and mixin in pyoxigraph, for SPARQL constraints; rdflib when pyoxigraph is missing."""
 
-    def __init__(self, data: Graph, ontology: Graph) -> None:
-        self.graphs = (data, ontology)
+    def __init__(self, data: Graph, mixin: Graph) -> None:
+        self.graphs = (data, mixin)
         self.store = None
         try:
-            self.store = _oxigraph_store(data, ontology)
+            self.store = _oxigraph_store(data, mixin)
         except (ImportError, ValueError, SyntaxError):
             self.store = None  # pyoxigraph missing, or a term it cannot hold: rdflib does it
 
@@ -741,7 +788,7 @@ class _SparqlStore:
             yield {str(k): v for k, v in solution.asdict().items()}
 
 
-def _oxigraph_store(data: Graph, ontology: Graph):
+def _oxigraph_store(data: Graph, mixin: Graph):
     import pyoxigraph as ox
 
     store = ox.Store()
@@ -763,7 +810,7 @@ def _oxigraph_store(data: Graph, ontology: Graph):
             memo[node] = found
         return found
 
-    quads = [ox.Quad(term(s), term(p), term(o)) for graph in (data, ontology)
+    quads = [ox.Quad(term(s), term(p), term(o)) for graph in (data, mixin)
              for s, p, o in graph]
     store.bulk_extend(quads)
     return store
@@ -822,7 +869,7 @@ _RUDOF_PREFIXES = {"xsd": str(XSD), "rdf": str(RDF), "rdfs": str(RDFS)}
 _CORE_SHAPES_CACHE: dict[int, tuple[Graph, str, list[_NodePlan]]] = {}
 
 
-def _run_pyrudof(data: Graph, shapes: Graph, ontology: Graph) -> list[ValidationResult]:
+def _run_pyrudof(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     """Core constraints by pyrudof; its terms and messages mapped back to ours.
 
     rudof writes values in its own way (``"2013"^^xsd:gYear``, a bare lexical form for
@@ -833,7 +880,7 @@ def _run_pyrudof(data: Graph, shapes: Graph, ontology: Graph) -> list[Validation
 
     core_turtle, sparql_plans = _core_shapes(shapes)
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    text = data.serialize(format="nt") + "\n" + ontology.serialize(format="nt")
+    text = data.serialize(format="nt") + "\n" + mixin.serialize(format="nt")
     rudof.read_data(text, format=pyrudof.RDFFormat.NTriples)
     rudof.read_shacl(core_turtle)
     results = []
@@ -841,7 +888,7 @@ def _run_pyrudof(data: Graph, shapes: Graph, ontology: Graph) -> list[Validation
         focus = _rudof_term(entry.focus_node)
         path = URIRef(entry.path) if entry.path else None
         shape = _rudof_term(str(entry.source_shape)) if entry.source_shape else None
-        value = _rudof_value(entry.value, focus, path, (data, ontology))
+        value = _rudof_value(entry.value, focus, path, (data, mixin))
         messages = list(shapes.objects(shape, SH.message)) if shape is not None else []
         results.append(ValidationResult(
             entry.severity, nt(focus) or "", nt(path), nt(value), _messages(messages),
@@ -849,10 +896,10 @@ def _run_pyrudof(data: Graph, shapes: Graph, ontology: Graph) -> list[Validation
         ))
     if sparql_plans:
         plans = _plans(shapes)
-        index = _build_index(data, ontology, set())
-        store = _SparqlStore(data, ontology)
+        index = _build_index(data, mixin, set())
+        store = _SparqlStore(data, mixin)
         for plan in (p for p in plans if p.sparql):
-            focus_nodes = set(_focus_nodes(plan, index, data, ontology))
+            focus_nodes = set(_focus_nodes(plan, index, data, mixin))
             for sparql in plan.sparql:
                 results.extend(_check_sparql(sparql, focus_nodes, store))
     return results
@@ -863,7 +910,7 @@ def _core_shapes(shapes: Graph) -> tuple[str, list[Node]]:
     hit = _CORE_SHAPES_CACHE.get(id(shapes))
     if hit is None or hit[0] is not shapes:
         core = Graph()
-        sparql = [s for s in shapes.subjects(SH.sparql, None)]
+        sparql = list(shapes.subjects(SH.sparql, None))
         core.addN((s, p, o, core) for s, p, o in shapes if p != SH.sparql)
         hit = (shapes, core.serialize(format="turtle"), sparql)  # type: ignore[assignment]
         _CORE_SHAPES_CACHE[id(shapes)] = hit  # type: ignore[assignment]

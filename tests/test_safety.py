@@ -309,6 +309,12 @@ def test_brackets_inside_strings_iris_and_comments_do_not_count(tmp_path: Path) 
     assert len(parse_user_file(json_path)) == 1
 
 
+def test_stray_closing_brackets_do_not_buy_depth(tmp_path: Path) -> None:
+    path = tmp_path / "stray.ttl"
+    path.write_text("]" * 1000 + "[" * 1000)
+    assert refusal(path).startswith(f"{path}:1:{1000 + MAX_NESTING + 1}: nested more than")
+
+
 def test_nesting_up_to_the_limit_is_read(tmp_path: Path) -> None:
     depth = MAX_NESTING - 1
     path = tmp_path / "deep-enough.ttl"

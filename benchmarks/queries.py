@@ -1,0 +1,199 @@
+"""Time every library query on pyoxigraph and rdflib: the curated graph, then synthetic graphs.
+
+The synthetic graphs have the curated graph's shape: copies of it, every record, claim and source
+renamed per copy (copy 0 keeps the real IRIs, so each query's documented example parameters still
+work), and one link in ten pointing into the previous copy so the copies are not islands. They are
+generated deterministically here, scaled to about 100k and 1M triples.
+
+Prints the median time of each query per engine and their ratio; never asserts.
+Usage: python benchmarks/queries.py [--quick] [--repeat N] [--rdflib-1m] [--budget SECONDS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import shlex
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+MGID = "https://w3id.org/mgraph/id/"
+
+
+def example_params(query: Any) -> dict[str, str]:
+    """The parameters of the query's first documented example."""
+    words = shlex.split(query.examples[0]) if query.examples else []
+    return dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w == "--param")
+
+
+def synthetic(base: Any, target: int, seed: int = 5) -> list[tuple[Any, Any, Any]]:
+    """``base`` copied until it holds about ``target`` triples, as described in the module doc."""
+    from rdflib import URIRef
+
+    copies = max(1, math.ceil(target / len(base)))
+    subjects = {s for s in base.subjects() if isinstance(s, URIRef)}
+    rng = random.Random(seed)
+    triples = sorted(base, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+    out = []
+
+    def renamed(term: Any, copy: int) -> Any:
+        if copy == 0 or term not in subjects:
+            return term
+        text = str(term)
+        if text.startswith(MGID):
+            return URIRef(f"{text}-s{copy}")
+        return URIRef(f"{text}#s{copy}")  # a source document given by its URL
+
+    for copy in range(copies):
+        for s, p, o in triples:
+            target_copy = copy - 1 if copy and o in subjects and rng.random() < 0.1 else copy
+            out.append((renamed(s, copy), p, renamed(o, target_copy)))
+    return out
+
+
+def make_store(triples: list[tuple[Any, Any, Any]], engine: str) -> Any:
+    """A store of the triples, built without an rdflib Graph when the engine is oxigraph."""
+    from mgraph.store import OxigraphStore, RdflibStore, _ox_term
+
+    if engine == "rdflib":
+        from rdflib import Graph
+
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        return RdflibStore(graph)
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(*(_ox_term(t) for t in triple)) for triple in triples)
+    return OxigraphStore(store)
+
+
+def median_time(work: Callable[[], object], repeat: int, budget: float) -> tuple[float, int]:
+    """Median seconds of ``repeat`` runs; fewer runs when one run alone exceeds ``budget``."""
+    times: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+        if sum(times) > budget:
+            break
+    return statistics.median(times), len(times)
+
+
+def measure(triples: list[tuple[Any, Any, Any]], engines: list[str], repeat: int,
+            budget: float) -> dict[str, dict[str, float]]:
+    """{engine: {query: median seconds}}, plus "load" (building the store) per engine."""
+    from mgraph.query import library, run
+
+    out: dict[str, dict[str, float]] = {}
+    for engine in engines:
+        start = time.perf_counter()
+        store = make_store(triples, engine)
+        timings = {"load": time.perf_counter() - start}
+        for name, query in library().items():
+            params = example_params(query)
+            run(name, params, store=store)  # warm: screening, id lookup, rdflib parse caches
+            timings[name], runs = median_time(lambda n=name, p=params, s=store: run(n, p, store=s),
+                                              repeat, budget)
+            print(f"  {engine:<8} {name:<36} {timings[name] * 1000:10.1f} ms ({runs} runs)",
+                  file=sys.stderr)
+        out[engine] = timings
+    return out
+
+
+def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
+    from mgraph.query import library
+
+    names = list(library())
+    head = f"{'query':<36}" + "".join(
+        f" | {label + f' ({triples // 1000}k)':^30}" for label, triples, _ in sizes)
+    sub = f"{'':<36}" + "".join(f" | {'oxigraph':>9} {'rdflib':>9} {'ratio':>8}" for _ in sizes)
+    print(head)
+    print(sub)
+    print("-" * len(sub))
+    for name in ["load", *names]:  # load: building the store from parsed triples
+        line = f"{name:<36}"
+        for _, _, timings in sizes:
+            ox = timings.get("oxigraph", {}).get(name)
+            rd = timings.get("rdflib", {}).get(name)
+            line += f" | {_ms(ox):>9} {_ms(rd):>9} {_ratio(rd, ox):>8}"
+        print(line)
+    print("\ntimes in ms (median of the runs); ratio = rdflib time / oxigraph time; "
+          "'-' = not run")
+    for label, triples, timings in sizes:
+        ox = timings.get("oxigraph", {})
+        rd = timings.get("rdflib", {})
+        ox_times = [ox[n] for n in names if n in ox]
+        summary = (f"{label} ({triples} triples): oxigraph median {_ms(statistics.median(ox_times))}"
+                   f" ms, slowest {max(ox_times, key=float) * 1000:.1f} ms "
+                   f"({max(names, key=lambda n: ox.get(n, 0))})")
+        if rd:
+            ratios = sorted(rd[n] / ox[n] for n in names if n in rd and ox.get(n))
+            rd_times = [rd[n] for n in names if n in rd]
+            summary += (f"; rdflib median {_ms(statistics.median(rd_times))} ms; median of the "
+                        f"per-query ratios {statistics.median(ratios):.1f}x, "
+                        f"lowest {ratios[0]:.1f}x; ratio of the medians "
+                        f"{statistics.median(rd_times) / statistics.median(ox_times):.1f}x")
+        over = [n for n in names if ox.get(n, 0) > 1.0]
+        summary += f"; oxigraph queries over 1 s: {', '.join(over) if over else 'none'}"
+        print(summary)
+
+
+def _ms(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1000:.1f}"
+
+
+def _ratio(slow: float | None, fast: float | None) -> str:
+    return "-" if slow is None or not fast else f"{slow / fast:.1f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="curated graph and a 20k-triple synthetic one, 3 runs each")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
+    parser.add_argument("--rdflib-1m", action="store_true",
+                        help="also run rdflib on the 1M graph (very slow)")
+    parser.add_argument("--budget", type=float, default=20.0,
+                        help="stop repeating a query once its runs took this many seconds")
+    args = parser.parse_args()
+
+    from mgraph.load import load
+    from mgraph.paths import DATA, ROOT
+
+    if any(DATA.glob("*.yaml")):
+        base, origin = load().graph, "curated data/"
+    else:
+        from rdflib import Graph
+
+        base = Graph().parse(ROOT / "tests" / "queries" / "fixture.ttl")
+        origin = "test fixture (data/ is empty)"
+    repeat = 3 if args.quick else args.repeat
+    plan = [("curated", None, ["oxigraph", "rdflib"])]
+    if args.quick:
+        plan.append(("synthetic", 20_000, ["oxigraph", "rdflib"]))
+    else:
+        plan.append(("synthetic", 100_000, ["oxigraph", "rdflib"]))
+        plan.append(("synthetic", 1_000_000,
+                     ["oxigraph", "rdflib"] if args.rdflib_1m else ["oxigraph"]))
+    print(f"base graph: {origin}, {len(base)} triples; {repeat} runs per query", file=sys.stderr)
+    sizes = []
+    for label, target, engines in plan:
+        start = time.perf_counter()
+        triples = list(base) if target is None else synthetic(base, target)
+        print(f"{label}: {len(triples)} triples (made in {time.perf_counter() - start:.1f} s)",
+              file=sys.stderr)
+        sizes.append((label, len(triples), measure(triples, engines, repeat, args.budget)))
+        del triples
+    report(sizes)
+    if not args.rdflib_1m and not args.quick:
+        print("rdflib was not run on the 1M graph (add --rdflib-1m; expect hours).")
+
+
+if __name__ == "__main__":
+    main()
