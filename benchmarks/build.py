@@ -29,11 +29,11 @@ def main() -> None:
     args = parser.parse_args()
 
     import pyoxigraph as ox
-    from mgraph.validate import ENGINES, validate
 
     from mgraph.build import build
     from mgraph.load import load
     from mgraph.serialize import prepare, to_turtle
+    from mgraph.validate import ENGINES, validate
 
     kg = load()
     print(f"curated graph: {len(kg.graph)} triples")

@@ -33,9 +33,14 @@ _PREAMBLE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items()
 
 
 def _record_filter(var: str) -> str:
-    """SPARQL filter: ``var`` is a curated record (an instance IRI that is not a claim or the scheme)."""
+    """SPARQL filter: ``var`` is a curated record that needs a source.
+
+    Not a claim, not the topic scheme, and not a source document: sources are where provenance
+    ends, as in the shapes (RecordShape does not target mg:SourceDocument).
+    """
     return (f'FILTER(isIRI({var}) && STRSTARTS(STR({var}), "{MGID}") '
-            f'&& !STRSTARTS(STR({var}), "{MGID}claim/") && STR({var}) != "{MGID}scheme/topics")')
+            f'&& !STRSTARTS(STR({var}), "{MGID}claim/") && !STRSTARTS(STR({var}), "{MGID}source/") '
+            f'&& STR({var}) != "{MGID}scheme/topics")')
 
 
 Q_CLASSES = """

@@ -182,3 +182,12 @@ def test_existing_line_numbers_point_at_the_field(tmp_path) -> None:
         mgraph.load(data)
     assert [str(e).split("data/", 1)[1] for e in caught.value.errors] == [
         "projects.yaml:3: project 'gef-gold': funders refers to unknown id 'nope'"]
+
+
+def test_an_oxigraph_backed_store_holds_the_same_graph() -> None:
+    pytest.importorskip("oxrdflib", reason="the Oxigraph rdflib store is an optional extra")
+    from mgraph.serialize import prepare, to_ntriples
+
+    in_memory = mgraph.load(GOOD)
+    on_oxigraph = mgraph.load(GOOD, store="Oxigraph")
+    assert to_ntriples(prepare(on_oxigraph.graph)) == to_ntriples(prepare(in_memory.graph))

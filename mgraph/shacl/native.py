@@ -1,0 +1,518 @@
+"""The native engine: Core constraints in Python, SPARQL constraints on pyoxigraph.
+
+Our own evaluator for the subset of SHACL the shapes use (Core constraints on plain IRI paths,
+sh:or, and SPARQL-based constraints). The shapes are compiled once into plans; Core constraints
+are checked in Python over an index of the graph; each SPARQL constraint runs once, with
+``$this`` unbound, on pyoxigraph (or rdflib when pyoxigraph is missing), and its rows are kept
+for the shape's focus nodes. Shapes using anything else raise :class:`UnsupportedShapes`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from mgraph.errors import InputError
+from mgraph.namespaces import SH
+from mgraph.results import ValidationResult
+from mgraph.shacl.common import UnsupportedShapes, message_text, nt, superclasses
+
+# Parameters the native engine understands on a shape; anything else in the sh: namespace
+# makes it refuse the shapes graph rather than ignore a constraint.
+_NOT_CONSTRAINTS = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group,
+                    SH.deactivated, SH.property, SH.path, SH.sparql, SH.targetClass,
+                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.flags,
+                    SH.declare, SH.prefixes}
+_VALUE_CONSTRAINTS = {SH.datatype, SH["class"], SH.nodeKind, SH["in"], SH.languageIn,
+                      SH.pattern, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
+                      SH.maxExclusive, SH["or"]}
+_PROPERTY_CONSTRAINTS = {SH.minCount, SH.maxCount, SH.hasValue}
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+_COMPONENT = {
+    SH.datatype: SH.DatatypeConstraintComponent, SH["class"]: SH.ClassConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH["in"]: SH.InConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH["or"]: SH.OrConstraintComponent,
+    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent,
+}
+_NUMBER = (int, float, Decimal)
+
+
+@dataclass
+class _Index:
+    """The graph as dictionaries: values by subject and predicate, closed types, subjects."""
+
+    values: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
+    types: dict[Node, set[Node]] = field(default_factory=dict)
+    instances: dict[Node, list[Node]] = field(default_factory=dict)  # class -> nodes
+
+    def get(self, focus: Node, predicate: Node) -> list[Node]:
+        return self.values.get(focus, {}).get(predicate, [])
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        return cls in self.types.get(node, ())
+
+
+ValueTest = tuple[URIRef, Callable[[Node, _Index], bool]]  # (component, passes(value, index))
+
+
+@dataclass
+class _PropertyPlan:
+    shape: Node
+    path: URIRef | None  # None: the focus node itself is the value (node-level constraints)
+    severity: str
+    messages: list[Literal]
+    min_count: int | None = None
+    max_count: int | None = None
+    has_values: list[Node] = field(default_factory=list)
+    tests: list[ValueTest] = field(default_factory=list)
+
+
+@dataclass
+class _SparqlPlan:
+    shape: Node
+    severity: str
+    constraint_messages: list[Literal]
+    shape_messages: list[Literal]
+    query: str
+
+
+@dataclass
+class _NodePlan:
+    shape: Node
+    targets: list[tuple[URIRef, Node]]
+    properties: list[_PropertyPlan]
+    sparql: list[_SparqlPlan]
+
+
+_PLAN_CACHE: dict[int, tuple[Graph, list[_NodePlan]]] = {}
+
+
+def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+    """Validate with the native engine; :class:`UnsupportedShapes` if the shapes need more."""
+    plans = shape_plans(shapes)
+    predicates = {p.path for plan in plans for p in plan.properties if p.path is not None}
+    index = build_index(data, mixin, predicates)
+    results: list[ValidationResult] = []
+    store: SparqlStore | None = None
+    for plan in plans:
+        focus_nodes = focus_nodes_of(plan, index, data, mixin)
+        if not focus_nodes:
+            continue
+        for prop in plan.properties:
+            results.extend(_check_property(prop, focus_nodes, index))
+        for sparql in plan.sparql:
+            if store is None:
+                store = SparqlStore(data, mixin)
+            results.extend(check_sparql(sparql, set(focus_nodes), store))
+    return results
+
+
+def shape_plans(shapes: Graph) -> list[_NodePlan]:
+    """Compiled shapes, cached per shapes graph (ours is parsed once per process)."""
+    hit = _PLAN_CACHE.get(id(shapes))
+    if hit is None or hit[0] is not shapes:
+        hit = (shapes, _compile(shapes))
+        _PLAN_CACHE[id(shapes)] = hit
+    return hit[1]
+
+
+def _compile(shapes: Graph) -> list[_NodePlan]:
+    """Turn each targeted node shape into checks; refuse anything we do not implement."""
+    roots = sorted({s for t in _TARGETS for s in shapes.subjects(t, None)}, key=str)
+    for cls in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
+        for shape in shapes.subjects(RDF.type, cls):
+            if (shape, RDF.type, SH.NodeShape) in shapes:
+                raise UnsupportedShapes(f"implicit class target on {shape}")
+    plans = []
+    for shape in roots:
+        if _deactivated(shapes, shape):
+            continue
+        if shapes.value(shape, SH.path) is not None:
+            raise UnsupportedShapes(f"property shape {shape} with its own target")
+        _check_known(shapes, shape, _VALUE_CONSTRAINTS | _TARGETS_SET)
+        targets = [(t, o) for t in _TARGETS for o in shapes.objects(shape, t)]
+        properties = [_compile_property(shapes, p) for p in shapes.objects(shape, SH.property)
+                      if not _deactivated(shapes, p)]
+        own = _compile_values(shapes, shape)
+        if own:
+            properties.append(_PropertyPlan(shape, None, _severity(shapes, shape),
+                                            list(shapes.objects(shape, SH.message)), tests=own))
+        sparql = [_compile_sparql(shapes, shape, c) for c in shapes.objects(shape, SH.sparql)
+                  if not _deactivated(shapes, c)]
+        plans.append(_NodePlan(shape, targets, properties, sparql))
+    return plans
+
+
+_TARGETS_SET = set(_TARGETS)
+
+
+def _deactivated(shapes: Graph, node: Node) -> bool:
+    flag = shapes.value(node, SH.deactivated)
+    return isinstance(flag, Literal) and flag.value is True
+
+
+def _check_known(shapes: Graph, shape: Node, allowed: set[Node]) -> None:
+    for predicate in shapes.predicates(shape, None):
+        if (str(predicate).startswith(str(SH)) and predicate not in allowed
+                and predicate not in _NOT_CONSTRAINTS):
+            raise UnsupportedShapes(f"{predicate.n3()} on shape {shape}")
+
+
+def _severity(shapes: Graph, shape: Node) -> str:
+    severity = shapes.value(shape, SH.severity)
+    return str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
+
+
+def _compile_property(shapes: Graph, shape: Node) -> _PropertyPlan:
+    _check_known(shapes, shape, _VALUE_CONSTRAINTS | _PROPERTY_CONSTRAINTS)
+    path = shapes.value(shape, SH.path)
+    if not isinstance(path, URIRef):
+        raise UnsupportedShapes(f"complex sh:path on {shape}")
+    if shapes.value(shape, SH.property) is not None or shapes.value(shape, SH.sparql) is not None:
+        raise UnsupportedShapes(f"nested shapes under property shape {shape}")
+    plan = _PropertyPlan(shape, path, _severity(shapes, shape),
+                         list(shapes.objects(shape, SH.message)))
+    for predicate in (SH.minCount, SH.maxCount):
+        counts = [int(c) for c in shapes.objects(shape, predicate)]
+        if counts:
+            setattr(plan, "min_count" if predicate == SH.minCount else "max_count",
+                    max(counts) if predicate == SH.minCount else min(counts))
+    plan.has_values = list(shapes.objects(shape, SH.hasValue))
+    plan.tests = _compile_values(shapes, shape)
+    return plan
+
+
+def _compile_values(shapes: Graph, shape: Node) -> list[ValueTest]:
+    """The value-node tests of a shape: one (component, test) per constraint parameter."""
+    tests: list[ValueTest] = []
+    flags = str(shapes.value(shape, SH.flags) or "")
+    for predicate in sorted(_VALUE_CONSTRAINTS, key=str):
+        for parameter in shapes.objects(shape, predicate):
+            tests.append((_COMPONENT[predicate], _value_test(shapes, predicate, parameter, flags)))
+    return tests
+
+
+def _value_test(shapes: Graph, predicate: Node, parameter: Node,
+                flags: str) -> Callable[[Node, _Index], bool]:
+    if predicate == SH.datatype:
+        return lambda v, _ix: _has_datatype(v, parameter)
+    if predicate == SH["class"]:
+        return lambda v, ix: not isinstance(v, Literal) and ix.is_instance(v, parameter)
+    if predicate == SH.nodeKind:
+        kinds = _NODE_KINDS.get(parameter)
+        if kinds is None:
+            raise UnsupportedShapes(f"sh:nodeKind {parameter}")
+        return lambda v, _ix: isinstance(v, kinds)
+    if predicate == SH["in"]:
+        members = list(Collection(shapes, parameter))
+        return lambda v, _ix: v in members
+    if predicate == SH.languageIn:
+        wanted = {str(x).lower() for x in Collection(shapes, parameter)}
+        return lambda v, _ix: _language_in(v, wanted)
+    if predicate == SH.pattern:
+        regex = re.compile(str(parameter), (re.I if "i" in flags.lower() else 0)
+                           | (re.M if "m" in flags.lower() else 0))
+        return lambda v, _ix: not isinstance(v, BNode) and bool(regex.search(_string_of(v)))
+    if predicate in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
+        if not (isinstance(parameter, Literal) and isinstance(parameter.value, _NUMBER)
+                and not isinstance(parameter.value, bool)):
+            raise UnsupportedShapes(f"{predicate.n3()} with a non-numeric bound")
+        return _range_test(predicate, parameter.value)
+    if predicate == SH["or"]:
+        members = []
+        for member in Collection(shapes, parameter):
+            _check_known(shapes, member, _VALUE_CONSTRAINTS)
+            if shapes.value(member, SH.path) is not None or shapes.value(member, SH.property):
+                raise UnsupportedShapes(f"sh:or member {member} with a path or properties")
+            members.append(_compile_values(shapes, member))
+        return lambda v, ix: any(all(test(v, ix) for _c, test in m) for m in members)
+    raise UnsupportedShapes(predicate.n3())
+
+
+_NODE_KINDS: dict[Node, tuple[type, ...]] = {
+    SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,),
+    SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
+    SH.IRIOrLiteral: (URIRef, Literal),
+}
+
+
+def _has_datatype(value: Node, datatype: Node) -> bool:
+    """sh:datatype as pyshacl reads it: the same IRI, and a well-formed lexical form."""
+    if not isinstance(value, Literal):
+        return False
+    if value.datatype == datatype:
+        return getattr(value, "ill_typed", None) is not True and _value_fits(value, datatype)
+    if datatype == RDFS.Literal:
+        return True
+    if datatype == RDFS.Datatype:
+        return value.datatype is not None
+    if datatype == XSD.string:
+        return value.datatype is None and value.language is None and _value_fits(value, datatype)
+    if datatype == RDF.langString:
+        return bool(value.language) and _value_fits(value, datatype)
+    return False
+
+
+_VALUE_TYPES: dict[Node, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
+    XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+}
+
+
+def _value_fits(value: Literal, datatype: Node) -> bool:
+    import datetime as dt
+
+    expected = _VALUE_TYPES.get(datatype)
+    if datatype == XSD.date:
+        expected = dt.date
+    elif datatype == XSD.time:
+        expected = dt.time
+    elif datatype == XSD.dateTime:
+        expected = dt.datetime
+    return expected is None or isinstance(value.value, expected)
+
+
+def _language_in(value: Node, wanted: set[str]) -> bool:
+    if not isinstance(value, Literal) or not value.language:
+        return False
+    language = value.language.lower()
+    return "*" in wanted or language in wanted or language.split("-")[0] in wanted
+
+
+def _string_of(value: Node) -> str:
+    if (isinstance(value, Literal) and value.value is not None
+            and value.datatype in (None, RDF.langString, XSD.string)):
+        return str(value.value)
+    return str(value)
+
+
+def _range_test(predicate: Node, bound: Any) -> Callable[[Node, _Index], bool]:
+    compare = {
+        SH.minInclusive: lambda x: x >= bound, SH.maxInclusive: lambda x: x <= bound,
+        SH.minExclusive: lambda x: x > bound, SH.maxExclusive: lambda x: x < bound,
+    }[predicate]
+
+    def passes(value: Node, _index: _Index) -> bool:
+        number = value.value if isinstance(value, Literal) else None
+        return (isinstance(number, _NUMBER) and not isinstance(number, bool)
+                and bool(compare(number)))
+
+    return passes
+
+
+_FORBIDDEN_SPARQL = re.compile(r"(?<![?$\w])(MINUS|VALUES|SERVICE)\b", re.I)
+
+
+def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan:
+    select = shapes.value(constraint, SH.select)
+    if select is None or shapes.value(constraint, SH.ask) is not None:
+        raise UnsupportedShapes(f"SPARQL constraint of {shape} without one sh:select")
+    text = str(select)
+    forbidden = _FORBIDDEN_SPARQL.search(text)
+    if forbidden:  # SHACL 5.2.1; pyshacl refuses these too
+        raise InputError(f"the shapes cannot be used: the SPARQL constraint of {shape} "
+                         f"contains {forbidden.group(1).upper()}")
+    if re.search(r"\$(PATH|value|shapesGraph|currentShape)\b", text):
+        raise UnsupportedShapes(f"SPARQL constraint of {shape} uses a pre-bound variable")
+    if not re.search(r"SELECT\b[^{]*[?$]this\b", text, re.I | re.S):
+        raise UnsupportedShapes(f"SPARQL constraint of {shape} does not select $this")
+    prefixes = []
+    for source in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(source, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            prefixes.append(f"PREFIX {prefix}: <{namespace}>")
+    query = "\n".join(sorted(set(prefixes))) + "\n" + re.sub(r"\$this\b", "?this", text)
+    return _SparqlPlan(shape, _severity(shapes, shape),
+                       list(shapes.objects(constraint, SH.message)),
+                       list(shapes.objects(shape, SH.message)), query)
+
+
+def build_index(data: Graph, mixin: Graph, predicates: set[URIRef]) -> _Index:
+    """Values of the predicates the shapes look at, and every node's closed types.
+
+    The mixed-in graph is part of what is validated, as pyshacl's ont_graph is.
+    """
+    index = _Index()
+    direct_types: dict[Node, set[Node]] = {}
+    subclass_graph = Graph()
+    for graph in (data, mixin):
+        for s, p, o in graph:
+            if p == RDF.type:
+                direct_types.setdefault(s, set()).add(o)
+            elif p == RDFS.subClassOf:
+                subclass_graph.add((s, p, o))
+            if p in predicates:
+                index.values.setdefault(s, {}).setdefault(p, []).append(o)
+    supers = superclasses(subclass_graph) if len(subclass_graph) else {}
+    for node, classes in direct_types.items():
+        closed = set(classes)
+        for cls in classes:
+            closed.update(supers.get(cls, ()))
+        index.types[node] = closed
+        for cls in closed:
+            index.instances.setdefault(cls, []).append(node)
+    for values in index.values.values():  # a triple in both graphs counts once
+        for predicate, objects in values.items():
+            if len(objects) > 1:
+                values[predicate] = list(dict.fromkeys(objects))
+    return index
+
+
+def focus_nodes_of(plan: _NodePlan, index: _Index, data: Graph, mixin: Graph) -> list[Node]:
+    found: dict[Node, None] = {}
+    for kind, target in plan.targets:
+        if kind == SH.targetClass:
+            found.update(dict.fromkeys(index.instances.get(target, ())))
+        elif kind == SH.targetNode:
+            found[target] = None
+        else:
+            for graph in (data, mixin):
+                pairs = graph.subject_objects(target)
+                found.update(dict.fromkeys(s if kind == SH.targetSubjectsOf else o
+                                           for s, o in pairs))
+    return list(found)
+
+
+def _check_property(prop: _PropertyPlan, focus_nodes: list[Node],
+                    index: _Index) -> Iterator[ValidationResult]:
+    """The results of one property shape (or of a node shape's own constraints) on its nodes."""
+    path = nt(prop.path)
+    message = message_text(prop.messages)
+    shape = nt(prop.shape)
+    severity = prop.severity
+
+    def result(focus: Node, value: Node | None, component: URIRef) -> ValidationResult:
+        return ValidationResult(severity, nt(focus) or "", path, nt(value), message, shape,
+                                nt(component))
+
+    for focus in focus_nodes:
+        values = index.get(focus, prop.path) if prop.path is not None else [focus]
+        if prop.min_count is not None and len(values) < prop.min_count:
+            yield result(focus, None, SH.MinCountConstraintComponent)
+        if prop.max_count is not None and len(values) > prop.max_count:
+            yield result(focus, None, SH.MaxCountConstraintComponent)
+        for wanted in prop.has_values:
+            if wanted not in values:
+                yield result(focus, None, SH.HasValueConstraintComponent)
+        for component, test in prop.tests:
+            for value in values:
+                if not test(value, index):
+                    yield result(focus, value, component)
+
+
+class SparqlStore:
+    """Data and mixin in pyoxigraph, for SPARQL constraints; rdflib when pyoxigraph is missing."""
+
+    def __init__(self, data: Graph, mixin: Graph) -> None:
+        self.graphs = (data, mixin)
+        self.store = None
+        try:
+            self.store = _oxigraph_store(data, mixin)
+        except (ImportError, ValueError, SyntaxError):
+            self.store = None  # pyoxigraph missing, or a term it cannot hold: rdflib does it
+
+    def rows(self, query: str) -> Iterator[dict[str, Node]]:
+        if self.store is not None:
+            from pyoxigraph import QuerySolutions
+
+            solutions = self.store.query(query)
+            assert isinstance(solutions, QuerySolutions)
+            names = [v.value for v in solutions.variables]
+            for solution in solutions:
+                row = {}
+                for name in names:
+                    term = solution[name]
+                    if term is not None:
+                        row[name] = _from_oxigraph(term)
+                yield row
+            return
+        union = self.graphs[0] if not len(self.graphs[1]) else self.graphs[0] + self.graphs[1]
+        for solution in union.query(query):
+            yield {str(k): v for k, v in solution.asdict().items()}
+
+
+def _oxigraph_store(data: Graph, mixin: Graph):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    memo: dict[Node, Any] = {}
+
+    def term(node: Node) -> Any:
+        found = memo.get(node)
+        if found is None:
+            if isinstance(node, URIRef):
+                found = ox.NamedNode(str(node))
+            elif isinstance(node, BNode):
+                found = ox.BlankNode(str(node))
+            elif node.language:  # type: ignore[union-attr]
+                found = ox.Literal(str(node), language=node.language)  # type: ignore[union-attr]
+            else:
+                datatype = node.datatype  # type: ignore[union-attr]
+                found = ox.Literal(str(node), datatype=ox.NamedNode(str(datatype))
+                                   if datatype else None)
+            memo[node] = found
+        return found
+
+    quads = [ox.Quad(term(s), term(p), term(o)) for graph in (data, mixin)
+             for s, p, o in graph]
+    store.bulk_extend(quads)
+    return store
+
+
+def _from_oxigraph(term: Any) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node],
+                 store: SparqlStore) -> Iterator[ValidationResult]:
+    """Run the constraint once for all nodes; keep the rows of this shape's focus nodes."""
+    seen: set[tuple] = set()
+    for row in store.rows(plan.query):
+        focus = row.get("this")
+        if focus is None or focus not in focus_nodes:
+            continue
+        path = row.get("path")
+        value = row.get("value", focus)
+        others = {k: v for k, v in row.items() if k not in ("this", "path", "value")}
+        key = (focus, path, value, tuple(sorted(others.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        bound = {**others, "this": focus, **({"path": path} if path is not None else {}),
+                 "value": row.get("value", focus)}
+        texts = [_format(m, bound) for m in plan.constraint_messages
+                 if m not in plan.shape_messages]
+        texts += [_format(m, bound) for m in plan.shape_messages]
+        yield ValidationResult(plan.severity, nt(focus) or "", nt(path), nt(value),
+                               "\n".join(sorted(set(texts))), nt(plan.shape),
+                               nt(SH.SPARQLConstraintComponent))
+
+
+def _format(message: Literal, bound: dict[str, Node]) -> str:
+    """Fill ``{?var}`` / ``{$var}`` in a message as pyshacl does (with the term's text)."""
+    text = str(message)
+    for name, term in bound.items():
+        text = re.sub("{[?$]" + re.escape(name) + "}", lambda _m, t=term: str(t), text)
+    return text

@@ -1,0 +1,109 @@
+"""pyshacl: the reference engine, complete and slow (one SPARQL query per focus node).
+
+rdflib's SPARQL parser is patched while pyshacl runs, so that each constraint's text is parsed
+once rather than once per focus node (see :func:`_sparql_parsed_once`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rdflib import RDF, BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from mgraph.errors import InputError
+from mgraph.namespaces import SH
+from mgraph.results import ValidationResult
+from mgraph.shacl.common import message_text, nt
+
+
+def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+    """Validate with pyshacl, the ontology (and closed types) mixed in as its ont_graph."""
+    import pyshacl
+
+    with _sparql_parsed_once():
+        _conforms, report_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=mixin if len(mixin) else None,
+            inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
+            meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
+        )
+    if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes are wrong
+        raise InputError(f"the shapes cannot be used: {report_graph}")
+    results = []
+    top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport)
+           for r in report_graph.objects(report, SH.result)]  # not the nested sh:detail ones
+    for node in top:
+        def one(predicate: URIRef, node: Node = node) -> Node | None:
+            return report_graph.value(node, predicate)
+
+        severity = one(SH.resultSeverity)
+        path = one(SH.resultPath)
+        results.append(ValidationResult(
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            focus=nt(one(SH.focusNode)) or "",
+            path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
+            value=nt(one(SH.value)),
+            message=message_text(report_graph.objects(node, SH.resultMessage)),
+            shape=nt(one(SH.sourceShape)),
+            constraint=nt(one(SH.sourceConstraintComponent)),
+        ))
+    return results
+
+
+_PARSED_SPARQL: dict[tuple, Any] = {}
+
+
+@contextmanager
+def _sparql_parsed_once() -> Iterator[None]:
+    """Parse each SPARQL text once while pyshacl runs.
+
+    pyshacl sends the text of a SPARQL constraint to rdflib once per focus node, and rdflib
+    parses it every time (about 0.2 s for ours): that was 99% of pyshacl's time. A parsed and
+    translated query is what rdflib's own prepareQuery reuses across runs, so reusing it here
+    changes nothing but the time. rdflib is restored on the way out; the parsed queries are
+    kept for the next run (a handful per shapes graph).
+    """
+    from rdflib.plugins.sparql import processor
+
+    parse, translate = processor.parseQuery, processor.translateQuery
+    cache = _PARSED_SPARQL
+
+    def keep_text(text: Any) -> Any:
+        return text  # parsed below, once per (text, base, namespaces)
+
+    def parse_and_translate(text: Any, base: Any = None, init_ns: Any = None) -> Any:
+        if not isinstance(text, str):
+            return translate(text, base, init_ns)
+        key = (text, base, tuple(sorted((init_ns or {}).items())))
+        if key not in cache:
+            cache[key] = translate(parse(text), base, init_ns)
+        return cache[key]
+
+    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate
+    try:
+        yield
+    finally:
+        processor.parseQuery, processor.translateQuery = parse, translate
+
+
+def _path_text(graph: Graph, path: Node) -> str:
+    """A SHACL path as SPARQL property path text (only pyshacl meets complex paths)."""
+    if isinstance(path, URIRef):
+        return path.n3()
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path_text(graph, inverse)}"
+    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
+                              (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return f"({_path_text(graph, inner)}){suffix}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
+    return str(path)
