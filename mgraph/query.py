@@ -7,12 +7,12 @@ Each ``queries/NAME.rq`` file starts with a header that documents it and declare
     # param: meeting id:meeting (any) — the meeting, such as cop-5
     # example: mgraph query decisions-by-meeting --param meeting=cop-5
 
-A parameter is ``NAME TYPE DEFAULT — DESCRIPTION``. TYPE is ``id:KIND`` (a record id of that kind,
-turned into its IRI), ``id`` (a record id of any kind, or ``kind/id``), ``iri`` (an IRI or a prefixed
-name such as ``mg:Ratification``), ``date`` (YYYY-MM-DD), ``number`` or ``string``. DEFAULT is a
-value, ``(any)`` (left unbound when not given: the query then covers every value) or
-``(required)``. Values are checked, turned into RDF terms and bound through a VALUES block (see
-:mod:`mgraph.store`), never pasted into the query text.
+A parameter is ``NAME TYPE DEFAULT — DESCRIPTION``. TYPE is ``id:KIND`` (a record id of that
+kind, turned into its IRI), ``id`` (a record id of any kind, or ``kind/id``), ``iri`` (an IRI or a
+prefixed name such as ``mg:Ratification``), ``date`` (YYYY-MM-DD), ``number`` or ``string``.
+DEFAULT is a value, ``(any)`` (left unbound when not given: the query then covers every value) or
+``(required)``. Values are checked, turned into RDF terms and bound as data (a VALUES block or
+initial bindings, see :mod:`mgraph.store`), never pasted into the query text.
 
 >>> from mgraph.query import run
 >>> rows = run("decisions-by-meeting", meeting="cop-5")  # doctest: +SKIP
@@ -362,7 +362,8 @@ def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
     """
     spec = get_query(query)
     screen(spec.text, allow_service=allow_service, source=str(spec.path))
-    target = store or open_store(engine, graph=graph, endpoint=endpoint, timeout=timeout)
+    target = store if store is not None else open_store(engine, graph=graph, endpoint=endpoint,
+                                                         timeout=timeout)
     bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
     return target.select(spec.text, bindings, timeout=timeout)
 
@@ -474,6 +475,21 @@ def list_rows() -> Rows:
     return Rows(["name", "question", "parameters"], rows)
 
 
+def format_list() -> str:
+    """The library for reading: each query's name, its question, wrapped, and its parameters."""
+    import textwrap
+
+    out = []
+    for row in list_rows():
+        out.append(row["name"])
+        out += textwrap.wrap(row["question"], 96, initial_indent="    ",
+                             subsequent_indent="    ")
+        if row["parameters"]:
+            out += textwrap.wrap(f"parameters: {row['parameters']}", 96,
+                                 initial_indent="    ", subsequent_indent="        ")
+    return "\n".join(out) + "\n"
+
+
 # --- command line -----------------------------------------------------------------------------
 
 
@@ -523,7 +539,7 @@ def run_query_command(args: argparse.Namespace) -> int:
     """``mgraph query``: exit 0, or 1 when a ``*-violation`` check finds rows, 2 on bad input."""
     fmt = getattr(args, "format", "table")
     if args.list:
-        sys.stdout.write(format_rows(list_rows(), fmt))
+        sys.stdout.write(format_list() if fmt == "table" else format_rows(list_rows(), fmt))
         return EXIT_OK
     if not args.query:
         raise InputError("give a query name or a .rq file, or --list to see the library")
