@@ -168,7 +168,7 @@ def _ratio(slow: float | None, fast: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="curated graph and a 20k-triple synthetic one, 3 runs each")
+                        help="curated graph and a small synthetic one (two copies), 3 runs each")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
     parser.add_argument("--rdflib-1m", action="store_true",
                         help="also run rdflib on the 1M graph (very slow)")

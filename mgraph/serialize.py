@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
 from mgraph.namespaces import PREFIXES, instance_prefixes
@@ -18,23 +18,17 @@ from mgraph.namespaces import PREFIXES, instance_prefixes
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def _ox_term(term: Any):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        raise ValueError(f"release files carry no blank nodes: _:{term}")
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
 def prepare(graph: Graph) -> list:
     """The graph as pyoxigraph triples in N-Triples order: the one input of every writer."""
     import pyoxigraph as ox
 
-    triples = [ox.Triple(*(_ox_term(t) for t in triple)) for triple in graph]
+    from mgraph.store import oxigraph_term
+
+    triples = []
+    for triple in graph:
+        if any(isinstance(term, BNode) for term in triple):
+            raise ValueError(f"release files carry no blank nodes: {triple}")
+        triples.append(ox.Triple(*(oxigraph_term(t) for t in triple)))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 

@@ -180,22 +180,11 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
 def to_store(graph: Graph) -> Any:
     """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
     import pyoxigraph as ox
-    from rdflib import BNode, Literal
 
-    def term(t: Any) -> Any:
-        if isinstance(t, URIRef):
-            return ox.NamedNode(str(t))
-        if isinstance(t, BNode):
-            return ox.BlankNode(str(t))
-        assert isinstance(t, Literal)
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        if t.datatype is not None:
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-        return ox.Literal(str(t))
+    from mgraph.store import oxigraph_term
 
     store = ox.Store()
-    store.bulk_extend([ox.Quad(term(s), term(p), term(o)) for s, p, o in graph])
+    store.bulk_extend([ox.Quad(*(oxigraph_term(t) for t in triple)) for triple in graph])
     return store
 
 

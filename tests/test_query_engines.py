@@ -136,3 +136,17 @@ def test_local_timeout_is_an_input_error():
             "ORDER BY ?n")
     with pytest.raises(InputError, match="timed out"):
         store("fixture", "rdflib").select(slow, timeout=0.2)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_default_graph_is_the_built_release(tmp_path, monkeypatch, engine):
+    """Without --graph, queries run on dist/mercury.nt when it was built."""
+    from rdflib import Graph
+
+    from mgraph import paths
+
+    Graph().parse(GRAPHS["fixture"]).serialize(tmp_path / "mercury.nt", format="nt",
+                                               encoding="utf-8")
+    monkeypatch.setattr(paths, "DIST", tmp_path)
+    rows = run("source-usage", engine=engine)
+    assert rows == run("source-usage", store=store("fixture", "oxigraph"))
