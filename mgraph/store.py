@@ -482,7 +482,7 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
         return OxigraphStore(store)
     graph = Graph()
     for q in quads:
-        graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+        graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
     return RdflibStore(graph)
 
 
@@ -504,7 +504,7 @@ def oxigraph_term(term: Any) -> Any:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def _rdflib_term(term: Any) -> Any:
+def rdflib_term(term: Any) -> Any:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):

@@ -23,6 +23,7 @@ from mgraph.errors import InputError
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
 from mgraph.shacl.common import UnsupportedShapes, message_text, nt, superclasses
+from mgraph.store import rdflib_term
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
@@ -436,7 +437,7 @@ class SparqlStore:
                 for name in names:
                     term = solution[name]
                     if term is not None:
-                        row[name] = _from_oxigraph(term)
+                        row[name] = rdflib_term(term)
                 yield row
             return
         union = self.graphs[0] if not len(self.graphs[1]) else self.graphs[0] + self.graphs[1]
@@ -470,19 +471,6 @@ def _oxigraph_store(data: Graph, mixin: Graph):
              for s, p, o in graph]
     store.bulk_extend(quads)
     return store
-
-
-def _from_oxigraph(term: Any) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
 def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node],
