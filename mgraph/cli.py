@@ -71,10 +71,8 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _add_query(sub: argparse._SubParsersAction) -> None:
-    try:  # the query module is light to import: its engines load inside functions
-        from mgraph.query import add_query_arguments
-    except ImportError:  # pragma: no cover - only while the query module is being written
-        return
+    from mgraph.query import add_query_arguments  # light: its engines load inside functions
+
     parser = sub.add_parser("query", help="run a library query or a .rq file")
     add_query_arguments(parser)
     parser.set_defaults(func=_query)

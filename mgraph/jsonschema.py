@@ -16,10 +16,7 @@ _SOURCE = {"type": "string", "anyOf": [{"pattern": URL_RE.pattern}, {"pattern": 
 def _scalar_schema(spec: Field) -> dict[str, Any]:
     match spec.type:
         case "str" | "text":
-            schema: dict[str, Any] = {"type": ["string", "integer"] if spec.pattern else "string"}
-            if spec.pattern:
-                schema = {"type": "string", "pattern": spec.pattern}
-            return schema
+            return {"type": "string", "pattern": spec.pattern} if spec.pattern else {"type": "string"}
         case "int":
             return {"type": "integer"}
         case "decimal":

@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from mgraph import paths
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.namespaces import MG, MGID, bind_prefixes, instance_iri
+from mgraph.ontology import load_ontology, superclasses
 from mgraph.records import URL_RE, Alt, Record, read_records
 from mgraph.schema import TOPIC_SCHEME, Field
 
@@ -53,7 +54,7 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
         raise DataLoadError(errors)
     graph = bind_prefixes(Graph(store=store))
     origins: dict[str, Origin] = {}
-    closure = superclasses()
+    closure = type_closure()
     for record in records:
         subject = URIRef(instance_iri(record.kind.name, record.id))
         origins[str(subject)] = (record.file, record.line, record.label)
@@ -130,22 +131,10 @@ def _check_iso_codes(records: list[Record], errors: list[DataError]) -> None:
 
 
 @cache
-def superclasses() -> dict[URIRef, frozenset[URIRef]]:
-    """Every class's superclasses in the ontology, so queries need no reasoner."""
-    ontology = Graph().parse(paths.ONTOLOGY, format="turtle")
-    direct: dict[URIRef, set[URIRef]] = {}
-    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-            direct.setdefault(sub, set()).add(sup)
-
-    def walk(cls: URIRef, seen: set[URIRef]) -> set[URIRef]:
-        for sup in direct.get(cls, ()):
-            if sup not in seen:
-                seen.add(sup)
-                walk(sup, seen)
-        return seen
-
-    return {cls: frozenset(walk(cls, set())) for cls in direct}
+def type_closure() -> dict[URIRef, frozenset[URIRef]]:
+    """Every class's named superclasses in our ontology, so queries need no reasoner."""
+    return {cls: frozenset(s for s in sups if isinstance(s, URIRef))
+            for cls, sups in superclasses(load_ontology()).items() if isinstance(cls, URIRef)}
 
 
 def _record_triples(record: Record, subject: URIRef, index: dict[str, Record],
@@ -215,7 +204,7 @@ def _source_triples(subject: URIRef, source: str, index: dict[str, Record]):
     if URL_RE.match(source):
         iri = URIRef(source)
         yield subject, PROV.wasDerivedFrom, iri
-        for cls in (MG.SourceDocument, *superclasses().get(MG.SourceDocument, ())):
+        for cls in (MG.SourceDocument, *type_closure().get(MG.SourceDocument, ())):
             yield iri, RDF.type, cls
     else:
         yield subject, PROV.wasDerivedFrom, URIRef(instance_iri("source", index[source].id))

@@ -179,13 +179,9 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
 
 def to_store(graph: Graph) -> Any:
     """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
-    import pyoxigraph as ox
+    from mgraph.store import from_graph
 
-    from mgraph.store import oxigraph_term
-
-    store = ox.Store()
-    store.bulk_extend([ox.Quad(*(oxigraph_term(t) for t in triple)) for triple in graph])
-    return store
+    return from_graph(graph, "oxigraph").store
 
 
 def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from mgraph import paths
+from mgraph.ontology import load_ontology
 from mgraph.results import SEVERITIES, ValidationReport, ValidationResult
 from mgraph.shacl import native, pyshacl_engine, rudof
 from mgraph.shacl.common import (
@@ -63,15 +64,6 @@ Engine = Callable[[Graph, Graph, Graph], list[ValidationResult]]  # (data, shape
 def load_shapes() -> Graph:
     """Our shapes graph (``ontology/shapes.ttl``), parsed once per process."""
     return Graph().parse(paths.SHAPES, format="turtle")
-
-
-@cache
-def load_ontology() -> Graph:
-    """Our ontology (``ontology/mercury.ttl``), parsed once; empty if the file is absent."""
-    graph = Graph()
-    if paths.ONTOLOGY.exists():
-        graph.parse(paths.ONTOLOGY, format="turtle")
-    return graph
 
 
 def validate(data: Graph, *, engine: str = "auto", shapes: Graph | None = None,

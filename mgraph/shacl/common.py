@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal
+from rdflib import RDF, XSD, Graph, Literal
 from rdflib.term import Node
 
 from mgraph.namespaces import MGID
+from mgraph.ontology import superclasses
 from mgraph.results import ValidationResult
 
 Origin = tuple[str, int, str]
@@ -18,24 +19,6 @@ Origin = tuple[str, int, str]
 
 class UnsupportedShapes(Exception):
     """The shapes use a SHACL feature the native engine does not implement."""
-
-
-def superclasses(graph: Graph) -> dict[Node, frozenset[Node]]:
-    """Each class's strict superclasses through ``rdfs:subClassOf`` in ``graph``."""
-    direct: dict[Node, set[Node]] = {}
-    for sub, sup in graph.subject_objects(RDFS.subClassOf):
-        direct.setdefault(sub, set()).add(sup)
-    closure: dict[Node, frozenset[Node]] = {}
-    for start in direct:
-        seen: set[Node] = set()
-        stack = list(direct[start])
-        while stack:
-            cls = stack.pop()
-            if cls not in seen:
-                seen.add(cls)
-                stack.extend(direct.get(cls, ()))
-        closure[start] = frozenset(seen)
-    return closure
 
 
 def missing_types(data: Graph, ontology: Graph) -> set[tuple[Node, Node, Node]]:
