@@ -30,10 +30,10 @@ def main() -> None:
 
     import pyoxigraph as ox
 
-    from mgraph.build import build
-    from mgraph.load import load
+    from mgraph.release import build
+    from mgraph.loader import load
     from mgraph.serialize import prepare, to_turtle
-    from mgraph.validate import ENGINES, validate
+    from mgraph.validation import ENGINES, validate
 
     kg = load()
     print(f"curated graph: {len(kg.graph)} triples")

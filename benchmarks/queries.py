@@ -93,7 +93,7 @@ def measure(triples: list[tuple[Any, Any, Any]], engines: list[str], repeat: int
     The stores are built first and the garbage collector then told to leave every object made so
     far alone (gc.freeze), so its pauses over a big heap of triples do not count as query time.
     """
-    from mgraph.query import library, run
+    from mgraph.queries import library, run
 
     stores, out = {}, {}
     for engine in engines:
@@ -119,7 +119,7 @@ def measure(triples: list[tuple[Any, Any, Any]], engines: list[str], repeat: int
 
 
 def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
-    from mgraph.query import library
+    from mgraph.queries import library
 
     names = list(library())
     head = f"{'query':<36}" + "".join(
@@ -176,8 +176,8 @@ def main() -> None:
                         help="stop repeating a query once its runs took this many seconds")
     args = parser.parse_args()
 
-    from mgraph.load import load
-    from mgraph.paths import DATA, ROOT
+    from mgraph.loader import load
+    from mgraph.locations import DATA, ROOT
 
     if any(DATA.glob("*.yaml")):
         base, origin = load().graph, "curated data/"

@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mgraph.namespaces import MG, MGID, SCHEMA, bind_prefixes
-from mgraph.validate import load_ontology, superclasses
+from mgraph.validation import load_ontology, superclasses
 
 TOPIC_SCHEME = MGID["scheme/topics"]
 
@@ -261,7 +261,7 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from mgraph.validate import ENGINES, validate
+    from mgraph.validation import ENGINES, validate
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])

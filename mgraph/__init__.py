@@ -1,39 +1,54 @@
 """mgraph: a knowledge graph of mercury governance.
 
-The public API; the ``mgraph`` command is a thin layer over these functions. The submodules keep
-their heavy imports (pyshacl, pyoxigraph, SPARQLWrapper) inside functions, so importing mgraph
-stays cheap.
+The public API. Names are loaded on first use (PEP 562), so ``import mgraph`` and ``mgraph --help``
+import neither rdflib, pyoxigraph nor pyshacl. Modules are named for what they do, never like an
+API function, so importing a submodule never hides a function here.
+
+>>> import mgraph
+>>> mgraph.__version__
+'0.2.0.dev0'
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-# Import the submodules before binding the functions of the same name: importing a submodule
-# sets the package attribute to the module, and the bindings below must win.
-from mgraph.build import build
-from mgraph.errors import DataLoadError, InputError, MgraphError
-from mgraph.load import KnowledgeGraph, load
-from mgraph.query import run as query
-from mgraph.stats import compute_stats
-from mgraph.validate import validate
+__version__ = "0.2.0.dev0"
 
-__version__ = "0.1.0"
+# name -> (module, attribute): the whole public API in one table.
+_API: dict[str, tuple[str, str]] = {
+    "DataLoadError": ("mgraph.errors", "DataLoadError"),
+    "InputError": ("mgraph.errors", "InputError"),
+    "MgraphError": ("mgraph.errors", "MgraphError"),
+    "KnowledgeGraph": ("mgraph.loader", "KnowledgeGraph"),
+    "load": ("mgraph.loader", "load"),
+    "build": ("mgraph.release", "build"),
+    "validate": ("mgraph.validation", "validate"),
+    "query": ("mgraph.queries", "run"),
+    "stats": ("mgraph.statistics", "stats"),
+}
 
-__all__ = [
-    "DataLoadError",
-    "InputError",
-    "KnowledgeGraph",
-    "MgraphError",
-    "__version__",
-    "build",
-    "load",
-    "query",
-    "stats",
-    "validate",
-]
+__all__ = ["__version__", *sorted(_API)]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from mgraph.errors import DataLoadError, InputError, MgraphError
+    from mgraph.loader import KnowledgeGraph, load
+    from mgraph.queries import run as query
+    from mgraph.release import build
+    from mgraph.statistics import stats
+    from mgraph.validation import validate
 
 
-def stats(kg: KnowledgeGraph | None = None) -> dict[str, Any]:
-    """Counts, sources and coverage figures of the graph (default: the curated data)."""
-    return compute_stats((kg or load()).graph)
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _API[name]
+    except KeyError:
+        raise AttributeError(f"module 'mgraph' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

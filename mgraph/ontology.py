@@ -7,13 +7,13 @@ from functools import cache
 from rdflib import RDFS, Graph
 from rdflib.term import Node
 
-from mgraph import paths
+from mgraph import locations
 
 
 @cache
 def load_ontology() -> Graph:
     """``ontology/mercury.ttl``: shared by the loader (type closure) and validation (sh:class)."""
-    return Graph().parse(paths.ONTOLOGY, format="turtle")
+    return Graph().parse(locations.ONTOLOGY, format="turtle")
 
 
 def superclasses(graph: Graph) -> dict[Node, frozenset[Node]]:

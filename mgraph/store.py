@@ -550,14 +550,14 @@ def open_store(engine: str | None = None, *, graph: str | Path | Graph | None = 
 
 def default_graph_file() -> Path | None:
     """The built release graph, when there is one."""
-    from mgraph import paths
+    from mgraph import locations
 
-    built = paths.DIST / "mercury.nt"
+    built = locations.DIST / "mercury.nt"
     return built if built.is_file() else None
 
 
 def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Callable[[], Store]]:
-    from mgraph import paths
+    from mgraph import locations
 
     path = Path(graph) if graph is not None else default_graph_file()
     if path is not None:
@@ -568,12 +568,12 @@ def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Cal
         trusted = graph is None  # our own build output
         key = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         return key, lambda: from_file(path, engine, trusted=trusted)
-    watched = [*sorted(paths.DATA.glob("*.yaml")), paths.ONTOLOGY]
+    watched = [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in watched if p.exists())
-    key = (engine, str(paths.DATA), stamp)
+    key = (engine, str(locations.DATA), stamp)
 
     def make() -> Store:
-        from mgraph.load import load
+        from mgraph.loader import load
 
         return from_graph(load().graph, engine)
 

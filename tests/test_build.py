@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from mgraph.build import RELEASE_FILES
+from mgraph.release import RELEASE_FILES
 from mgraph.cli import main
 
 GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
@@ -91,7 +91,7 @@ def test_successful_build_keeps_files_a_user_added(dist, tmp_path) -> None:
 
 def test_console_script_exit_codes(tmp_path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "mgraph.cli", *args],
+        return subprocess.run([sys.executable, "-m", "mgraph", *args],
                               capture_output=True, text=True, check=False)
 
     assert run("--help").returncode == 0

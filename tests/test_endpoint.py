@@ -22,7 +22,7 @@ import yaml
 
 from mgraph import cli
 from mgraph.errors import InputError
-from mgraph.query import library, run
+from mgraph.queries import library, run
 from mgraph.store import from_file
 
 HERE = Path(__file__).parent / "queries"

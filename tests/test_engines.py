@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from mgraph.errors import InputError
 from mgraph.namespaces import MG, MGID
-from mgraph.validate import ENGINES, UnsupportedShapes, load_shapes, validate
+from mgraph.validation import ENGINES, UnsupportedShapes, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "shapes"
@@ -144,7 +144,7 @@ def test_validate_files_names_the_file_and_line(tmp_path: Path) -> None:
     source = (FIXTURES / "DecisionShape" / "fail.ttl").read_text(encoding="utf-8")
     path = tmp_path / "decisions.ttl"
     path.write_text(source, encoding="utf-8")
-    from mgraph.validate import validate_files
+    from mgraph.validation import validate_files
 
     report = validate_files([path])
     bad = [r for r in report.results if r.focus.endswith("/decision/bad>")]

@@ -25,8 +25,8 @@ from rdflib.namespace import (
     XSD,
 )
 
-from mgraph import paths
-from mgraph.load import LANG_PREDICATES
+from mgraph import locations as paths
+from mgraph.loader import LANG_PREDICATES
 from mgraph.namespaces import MG, ONTOLOGY_IRI, PREFIXES
 from mgraph.schema import KINDS, Field, Kind
 

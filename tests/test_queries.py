@@ -24,9 +24,9 @@ from rdflib import Graph, Literal
 
 from mgraph import cli
 from mgraph.errors import InputError
-from mgraph.load import load
-from mgraph.paths import QUERIES
-from mgraph.query import (
+from mgraph.loader import load
+from mgraph.locations import QUERIES
+from mgraph.queries import (
     bind_params,
     format_rows,
     get_query,
@@ -50,7 +50,7 @@ LIBRARY = library()
 
 def normalise(value):
     """Rows as the expected files spell them: compact IRIs, ISO dates, exact decimals as text."""
-    from mgraph.query import compact
+    from mgraph.queries import compact
 
     if isinstance(value, Decimal):
         return format(value, "f")

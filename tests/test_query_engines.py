@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from mgraph.errors import InputError
-from mgraph.load import load
-from mgraph.paths import DATA
-from mgraph.query import library, run
+from mgraph.loader import load
+from mgraph.locations import DATA
+from mgraph.queries import library, run
 from mgraph.store import (
     OxigraphStore,
     RdflibStore,
@@ -143,7 +143,7 @@ def test_default_graph_is_the_built_release(tmp_path, monkeypatch, engine):
     """Without --graph, queries run on dist/mercury.nt when it was built."""
     from rdflib import Graph
 
-    from mgraph import paths
+    from mgraph import locations as paths
 
     Graph().parse(GRAPHS["fixture"]).serialize(tmp_path / "mercury.nt", format="nt",
                                                encoding="utf-8")

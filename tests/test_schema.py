@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from mgraph import paths
+from mgraph import locations as paths
 from mgraph.jsonschema import json_schema_text, markdown_tables
 
 

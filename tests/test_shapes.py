@@ -22,10 +22,10 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from mgraph.load import LANG_PREDICATES
+from mgraph.loader import LANG_PREDICATES
 from mgraph.namespaces import MGSH, PREFIXES, SH
 from mgraph.schema import COMMON, KINDS, Kind
-from mgraph.validate import load_ontology, load_shapes, superclasses, validate
+from mgraph.validation import load_ontology, load_shapes, superclasses, validate
 
 FIXTURES = Path(__file__).parent / "shapes"
 Key = tuple[str, str, str | None, str | None, str | None]  # severity, focus, path, shape, constraint

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mgraph.stats import compute_stats, note_date, render_stats
+from mgraph.statistics import compute_stats, note_date, render_stats
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stats"
 CASES = sorted(FIXTURES.glob("*.ttl"))

@@ -1,4 +1,4 @@
-"""The SHACL engines behind :func:`mgraph.validate.validate`, and the helpers they share.
+"""The SHACL engines behind :func:`mgraph.validation.validate`, and the helpers they share.
 
 - :mod:`mgraph.shacl.common`: type closure, term rendering, result locations and messages.
 - :mod:`mgraph.shacl.native`: our own evaluator (Core in Python, SPARQL on pyoxigraph).

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -13,16 +10,20 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from mgraph import paths
+from mgraph import locations
 from mgraph.errors import EXIT_FAILED, MgraphError
-from mgraph.load import KnowledgeGraph, load
+from mgraph.files import write_directory
+from mgraph.loader import KnowledgeGraph, load
 from mgraph.namespaces import MGID
 from mgraph.results import ValidationReport
 from mgraph.schema import KINDS
 from mgraph.serialize import jsonld_context, prepare, to_jsonld, to_ntriples, to_turtle
 
+INPUTS_FILE = "inputs.sha256"
+"""In dist/: a digest of the data, ontology and shapes the release was built from."""
+
 RELEASE_FILES = ("mercury.ttl", "mercury.nt", "mercury.jsonld", "context.jsonld",
-                 "ontology.ttl", "shapes.ttl")
+                 "ontology.ttl", "shapes.ttl", INPUTS_FILE)
 
 
 class BuildFailed(MgraphError):
@@ -69,17 +70,47 @@ def release_files(graph: Graph) -> dict[str, bytes]:
         "mercury.nt": to_ntriples(triples),
         "mercury.jsonld": to_jsonld(triples),
         "context.jsonld": context.encode(),
-        "ontology.ttl": paths.ONTOLOGY.read_bytes(),
-        "shapes.ttl": paths.SHAPES.read_bytes(),
+        "ontology.ttl": locations.ONTOLOGY.read_bytes(),
+        "shapes.ttl": locations.SHAPES.read_bytes(),
     }
+
+
+def inputs_digest(data_dir: str | Path | None = None) -> str:
+    """One SHA-256 over the names and contents of the data files, the ontology and the shapes."""
+    import hashlib
+
+    data = Path(data_dir) if data_dir is not None else locations.DATA
+    digest = hashlib.sha256()
+    inputs = [*sorted(data.glob("*.yaml")), locations.ONTOLOGY, locations.SHAPES]
+    for path in inputs:
+        content = path.read_bytes()
+        digest.update(f"{path.name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def stale_note(out_dir: str | Path | None = None, data_dir: str | Path | None = None) -> str | None:
+    """A note when the release in ``out_dir`` was built from other inputs than those on disk now.
+
+    Compares content, not file times, so a checkout that restores identical files is not stale.
+    """
+    target = Path(out_dir) if out_dir is not None else locations.DIST
+    recorded = target / INPUTS_FILE
+    if not (target / "mercury.nt").is_file():
+        return None
+    if not recorded.is_file():
+        return f"note: {target} records no inputs digest; run `mgraph build` to refresh it"
+    if recorded.read_text(encoding="ascii").split()[0:1] != [inputs_digest(data_dir)]:
+        return f"note: {target} was built from other data; run `mgraph build` to refresh it"
+    return None
 
 
 def build(data_dir: str | Path | None = None, out_dir: str | Path | None = None, *,
           engine: str = "auto", fail_on_warning: bool = False) -> BuildResult:
     """Build the release into ``out_dir`` (default ``dist/``); raise, writing nothing, on failure."""
-    from mgraph.validate import validate
+    from mgraph.validation import validate
 
-    target = Path(out_dir) if out_dir is not None else paths.DIST
+    target = Path(out_dir) if out_dir is not None else locations.DIST
     timings: dict[str, float] = {}
     kg = _timed(timings, "load", lambda: load(data_dir))
     report = _timed(timings, "validate", lambda: validate(kg.graph, engine=engine,
@@ -87,6 +118,7 @@ def build(data_dir: str | Path | None = None, out_dir: str | Path | None = None,
     if report.failed(fail_on_warning=fail_on_warning):
         raise BuildFailed(report)
     files = _timed(timings, "serialise", lambda: release_files(kg.graph))
+    files[INPUTS_FILE] = f"{inputs_digest(data_dir)}  data ontology shapes\n".encode()
     write_directory(target, files)
     return BuildResult(target, kg, report, timings)
 
@@ -96,59 +128,3 @@ def _timed(timings: dict[str, float], stage: str, work: Callable):
     result = work()
     timings[stage] = time.perf_counter() - start
     return result
-
-
-def _carry_over(target: Path, staging: Path, ours: set[str]) -> None:
-    """Files a user put in the release folder are kept: the swap replaces only ours."""
-    if not target.is_dir():
-        return
-    for item in target.iterdir():
-        if item.name in ours:
-            continue
-        if item.is_dir() and not item.is_symlink():
-            shutil.copytree(item, staging / item.name, symlinks=True)
-        else:
-            shutil.copy2(item, staging / item.name, follow_symlinks=False)
-
-
-def write_directory(target: Path, files: dict[str, bytes]) -> None:
-    """Write all files into a sibling temporary folder, then swap it in for ``target``.
-
-    A failure at any point leaves ``target`` exactly as it was.
-    """
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
-        _carry_over(target, staging, set(files))
-        staging.chmod(0o755)
-        if target.exists() and not target.is_dir():
-            raise MgraphError(f"{target} exists and is not a directory")
-        backup = target.parent / f".{target.name}.old-{os.getpid()}"
-        if target.exists():
-            os.replace(target, backup)
-        try:
-            os.replace(staging, target)
-        except OSError:
-            if backup.exists():
-                os.replace(backup, target)
-            raise
-        shutil.rmtree(backup, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def write_file(path: str | Path, content: bytes) -> None:
-    """Write one file atomically: a temporary sibling renamed over it, never a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

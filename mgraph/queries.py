@@ -14,17 +14,15 @@ DEFAULT is a value, ``(any)`` (left unbound when not given: the query then cover
 ``(required)``. Values are checked, turned into RDF terms and bound as data (a VALUES block or
 initial bindings, see :mod:`mgraph.store`), never pasted into the query text.
 
->>> from mgraph.query import run
+>>> from mgraph.queries import run
 >>> rows = run("decisions-by-meeting", meeting="cop-5")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import difflib
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,8 +32,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from mgraph import paths
-from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
+from mgraph import locations
+from mgraph.errors import InputError
 from mgraph.namespaces import MGID, PREFIXES
 from mgraph.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
 from mgraph.store import ENGINES, Rows, Store, Term, check_iri, open_store
@@ -158,7 +156,7 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
 
 def library(directory: Path | None = None) -> dict[str, Query]:
     """Every library query by name, read from ``queries/*.rq``."""
-    folder = directory or paths.QUERIES
+    folder = directory or locations.QUERIES
     return {p.stem: read_query(p) for p in sorted(folder.glob("*.rq"))}
 
 
@@ -180,10 +178,10 @@ def get_query(name_or_path: str | Path) -> Query:
         if not file.is_file():
             raise InputError(f"{file}: no such query file")
         return read_query(file)
-    candidate = paths.QUERIES / f"{text}.rq"
+    candidate = locations.QUERIES / f"{text}.rq"
     if candidate.is_file():
         return read_query(candidate)
-    names = sorted(p.stem for p in paths.QUERIES.glob("*.rq"))
+    names = sorted(p.stem for p in locations.QUERIES.glob("*.rq"))
     close = difflib.get_close_matches(text, names, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; see `mgraph query --list`"
     raise InputError(f"no library query named {text!r}{hint}")
@@ -488,87 +486,3 @@ def format_list() -> str:
             out += textwrap.wrap(f"parameters: {row['parameters']}", 96,
                                  initial_indent="    ", subsequent_indent="        ")
     return "\n".join(out) + "\n"
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def add_query_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``mgraph query`` (the CLI module calls this)."""
-    parser.description = ("Run a library query (see --list) or your own .rq file on the built "
-                          "graph, a graph file or a SPARQL endpoint.")
-    parser.add_argument("query", nargs="?", metavar="NAME|FILE.rq",
-                        help="a library query name or a SPARQL file")
-    parser.add_argument("--list", action="store_true", help="list the library queries")
-    parser.add_argument("--show", action="store_true",
-                        help="print the query text with its header instead of running it")
-    parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
-                        help="a query parameter (repeatable); see the query's header")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table",
-                        help="output format (table cells are shortened; csv/tsv/json are full)")
-    parser.add_argument("--endpoint", metavar="URL", help="ask this SPARQL endpoint instead")
-    parser.add_argument("--engine", choices=ENGINES, default=None,
-                        help="local engine (default: oxigraph)")
-    parser.add_argument("--graph", metavar="PATH",
-                        help="RDF file to query (default: dist/mercury.nt, else data/)")
-    parser.add_argument("--allow-service", action="store_true",
-                        help="let the query call other endpoints through SERVICE")
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="give up after this long (remote default: 60)")
-
-
-def parse_param_args(items: list[str]) -> dict[str, str]:
-    """``["meeting=cop-5"]`` -> ``{"meeting": "cop-5"}``; the value may contain '='."""
-    out: dict[str, str] = {}
-    problems = []
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            problems.append(f"--param {item!r}: write KEY=VALUE")
-        elif key in out:
-            problems.append(f"--param {key!r} is given twice")
-        else:
-            out[key] = value
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def run_query_command(args: argparse.Namespace) -> int:
-    """``mgraph query``: exit 0, or 1 when a ``*-violation`` check finds rows, 2 on bad input."""
-    fmt = getattr(args, "format", "table")
-    if args.list:
-        sys.stdout.write(format_list() if fmt == "table" else format_rows(list_rows(), fmt))
-        return EXIT_OK
-    if not args.query:
-        raise InputError("give a query name or a .rq file, or --list to see the library")
-    spec = get_query(args.query)
-    if args.show:
-        sys.stdout.write(spec.text if spec.text.endswith("\n") else spec.text + "\n")
-        return EXIT_OK
-    params = parse_param_args(args.param)
-    if not args.endpoint and args.graph is None:
-        _warn_if_stale()
-    rows = run(spec.path, params, engine=args.engine, graph=args.graph,
-               endpoint=args.endpoint, timeout=args.timeout,
-               allow_service=args.allow_service)
-    sys.stdout.write(format_rows(rows, fmt))
-    if spec.is_check and rows:
-        print(f"{spec.name}: {len(rows)} problem row(s)", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
-
-
-def _warn_if_stale() -> None:
-    """Say so when dist/ is older than the data it was built from."""
-    from mgraph.store import default_graph_file
-
-    built = default_graph_file()
-    if built is None:
-        return
-    stamp = built.stat().st_mtime
-    newer = [p.name for p in sorted(paths.DATA.glob("*.yaml")) if p.stat().st_mtime > stamp]
-    if newer:
-        print(f"note: {built} is older than data/{newer[0]}; run `mgraph build` to refresh it",
-              file=sys.stderr)

@@ -11,7 +11,7 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from mgraph import paths
+from mgraph import locations
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.namespaces import MG, MGID, bind_prefixes, instance_iri
 from mgraph.ontology import load_ontology, superclasses
@@ -42,7 +42,7 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
     ``store`` is an rdflib store plugin name: "default" (in memory), or e.g. "Oxigraph" when
     oxrdflib is installed. Raises DataLoadError with every problem found (exit code 2).
     """
-    directory = Path(data_dir) if data_dir is not None else paths.DATA
+    directory = Path(data_dir) if data_dir is not None else locations.DATA
     if not directory.is_dir():
         raise InputError(f"{directory}: not a data directory")
     errors: list[DataError] = []

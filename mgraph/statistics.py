@@ -145,6 +145,15 @@ _TEXT_RE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(f"{m[:3]}(?:{m[3:]})?" 
 _YEAR_RE = re.compile(r"\b(19|20)(\d{2})\b")
 
 
+def stats(kg: Any = None) -> dict[str, Any]:
+    """Counts, sources and coverage figures of a loaded graph (default: the curated data)."""
+    if kg is None:
+        from mgraph.loader import load
+
+        kg = load()
+    return compute_stats(kg.graph)
+
+
 def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
     """Every figure of ``mgraph stats`` as a plain, JSON-able dict in a fixed key order.
 

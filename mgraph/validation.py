@@ -30,7 +30,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from mgraph import paths
+from mgraph import locations
 from mgraph.ontology import load_ontology
 from mgraph.results import SEVERITIES, ValidationReport, ValidationResult
 from mgraph.shacl import native, pyshacl_engine, rudof
@@ -63,7 +63,7 @@ Engine = Callable[[Graph, Graph, Graph], list[ValidationResult]]  # (data, shape
 @cache
 def load_shapes() -> Graph:
     """Our shapes graph (``ontology/shapes.ttl``), parsed once per process."""
-    return Graph().parse(paths.SHAPES, format="turtle")
+    return Graph().parse(locations.SHAPES, format="turtle")
 
 
 def validate(data: Graph, *, engine: str = "auto", shapes: Graph | None = None,

@@ -1,0 +1,27 @@
+"""Counts per class and relation, sources, and coverage of the curated graph."""
+
+from __future__ import annotations
+
+import argparse
+
+from mgraph.cli._common import add_data_argument, emit
+
+EXAMPLES = """
+  mgraph stats
+  mgraph stats --format json
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="output format (default: table)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mgraph.errors import EXIT_OK
+    from mgraph.loader import load
+    from mgraph.statistics import compute_stats, render_stats
+
+    emit(render_stats(compute_stats(load(args.data).graph), args.format))
+    return EXIT_OK
