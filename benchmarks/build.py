@@ -30,8 +30,8 @@ def main() -> None:
 
     import pyoxigraph as ox
 
-    from mgraph.release import build
     from mgraph.loader import load
+    from mgraph.release import build
     from mgraph.serialize import prepare, to_turtle
     from mgraph.validation import ENGINES, validate
 

@@ -58,7 +58,8 @@ def synthetic(base: Any, target: int, seed: int = 5) -> list[tuple[Any, Any, Any
 
 def make_store(triples: list[tuple[Any, Any, Any]], engine: str) -> Any:
     """A store of the triples, built without an rdflib Graph when the engine is oxigraph."""
-    from mgraph.store import OxigraphStore, RdflibStore, oxigraph_term
+    from mgraph.store import OxigraphStore, RdflibStore
+    from mgraph.terms import to_oxigraph as oxigraph_term
 
     if engine == "rdflib":
         from rdflib import Graph

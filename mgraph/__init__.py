@@ -29,7 +29,18 @@ _API: dict[str, tuple[str, str]] = {
     "stats": ("mgraph.statistics", "stats"),
 }
 
-__all__ = ["__version__", *sorted(_API)]
+__all__ = [  # the keys of _API (a test keeps them equal)
+    "DataLoadError",
+    "InputError",
+    "KnowledgeGraph",
+    "MgraphError",
+    "__version__",
+    "build",
+    "load",
+    "query",
+    "stats",
+    "validate",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from mgraph.errors import DataLoadError, InputError, MgraphError

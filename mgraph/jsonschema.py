@@ -8,7 +8,7 @@ from typing import Any
 
 from mgraph.records import DATE_RE, DURATION_RE, URL_RE
 from mgraph.schema import ID_PATTERN, KINDS, Field, Kind
-from mgraph.serialize import compact_iri
+from mgraph.terms import compact_iri
 
 _SOURCE = {"type": "string", "anyOf": [{"pattern": URL_RE.pattern}, {"pattern": ID_PATTERN}]}
 

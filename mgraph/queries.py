@@ -34,9 +34,10 @@ from rdflib.namespace import XSD
 
 from mgraph import locations
 from mgraph.errors import InputError
-from mgraph.namespaces import MGID, PREFIXES
+from mgraph.namespaces import MGID
 from mgraph.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
-from mgraph.store import ENGINES, Rows, Store, Term, check_iri, open_store
+from mgraph.store import Rows, Store, open_store
+from mgraph.terms import Term, check_iri, compact_iri, expand_curie
 
 PARAM_TYPES = ("id", "iri", "date", "number", "string")
 ANY = "(any)"
@@ -264,14 +265,6 @@ def to_term(param: Param, value: Any) -> Term:
     raise InputError(f"{where}: unknown type {param.type!r}")  # pragma: no cover
 
 
-def expand_curie(text: str) -> str:
-    """``mgid:meeting/cop-5`` -> the full IRI; full IRIs pass unchanged."""
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return f"{PREFIXES[prefix]}{local}"
-    return text
-
-
 def id_candidates(param: Param, value: Any) -> list[URIRef]:
     """The IRIs a record id may stand for: one for ``id:KIND``, one per kind for a bare ``id``."""
     where = f"parameter {param.name!r}"
@@ -379,16 +372,6 @@ def to_dataframe(rows: Rows | list[dict[str, Any]]):
 # --- output -----------------------------------------------------------------------------------
 
 
-def compact(iri: str) -> str:
-    """``https://w3id.org/mgraph/id/meeting/cop-5`` -> ``mgid:meeting/cop-5`` for reading."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        ns = str(namespace)
-        if iri.startswith(ns) and len(ns) > len(best) and len(iri) > len(ns):
-            best, found = ns, prefix
-    return f"{found}:{iri[len(best):]}" if best else iri
-
-
 def _is_iri(value: Any) -> bool:
     return isinstance(value, str) and bool(re.match(r"^(https?|urn|mailto):\S+$", value))
 
@@ -404,7 +387,7 @@ def cell(value: Any, *, short: bool = False) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if short and _is_iri(value):
-        return compact(value)
+        return compact_iri(value)
     return str(value)
 
 

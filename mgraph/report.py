@@ -14,8 +14,9 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from mgraph.namespaces import ONTOLOGY_IRI, PREFIXES
+from mgraph.namespaces import ONTOLOGY_IRI
 from mgraph.results import SEVERITIES, ValidationReport, ValidationResult
+from mgraph.terms import compact_iri
 
 FORMATS = ("text", "json", "sarif")
 
@@ -25,7 +26,6 @@ INFORMATION_URI = ONTOLOGY_IRI
 _SARIF_LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
 
 # Longest namespace first, so that mgid: wins over a shorter namespace it extends.
-_NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), reverse=True)
 _IRI_IN_TERM = re.compile(r"<([^<>\s\"]*)>")
 _TYPED_LITERAL = re.compile(r'(".*")\^\^<([^<>]*)>', re.DOTALL)
 
@@ -66,10 +66,8 @@ def _sorted(report: ValidationReport) -> list[ValidationResult]:
 
 def shorten_iri(iri: str) -> str:
     """``prefix:local`` for an IRI in one of our namespaces, else ``<iri>``."""
-    for namespace, prefix in _NAMESPACES:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
+    short = compact_iri(iri)
+    return short if short != iri else f"<{iri}>"
 
 
 def shorten(term: str) -> str:

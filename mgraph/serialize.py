@@ -14,6 +14,7 @@ from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
 from mgraph.namespaces import PREFIXES, instance_prefixes
+from mgraph.terms import compact_iri
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
@@ -22,13 +23,13 @@ def prepare(graph: Graph) -> list:
     """The graph as pyoxigraph triples in N-Triples order: the one input of every writer."""
     import pyoxigraph as ox
 
-    from mgraph.store import oxigraph_term
+    from mgraph.terms import to_oxigraph
 
     triples = []
     for triple in graph:
         if any(isinstance(term, BNode) for term in triple):
             raise ValueError(f"release files carry no blank nodes: {triple}")
-        triples.append(ox.Triple(*(oxigraph_term(t) for t in triple)))
+        triples.append(ox.Triple(*(to_oxigraph(t) for t in triple)))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
@@ -59,15 +60,6 @@ def to_turtle(triples: list) -> bytes:
 
 def jsonld_context() -> dict[str, Any]:
     return {"@context": {p: str(ns) for p, ns in sorted(PREFIXES.items())}}
-
-
-def compact_iri(iri: str) -> str:
-    """The compact IRI under the longest matching prefix, or the IRI itself."""
-    matches = [(len(str(ns)), p) for p, ns in PREFIXES.items() if iri.startswith(str(ns))]
-    if not matches:
-        return iri
-    length, prefix = max(matches)
-    return f"{prefix}:{iri[length:]}"
 
 
 def _jsonld_value(term: Any) -> dict[str, str]:

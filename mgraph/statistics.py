@@ -15,7 +15,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from mgraph.namespaces import MG, MGID, PREFIXES
-from mgraph.serialize import compact_iri
+from mgraph.terms import compact_iri
 
 CLASS_PREFIXES = ("mg", "schema", "org", "skos")
 """Classes counted in ``classes``: our vocabulary and the vocabularies it reuses for records."""

@@ -14,36 +14,31 @@ queries use parameters only where both ways mean the same, and the tests hold th
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Graph
 
 from mgraph.errors import InputError
+from mgraph.terms import (
+    VAR_RE,
+    Term,
+    Value,
+    json_value,
+    oxigraph_value,
+    rdflib_value,
+    sparql_term,
+    to_oxigraph,
+    to_rdflib,
+)
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
 DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
-
-Term = URIRef | Literal
-Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
-
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_LANG_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
-_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_INTEGER_TYPES = {str(XSD[t]) for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-    "unsignedByte")}
-_TEXT_TYPES = {str(XSD.string), str(RDF.langString)}
-
 
 class Rows(list):
     """Result rows (dicts of plain values, one key per projected variable, in order)."""
@@ -53,122 +48,10 @@ class Rows(list):
         self.columns: list[str] = list(columns)
 
 
-# --- plain values --------------------------------------------------------------------------------
-
-
-def canonical_decimal(text: str) -> Decimal:
-    """The same Decimal whether an engine wrote 45262295.00, 45262295 or 4.5262295E7."""
-    value = Decimal(text).normalize()
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value
-
-
-def literal_value(lexical: str, datatype: str | None, language: str | None = None) -> Value:
-    """A literal as a plain Python value, decided from its lexical form so engines agree."""
-    if language or datatype is None or datatype in _TEXT_TYPES:
-        return lexical
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype == str(XSD.decimal):
-            return canonical_decimal(lexical)
-        if datatype in (str(XSD.double), str(XSD.float)):
-            return float(lexical)
-        if datatype == str(XSD.boolean):
-            return lexical.strip() in ("true", "1")
-        if datatype == str(XSD.date) and len(lexical) == 10:
-            return dt.date.fromisoformat(lexical)
-        if datatype == str(XSD.dateTime):
-            return dt.datetime.fromisoformat(lexical)
-    except (ValueError, InvalidOperation):
-        pass
-    return lexical  # gYear, gYearMonth, duration, unknown types: their ISO text
-
-
-def _rdflib_value(term: Any) -> Value:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype else None
-        return literal_value(str(term), datatype, term.language)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _oxigraph_value(term: Any) -> Value:
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        return literal_value(term.value, term.datatype.value, term.language)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
-def _json_value(binding: Mapping[str, str] | None) -> Value:
-    """A value of the SPARQL 1.1 JSON results format."""
-    if binding is None:
-        return None
-    kind = binding.get("type")
-    if kind == "uri":
-        return binding["value"]
-    if kind == "bnode":
-        return f"_:{binding['value']}"
-    return literal_value(binding["value"], binding.get("datatype"), binding.get("xml:lang"))
-
-
-# --- binding parameters ----------------------------------------------------------------------
-
-
-def sparql_term(term: Term) -> str:
-    """A term in SPARQL syntax; refuses anything that could be read as more than one term."""
-    if isinstance(term, URIRef):
-        return f"<{check_iri(str(term))}>"
-    if isinstance(term, Literal):
-        text = _escape(str(term))
-        if term.language:
-            if not _LANG_RE.match(term.language):
-                raise InputError(f"invalid language tag {term.language!r}")
-            return f'"{text}"@{term.language}'
-        if term.datatype is None or term.datatype == XSD.string:
-            return f'"{text}"'  # a simple literal: equal to xsd:string in every engine
-        return f'"{text}"^^<{check_iri(str(term.datatype))}>'
-    raise InputError(f"cannot bind {term!r}: only IRIs and literals can be parameter values")
-
-
-def check_iri(iri: str) -> str:
-    """An absolute IRI with none of the characters that would end it early."""
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or _IRI_FORBIDDEN.search(iri):
-        raise InputError(f"{iri!r} is not an absolute IRI (no spaces, quotes, <>{{}}|^`\\)")
-    return iri
-
-
-def _escape(text: str) -> str:
-    out = []
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 def values_block(names: list[str], rows: list[list[Term | None]]) -> str:
     """``VALUES (?a ?b) { (<x> "y") }``; None leaves a variable unbound (UNDEF)."""
     for name in names:
-        if not _VAR_RE.match(name):
+        if not VAR_RE.match(name):
             raise InputError(f"invalid variable name {name!r}")
     head = " ".join(f"?{n}" for n in names)
     body = " ".join(
@@ -289,7 +172,7 @@ class OxigraphStore(Store):
             except SyntaxError as exc:
                 raise InputError(f"SPARQL syntax error: {exc}") from exc
             columns = [v.value for v in solutions.variables]
-            return Rows(columns, [{c: _oxigraph_value(s[c]) for c in columns} for s in solutions])
+            return Rows(columns, [{c: oxigraph_value(s[c]) for c in columns} for s in solutions])
 
         return _with_timeout(work, timeout, self.engine)
 
@@ -318,7 +201,7 @@ class RdflibStore(Store):
                 raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
                                  f"{exc.msg}") from exc
             columns = [str(v) for v in result.vars or []]
-            return Rows(columns, [{c: _rdflib_value(row[i]) for i, c in enumerate(columns)}
+            return Rows(columns, [{c: rdflib_value(row[i]) for i, c in enumerate(columns)}
                                   for row in result])
 
         return _with_timeout(work, timeout, self.engine)
@@ -364,7 +247,7 @@ class RemoteStore(Store):
         if not isinstance(data, dict) or "results" not in data:
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
         columns = list(data.get("head", {}).get("vars", []))
-        return Rows(columns, [{c: _json_value(b.get(c)) for c in columns}
+        return Rows(columns, [{c: json_value(b.get(c)) for c in columns}
                               for b in data["results"].get("bindings", [])])
 
 
@@ -448,7 +331,7 @@ def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_extend(ox.Quad(*(oxigraph_term(t) for t in triple)) for triple in graph)
+    store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
     return OxigraphStore(store)
 
 
@@ -482,39 +365,13 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
         return OxigraphStore(store)
     graph = Graph()
     for q in quads:
-        graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return RdflibStore(graph)
 
 
 def _check_engine(engine: str) -> None:
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-
-
-def oxigraph_term(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
-def rdflib_term(term: Any) -> Any:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
 _CACHE: dict[tuple[Any, ...], Store] = {}

@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from mgraph.release import RELEASE_FILES
 from mgraph.cli import main
+from mgraph.release import RELEASE_FILES
 
 GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 

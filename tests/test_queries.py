@@ -50,7 +50,7 @@ LIBRARY = library()
 
 def normalise(value):
     """Rows as the expected files spell them: compact IRIs, ISO dates, exact decimals as text."""
-    from mgraph.queries import compact
+    from mgraph.terms import compact_iri as compact
 
     if isinstance(value, Decimal):
         return format(value, "f")

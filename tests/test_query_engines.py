@@ -23,10 +23,10 @@ from mgraph.store import (
     bind_values,
     from_file,
     from_graph,
-    literal_value,
     open_store,
     where_brace,
 )
+from mgraph.terms import literal_value
 
 HERE = Path(__file__).parent / "queries"
 GRAPHS = {"fixture": HERE / "fixture.ttl", "bad": HERE / "bad.ttl"}

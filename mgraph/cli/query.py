@@ -1,4 +1,4 @@
-"""Run a library query (see --list) or your own .rq file on the built graph, a graph file or a SPARQL endpoint.
+"""Run a library query (see --list) or your own .rq file on our graph or a SPARQL endpoint.
 
 The graph is dist/mercury.nt when it is built, else the curated data. A query's parameters are
 given as --param KEY=VALUE and bound as RDF terms, never pasted into the query text. A library

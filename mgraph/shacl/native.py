@@ -23,7 +23,7 @@ from mgraph.errors import InputError
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
 from mgraph.shacl.common import UnsupportedShapes, message_text, nt, superclasses
-from mgraph.store import rdflib_term
+from mgraph.terms import to_rdflib
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
@@ -437,7 +437,7 @@ class SparqlStore:
                 for name in names:
                     term = solution[name]
                     if term is not None:
-                        row[name] = rdflib_term(term)
+                        row[name] = to_rdflib(term)
                 yield row
             return
         union = self.graphs[0] if not len(self.graphs[1]) else self.graphs[0] + self.graphs[1]

@@ -1,0 +1,194 @@
+"""RDF terms in one place: rdflib <-> pyoxigraph, terms as plain Python values, SPARQL syntax
+for a term, and IRIs compacted with the one prefix table (:data:`mgraph.namespaces.PREFIXES`).
+
+Every module that converts a term calls this one; engines then agree on every value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from mgraph.errors import InputError
+from mgraph.namespaces import PREFIXES
+
+Term = URIRef | Literal
+Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANG_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INTEGER_TYPES = {str(XSD[t]) for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte")}
+_TEXT_TYPES = {str(XSD.string), str(RDF.langString)}
+
+
+
+
+def canonical_decimal(text: str) -> Decimal:
+    """The same Decimal whether an engine wrote 45262295.00, 45262295 or 4.5262295E7."""
+    value = Decimal(text).normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value
+
+
+def literal_value(lexical: str, datatype: str | None, language: str | None = None) -> Value:
+    """A literal as a plain Python value, decided from its lexical form so engines agree."""
+    if language or datatype is None or datatype in _TEXT_TYPES:
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == str(XSD.decimal):
+            return canonical_decimal(lexical)
+        if datatype in (str(XSD.double), str(XSD.float)):
+            return float(lexical)
+        if datatype == str(XSD.boolean):
+            return lexical.strip() in ("true", "1")
+        if datatype == str(XSD.date) and len(lexical) == 10:
+            return dt.date.fromisoformat(lexical)
+        if datatype == str(XSD.dateTime):
+            return dt.datetime.fromisoformat(lexical)
+    except (ValueError, InvalidOperation):
+        pass
+    return lexical  # gYear, gYearMonth, duration, unknown types: their ISO text
+
+
+def rdflib_value(term: Any) -> Value:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return literal_value(str(term), datatype, term.language)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def oxigraph_value(term: Any) -> Value:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return literal_value(term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def json_value(binding: Mapping[str, str] | None) -> Value:
+    """A value of the SPARQL 1.1 JSON results format."""
+    if binding is None:
+        return None
+    kind = binding.get("type")
+    if kind == "uri":
+        return binding["value"]
+    if kind == "bnode":
+        return f"_:{binding['value']}"
+    return literal_value(binding["value"], binding.get("datatype"), binding.get("xml:lang"))
+
+
+
+
+def sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax; refuses anything that could be read as more than one term."""
+    if isinstance(term, URIRef):
+        return f"<{check_iri(str(term))}>"
+    if isinstance(term, Literal):
+        text = _escape(str(term))
+        if term.language:
+            if not _LANG_RE.match(term.language):
+                raise InputError(f"invalid language tag {term.language!r}")
+            return f'"{text}"@{term.language}'
+        if term.datatype is None or term.datatype == XSD.string:
+            return f'"{text}"'  # a simple literal: equal to xsd:string in every engine
+        return f'"{text}"^^<{check_iri(str(term.datatype))}>'
+    raise InputError(f"cannot bind {term!r}: only IRIs and literals can be parameter values")
+
+
+def check_iri(iri: str) -> str:
+    """An absolute IRI with none of the characters that would end it early."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or _IRI_FORBIDDEN.search(iri):
+        raise InputError(f"{iri!r} is not an absolute IRI (no spaces, quotes, <>{{}}|^`\\)")
+    return iri
+
+
+def _escape(text: str) -> str:
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+
+def to_oxigraph(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def to_rdflib(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+
+
+_NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()),
+                     key=lambda item: (-len(item[0]), item[1]))
+
+
+def compact_iri(iri: str) -> str:
+    """The compact IRI under the longest matching prefix, or the IRI itself.
+
+    >>> compact_iri("https://w3id.org/mgraph/id/meeting/cop-5")
+    'mgid:meeting/cop-5'
+    """
+    for namespace, prefix in _NAMESPACES:
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def expand_curie(text: str) -> str:
+    """``mgid:meeting/cop-5`` -> the full IRI; full IRIs and anything else pass unchanged."""
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return f"{PREFIXES[prefix]}{local}"
+    return text
