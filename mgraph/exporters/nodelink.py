@@ -1,0 +1,21 @@
+"""Node-link JSON (networkx's ``node_link_data``: ``nodes`` and ``edges`` with every attribute as
+the view holds it), for D3 and ``networkx.node_link_graph``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+NAME = "nodelink"
+EXTENSION = "json"
+MEDIA_TYPE = "application/json"
+DESCRIPTION = "node-link JSON (D3, networkx.node_link_graph)"
+
+
+def export(view: Any, **options: Any) -> bytes:
+    import networkx as nx
+
+    data = nx.node_link_data(view, edges="edges")
+    data["nodes"].sort(key=lambda n: n["id"])
+    data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
+    return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
