@@ -51,10 +51,11 @@ class Names:
         for iri, types in index.types.items():
             if CLAIM in types:
                 continue
-            record_id = index.record_id(iri)
-            self.names.append(Name(record_id.rsplit("/", 1)[-1] if iri.startswith(str(MGID))
-                                   else record_id, iri, "id"))
-            self.names.append(Name(index.label(iri), iri, "label"))
+            label = index.label(iri)
+            if iri.startswith(str(MGID)):
+                self.names.append(Name(iri[len(str(MGID)):].rsplit("/", 1)[-1], iri, "id"))
+            if label != iri:  # a source cited by its bare URL is named by its IRI only
+                self.names.append(Name(label, iri, "label"))
             codes = {o.value for o in index.values(iri, IDENTIFIER)}
             for alt in index.alt_names(iri):
                 self.names.append(Name(alt, iri, "code" if alt in codes else "alt name"))
