@@ -281,21 +281,33 @@ class _Builder:
         admitted: set[str] = set()
         for tier_classes, tier_relations in self.tiers:
             candidates = {e for e, ts in types.items() if not ts.isdisjoint(tier_classes)} - core
-            found = set()
-            for node in core:
-                for p, o in self.index.out.get(node, ()):
-                    if o.value in candidates and (tier_relations is None or p in tier_relations):
-                        found.add(o.value)
-            for entity in candidates - found:
-                for p, o in self.index.out.get(entity, ()):
-                    if p != RDF_TYPE and o.value in core and (tier_relations is None
-                                                              or p in tier_relations):
-                        found.add(entity)
-                        break
+            found = self._linked(core, candidates, tier_relations)
             if tier_relations is None:
                 self.open_tier |= found
             admitted |= found
         self.nodes = core | admitted
+
+    def _linked(self, core: set[str], candidates: set[str],
+                relations: frozenset[str] | None) -> set[str]:
+        """Candidates linked to the core, or to candidates linked to it (a claim's sources)."""
+        out = self.index.out
+        anchor, found = set(core), set()
+        while True:
+            new = set()
+            for node in anchor:
+                for p, o in out.get(node, ()):
+                    if o.value in candidates and (relations is None or p in relations):
+                        new.add(o.value)
+            for entity in candidates - found - new:
+                for p, o in out.get(entity, ()):
+                    if p != RDF_TYPE and o.value in anchor and (relations is None or p in relations):
+                        new.add(entity)
+                        break
+            new -= found
+            if not new:
+                return found
+            found |= new
+            anchor = new
 
     def node_dates(self, iri: str) -> tuple[str | None, str | None]:
         cached = self.dates.get(iri)
