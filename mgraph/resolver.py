@@ -153,7 +153,8 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
 def search(text: str, limit: int = 20, graph: Any = None,
            kinds: str | Iterable[str] | None = None) -> list[dict[str, str]]:
     """Entities whose names match ``text``, best first: exact names, then names that start with
-    it, then names containing it (case and punctuation ignored), then close spellings.
+    it, then names containing it (case and punctuation ignored); close spellings only when no name
+    contains it.
 
     Each match: ``{"iri", "id", "kind", "label", "matched_on", "name"}`` (``name`` is the matching
     id, code, label or alternative name).
@@ -185,7 +186,7 @@ def search(text: str, limit: int = 20, graph: Any = None,
         score = (rank, order[name.matched_on], name.text.casefold())
         if name.iri not in ranked or score < ranked[name.iri][0]:
             ranked[name.iri] = (score, name)
-    if len(ranked) < limit:
+    if not ranked:  # nothing contains the text: offer close spellings
         for iri in names.closest(str(text), wanted, n=limit):
             if iri not in ranked:
                 ranked[iri] = ((3, 0, ""), Name(index.label(iri), iri, "similar"))
