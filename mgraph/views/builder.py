@@ -27,7 +27,8 @@ from typing import Any
 
 from mgraph.errors import InputError
 from mgraph.namespaces import MG, ORG, SCHEMA
-from mgraph.terms import compact_iri, expand_curie
+from mgraph.terms import compact_iri as _compact_iri
+from mgraph.terms import expand_curie
 from mgraph.views.index import (
     CLAIM,
     DERIVED_FROM,
@@ -65,6 +66,9 @@ END_PREDICATES = (str(SCHEMA.endDate), str(MG.actDate))
 DATED_SUBJECTS = frozenset({LEGAL_ACT, ROLE_HOLDING})
 """Relations from these records carry the record's dates (a post held, a legal act)."""
 ALWAYS_HIDDEN = frozenset({SOURCE_DOCUMENT, CLAIM, PLACE})
+
+
+compact_iri = cache(_compact_iri)  # vocabulary IRIs recur on every node and edge
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,7 @@ class _Builder:
         self.dates: dict[str, tuple[str | None, str | None]] = {}
         self._sources: dict[str, dict[str, Any]] = {}
         self._claims: dict[tuple[str, str, str], list[str]] | None = None
+        self._sources_of: dict[str, list[dict[str, Any]]] = {}
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -390,7 +395,7 @@ class _Builder:
         own = self._claim_sources().get((u, p, v))
         if own:
             return [self.source(s) for s in sorted(set(own))]
-        return self.sources_of(u)
+        return list(self.sources_of(u))
 
     def source(self, iri: str) -> dict[str, Any]:
         entry = self._sources.get(iri)
@@ -403,7 +408,12 @@ class _Builder:
         return entry
 
     def sources_of(self, iri: str) -> list[dict[str, Any]]:
-        return [self.source(s) for s in sorted({o.value for o in self.index.values(iri, DERIVED_FROM)})]
+        found = self._sources_of.get(iri)
+        if found is None:
+            found = [self.source(s) for s in sorted({o.value for p, o in self.index.out.get(iri, ())
+                                                     if p == DERIVED_FROM})]
+            self._sources_of[iri] = found
+        return found
 
     # -- options -------------------------------------------------------------------------------
 
@@ -528,7 +538,7 @@ class _Builder:
         index = self.index
         types = index.types.get(iri, set())
         start, end = self.node_dates(iri)
-        sources = self.sources_of(iri)
+        sources = list(self.sources_of(iri))
         facts = []
         for p, o in index.out.get(iri, ()):
             if p in (RDF_TYPE, RDFS_LABEL, PREF_LABEL, DERIVED_FROM):
@@ -557,11 +567,8 @@ class _Builder:
         graph.index = self.index
         graph.graph["view"] = view
         graph.graph["options"] = options
-        for iri in sorted(self.nodes):
-            graph.add_node(iri, **self.node_attributes(iri))
-        for (u, v, key) in sorted(self.edges):
-            attrs = dict(self.edges[(u, v, key)])
-            graph.add_edge(u, v, key=key, **attrs)
+        graph.add_nodes_from((iri, self.node_attributes(iri)) for iri in sorted(self.nodes))
+        graph.add_edges_from((u, v, key, self.edges[(u, v, key)]) for (u, v, key) in sorted(self.edges))
         assert isinstance(graph, nx.MultiDiGraph)
         return graph
 
