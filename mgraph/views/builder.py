@@ -235,20 +235,21 @@ def build_view(view: str = "actors", graph: Any = None, classes: Any = None, rel
         raise InputError(f"fold applies to the views with events and projects "
                          f"({', '.join(n for n, s in VIEWS.items() if s.foldable)}), not {view!r}")
     index = get_index(graph)
-    options = {"classes": _split(classes), "relations": _split(relations),
-               "exclude": _split(exclude), "focus": focus, "depth": depth,
+    class_names, relation_names, excluded = _split(classes), _split(relations), _split(exclude)
+    options = {"classes": class_names, "relations": relation_names,
+               "exclude": excluded, "focus": focus, "depth": depth,
                "since": str(since) if since else None, "until": str(until) if until else None,
                "fold": bool(fold), "with_sources": bool(with_sources),
                "with_places": bool(with_places)}
     builder = _Builder(index, spec, with_sources, with_places)
     builder.select_nodes()
     builder.select_edges()
-    if options["classes"]:
-        builder.keep_classes(options["classes"])
-    if options["relations"]:
-        builder.keep_relations(options["relations"])
-    if options["exclude"]:
-        builder.exclude(options["exclude"])
+    if class_names:
+        builder.keep_classes(class_names)
+    if relation_names:
+        builder.keep_relations(relation_names)
+    if excluded:
+        builder.exclude(excluded)
     focus_iri = builder.resolve_focus(focus) if focus is not None else None
     if low is not None or high is not None:
         builder.window(low, high)
@@ -296,7 +297,7 @@ class _Builder:
                 relations: frozenset[str] | None) -> set[str]:
         """Candidates linked to the core, or to candidates linked to it (a claim's sources)."""
         out = self.index.out
-        anchor, found = set(core), set()
+        anchor, found = set(core), set[str]()
         while True:
             new = set()
             for node in anchor:
@@ -506,8 +507,8 @@ class _Builder:
             ordered = sorted(activities)
             spans = [self.node_dates(x) for x in ordered]
             dated = all(s or e for s, e in spans)
-            starts = [s or e for s, e in spans if s or e]
-            ends = [e or s for s, e in spans if s or e]
+            starts = [first for s, e in spans if (first := s or e)]
+            ends = [last for s, e in spans if (last := e or s)]
             sources = sorted({s["iri"] for x in ordered for s in self.sources_of(x)})
             self._add_edge(a, b, FOLD_KEY, {
                 "predicate": FOLD_PREDICATE, "label": FOLD_LABEL,
@@ -561,7 +562,7 @@ class _Builder:
         }
 
     def finish(self, view: str, options: dict[str, Any]) -> Any:
-        import networkx as nx
+        import networkx as nx  # type: ignore[import-untyped]
 
         graph = view_class()()
         graph.index = self.index
@@ -589,7 +590,7 @@ def most_specific(types: set[str]) -> str:
 def view_class() -> type:
     """The class of views: a MultiDiGraph that remembers the graph index it was built from, so
     its RDF triples can be listed (:func:`view_triples`). Made on first use (networkx is heavy)."""
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     class View(nx.MultiDiGraph):  # type: ignore[misc]
         index: GraphIndex | None = None
