@@ -19,7 +19,7 @@ from typing import Any
 from mgraph.errors import InputError
 
 SEED = 42
-EXACT_BETWEENNESS_LIMIT = 5000
+EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_SAMPLES = 256
 MEASURES = ("degree", "weighted_degree", "betweenness", "pagerank")
 FORMATS = ("table", "csv", "json", "markdown")
