@@ -36,8 +36,9 @@ from mgraph import locations
 from mgraph.errors import InputError
 from mgraph.namespaces import MGID
 from mgraph.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
-from mgraph.store import Rows, Store, open_store
+from mgraph.store import Answer, RemoteStore, Rows, Store, open_store
 from mgraph.terms import Term, check_iri, compact_iri, expand_curie
+from mgraph.timelimit import run_with_time_limit
 
 PARAM_TYPES = ("id", "iri", "date", "number", "string")
 ANY = "(any)"
@@ -297,15 +298,9 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
             else:
                 problems.append(f"parameter {name!r}: give the id as kind/id")
         return out
-    from mgraph.store import values_block
-
-    every = sorted({iri for candidates in ids.values() for iri in candidates})
-    found = {row["s"] for row in store.select(
-        "SELECT DISTINCT ?s WHERE { " + values_block(["s"], [[iri] for iri in every])
-        + " ?s a ?type }")}
     out = {}
     for name, candidates in ids.items():
-        hits = [iri for iri in candidates if str(iri) in found]
+        hits = [iri for iri in candidates if store.query(_EXISTS, {"s": iri}) is True]
         param = query.param(name)
         what = param.kind if param and param.kind else "record"
         if not hits:
@@ -317,6 +312,9 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
         else:
             out[name] = hits[0]
     return out
+
+
+_EXISTS = "ASK { ?s a ?type }"
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -340,23 +338,42 @@ def screen(text: str, *, allow_service: bool = False, source: str = "query") -> 
 _SCREENED: set[tuple[str, bool]] = set()
 
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a local query may take from the command line (parsing, screening and evaluation)."""
+
+
 def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
         engine: str | None = None, graph: str | Path | Graph | None = None,
         endpoint: str | None = None, timeout: float | None = None,
-        allow_service: bool = False, store: Store | None = None, **kwparams: Any) -> Rows:
-    """Run a library query (by name) or a .rq file and return rows of plain Python values.
+        allow_service: bool = False, store: Store | None = None, **kwparams: Any) -> Answer:
+    """Run a library query (by name) or a .rq file: rows for SELECT, a bool for ASK, triples else.
 
     Parameters go as keywords (``run("decisions-by-meeting", meeting="cop-5")``) or as a
     mapping. Values are str, int, Decimal/float, datetime.date, bool or None. ``engine`` is
     "oxigraph" (default) or "rdflib"; ``endpoint`` asks a remote SPARQL endpoint instead;
     ``graph`` is an RDF file or an rdflib Graph (default: dist/mercury.nt, else data/).
+    ``timeout`` (seconds; None or 0: none) covers screening, binding and evaluation of a local
+    query, which runs where it can be stopped (:mod:`mgraph.timelimit`); a remote query always
+    has one (default 60 s).
+
+    >>> rows = run("decisions-by-meeting", meeting="cop-5")
+    >>> rows[0]["code"]
+    'MC-5/1'
     """
     spec = get_query(query)
-    screen(spec.text, allow_service=allow_service, source=str(spec.path))
     target = store if store is not None else open_store(engine, graph=graph, endpoint=endpoint,
                                                          timeout=timeout)
-    bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
-    return target.select(spec.text, bindings, timeout=timeout)
+    values = {**(params or {}), **kwparams}
+
+    def work() -> Answer:
+        screen(spec.text, allow_service=allow_service, source=str(spec.path))
+        bindings = bind_params(spec, values, target)
+        return target.query(spec.text, bindings, timeout=timeout if remote else None)
+
+    remote = isinstance(target, RemoteStore)
+    if remote:
+        return work()
+    return run_with_time_limit(work, timeout, what=f"query {spec.name}")
 
 
 def to_dataframe(rows: Rows | list[dict[str, Any]]):
