@@ -44,9 +44,13 @@ PARAM_TYPES = ("id", "iri", "date", "number", "string")
 ANY = "(any)"
 REQUIRED = "(required)"
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+"""Formats of SELECT rows; ASK answers take the same (a table prints true or false)."""
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+"""Formats of the triples of CONSTRUCT and DESCRIBE."""
 RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow_service", "store"})
 VIOLATION_SUFFIX = "-violation"
 TABLE_CELL_WIDTH = 80
+TABLE_CELL_LINES = 4
 
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z-]+)?)\s+"
                        r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$")
@@ -368,7 +372,8 @@ def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
     def work() -> Answer:
         screen(spec.text, allow_service=allow_service, source=str(spec.path))
         bindings = bind_params(spec, values, target)
-        return target.query(spec.text, bindings, timeout=timeout if remote else None)
+        return target.query(spec.text, bindings, timeout=timeout if remote else None,
+                            source=str(spec.path))
 
     remote = isinstance(target, RemoteStore)
     if remote:
@@ -416,9 +421,49 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table") -> str:
-    """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown."""
-    columns = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
+def format_answer(answer: Answer, fmt: str = "table", **table: Any) -> str:
+    """Any query's answer as text: rows as :func:`format_rows`, a boolean, or RDF for triples.
+
+    Triples are written as Turtle for the row formats (table, markdown), as N-Triples for
+    ntriples, csv and tsv, and as JSON-LD with its context embedded for json and jsonld.
+    """
+    from mgraph.store import Triples
+
+    if isinstance(answer, bool):
+        if fmt not in (*FORMATS, *GRAPH_FORMATS):
+            raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        if fmt in ("json", "jsonld"):
+            return f'{{"boolean": {"true" if answer else "false"}}}\n'
+        return ("true" if answer else "false") + "\n"
+    if isinstance(answer, Triples):
+        from mgraph.serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
+
+        if fmt in ("json", "jsonld"):
+            return to_jsonld(list(answer), jsonld_context()).decode("utf-8")
+        if fmt in ("ntriples", "csv", "tsv"):
+            return to_ntriples(list(answer)).decode("utf-8")
+        if fmt in ("turtle", "table", "markdown"):
+            return to_turtle(list(answer)).decode("utf-8")
+        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(GRAPH_FORMATS)}")
+    if fmt in GRAPH_FORMATS:
+        raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT rows take one of: "
+                         f"{', '.join(FORMATS)}")
+    return format_rows(answer, fmt, **table)
+
+
+def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table", *, width: int | None = None,
+                truncate: bool = True, columns: list[str] | None = None) -> str:
+    """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
+
+    ``columns`` keeps only those columns, in that order (an unknown name is an error); a table
+    fits in ``width`` characters by wrapping long cells (see :func:`_table`).
+    """
+    available = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
+    if columns:
+        unknown = [c for c in columns if c not in available]
+        if unknown:
+            raise InputError(f"no column {unknown[0]!r}; the columns are: {', '.join(available)}")
+    columns = list(columns or available)
     if fmt == "json":
         import json
 
@@ -446,23 +491,60 @@ def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table") -> str:
                   for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, rows)
+        return _table(columns, rows, width, truncate)
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _table(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    def fit(text: str) -> str:
-        text = " ".join(text.split())
-        return text if len(text) <= TABLE_CELL_WIDTH else text[:TABLE_CELL_WIDTH - 1] + "…"
+def _table(columns: list[str], rows: list[dict[str, Any]], width: int | None = None,
+           truncate: bool = True) -> str:
+    """An aligned table; with ``width``, long cells wrap so each line fits in ``width`` columns.
 
-    body = [[fit(cell(r.get(c), short=True)) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(line[i]) for line in body]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
-              for line in body]
+    ``truncate`` caps a cell at :data:`TABLE_CELL_WIDTH` characters a line and
+    :data:`TABLE_CELL_LINES` lines (the cut marked with "…"); without it, cells are whole.
+    """
+    import textwrap
+
+    texts = [[" ".join(cell(r.get(c), short=True).split()) for c in columns] for r in rows]
+    natural = [max([len(c)] + [len(line[i]) for line in texts]) for i, c in enumerate(columns)]
+    if not truncate:
+        widths = natural
+    else:
+        widths = [min(w, TABLE_CELL_WIDTH) for w in natural]
+        if width:
+            widths = _fit_widths(widths, [len(c) for c in columns], width - 2 * (len(columns) - 1))
+
+    def wrap(text: str, w: int) -> list[str]:
+        if not truncate or len(text) <= w:
+            return [text]
+        lines = textwrap.wrap(text, w, break_long_words=True, break_on_hyphens=False) or [""]
+        if len(lines) > TABLE_CELL_LINES:
+            lines = lines[:TABLE_CELL_LINES]
+            lines[-1] = lines[-1][: w - 1] + "…"
+        return lines
+
+    def render(cells: list[list[str]]) -> list[str]:
+        height = max(len(c) for c in cells) if cells else 1
+        return ["  ".join((c[k] if k < len(c) else "").ljust(w)
+                          for c, w in zip(cells, widths, strict=True)).rstrip()
+                for k in range(height)]
+
+    lines = [*render([[c] for c in columns]), "  ".join("-" * w for w in widths)]
+    for line in texts:
+        lines += render([wrap(text, w) for text, w in zip(line, widths, strict=True)])
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def _fit_widths(widths: list[int], minimum: list[int], room: int) -> list[int]:
+    """Narrow the widest columns, one character at a time, until the row fits in ``room``."""
+    widths = list(widths)
+    floor = [max(min(m, 12), 8) for m in minimum]
+    while sum(widths) > room:
+        widest = max(range(len(widths)), key=lambda i: (widths[i] - floor[i], -i))
+        if widths[widest] <= floor[widest]:
+            break  # as narrow as it is readable: let the terminal wrap the rest
+        widths[widest] -= 1
+    return widths
 
 
 def list_rows() -> Rows:

@@ -134,6 +134,37 @@ def where_brace(query: str) -> int:
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
+class SparqlSyntaxError(Exception):
+    """A query's syntax error: ``where`` is ``LINE:COL``, ``what`` one line on what was expected."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(where, what)
+        self.where, self.what = where, what
+
+    @classmethod
+    def from_oxigraph(cls, exc: SyntaxError) -> SparqlSyntaxError:
+        """pyoxigraph's message without the grammar's character ranges."""
+        text = " ".join(str(exc).split())
+        match = re.match(r"error at (\d+):(\d+): (.*)$", text)
+        if not match:
+            return cls("1:1", text[:300])
+        line, column, rest = match.groups()
+        if "Prefix not found" in rest:
+            return cls(f"{line}:{column}", "undeclared prefix (declare it with PREFIX p: <...>)")
+        expected = re.sub(r"\[[^\]]*(\\u\{|\.\.=)[^\]]*\]", "", rest)  # character classes
+        expected = re.sub(r"(,\s*)+", ", ", expected).strip(" ,")
+        return cls(f"{line}:{column}", expected[:300] or "unexpected text")
+
+
+def _where(query: str, needle: str) -> str:
+    """``LINE:COL`` (1-based) of the first occurrence of ``needle``, else 1:1."""
+    at = query.find(needle)
+    if at < 0:
+        return "1:1"
+    line = query.count("\n", 0, at) + 1
+    return f"{line}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
+
+
 class Triples(list):
     """The triples a CONSTRUCT or DESCRIBE query made: pyoxigraph triples, in N-Triples order."""
 
@@ -156,15 +187,24 @@ class Store:
         return True  # a store is never "empty" in a test; counting a big one is slow
 
     def query(self, query: str, bindings: Mapping[str, Term] | None = None, *,
-              timeout: float | None = None) -> Answer:
-        """Run any query form with parameters bound (see the module's docstring for answers)."""
+              timeout: float | None = None, source: str = "query") -> Answer:
+        """Run any query form with parameters bound (see the module's docstring for answers).
+
+        ``source`` names the query in error messages (``FILE:LINE:COL: ...``).
+        """
         for term in (bindings or {}).values():
             sparql_term(term)  # the same checks for every engine
         bound = dict(bindings or {})
         if isinstance(self, RemoteStore):
             return self._query(query, bound, timeout)
-        return run_with_time_limit(lambda: self._query(query, bound, timeout), timeout,
-                                   what=f"the query on {self.engine}")
+
+        def work() -> Answer:
+            try:
+                return self._query(query, bound, timeout)
+            except SparqlSyntaxError as exc:
+                raise InputError(f"{source}:{exc.where}: SPARQL syntax error: {exc.what}") from None
+
+        return run_with_time_limit(work, timeout, what=f"the query on {self.engine}")
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
                timeout: float | None = None) -> Rows:
@@ -217,7 +257,7 @@ class OxigraphStore(Store):
                 result = self.store.query(bind_values(query, bindings),
                                           prefixes=_oxigraph_prefixes())
         except SyntaxError as exc:
-            raise InputError(f"SPARQL syntax error: {exc}") from exc
+            raise SparqlSyntaxError.from_oxigraph(exc) from None
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QueryTriples):
@@ -243,8 +283,16 @@ class RdflibStore(Store):
         try:
             result = self.graph.query(_prepared(query), initBindings=bindings)
         except ParseException as exc:
-            raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
-                             f"{exc.msg}") from exc
+            raise SparqlSyntaxError(f"{exc.lineno}:{exc.col}", exc.msg) from None
+        except RecursionError:
+            raise
+        except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
+            if "Unknown namespace prefix" in str(exc):
+                prefix = str(exc).rsplit(":", 1)[-1].strip()
+                raise SparqlSyntaxError(_where(query, f"{prefix}:"),
+                                        f"undeclared prefix '{prefix}:' (declare it with PREFIX "
+                                        f"{prefix}: <...>)") from None
+            raise InputError(f"the query failed on rdflib: {type(exc).__name__}: {exc}") from None
         if result.type == "ASK":
             return bool(result.askAnswer)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
