@@ -34,9 +34,10 @@ from rdflib.namespace import XSD
 
 from mgraph import locations
 from mgraph.errors import InputError
+from mgraph.graphs import open_store
 from mgraph.namespaces import MGID
 from mgraph.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
-from mgraph.store import Answer, RemoteStore, Rows, Store, open_store
+from mgraph.store import Answer, RemoteStore, Rows, Store
 from mgraph.terms import Term, check_iri, compact_iri, expand_curie
 from mgraph.timelimit import run_with_time_limit
 

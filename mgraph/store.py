@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -431,7 +431,7 @@ def _clean_body(body: str) -> str:
 
 def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
     """A store over an rdflib Graph (copied into pyoxigraph for the oxigraph engine)."""
-    _check_engine(engine)
+    check_engine(engine)
     if engine == "rdflib":
         return RdflibStore(graph)
     import pyoxigraph as ox
@@ -448,7 +448,7 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
     contexts, no entity bombs); our own release file (``trusted``) is read by pyoxigraph directly,
     which is several times faster.
     """
-    _check_engine(engine)
+    check_engine(engine)
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{file}: no such graph file (run `mgraph build`, or give --graph)")
@@ -475,71 +475,6 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
     return RdflibStore(graph)
 
 
-def _check_engine(engine: str) -> None:
+def check_engine(engine: str) -> None:
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-
-
-_CACHE: dict[tuple[Any, ...], Store] = {}
-_CACHE_SIZE = 4
-
-
-def open_store(engine: str | None = None, *, graph: str | Path | Graph | None = None,
-               endpoint: str | None = None, timeout: float | None = None) -> Store:
-    """The store a query runs on: a remote endpoint, a given graph, or the project's own graph.
-
-    The project's graph is ``dist/mercury.nt`` when it was built, else ``data/`` loaded directly.
-    Local stores are cached while their files are unchanged, so repeated queries load once.
-    """
-    if endpoint:
-        if graph is not None:
-            raise InputError("give either an endpoint or a graph, not both")
-        if engine not in (None, "remote"):
-            raise InputError("--engine chooses a local engine; it cannot be used with --endpoint")
-        return RemoteStore(endpoint, timeout)
-    engine = engine or DEFAULT_ENGINE
-    _check_engine(engine)
-    if isinstance(graph, Graph):
-        return from_graph(graph, engine)
-    key, make = _source(engine, graph)
-    store = _CACHE.get(key)
-    if store is None:
-        store = make()
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = store
-    return store
-
-
-def default_graph_file() -> Path | None:
-    """The built release graph, when there is one."""
-    from mgraph import locations
-
-    built = locations.DIST / "mercury.nt"
-    return built if built.is_file() else None
-
-
-def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Callable[[], Store]]:
-    from mgraph import locations
-
-    path = Path(graph) if graph is not None else default_graph_file()
-    if path is not None:
-        try:
-            stat = path.resolve().stat()
-        except OSError as exc:
-            raise InputError(f"{path}: no such graph file") from exc
-        trusted = graph is None  # our own build output
-        key = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        return key, lambda: from_file(path, engine, trusted=trusted)
-    watched = [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in watched if p.exists())
-    key = (engine, str(locations.DATA), stamp)
-
-    def make() -> Store:
-        from mgraph.loader import load
-
-        return from_graph(load().graph, engine)
-
-    return key, make
-
-

@@ -7,7 +7,6 @@ test_endpoint.py.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,9 +38,8 @@ def write(tmp_path: Path, text: str, name: str = "q.rq") -> Path:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "80"}
-    return subprocess.run([sys.executable, "-m", "mgraph", *args], capture_output=True, text=True,
-                          check=False, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "mgraph", *args, "--width", "80"],
+                          capture_output=True, text=True, check=False, timeout=120)
 
 
 # --- forms -----------------------------------------------------------------------------------

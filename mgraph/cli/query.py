@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
                              "and DESCRIBE (which print Turtle by default)")
     parser.add_argument("--columns", metavar="A,B", help="show only these columns, in this order")
+    parser.add_argument("--width", type=int, metavar="N",
+                        help="fit tables in N columns (default: the terminal's width when printing "
+                             "to a terminal, else no limit)")
     parser.add_argument("--no-truncate", action="store_true",
                         help="print whole cells in tables, never wrapped or shortened")
     parser.add_argument("--endpoint", metavar="URL", help="ask this SPARQL endpoint instead")
@@ -103,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                        endpoint=args.endpoint, timeout=timeout or None,
                        allow_service=args.allow_service)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-    sys.stdout.write(format_answer(answer, fmt, width=_terminal_width(), truncate=not
+    sys.stdout.write(format_answer(answer, fmt, width=_table_width(args.width), truncate=not
                                    args.no_truncate, columns=columns))
     if isinstance(answer, bool):
         return EXIT_OK if answer else EXIT_FAILED
@@ -113,21 +116,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _terminal_width() -> int | None:
-    """The terminal's width when printing to one (COLUMNS wins), else None: no wrapping."""
-    import os
+def _table_width(asked: int | None) -> int | None:
+    """``--width``, else the terminal's width when printing to one, else None: no wrapping."""
     import shutil
 
-    if os.environ.get("COLUMNS", "").isdigit():
-        return int(os.environ["COLUMNS"])
+    if asked is not None:
+        if asked < 20:
+            from mgraph.errors import InputError
+
+            raise InputError("--width takes a number of columns, 20 or more")
+        return asked
     if not sys.stdout.isatty():
         return None
     return shutil.get_terminal_size((100, 24)).columns
-
-
-def _warn_if_stale() -> None:
-    from mgraph.release import stale_note
-
-    note = stale_note()
-    if note:
-        warn(note)
