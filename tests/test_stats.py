@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mgraph.statistics import compute_stats, render_stats, reported, to_store
 from mgraph.namespaces import MG, MGID
+from mgraph.statistics import compute_stats, render_stats, reported, to_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stats"
 CASES = sorted(FIXTURES.glob("*.ttl"))
