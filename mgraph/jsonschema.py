@@ -41,7 +41,8 @@ def _field_schema(spec: Field) -> dict[str, Any]:
     long_form = {
         "type": "object", "additionalProperties": False, "required": ["value"],
         "properties": {"value": scalar, "sources": {"type": "array", "items": _SOURCE},
-                       "note": {"type": "string"}, "approximate": {"type": "boolean"}},
+                       "note": {"type": "string"}, "approximate": {"type": "boolean"},
+                       "as_of": {"type": ["string", "integer"], "pattern": DATE_RE.pattern}},
     }
     one = {"anyOf": [scalar, long_form]}
     if spec.many:

@@ -22,7 +22,9 @@ DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 ID_RE = re.compile(ID_PATTERN)
-LONG_FORM_KEYS = {"value", "sources", "note", "approximate"}
+LONG_FORM_KEYS = {"value", "sources", "note", "approximate", "as_of"}
+# "as_of" (issue 12): the date at which the source says the value held, for values that change
+# over time (reported counts). It becomes the claim's dcterms:valid; see loader._value_triples.
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Alt:
     note: str | None = None
     approximate: bool = False
     long_form: bool = False
+    as_of: str | None = None  # ISO date (YYYY[-MM[-DD]]) at which the value held, per its source
 
 
 @dataclass
@@ -225,7 +228,7 @@ def _long_form(spec: Field, node: Node, err) -> Alt | None:
     unknown = sorted(set(parts) - LONG_FORM_KEYS)
     if unknown:
         err(node.line, f"{spec.name}: unknown key(s) {', '.join(unknown)} in long form; "
-                       "use value, sources, note, approximate")
+                       "use value, sources, note, approximate, as_of")
         return None
     if "value" not in parts:
         err(node.line, f"{spec.name}: long form needs 'value'")
@@ -250,10 +253,15 @@ def _long_form(spec: Field, node: Node, err) -> Alt | None:
     if approx is not None and not isinstance(approx.value, bool):
         err(approx.line, f"{spec.name}: approximate must be true or false")
         return None
+    as_of = None
+    if "as_of" in parts:
+        as_of = _date(str(parts["as_of"].value), parts["as_of"].line, f"{spec.name}: as_of", err)
+        if as_of is None:
+            return None
     if value is None:
         return None
     return Alt(value, node.line, tuple(sources), note.value if note else None,
-               bool(approx and approx.value), long_form=True)
+               bool(approx and approx.value), long_form=True, as_of=as_of)
 
 
 def _source(node: Node, name: str, err) -> str | None:
