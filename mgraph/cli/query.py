@@ -129,3 +129,11 @@ def _table_width(asked: int | None) -> int | None:
     if not sys.stdout.isatty():
         return None
     return shutil.get_terminal_size((100, 24)).columns
+
+
+def _warn_if_stale() -> None:
+    from mgraph.release import stale_note
+
+    note = stale_note()
+    if note:
+        warn(note)
