@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,12 +54,16 @@ VIOLATION_SUFFIX = "-violation"
 TABLE_CELL_WIDTH = 80
 TABLE_CELL_LINES = 4
 
-_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z-]+)?)\s+"
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
                        r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$")
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_STRING = 1000
+
+
+class ParameterCapped(UserWarning):
+    """A parameter's value was outside its declared range and was capped to it."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,12 @@ class Param:
     default: str | None  # None: no default (see ``required``)
     required: bool
     doc: str
+    bounds: tuple[int, int] | None = None  # a number's range: values outside are capped
 
     def spec(self) -> str:
         typ = f"id:{self.kind}" if self.kind else self.type
+        if self.bounds:
+            typ = f"number:{self.bounds[0]}..{self.bounds[1]}"
         default = REQUIRED if self.required else (ANY if self.default is None else self.default)
         return f"{self.name} {typ} {default}"
 
@@ -145,9 +153,16 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
         return None
     name, typ, default = match["name"], match["type"], match["default"]
     base, _, kind = typ.partition(":")
+    bounds: tuple[int, int] | None = None
+    if base == "number" and kind:
+        low, sep, high = kind.partition("..")
+        if not (sep and low.isdigit() and high.isdigit() and int(low) <= int(high)):
+            problems.append(f"{where}: a number's range is number:MIN..MAX, got {typ!r}")
+            return None
+        bounds, kind = (int(low), int(high)), ""
     if base not in PARAM_TYPES or (kind and base != "id"):
         problems.append(f"{where}: parameter type {typ!r} is not one of: "
-                        "id, id:KIND, iri, date, number, string")
+                        "id, id:KIND, iri, date, number, number:MIN..MAX, string")
         return None
     if kind and kind not in KINDS_BY_NAME:
         problems.append(f"{where}: unknown record kind {kind!r}; kinds are: "
@@ -158,7 +173,7 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
         return None
     required = default == REQUIRED
     value = None if default in (ANY, REQUIRED) else default.strip('"')
-    return Param(name, base, kind or None, value, required, match["doc"].strip())
+    return Param(name, base, kind or None, value, required, match["doc"].strip(), bounds)
 
 
 def library(directory: Path | None = None) -> dict[str, Query]:
@@ -258,6 +273,14 @@ def to_term(param: Param, value: Any) -> Term:
         if not _NUMBER_RE.match(text):
             raise InputError(f"{where}: {value!r} is not a number (digits, optionally with a "
                              "decimal point)")
+        if param.bounds:
+            low, high = param.bounds
+            number = Decimal(text)
+            if not low <= number <= high:
+                capped = low if number < low else high
+                warnings.warn(f"parameter {param.name!r}: {text} is outside {low}..{high}; "
+                              f"using {capped}", ParameterCapped, stacklevel=2)
+                text = str(capped)
         if "." in text:
             return Literal(str(Decimal(text)), datatype=XSD.decimal)
         return Literal(str(int(text)), datatype=XSD.integer)
@@ -368,11 +391,10 @@ def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
     spec = get_query(query)
     target = store if store is not None else open_store(engine, graph=graph, endpoint=endpoint,
                                                          timeout=timeout)
-    values = {**(params or {}), **kwparams}
+    bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
 
     def work() -> Answer:
         screen(spec.text, allow_service=allow_service, source=str(spec.path))
-        bindings = bind_params(spec, values, target)
         return target.query(spec.text, bindings, timeout=timeout if remote else None,
                             source=str(spec.path))
 

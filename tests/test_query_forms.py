@@ -204,3 +204,21 @@ def _graph(triples: Triples) -> Graph:
     from mgraph.serialize import to_ntriples
 
     return Graph().parse(data=to_ntriples(list(triples)).decode(), format="nt")
+
+
+def test_posts_held_are_listed_by_date():
+    """Regression: posts-held sorted by the body's name (Eleventh, Fifth, First...), not by date."""
+    rows = run("posts-held", store=store("oxigraph"))
+    starts = [str(r["start"]) for r in rows if r["start"] is not None]
+    assert len(starts) >= 3 and starts == sorted(starts)
+
+
+def test_a_capped_parameter_is_said_not_silent():
+    """Regression: connections silently capped max_hops at 3."""
+    done = cli("query", "connections", "--param", "from=mc-5-4", "--param",
+               "to=minamata-secretariat", "--param", "max_hops=7", "--graph", str(FIXTURE))
+    assert done.returncode == 0, done.stderr
+    assert "warning: parameter 'max_hops': 7 is outside 1..3; using 3" in done.stderr
+    quiet = cli("query", "connections", "--param", "from=mc-5-4", "--param",
+                "to=minamata-secretariat", "--param", "max_hops=2", "--graph", str(FIXTURE))
+    assert "warning" not in quiet.stderr

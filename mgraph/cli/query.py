@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from mgraph.cli._common import emit, warn
 
@@ -102,9 +103,13 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout is not None and args.timeout < 0:
         raise InputError("--timeout takes a number of seconds, 0 for no limit")
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
-    answer = run_query(spec.path, params, engine=args.engine, graph=args.graph,
-                       endpoint=args.endpoint, timeout=timeout or None,
-                       allow_service=args.allow_service)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        answer = run_query(spec.path, params, engine=args.engine, graph=args.graph,
+                           endpoint=args.endpoint, timeout=timeout or None,
+                           allow_service=args.allow_service)
+    for warning in caught:
+        warn(f"warning: {warning.message}")
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     sys.stdout.write(format_answer(answer, fmt, width=_table_width(args.width), truncate=not
                                    args.no_truncate, columns=columns))
