@@ -211,11 +211,10 @@ def scalar_schema(spec: Field) -> dict[str, Any]:
 
 
 LIMITS_DOC = (
-    f"- **Limits.** A data file may be at most {MAX_FILE_BYTES:,} bytes and no text value longer "
-    f"than {MAX_VALUE_CHARS:,} characters;\n"
-    f"  collections nest at most {MAX_DEPTH} deep; YAML aliases (`*name`) may copy at most "
-    f"{MAX_ALIAS_NODES:,} values in a file\n"
-    "  (`mgraph lint` writes them out); a file must be UTF-8, and a symbolic link in `data/` must "
-    "point inside `data/`.\n"
+    f"**Limits.** A data file may be at most {MAX_FILE_BYTES:,} bytes, and no value longer than "
+    f"{MAX_VALUE_CHARS:,} characters.\nCollections nest at most {MAX_DEPTH} deep; YAML aliases "
+    f"(`*name`) may copy at most {MAX_ALIAS_NODES:,} values in a file\n(`mgraph lint` writes them out). "
+    "A file must be UTF-8, and a symbolic link in `data/` must point inside `data/`.\n"
+    "Each is a `file:line` error (exit 2).\n"
 )
-"""The limits as a rule of data/README.md (generated with the field tables)."""
+"""The limits, as the first paragraph of data/README.md's generated part."""
