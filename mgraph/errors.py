@@ -45,19 +45,20 @@ class InputError(MgraphError):
 class DataLoadError(InputError):
     """The curated data has errors; ``errors`` keeps them structured.
 
-    Causes (``primary``: unreadable or unparsable files, duplicate ids) come first, then the
-    other errors, each group sorted by file and line. ``caused`` holds the errors that follow
-    from a cause (references to records a broken file lost): they are counted in one line
-    after the causes, not listed.
+    Causes (``primary``) come first: files that cannot be read or parsed, then duplicate ids;
+    then the other errors, each group sorted by file and line. ``caused`` holds the errors that
+    follow from an unparsable file (references to the records it lost): they are counted in one
+    line right after the file errors, not listed.
     """
 
     def __init__(self, errors: list[DataError], caused: list[DataError] | None = None) -> None:
-        self.errors = sorted(errors, key=lambda e: (not e.primary, e))
+        self.errors = sorted(errors, key=lambda e: (not e.primary, e.primary and bool(e.record), e))
         self.caused = sorted(caused or [])
-        lines = [str(e) for e in self.errors if e.primary]
+        files = [str(e) for e in self.errors if e.primary and not e.record]
+        lines = list(files)
         if self.caused:
             n = len(self.caused)
             lines.append(f"... and {n} more error{'s' if n != 1 else ''} caused by the "
-                         f"error{'s' if len(lines) != 1 else ''} above (references to records lost there)")
-        lines += [str(e) for e in self.errors if not e.primary]
+                         f"error{'s' if len(files) != 1 else ''} above (references to records lost there)")
+        lines += [str(e) for e in self.errors if not (e.primary and not e.record)]
         super().__init__(lines)

@@ -15,7 +15,7 @@ from mgraph import locations
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.namespaces import MG, MGID, bind_prefixes, instance_iri
 from mgraph.ontology import load_ontology, superclasses
-from mgraph.records import URL_RE, Alt, Record, read_records
+from mgraph.records import URL_RE, Alt, Reading, Record, read_records
 from mgraph.schema import TOPIC_SCHEME, Field
 
 LANG_PREDICATES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.note,
@@ -50,7 +50,7 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
     records = reading.records
     index = _index(records, errors)
     caused: list[DataError] = []
-    _check_references(records, index, errors, caused, reading.lost_ids)
+    _check_references(records, index, errors, caused, reading)
     _check_iso_codes(records, errors)
     if errors or caused:
         raise DataLoadError(errors, caused)
@@ -80,7 +80,7 @@ def _index(records: list[Record], errors: list[DataError]) -> dict[str, Record]:
 
 
 def _check_references(records: list[Record], index: dict[str, Record], errors: list[DataError],
-                      caused: list[DataError], lost_ids: set[str]) -> None:
+                      caused: list[DataError], reading: Reading) -> None:
     """Dangling and wrong-kind references; those to a record a broken file lost go to ``caused``."""
 
     def check(record: Record, name: str, targets: tuple[str, ...], alt: Alt) -> None:
@@ -89,7 +89,8 @@ def _check_references(records: list[Record], index: dict[str, Record], errors: l
         target = index.get(alt.value)
         if target is None:
             message = f"{name} refers to unknown id '{alt.value}'"
-            found = caused if alt.value in lost_ids else errors
+            lost = reading.lost_unknown or alt.value in reading.lost_ids
+            found = caused if lost else errors
         elif target.kind.name not in targets:
             message = (f"{name} refers to '{alt.value}', a {target.kind.name}; "
                        f"expected a {' or '.join(targets)}")

@@ -63,6 +63,7 @@ class Reading:
 
     records: list[Record] = field(default_factory=list)
     lost_ids: set[str] = field(default_factory=set)
+    lost_unknown: bool = False  # a file was refused unread: any unknown id may have been in it
 
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
@@ -90,13 +91,16 @@ class _Refused(Exception):
         self.message = message
 
 
-def read_text(path: Path, display: str, errors: list[DataError]) -> str | None:
+def read_text(path: Path, display: str, errors: list[DataError], *,
+              reading: Reading | None = None) -> str | None:
     """A data file's text: at most MAX_FILE_BYTES of UTF-8, or an error naming the bad line."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             errors.append(DataError(display, 1, "", f"the file is {size:,} bytes; a data file may be at "
                                                     f"most {MAX_FILE_BYTES:,} bytes", primary=True))
+            if reading is not None:
+                reading.lost_unknown = True
             return None
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
@@ -114,17 +118,19 @@ def read_text(path: Path, display: str, errors: list[DataError]) -> str | None:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         errors.append(DataError(display, line, "", f"not UTF-8: byte 0x{data[exc.start]:02x} at column "
                                                    f"{column}; save the file as UTF-8", primary=True))
+        if reading is not None:
+            reading.lost_ids.update(_LOST_ID_RE.findall(data.decode("utf-8", "replace")))
         return None
 
 
 def read_yaml(path: Path, display: str, errors: list[DataError], *,
-              lost_ids: set[str] | None = None) -> Node | None:
+              reading: Reading | None = None) -> Node | None:
     """Parse one file into Nodes; syntax errors, limits and duplicate keys go to ``errors``.
 
-    When the file cannot be parsed, the ids it seems to hold are added to ``lost_ids``, so the
-    references to them can be counted as caused by this error rather than listed.
+    When the file cannot be parsed, the ids it seems to hold are added to ``reading.lost_ids``,
+    so the references to them can be counted as caused by this error rather than listed.
     """
-    text = read_text(path, display, errors)
+    text = read_text(path, display, errors, reading=reading)
     if text is None:
         return None
     loader = _Loader(text)
@@ -136,14 +142,15 @@ def read_yaml(path: Path, display: str, errors: list[DataError], *,
         errors.append(DataError(display, *_syntax_error(exc), primary=True))
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
         errors.append(DataError(display, line, "", f"YAML error: {exc.reason} (character "
-                                                   f"{exc.character!r}); remove it", primary=True))
+                                                   f"U+{code:04X}); remove it", primary=True))
     except yaml.YAMLError as exc:
         errors.append(DataError(display, 1, "", f"YAML error: {exc}", primary=True))
     finally:
         loader.dispose()
-    if lost_ids is not None:
-        lost_ids.update(_LOST_ID_RE.findall(text))
+    if reading is not None:
+        reading.lost_ids.update(_LOST_ID_RE.findall(text))
     return None
 
 
@@ -259,8 +266,9 @@ def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
         if path.is_symlink() and not path.resolve().is_relative_to(folder):
             errors.append(DataError(display, 1, "", "a symbolic link to a file outside the data folder "
                                                     f"({path.resolve()}); refused", primary=True))
+            reading.lost_unknown = True
             continue
-        root = read_yaml(path, display, errors, lost_ids=reading.lost_ids)
+        root = read_yaml(path, display, errors, reading=reading)
         if root is None or root.value is None:
             continue
         if not isinstance(root.value, list):

@@ -191,3 +191,199 @@ def test_an_oxigraph_backed_store_holds_the_same_graph() -> None:
     in_memory = mgraph.load(GOOD)
     on_oxigraph = mgraph.load(GOOD, store="Oxigraph")
     assert to_ntriples(prepare(on_oxigraph.graph)) == to_ntriples(prepare(in_memory.graph))
+
+
+# --- issue 8: causes first, follow-on errors counted ----------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "data"
+
+
+def test_indentation_error_prints_its_cause_first_and_counts_the_follow_on_errors() -> None:
+    folder = FIXTURES / "indentation-error"
+    with pytest.raises(DataLoadError) as caught:
+        mgraph.load(folder)
+    shown = [m.replace(str(folder) + "/", "").replace("tests/fixtures/data/indentation-error/", "")
+             for m in caught.value.messages]
+    assert shown == [
+        "meetings.yaml:89: YAML syntax error, column 8: mapping values are not allowed in this "
+        "context; check the indentation of this line and the lines above it",
+        "... and 105 more errors caused by the error above (references to records lost there)",
+        "topics.yaml:295: topic 'supply-and-trade': duplicate id: also topic 'supply-and-trade' "
+        "at topics.yaml:1",
+    ]
+    assert len(caught.value.caused) == 105
+    assert all("refers to unknown id" in str(e) for e in caught.value.caused)
+
+
+def test_unknown_ids_not_lost_to_a_broken_file_are_still_listed(tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "events.yaml").write_text("- id: e\n  kind: webinar\n  name: [E\n")
+    text = (data / "projects.yaml").read_text().replace("funders: [gef]", "funders: [gef, nope]")
+    (data / "projects.yaml").write_text(text)
+    with pytest.raises(DataLoadError) as caught:
+        mgraph.load(data)
+    messages = [m.split("data/", 1)[1] for m in caught.value.messages]
+    assert messages[0].startswith("events.yaml:4: YAML syntax error")
+    assert messages[1:] == ["projects.yaml:3: project 'gef-gold': funders refers to unknown id 'nope'"]
+    assert caught.value.caused == []
+
+
+# --- issue 11: hostile data files end in a file:line error, exit 2, dist/ untouched -------------
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    """A release built from the good fixture; every hostile build below must leave it as it is."""
+    from mgraph.cli import main
+
+    out = tmp_path_factory.mktemp("release") / "dist"
+    assert main(["build", "--data", str(GOOD), "--out", str(out)]) == 0
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _hostile_build(release: Path, data: Path, capsys) -> tuple[int, str]:
+    from mgraph.cli import main
+
+    before = _snapshot(release)
+    capsys.readouterr()
+    code = main(["build", "--data", str(data), "--out", str(release)])
+    assert _snapshot(release) == before, "a failed build changed dist/"
+    return code, capsys.readouterr().err
+
+
+def _good_copy(tmp_path: Path) -> Path:
+    """A copy of the good fixture; tests replace events.yaml, which no other file refers to."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    return data
+
+
+def test_ten_megabyte_string_is_refused_and_dist_untouched(tmp_path, release, capsys) -> None:
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_text("- id: m1\n  kind: webinar\n  name: " + "x" * 10_000_000 + "\n")
+    code, err = _hostile_build(release, data, capsys)
+    assert code == 2
+    assert err == (f"{data}/events.yaml:3: a value of 10,000,000 characters; a value may have at "
+                   "most 10,000\n")
+
+
+def test_value_at_the_limit_is_accepted_and_one_over_is_refused(tmp_path) -> None:
+    data = _good_copy(tmp_path)
+    record = "- id: m1\n  kind: webinar\n  name: X\n  note: {}\n"
+    (data / "events.yaml").write_text(record.format("y" * 10_000))
+    assert MGID["event/m1"] in set(mgraph.load(data).graph.subjects())
+    (data / "events.yaml").write_text(record.format("y" * 10_001))
+    with pytest.raises(DataLoadError, match="events.yaml:4: a value of 10,001 characters"):
+        mgraph.load(data)
+
+
+def test_file_over_the_size_limit_is_refused_unread_and_dist_untouched(tmp_path, release,
+                                                                      capsys) -> None:
+    data = _good_copy(tmp_path)
+    with (data / "events.yaml").open("wb") as handle:
+        handle.truncate(16 * 1024 * 1024 + 1)  # sparse: no 16 MB written
+    code, err = _hostile_build(release, data, capsys)
+    assert code == 2
+    assert err == (f"{data}/events.yaml:1: the file is 16,777,217 bytes; a data file may be at most "
+                   "16,777,216 bytes\n")
+
+
+BILLION_LAUGHS = "".join(
+    f"- &{name} [{', '.join([('*' + chr(ord(name) - 1)) if name != 'a' else 'lol'] * 9)}]\n"
+    for name in "abcdefghi")
+
+
+def test_billion_laughs_of_yaml_aliases_is_refused_within_a_second(tmp_path, release, capsys) -> None:
+    import time
+
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_text(BILLION_LAUGHS)  # 9 levels: 9**9 copies of "lol"
+    start = time.perf_counter()
+    code, err = _hostile_build(release, data, capsys)
+    assert time.perf_counter() - start < 1.0
+    assert code == 2
+    assert err == (f"{data}/events.yaml:5: YAML aliases copy more than 10,000 values in this file; "
+                   "write the values out (mgraph lint does)\n")
+
+
+def test_a_few_yaml_aliases_still_load_as_copies(tmp_path) -> None:
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_text(
+        "- id: m1\n  kind: webinar\n  name: X\n  sources: &s [https://example.org/a]\n"
+        "- id: m2\n  kind: webinar\n  name: Y\n  sources: *s\n")
+    graph = mgraph.load(data).graph
+    for meeting in ("m1", "m2"):
+        assert (MGID[f"event/{meeting}"], PROV.wasDerivedFrom, URIRef("https://example.org/a")) in graph
+
+
+def test_deeply_nested_yaml_is_refused_not_a_crash(tmp_path, release, capsys) -> None:
+    # libyaml's composer recursed until the process died (SIGSEGV) on 100,000 "[".
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    code, err = _hostile_build(release, data, capsys)
+    assert code == 2
+    assert err == f"{data}/events.yaml:1: values nest more than 20 deep; a record needs far fewer\n"
+
+
+def test_symbolic_link_out_of_the_data_folder_is_refused_and_dist_untouched(tmp_path, release,
+                                                                           capsys) -> None:
+    data = _good_copy(tmp_path)
+    outside = tmp_path / "elsewhere" / "events.yaml"
+    outside.parent.mkdir()
+    (data / "events.yaml").rename(outside)
+    (data / "events.yaml").symlink_to(outside)
+    code, err = _hostile_build(release, data, capsys)
+    assert code == 2
+    assert err == (f"{data}/events.yaml:1: a symbolic link to a file outside the data folder "
+                   f"({outside}); refused\n")
+
+
+def test_symbolic_link_inside_the_data_folder_is_read(tmp_path) -> None:
+    data = _good_copy(tmp_path)
+    (data / "kept").mkdir()
+    (data / "events.yaml").rename(data / "kept" / "events.yaml")
+    (data / "events.yaml").symlink_to(data / "kept" / "events.yaml")
+    assert MGID["event/workshop"] in set(mgraph.load(data).graph.subjects())
+
+
+def test_non_utf8_data_file_names_the_line_of_the_bad_byte(tmp_path, release, capsys) -> None:
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_bytes(b"- id: m1\n  kind: webinar\n  name: Gen\xe8ve\n")
+    code, err = _hostile_build(release, data, capsys)
+    assert code == 2
+    assert err == (f"{data}/events.yaml:3: not UTF-8: byte 0xe8 at column 12; save the file as "
+                   "UTF-8\n")
+
+
+def test_control_character_names_its_line(tmp_path) -> None:
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_text("- id: m1\n  kind: webinar\n  name: X\x07\n")
+    with pytest.raises(DataLoadError, match=r"events.yaml:3: YAML error: control characters are "
+                                            r"not allowed \(character U\+0007\); remove it"):
+        mgraph.load(data)
+
+
+def test_second_yaml_document_is_refused(tmp_path) -> None:
+    data = _good_copy(tmp_path)
+    (data / "events.yaml").write_text("- id: m1\n  kind: webinar\n  name: X\n---\n- id: m2\n")
+    with pytest.raises(DataLoadError, match="events.yaml:4: a data file holds one YAML document"):
+        mgraph.load(data)
+
+
+def test_records_give_typed_access_to_their_values() -> None:
+    from mgraph.records import read_records
+
+    errors: list = []
+    records = {r.id: r for r in read_records(GOOD, errors).records}
+    assert errors == []
+    segment = records["cop-4-2"]
+    assert segment.get("kind") == "cop-segment"
+    assert segment.get("missing-field", "absent") == "absent"
+    ends = segment.all("end")
+    assert [v.value for v in ends] == ["2022-03-25", "2022-03-26"] and ends[0].long_form
+    assert segment.first("end") == ends[0]
