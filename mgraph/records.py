@@ -131,8 +131,12 @@ def read_yaml(path: Path, display: str, errors: list[DataError], *,
     so the references to them can be counted as caused by this error rather than listed.
     """
     text = read_text(path, display, errors, reading=reading)
-    if text is None:
-        return None
+    return None if text is None else parse_yaml(text, display, errors, reading=reading)
+
+
+def parse_yaml(text: str, display: str, errors: list[DataError], *,
+               reading: Reading | None = None) -> Node | None:
+    """Parse a data file's text into Nodes (None for an empty file or an error), as read_yaml."""
     loader = _Loader(text)
     try:
         return _compose(loader, display, errors)
