@@ -11,7 +11,6 @@ from mgraph.models import LIMITS_DOC, scalar_schema
 from mgraph.schema import ID_PATTERN, KINDS, Field, Kind
 from mgraph.terms import compact_iri
 
-
 _SOURCES = next(f for f in KINDS[0].fields if f.name == "sources")
 _NOTE = next(f for f in KINDS[0].fields if f.name == "note")
 
@@ -22,16 +21,21 @@ def _field_schema(spec: Field) -> dict[str, Any]:
         return {"type": "array", "minItems": 1, "items": scalar, "description": spec.doc}
     source = scalar_schema(_SOURCES)
     long_form = {
-        "type": "object", "additionalProperties": False, "required": ["value"],
-        "properties": {"value": scalar, "sources": {"type": "array", "items": source},
-                       "note": scalar_schema(_NOTE), "approximate": {"type": "boolean"}},
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["value"],
+        "properties": {
+            "value": scalar,
+            "sources": {"type": "array", "items": source},
+            "note": scalar_schema(_NOTE),
+            "approximate": {"type": "boolean"},
+        },
     }
     one = {"anyOf": [scalar, long_form]}
     if spec.many:
         schema: dict[str, Any] = {"type": "array", "minItems": 1, "items": one}
     else:
-        schema = {"anyOf": [scalar, long_form,
-                            {"type": "array", "minItems": 2, "items": long_form}]}
+        schema = {"anyOf": [scalar, long_form, {"type": "array", "minItems": 2, "items": long_form}]}
     if spec.doc:
         schema["description"] = spec.doc
     return schema
@@ -41,9 +45,16 @@ def _kind_schema(kind: Kind) -> dict[str, Any]:
     properties: dict[str, Any] = {"id": {"type": "string", "pattern": ID_PATTERN}}
     properties.update({f.name: _field_schema(f) for f in kind.fields})
     required = ["id", *(f.name for f in kind.fields if f.required)]
-    return {"type": "array", "items": {"type": "object", "additionalProperties": False,
-                                       "required": required, "properties": properties},
-            "description": kind.doc}
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": required,
+            "properties": properties,
+        },
+        "description": kind.doc,
+    }
 
 
 def json_schema() -> dict[str, Any]:
@@ -64,19 +75,29 @@ def json_schema_text() -> str:
 def markdown_tables() -> str:
     out: list[str] = [LIMITS_DOC]
     for kind in KINDS:
-        out += [f"### `{kind.file}`: {kind.name}", "", kind.doc, "",
-                "| field | type | required | RDF predicate | notes |", "|---|---|---|---|---|"]
+        out += [
+            f"### `{kind.file}`: {kind.name}",
+            "",
+            kind.doc,
+            "",
+            "| field | type | required | RDF predicate | notes |",
+            "|---|---|---|---|---|",
+        ]
         for spec in kind.fields:
             typ = spec.type + ("[]" if spec.many else "")
             if spec.type == "ref":
                 typ += f" → {' / '.join(spec.targets)}"
             if spec.type == "enum":
                 typ += ": " + ", ".join(f"`{v}`" for v in spec.enum)
-            notes = spec.doc + (" (becomes the record's class)" if spec.name == kind.class_field
-                                else "") + (" (order kept by `mgraph lint`)" if spec.many and spec.ordered
-                                            else "")
-            out.append(f"| `{spec.name}` | {typ} | {'yes' if spec.required else ''} | "
-                       f"`{compact_iri(str(spec.predicate))}` | {notes} |")
+            notes = (
+                spec.doc
+                + (" (becomes the record's class)" if spec.name == kind.class_field else "")
+                + (" (order kept by `mgraph lint`)" if spec.many and spec.ordered else "")
+            )
+            out.append(
+                f"| `{spec.name}` | {typ} | {'yes' if spec.required else ''} | "
+                f"`{compact_iri(str(spec.predicate))}` | {notes} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -100,8 +121,10 @@ def write_generated(data_dir: Path) -> list[Path]:
 
     written = []
     readme = data_dir / "README.md"
-    for path, text in ((data_dir / "schema.json", json_schema_text()),
-                       (readme, readme_with_tables(readme.read_text(encoding="utf-8")))):
+    for path, text in (
+        (data_dir / "schema.json", json_schema_text()),
+        (readme, readme_with_tables(readme.read_text(encoding="utf-8"))),
+    ):
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             write_file(path, text.encode("utf-8"))
             written.append(path)

@@ -120,8 +120,14 @@ def canonical_text(text: str, kind: Kind, display: str, errors: list[DataError])
     new = _dedent(out.getvalue())
     after = _read(new, display, errors)
     if after is None or _meaning(after, kind) != _meaning(before, kind):
-        errors.append(DataError(display, 1, "", "lint would change the meaning of this file; left as it "
-                                                "is (please report this as a bug)"))
+        errors.append(
+            DataError(
+                display,
+                1,
+                "",
+                "lint would change the meaning of this file; left as it is (please report this as a bug)",
+            )
+        )
         return None
     return new
 
@@ -172,11 +178,13 @@ def _shift_comments(node: Any) -> None:
                 if not isinstance(one, CommentToken):
                     continue
                 first, *rest = one.value.split("\n")
-                one.value = "\n".join([first, *(f"    {line.strip()}" if line.strip() else ""
-                                                  for line in rest)])
+                one.value = "\n".join(
+                    [first, *(f"    {line.strip()}" if line.strip() else "" for line in rest)]
+                )
                 if one.column > 0:
                     one.column += 2
-    for child in node.values() if isinstance(node, dict) else node:
+    children: Iterable[Any] = node.values() if isinstance(node, dict) else node  # type: ignore[assignment]
+    for child in children:
         _shift_comments(child)
 
 
@@ -244,8 +252,11 @@ def _field_value(spec: Field, value: Any, used: int, depth: int = 2) -> Any:
 
 def _item(spec: Field, value: Any, used: int, depth: int) -> Any:
     if isinstance(value, dict):
-        sources = spec if spec.name == "sources" else Field("sources", spec.predicate, "ref", many=True,
-                                                             ordered=True)
+        sources = (
+            spec
+            if spec.name == "sources"
+            else Field("sources", spec.predicate, "ref", many=True, ordered=True)
+        )
 
         def convert(key: str, part: Any) -> Any:
             if key == "sources" and isinstance(part, list):
@@ -271,8 +282,13 @@ def _scalar(spec: Field | None, value: Any, used: int) -> Any:
         return str(text) if match else value
     if isinstance(value, str):
         text = str(value)  # drops the quoting and folding ruamel remembered
-        if used + len(text) > WIDTH and " " in text and "\n" not in text and text == text.strip() \
-                and "  " not in text:
+        if (
+            used + len(text) > WIDTH
+            and " " in text
+            and "\n" not in text
+            and text == text.strip()
+            and "  " not in text
+        ):
             return FoldedScalarString(text)
         return text
     return value
@@ -289,8 +305,12 @@ def _meaning(root: Node, kind: Kind) -> Any:
             return {k: plain(v, _spec_of(spec, k, kind)) for k, v in value.items() if not _empty(v.value)}
         if isinstance(value, list):
             items = [plain(v, spec) for v in value if not _empty(v.value)]
-            if spec is not None and spec.many and not spec.ordered \
-                    and all(not isinstance(v.value, (dict, list)) for v in value):
+            if (
+                spec is not None
+                and spec.many
+                and not spec.ordered
+                and all(not isinstance(v.value, (dict, list)) for v in value)
+            ):
                 items.sort(key=lambda v: (str(v), type(v).__name__))
             return items
         return str(value) if spec is not None and spec.type == "date" else value

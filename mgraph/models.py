@@ -173,8 +173,10 @@ SCALARS: dict[ValueType, Scalar] = {
     "int": Scalar(_int, lambda spec: {"type": "integer"}),
     "decimal": Scalar(_decimal, lambda spec: {"type": "number"}),
     "date": Scalar(_date, lambda spec: {"type": ["string", "integer"], "pattern": DATE_RE.pattern}),
-    "duration": Scalar(_matching(DURATION_RE, "an ISO 8601 duration such as PT90M"),
-                       lambda spec: _string(DURATION_RE.pattern)),
+    "duration": Scalar(
+        _matching(DURATION_RE, "an ISO 8601 duration such as PT90M"),
+        lambda spec: _string(DURATION_RE.pattern),
+    ),
     "url": Scalar(_matching(URL_RE, "an http(s) URL"), lambda spec: _string(URL_RE.pattern)),
     "ref": Scalar(_ref, lambda spec: _string(ID_PATTERN)),
     "enum": Scalar(_enum, lambda spec: {"enum": list(spec.enum)}),
@@ -188,8 +190,11 @@ def check_source(value: Any, name: str) -> str:
     raise Problem(f"{name}: source {value!r} is neither a URL (http(s)://...) nor a source id")
 
 
-SOURCE_SCHEMA: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_CHARS,
-                                 "anyOf": [{"pattern": URL_RE.pattern}, {"pattern": ID_PATTERN}]}
+SOURCE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "maxLength": MAX_VALUE_CHARS,
+    "anyOf": [{"pattern": URL_RE.pattern}, {"pattern": ID_PATTERN}],
+}
 
 
 def check_scalar(spec: Field, value: Any) -> Any:

@@ -38,8 +38,20 @@ from mgraph.models import (
 )
 from mgraph.schema import KINDS_BY_FILE, Field, Kind
 
-__all__ = ["DATE_RE", "DURATION_RE", "ID_RE", "LONG_FORM_KEYS", "URL_RE", "Alt", "Node", "Reading",
-           "Record", "Value", "read_records", "read_yaml"]
+__all__ = [
+    "DATE_RE",
+    "DURATION_RE",
+    "ID_RE",
+    "LONG_FORM_KEYS",
+    "URL_RE",
+    "Alt",
+    "Node",
+    "Reading",
+    "Record",
+    "Value",
+    "read_records",
+    "read_yaml",
+]
 
 Alt = Value  # the name callers used before records were typed
 
@@ -78,8 +90,13 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_INDENTATION_HINTS = ("expected <block end>", "mapping values are not allowed", "could not find expected ':'",
-                      "did not find expected key", "did not find expected '-' indicator")
+_INDENTATION_HINTS = (
+    "expected <block end>",
+    "mapping values are not allowed",
+    "could not find expected ':'",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+)
 
 
 class _Refused(Exception):
@@ -91,14 +108,22 @@ class _Refused(Exception):
         self.message = message
 
 
-def read_text(path: Path, display: str, errors: list[DataError], *,
-              reading: Reading | None = None) -> str | None:
+def read_text(
+    path: Path, display: str, errors: list[DataError], *, reading: Reading | None = None
+) -> str | None:
     """A data file's text: at most MAX_FILE_BYTES of UTF-8, or an error naming the bad line."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            errors.append(DataError(display, 1, "", f"the file is {size:,} bytes; a data file may be at "
-                                                    f"most {MAX_FILE_BYTES:,} bytes", primary=True))
+            errors.append(
+                DataError(
+                    display,
+                    1,
+                    "",
+                    f"the file is {size:,} bytes; a data file may be at most {MAX_FILE_BYTES:,} bytes",
+                    primary=True,
+                )
+            )
             if reading is not None:
                 reading.lost_unknown = True
             return None
@@ -108,23 +133,32 @@ def read_text(path: Path, display: str, errors: list[DataError], *,
         errors.append(DataError(display, 1, "", f"cannot read file: {exc.strerror or exc}", primary=True))
         return None
     if len(data) > MAX_FILE_BYTES:  # grew while we read it, or not a regular file
-        errors.append(DataError(display, 1, "", f"a data file may be at most {MAX_FILE_BYTES:,} bytes",
-                                primary=True))
+        errors.append(
+            DataError(display, 1, "", f"a data file may be at most {MAX_FILE_BYTES:,} bytes", primary=True)
+        )
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        errors.append(DataError(display, line, "", f"not UTF-8: byte 0x{data[exc.start]:02x} at column "
-                                                   f"{column}; save the file as UTF-8", primary=True))
+        errors.append(
+            DataError(
+                display,
+                line,
+                "",
+                f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column}; save the file as UTF-8",
+                primary=True,
+            )
+        )
         if reading is not None:
             reading.lost_ids.update(_LOST_ID_RE.findall(data.decode("utf-8", "replace")))
         return None
 
 
-def read_yaml(path: Path, display: str, errors: list[DataError], *,
-              reading: Reading | None = None) -> Node | None:
+def read_yaml(
+    path: Path, display: str, errors: list[DataError], *, reading: Reading | None = None
+) -> Node | None:
     """Parse one file into Nodes; syntax errors, limits and duplicate keys go to ``errors``.
 
     When the file cannot be parsed, the ids it seems to hold are added to ``reading.lost_ids``,
@@ -134,8 +168,9 @@ def read_yaml(path: Path, display: str, errors: list[DataError], *,
     return None if text is None else parse_yaml(text, display, errors, reading=reading)
 
 
-def parse_yaml(text: str, display: str, errors: list[DataError], *,
-               reading: Reading | None = None) -> Node | None:
+def parse_yaml(
+    text: str, display: str, errors: list[DataError], *, reading: Reading | None = None
+) -> Node | None:
     """Parse a data file's text into Nodes (None for an empty file or an error), as read_yaml."""
     loader = _Loader(text)
     try:
@@ -147,8 +182,15 @@ def parse_yaml(text: str, display: str, errors: list[DataError], *,
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
-        errors.append(DataError(display, line, "", f"YAML error: {exc.reason} (character "
-                                                   f"U+{code:04X}); remove it", primary=True))
+        errors.append(
+            DataError(
+                display,
+                line,
+                "",
+                f"YAML error: {exc.reason} (character U+{code:04X}); remove it",
+                primary=True,
+            )
+        )
     except yaml.YAMLError as exc:
         errors.append(DataError(display, 1, "", f"YAML error: {exc}", primary=True))
     finally:
@@ -199,7 +241,7 @@ def _compose(loader: _Loader, file: str, errors: list[DataError]) -> Node | None
             stack.append([Node(value, line), None, None, event.anchor])
             continue
         if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            node, pending, _, anchor = stack.pop()
+            node, _, _, anchor = stack.pop()
             children = node.value if isinstance(node.value, list) else node.value.values()
             node.size = 1 + sum(child.size for child in children)
             if anchor is not None:
@@ -210,21 +252,28 @@ def _compose(loader: _Loader, file: str, errors: list[DataError]) -> Node | None
                 raise _Refused(line, f"YAML alias *{event.anchor} names no anchor before it")
             copied += target.size
             if copied > MAX_ALIAS_NODES:
-                raise _Refused(line, f"YAML aliases copy more than {MAX_ALIAS_NODES:,} values in this "
-                                     "file; write the values out (mgraph lint does)")
+                raise _Refused(
+                    line,
+                    f"YAML aliases copy more than {MAX_ALIAS_NODES:,} values in this "
+                    "file; write the values out (mgraph lint does)",
+                )
             node = Node(target.value, line, size=target.size)  # shares the values, not the lines
         elif isinstance(event, yaml.ScalarEvent):
             node = Node(_scalar(loader, event), line)
             if isinstance(node.value, str) and len(node.value) > MAX_VALUE_CHARS:
-                raise _Refused(line, f"a value of {len(node.value):,} characters; a value may have at "
-                                     f"most {MAX_VALUE_CHARS:,}")
+                raise _Refused(
+                    line,
+                    f"a value of {len(node.value):,} characters; a value may have at "
+                    f"most {MAX_VALUE_CHARS:,}",
+                )
             if event.anchor is not None:
                 anchors[event.anchor] = node
         else:  # document end
             if not loader.check_event(yaml.StreamEndEvent):
                 nxt = loader.peek_event()
-                raise _Refused(nxt.start_mark.line + 1, "a data file holds one YAML document; "
-                                                        "remove the second '---'")
+                raise _Refused(
+                    nxt.start_mark.line + 1, "a data file holds one YAML document; remove the second '---'"
+                )
             return root
         if not stack:
             root = node
@@ -268,8 +317,15 @@ def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
             errors.append(DataError(display, 1, "", f"unknown data file; expected one of: {known}"))
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(folder):
-            errors.append(DataError(display, 1, "", "a symbolic link to a file outside the data folder "
-                                                    f"({path.resolve()}); refused", primary=True))
+            errors.append(
+                DataError(
+                    display,
+                    1,
+                    "",
+                    f"a symbolic link to a file outside the data folder ({path.resolve()}); refused",
+                    primary=True,
+                )
+            )
             reading.lost_unknown = True
             continue
         root = read_yaml(path, display, errors, reading=reading)
@@ -301,8 +357,14 @@ def _record(kind: Kind, node: Node, file: str, errors: list[DataError]) -> Recor
     if id_node is None or not isinstance(id_node.value, str) or not ID_RE.match(id_node.value):
         shown = "missing" if id_node is None else repr(id_node.value)
         line = node.line if id_node is None else id_node.line
-        errors.append(DataError(file, line, f"{kind.name} at line {node.line}",
-                                f"id is {shown}; an id is lower case letters, digits, '-' and '.'"))
+        errors.append(
+            DataError(
+                file,
+                line,
+                f"{kind.name} at line {node.line}",
+                f"id is {shown}; an id is lower case letters, digits, '-' and '.'",
+            )
+        )
         return None
     record = Record(kind, id_node.value, file, node.line)
 
@@ -350,8 +412,11 @@ def _field_items(spec: Field, node: Node, err: Err) -> list[list[Value]] | None:
 def _alternatives(spec: Field, node: Node, err: Err, *, allow_conflict: bool) -> list[Value] | None:
     if isinstance(node.value, list) and allow_conflict:
         if len(node.value) < 2 or not all(isinstance(n.value, dict) for n in node.value):
-            err(node.line, f"{spec.name}: a list here means a conflict: give two or more long-form "
-                           "values ({value: ..., sources: [...]})")
+            err(
+                node.line,
+                f"{spec.name}: a list here means a conflict: give two or more long-form "
+                "values ({value: ..., sources: [...]})",
+            )
             return None
         alts = [_long_form(spec, n, err) for n in node.value]
         return None if any(a is None for a in alts) else alts  # type: ignore[return-value]
@@ -366,8 +431,11 @@ def _long_form(spec: Field, node: Node, err: Err) -> Value | None:
     parts: dict[str, Node] = node.value
     unknown = sorted(set(parts) - set(LONG_FORM_KEYS))
     if unknown:
-        err(node.line, f"{spec.name}: unknown key(s) {', '.join(unknown)} in long form; "
-                       "use value, sources, note, approximate")
+        err(
+            node.line,
+            f"{spec.name}: unknown key(s) {', '.join(unknown)} in long form; "
+            "use value, sources, note, approximate",
+        )
         return None
     if "value" not in parts:
         err(node.line, f"{spec.name}: long form needs 'value'")
@@ -395,8 +463,14 @@ def _long_form(spec: Field, node: Node, err: Err) -> Value | None:
         return None
     if value is None:
         return None
-    return Value(value, node.line, tuple(sources), note.value if note else None,
-                 bool(approx and approx.value), long_form=True)
+    return Value(
+        value,
+        node.line,
+        tuple(sources),
+        note.value if note else None,
+        bool(approx and approx.value),
+        long_form=True,
+    )
 
 
 def _scalar_value(spec: Field, node: Node, err: Err) -> Any:

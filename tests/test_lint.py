@@ -33,7 +33,8 @@ def test_lint_writes_the_canonical_form_byte_for_byte(tmp_path) -> None:
     result = lint(sorted(data.glob("*.yaml")))
     assert _snapshot(data) == _snapshot(CANONICAL)
     assert sorted(p.name for p in result.written) == sorted(
-        p.name for p in MESSY.glob("*.yaml") if p.read_bytes() != (CANONICAL / p.name).read_bytes())
+        p.name for p in MESSY.glob("*.yaml") if p.read_bytes() != (CANONICAL / p.name).read_bytes()
+    )
 
 
 def test_linted_fixture_loads_to_the_same_graph() -> None:
@@ -62,13 +63,16 @@ def test_lint_of_our_data_keeps_the_graph_and_is_stable(tmp_path) -> None:
 def test_canonical_details() -> None:
     meetings = (CANONICAL / "meetings.yaml").read_text()
     countries = (CANONICAL / "countries.yaml").read_text()
-    assert meetings.startswith("# Meetings of the fixture (this comment stays).\n- id: dipcon-2013\n"
-                               "  kind: diplomatic-conference\n  name: Conference")  # schema order
+    assert meetings.startswith(
+        "# Meetings of the fixture (this comment stays).\n- id: dipcon-2013\n"
+        "  kind: diplomatic-conference\n  name: Conference"
+    )  # schema order
     assert "  start: 2013-10-10\n  end: 2013-10-11\n" in meetings  # dates plain, not quoted
     assert "  organisers:\n    - gmp\n    - mc-secretariat\n" in meetings  # unordered: sorted
     assert "# the official page" in meetings  # comments kept
-    assert ("  end:\n    - value: 2022-03-26\n" in meetings
-            and meetings.index("2022-03-26") < meetings.index("value: 2022-03-25"))  # conflict order
+    assert "  end:\n    - value: 2022-03-26\n" in meetings and meetings.index("2022-03-26") < meetings.index(
+        "value: 2022-03-25"
+    )  # conflict order
     assert "&" not in meetings and "*cop4" not in meetings  # the alias is written out
     assert "  description: >-\n    A segment held" in meetings  # long text folded
     assert "  iso2: 'NO'\n" in countries  # YAML 1.1 would read a plain NO as false
@@ -78,8 +82,11 @@ def test_canonical_details() -> None:
 def test_lint_drops_empty_fields_the_loader_refuses(tmp_path) -> None:
     data = _copy(CANONICAL, tmp_path)
     path = data / "meetings.yaml"
-    path.write_text(path.read_text().replace("  place: kumamoto\n",
-                                             "  place: kumamoto\n  note:\n  alt_names: []\n  url: ''\n"))
+    path.write_text(
+        path.read_text().replace(
+            "  place: kumamoto\n", "  place: kumamoto\n  note:\n  alt_names: []\n  url: ''\n"
+        )
+    )
     with pytest.raises(DataLoadError, match="note is empty"):
         mgraph.load(data)
     lint([path])
@@ -112,8 +119,9 @@ def test_a_broken_file_is_reported_and_nothing_is_written(tmp_path, capsys) -> N
 
 
 def test_a_billion_laughs_is_refused_by_lint_too(tmp_path, capsys) -> None:
-    laughs = "".join(f"- &{n} [{', '.join([('*' + chr(ord(n) - 1)) if n != 'a' else 'lol'] * 9)}]\n"
-                     for n in "abcdefghi")
+    laughs = "".join(
+        f"- &{n} [{', '.join([('*' + chr(ord(n) - 1)) if n != 'a' else 'lol'] * 9)}]\n" for n in "abcdefghi"
+    )
     data = _copy(CANONICAL, tmp_path)
     (data / "events.yaml").write_text(laughs)
     assert main(["lint", str(data / "events.yaml")]) == 2

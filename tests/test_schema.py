@@ -45,23 +45,28 @@ def _plain(text: str):
 
     from mgraph.records import _Loader
 
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader without the timestamp type)
+    return yaml.load(text, Loader=_Loader)
 
 
 @pytest.mark.parametrize("path", sorted(paths.DATA.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_data_file_conforms_to_the_committed_json_schema(path) -> None:
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"[:300]
-              for e in _validator(path.name).iter_errors(_plain(path.read_text(encoding="utf-8")))]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"[:300]
+        for e in _validator(path.name).iter_errors(_plain(path.read_text(encoding="utf-8")))
+    ]
     assert errors == []
 
 
-@pytest.mark.parametrize(("text", "wrong"), [
-    pytest.param("- id: m1\n  kind: cop\n  name: X\n  colour: red\n", "colour", id="unknown-field"),
-    pytest.param("- id: m1\n  name: X\n", "kind", id="missing-required"),
-    pytest.param("- id: m1\n  kind: summit\n  name: X\n", "summit", id="enum"),
-    pytest.param("- id: m1\n  kind: cop\n  name: X\n  start: 30/01/2023\n", "30/01/2023", id="date"),
-    pytest.param("- id: m1\n  kind: cop\n  name: " + "x" * 10_001 + "\n", "is too long", id="too-long"),
-])
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        pytest.param("- id: m1\n  kind: cop\n  name: X\n  colour: red\n", "colour", id="unknown-field"),
+        pytest.param("- id: m1\n  name: X\n", "kind", id="missing-required"),
+        pytest.param("- id: m1\n  kind: summit\n  name: X\n", "summit", id="enum"),
+        pytest.param("- id: m1\n  kind: cop\n  name: X\n  start: 30/01/2023\n", "30/01/2023", id="date"),
+        pytest.param("- id: m1\n  kind: cop\n  name: " + "x" * 10_001 + "\n", "is too long", id="too-long"),
+    ],
+)
 def test_json_schema_rejects_what_the_loader_rejects(text, wrong) -> None:
     def messages(errors):
         for error in errors:

@@ -22,11 +22,17 @@ EXAMPLES = """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="data files to lint (default: every *.yaml of the data folder)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 naming each file not in canonical form and "
-                             "its first differing line")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="data files to lint (default: every *.yaml of the data folder)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming each file not in canonical form and its first differing line",
+    )
     add_data_argument(parser)
 
 

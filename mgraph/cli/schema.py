@@ -20,8 +20,11 @@ EXAMPLES = """
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", action="store_true", help="field tables for data/README.md")
-    parser.add_argument("--write", action="store_true",
-                        help="rewrite schema.json and README.md's field tables in the data folder")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite schema.json and README.md's field tables in the data folder",
+    )
     add_data_argument(parser)
 
 
