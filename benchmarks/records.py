@@ -10,7 +10,7 @@ be shared), never asserts.
 
 Measured on 2 December 2026 (15 files, 1,179 records, CPU time, median of 7, 2 cores):
   dataclasses  read_records(data/)                      87 ms   (lines kept, all checks)
-  pydantic     parse + validate                         89-93 ms (no lines)
+  pydantic     parse + validate                         79-93 ms (no lines; as fast, give or take)
   pydantic     building the 15 models (once a process)  216 ms
 Pydantic's validation proper is fast (Rust), but it needs the YAML parsed into plain values
 besides the tree with lines, cannot carry the line of each value (its error locations would be

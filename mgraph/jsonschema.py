@@ -73,7 +73,9 @@ def json_schema_text() -> str:
 
 
 def markdown_tables() -> str:
-    out: list[str] = [LIMITS_DOC]
+    from mgraph.lint import CANONICAL_DOC
+
+    out: list[str] = [LIMITS_DOC, CANONICAL_DOC]
     for kind in KINDS:
         out += [
             f"### `{kind.file}`: {kind.name}",

@@ -41,6 +41,15 @@ from mgraph.schema import KINDS_BY_FILE, Field, Kind
 
 WIDTH = 100
 
+CANONICAL_DOC = (
+    "**Canonical form** (`mgraph lint` writes it; `mgraph lint --check` lists the files not in it):\n"
+    "keys in the order of the tables below (`id` first); lists in block style, sorted unless the\n"
+    "table says their order is kept, or they hold long-form values, or they are a conflict;\n"
+    "dates plain (`2013-10-10`, `2013-10`, `2013`); text past column 100 folded (`>-`); no empty\n"
+    "fields; no YAML aliases; comments kept; records in the order the curators gave them.\n"
+)
+"""The canonical form, as a paragraph of data/README.md's generated part."""
+
 
 @dataclass
 class LintResult:
@@ -71,6 +80,17 @@ def lint(paths: Iterable[str | Path] | None = None, *, check: bool = False) -> L
         if kind is None:
             raise InputError(f"{path}: not a data file; expected one of: {', '.join(sorted(KINDS_BY_FILE))}")
         display = _display(path)
+        if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+            errors.append(
+                DataError(
+                    display,
+                    1,
+                    "",
+                    f"a symbolic link to a file outside the data folder ({path.resolve()}); refused",
+                    primary=True,
+                )
+            )
+            continue
         text = read_text(path, display, errors)
         if text is None:
             continue
@@ -86,7 +106,7 @@ def lint(paths: Iterable[str | Path] | None = None, *, check: bool = False) -> L
             continue
         result.changed[path] = first_difference(old, new)
         if not check:
-            write_file(path, new.encode("utf-8"))
+            write_file(path.resolve(), new.encode("utf-8"))  # a link inside the folder stays a link
             result.written.append(path)
     return result
 

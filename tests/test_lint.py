@@ -133,3 +133,16 @@ def test_a_file_that_is_not_a_data_file_is_refused(tmp_path, capsys) -> None:
     other.write_text("- a\n")
     assert main(["lint", str(other)]) == 2
     assert capsys.readouterr().err.startswith(f"{other}: not a data file")
+
+
+def test_a_symbolic_link_out_of_the_folder_is_refused_and_not_replaced(tmp_path, capsys) -> None:
+    data = _copy(MESSY, tmp_path)
+    outside = tmp_path / "elsewhere.yaml"
+    (data / "meetings.yaml").rename(outside)
+    (data / "meetings.yaml").symlink_to(outside)
+    before = outside.read_bytes()
+    assert main(["lint", str(data / "meetings.yaml")]) == 2
+    assert capsys.readouterr().err == (
+        f"{data}/meetings.yaml:1: a symbolic link to a file outside the data folder ({outside}); refused\n"
+    )
+    assert (data / "meetings.yaml").is_symlink() and outside.read_bytes() == before
