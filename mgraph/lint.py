@@ -36,7 +36,7 @@ from mgraph import locations
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.files import write_file
 from mgraph.models import DATE_RE, LONG_FORM_KEYS
-from mgraph.records import Node, _display, parse_yaml, read_text
+from mgraph.records import Node, display_path, parse_yaml, read_text
 from mgraph.schema import KINDS_BY_FILE, Field, Kind
 
 WIDTH = 100
@@ -79,7 +79,7 @@ def lint(paths: Iterable[str | Path] | None = None, *, check: bool = False) -> L
         kind = KINDS_BY_FILE.get(path.name)
         if kind is None:
             raise InputError(f"{path}: not a data file; expected one of: {', '.join(sorted(KINDS_BY_FILE))}")
-        display = _display(path)
+        display = display_path(path)
         if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
             errors.append(
                 DataError(

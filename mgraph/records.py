@@ -310,7 +310,7 @@ def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
     reading = Reading()
     folder = data_dir.resolve()
     for path in sorted(data_dir.glob("*.yaml")):
-        display = _display(path)
+        display = display_path(path)
         kind = KINDS_BY_FILE.get(path.name)
         if kind is None:
             known = ", ".join(sorted(KINDS_BY_FILE))
@@ -341,7 +341,8 @@ def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
     return reading
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file's name as messages show it: relative to the working folder when inside it."""
     try:
         return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:

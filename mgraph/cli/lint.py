@@ -39,10 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mgraph.errors import EXIT_FAILED, EXIT_OK
     from mgraph.lint import data_files, lint
+    from mgraph.records import display_path
 
     files = args.files or data_files(args.data)
     result = lint(files, check=args.check)
-    for path, line in result.changed.items():
+    for file, line in result.changed.items():
+        path = display_path(file)
         if args.check:
             warn(f"{path}:{line}: not in canonical form; run `mgraph lint {path}`")
         else:
