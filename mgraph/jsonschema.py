@@ -13,6 +13,7 @@ from mgraph.terms import compact_iri
 
 _SOURCES = next(f for f in KINDS[0].fields if f.name == "sources")
 _NOTE = next(f for f in KINDS[0].fields if f.name == "note")
+_AS_OF = Field("as_of", _NOTE.predicate, "date")
 
 
 def _field_schema(spec: Field) -> dict[str, Any]:
@@ -29,6 +30,7 @@ def _field_schema(spec: Field) -> dict[str, Any]:
             "sources": {"type": "array", "items": source},
             "note": scalar_schema(_NOTE),
             "approximate": {"type": "boolean"},
+            "as_of": scalar_schema(_AS_OF),
         },
     }
     one = {"anyOf": [scalar, long_form]}

@@ -4,7 +4,7 @@ The canonical form, in full (``data/README.md`` says the same to curators):
 
 - **keys** in the schema's order: ``id`` first, then the kind's fields as :mod:`mgraph.schema`
   lists them (its own fields, then ``alt_names``, ``description``, ``note``, ``url``,
-  ``sources``); a long-form value's keys as ``value, sources, note, approximate``; keys the
+  ``sources``); a long-form value's keys as ``value, as_of, sources, note, approximate``; keys the
   schema does not know stay, at the end, for the loader to report;
 - **lists** in block style, one item a line; a list field whose items are plain values is sorted
   unless the schema marks it ``ordered`` (``alt_names``, ``sources``). A list holding long-form
@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rdflib import URIRef
+
 from mgraph import locations
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.files import write_file
@@ -40,6 +42,7 @@ from mgraph.records import Node, display_path, parse_yaml, read_text
 from mgraph.schema import KINDS_BY_FILE, Field, Kind
 
 WIDTH = 100
+_AS_OF = Field("as_of", URIRef("https://w3id.org/mgraph/as_of"), "date")  # a long form's date
 
 CANONICAL_DOC = (
     "**Canonical form** (`mgraph lint` writes it; `mgraph lint --check` lists the files not in it):\n"
@@ -234,6 +237,7 @@ def _mapping(old: Any, order: list[str], convert: Any) -> Any:
 
 
 def _sequence(old: Any, items: list[Any], *, sort: bool) -> Any:
+    """A block-style list of ``items``; sorted when asked, unless comments sit between its items."""
     from ruamel.yaml.comments import CommentedSeq
 
     commented = bool(old.ca.items) if hasattr(old, "ca") else False
@@ -242,7 +246,7 @@ def _sequence(old: Any, items: list[Any], *, sort: bool) -> Any:
     new = CommentedSeq(items)
     if hasattr(old, "ca"):
         new.ca.comment = old.ca.comment
-        if commented and not sort:
+        if commented:  # kept in its order, so each comment stays with its item
             new.ca.items.update(old.ca.items)
     return new
 
@@ -281,7 +285,8 @@ def _item(spec: Field, value: Any, used: int, depth: int) -> Any:
         def convert(key: str, part: Any) -> Any:
             if key == "sources" and isinstance(part, list):
                 return _field_value(sources, part, 0, depth)
-            return _scalar(spec if key == "value" else None, part, depth + len(key) + 2)
+            typed = spec if key == "value" else _AS_OF if key == "as_of" else None
+            return _scalar(typed, part, depth + len(key) + 2)
 
         return _mapping(value, list(LONG_FORM_KEYS), convert)
     return _scalar(spec, value, used)
@@ -345,4 +350,4 @@ def _spec_of(parent: Field | None, key: str, kind: Kind) -> Field | None:
         return Field(parent.name, parent.predicate, parent.type)  # one value, not the list
     if key == "sources":
         return Field("sources", parent.predicate, "ref", many=True, ordered=True)
-    return None
+    return _AS_OF if key == "as_of" else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -170,18 +171,23 @@ def _record_triples(record: Record, subject: URIRef, index: dict[str, Record],
 
 def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt], position: int,
                    index: dict[str, Record], origins: dict[str, Origin]):
-    disputed = len(alts) > 1
+    # Values dated by `as_of` form a series over time (issue 12): only values given for the same
+    # date (or all undated ones) dispute one another, and the first of each such group is its
+    # preferred value. Without `as_of` this is the plain rule: several values = one conflict.
+    group_sizes = Counter(alt.as_of for alt in alts)
+    preferred_in: set[str | None] = set()  # groups whose preferred value has been seen
     asserted = False
     for n, alt in enumerate(alts, start=1):
         obj = _object(spec, alt.value, index)
+        disputed = group_sizes[alt.as_of] > 1
+        preferred = not alt.approximate and alt.as_of not in preferred_in
+        if preferred:
+            preferred_in.add(alt.as_of)
         if not alt.approximate and not asserted:
             yield subject, spec.predicate, obj
             if spec.predicate == SKOS.prefLabel:
                 yield subject, RDFS.label, obj
             asserted = True
-            preferred = True
-        else:
-            preferred = False
         if not alt.long_form:
             continue
         suffix = f"{position}-{n}" if spec.many else str(n)
@@ -200,6 +206,8 @@ def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt]
             yield claim, SKOS.note, Literal(alt.note, lang="en")
         if alt.approximate:
             yield claim, MG.approximate, Literal(True)
+        if alt.as_of:  # the date the value held: dcterms:valid, "date of validity of a resource"
+            yield claim, DCTERMS.valid, Literal(alt.as_of, datatype=DATE_TYPES[len(alt.as_of)])
         if disputed:
             yield claim, MG.disputed, Literal(True)
             yield claim, MG.preferred, Literal(preferred)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from rdflib import URIRef
+
 from mgraph.schema import ID_PATTERN, Field, Kind, ValueType
 
 # Limits on a data file: a hostile or broken file ends in a file:line error, never a runaway.
@@ -36,7 +38,7 @@ DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 ID_RE = re.compile(ID_PATTERN)
-LONG_FORM_KEYS = ("value", "sources", "note", "approximate")
+LONG_FORM_KEYS = ("value", "as_of", "sources", "note", "approximate")
 """The keys of a value written in long form, in their canonical order."""
 
 
@@ -58,6 +60,7 @@ class Value:
     note: str | None = None
     approximate: bool = False
     long_form: bool = False
+    as_of: str | None = None  # ISO date (YYYY[-MM[-DD]]) at which the value held, per its source
 
 
 @dataclass
@@ -181,6 +184,11 @@ SCALARS: dict[ValueType, Scalar] = {
     "ref": Scalar(_ref, lambda spec: _string(ID_PATTERN)),
     "enum": Scalar(_enum, lambda spec: {"enum": list(spec.enum)}),
 }
+
+
+def check_date(value: Any, name: str) -> str:
+    """A date of YYYY-MM-DD, YYYY-MM or YYYY that exists, as its text."""
+    return _date(value, Field(name, URIRef(""), "date"))
 
 
 def check_source(value: Any, name: str) -> str:

@@ -33,6 +33,7 @@ from mgraph.models import (
     Problem,
     Record,
     Value,
+    check_date,
     check_scalar,
     check_source,
 )
@@ -435,7 +436,7 @@ def _long_form(spec: Field, node: Node, err: Err) -> Value | None:
         err(
             node.line,
             f"{spec.name}: unknown key(s) {', '.join(unknown)} in long form; "
-            "use value, sources, note, approximate",
+            "use value, sources, note, approximate, as_of",
         )
         return None
     if "value" not in parts:
@@ -462,6 +463,13 @@ def _long_form(spec: Field, node: Node, err: Err) -> Value | None:
     if approx is not None and not isinstance(approx.value, bool):
         err(approx.line, f"{spec.name}: approximate must be true or false")
         return None
+    as_of = None
+    if "as_of" in parts:
+        try:
+            as_of = check_date(parts["as_of"].value, f"{spec.name}: as_of")
+        except Problem as exc:
+            err(parts["as_of"].line, str(exc))
+            return None
     if value is None:
         return None
     return Value(
@@ -471,6 +479,7 @@ def _long_form(spec: Field, node: Node, err: Err) -> Value | None:
         note.value if note else None,
         bool(approx and approx.value),
         long_form=True,
+        as_of=as_of,
     )
 
 

@@ -186,6 +186,8 @@ KINDS: tuple[Kind, ...] = (
         _refs("invites", MG.invites, *AGENTS, doc="whom the decision invites to act"),
         _refs("amends", MG.amends, "provision", "decision"),
         _refs("replaces", DCTERMS.replaces, "decision"),
+        _date("phase_out_by", MG.phaseOutDeadline,
+              "the date by which the decision requires a phase-out, as precise as its source"),
         doc="A decision adopted by a meeting.",
     ),
     _kind(
@@ -344,6 +346,8 @@ KINDS: tuple[Kind, ...] = (
         _refs("partnership_areas", MG.partnershipArea, "partnership-area"),
         _refs("conventions", MG.concernsConvention, "convention"),
         _refs("topics", DCTERMS.subject, "topic"),
+        _refs("presents", MG.presents, "project",
+              doc="projects or grants the event presents or reports on, as its sources state"),
         Field("audience", SCHEMA.audience, "str", many=True, doc="intended audience, in words"),
         _ref("part_of", SCHEMA.superEvent, "event", "meeting"),
         Field("planned_sessions", MG.plannedSessionCount, "int"),

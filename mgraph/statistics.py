@@ -96,9 +96,10 @@ SELECT ?value WHERE { ?convention ?predicate ?value }
 """
 
 Q_CLAIMED = """
-SELECT ?value ?note WHERE {
+SELECT ?value ?as_of ?preferred WHERE {
   ?claim rdf:subject ?convention ; rdf:predicate ?predicate ; rdf:object ?value .
-  OPTIONAL { ?claim skos:note ?note }
+  OPTIONAL { ?claim dcterms:valid ?as_of }
+  OPTIONAL { ?claim mg:preferred ?preferred }
 }
 """
 
@@ -136,14 +137,6 @@ SELECT (COUNT(DISTINCT ?a) AS ?total) (COUNT(DISTINCT ?led) AS ?with_lead) WHERE
 Q_COUNT = """
 SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
 """
-
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
-_TEXT_RE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS)
-                      + r")\.?\s+(\d{4})\b", re.I)
-_YEAR_RE = re.compile(r"\b(19|20)(\d{2})\b")
-
 
 def stats(kg: Any = None) -> dict[str, Any]:
     """Counts, sources and coverage figures of a loaded graph (default: the curated data)."""
@@ -259,41 +252,34 @@ def _parties(store: Any, conv: URIRef, convention: str) -> dict[str, Any]:
 
 
 def reported(store: Any, subject: URIRef, predicate: URIRef) -> dict[str, Any]:
-    """The most recent figure a source reports for ``predicate``, from the fact or its claims.
+    """The newest figure a source reports for ``predicate``, from the fact or its claims.
 
-    Counts grow over time, so the figure dated latest (by the date written in its claim's note)
-    wins; undated figures rank below dated ones, and among equals the asserted (preferred) value,
-    then the larger value, wins. ``{"value": None, "as_of": None}`` when no figure is given.
+    Figures are dated by their claim's structured ``as_of`` date (``dcterms:valid``), never by a
+    date found in free text. The latest date wins, a date known only to the month or year counting
+    from its first day ("2025-11" is later than "2025-10-27"); undated figures rank below dated
+    ones; among equals the asserted value, then the preferred side of a conflict, then the larger
+    value wins. ``{"value": None, "as_of": None}`` when no figure is given.
     """
     bindings = {"convention": subject, "predicate": predicate}
     asserted = {row["value"] for row in _query(store, Q_ASSERTED, bindings)}
-    candidates = [(row["value"], row["note"] or "") for row in _query(store, Q_CLAIMED, bindings)]
-    candidates += [(value, "") for value in asserted]
-    best: tuple[str, bool, int] | None = None
-    for value, note in candidates:
+    candidates = [(row["value"], row["as_of"] or "", row["preferred"] not in ("false", "0"))
+                  for row in _query(store, Q_CLAIMED, bindings)]
+    candidates += [(value, "", True) for value in asserted]
+    best: tuple[str, bool, bool, int, str] | None = None
+    for value, as_of, preferred in candidates:
         if not isinstance(value, int):
             continue
-        key = (note_date(note) or "", value in asserted, value)
+        key = (_day_key(as_of), value in asserted, preferred, value, as_of)
         if best is None or key > best:
             best = key
     if best is None:
         return {"value": None, "as_of": None}
-    return {"value": best[2], "as_of": best[0] or None}
+    return {"value": best[3], "as_of": best[4] or None}
 
 
-def note_date(note: str) -> str | None:
-    """The latest date written in a note, as ISO text of the precision given ("2024-12-23",
-    "2025-11", "2019"): counts are dated in free text ("Secretariat, 23 December 2024")."""
-    found: list[str] = []
-    for m in _ISO_RE.finditer(note):
-        found.append("-".join(p for p in m.groups() if p))
-    for m in _TEXT_RE.finditer(note):
-        day, month, year = m.groups()
-        iso = f"{year}-{[m[:3] for m in _MONTHS].index(month[:3].lower()) + 1:02d}"
-        found.append(f"{iso}-{int(day):02d}" if day else iso)
-    if not found:
-        found = [m.group(0) for m in _YEAR_RE.finditer(note)]
-    return max(found) if found else None
+def _day_key(date: str) -> str:
+    """An ISO date of any precision as the text of its first day ("2017" -> "2017-01-01")."""
+    return date + "-01-01"[len(date) - 4:] if date else ""
 
 
 # ------------------------------------------------------------------------------------ rendering

@@ -146,3 +146,21 @@ def test_a_symbolic_link_out_of_the_folder_is_refused_and_not_replaced(tmp_path,
         f"{data}/meetings.yaml:1: a symbolic link to a file outside the data folder ({outside}); refused\n"
     )
     assert (data / "meetings.yaml").is_symlink() and outside.read_bytes() == before
+
+
+def test_a_comment_after_a_sorted_flow_list_is_kept_through_two_lints(tmp_path) -> None:
+    # Lint once sorted the list and lost the comment the second time (the comment then sat on the
+    # list's last item, and a list with comments was rebuilt without them).
+    data = _copy(CANONICAL, tmp_path)
+    path = data / "meetings.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  organisers:\n    - gmp\n    - mc-secretariat\n",
+            "  organisers: [mc-secretariat, gmp]\n  # Who organised it, as the report says.\n",
+        )
+    )
+    lint([path])
+    once = path.read_text()
+    assert "  # Who organised it, as the report says.\n" in once
+    assert "  organisers:\n    - gmp\n    - mc-secretariat\n" in once
+    assert lint([path]).changed == {} and path.read_text() == once
