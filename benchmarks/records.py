@@ -9,9 +9,9 @@ where pydantic has none (dates, durations). Prints CPU time (process_time: the m
 be shared), never asserts.
 
 Measured on 2 December 2026 (15 files, 1,179 records, CPU time, median of 7, 2 cores):
-  dataclasses  read_records(data/)                      87 ms   (lines kept, all checks)
+  dataclasses  read_records(data/)                      84-95 ms (lines kept, all checks)
   pydantic     parse + validate                         79-93 ms (no lines; as fast, give or take)
-  pydantic     building the 15 models (once a process)  216 ms
+  pydantic     building the 15 models (once a process)  210-250 ms
 Pydantic's validation proper is fast (Rust), but it needs the YAML parsed into plain values
 besides the tree with lines, cannot carry the line of each value (its error locations would be
 mapped back through that tree), its Rust regexes lack the look-ahead our duration pattern uses,
@@ -64,6 +64,9 @@ def pydantic_models() -> dict[str, Any]:
             return Annotated[str, BeforeValidator(lambda v, s=spec: models.check_scalar(s, v))]
         raise AssertionError(spec.type)
 
+    from mgraph.schema import Field as SchemaField
+
+    as_of = SchemaField("as_of", KINDS[0].fields[0].predicate, "date")
     out = {}
     for kind in KINDS:
         fields: dict[str, Any] = {"id": (Annotated[str, StringConstraints(pattern=ID_PATTERN)], ...)}
@@ -76,6 +79,7 @@ def pydantic_models() -> dict[str, Any]:
                 sources=(list[str] | None, None),
                 note=(str | None, None),
                 approximate=(bool, False),
+                as_of=(scalar(as_of) | None, None),
             )
             item = one | long_form
             typ = list[item] if spec.many else item | Annotated[list[long_form], Field(min_length=2)]
