@@ -34,6 +34,7 @@ class Field:
     enum: dict[str, URIRef] = field(default_factory=dict)  # value -> IRI, for "enum"
     pattern: str | None = None
     doc: str = ""
+    ordered: bool = False  # for "many" fields: the order of the items carries meaning (lint keeps it)
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,12 @@ FORMATS = {
 # Fields every record may carry. "sources" is checked by SHACL (a Warning when missing).
 COMMON: tuple[Field, ...] = (
     Field("name", RDFS.label, "str", doc="English name, as the sources spell it"),
-    Field("alt_names", SKOS.altLabel, "str", many=True, doc="acronyms and other names"),
+    Field("alt_names", SKOS.altLabel, "str", many=True, ordered=True,
+          doc="acronyms and other names"),
     Field("description", DCTERMS.description, "text", doc="one or two sentences in our words"),
     Field("note", SKOS.note, "text", doc="curation note: gaps, doubts, conflicts"),
     Field("url", SCHEMA.url, "url", doc="the record's own official page"),
-    Field("sources", PROV.wasDerivedFrom, "ref", many=True, targets=("source",),
+    Field("sources", PROV.wasDerivedFrom, "ref", many=True, targets=("source",), ordered=True,
           doc="URLs or ids of records in sources.yaml that state this record's facts"),
 )
 
