@@ -24,12 +24,13 @@ CORE = {  # module -> layer; every other module is a feature (FEATURES) or the C
     "mgraph.errors": 0, "mgraph.locations": 0,
     "mgraph.namespaces": 1, "mgraph.timelimit": 1, "mgraph.files": 1,
     "mgraph.terms": 2, "mgraph.schema": 2, "mgraph.ontology": 2,
-    "mgraph.records": 3, "mgraph.models": 3, "mgraph.safety": 3, "mgraph.serialize": 3,
-    "mgraph.loader": 4, "mgraph.store": 4,
-    "mgraph.graphs": 5,
+    "mgraph.models": 3, "mgraph.safety": 3, "mgraph.serialize": 3,
+    "mgraph.records": 4,
+    "mgraph.loader": 5, "mgraph.store": 5,
+    "mgraph.graphs": 6,
 }
-FEATURES = 6  # validation, shacl, report, queries, release, statistics, views, exporters, server...
-TOP = 7  # mgraph.cli.*, mgraph.__main__
+FEATURES = 7  # validation, shacl, report, queries, release, statistics, views, exporters, server...
+TOP = 8  # mgraph.cli.*, mgraph.__main__
 HEAVY = ("rdflib", "pyoxigraph", "pyshacl", "networkx", "SPARQLWrapper", "starlette", "uvicorn",
          "pyrudof", "yaml", "pydantic")
 
