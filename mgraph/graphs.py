@@ -65,7 +65,7 @@ def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Cal
         except OSError as exc:
             raise InputError(f"{path}: no such graph file") from exc
         trusted = graph is None  # our own build output
-        key = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        key: tuple[Any, ...] = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         return key, lambda: from_file(path, engine, trusted=trusted)
     watched = [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in watched if p.exists())

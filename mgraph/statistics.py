@@ -183,7 +183,7 @@ def to_store(graph: Graph) -> Any:
     """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
     from mgraph.store import from_graph
 
-    return from_graph(graph, "oxigraph").store
+    return from_graph(graph, "oxigraph").store  # type: ignore[attr-defined]
 
 
 def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:

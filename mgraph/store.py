@@ -46,7 +46,7 @@ DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
 class Rows(list):
     """Result rows (dicts of plain values, one key per projected variable, in order)."""
 
-    def __init__(self, columns: Iterable[str] = (), rows: Iterable[dict[str, Value]] = ()) -> None:
+    def __init__(self, columns: Iterable[str] = (), rows: Iterable[Mapping[str, Value]] = ()) -> None:
         super().__init__(rows)
         self.columns: list[str] = list(columns)
 
@@ -298,7 +298,7 @@ class RdflibStore(Store):
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return sorted_triples(_oxigraph_triple(triple) for triple in result)
         columns = [str(v) for v in result.vars or []]
-        return Rows(columns, [{c: rdflib_value(row[i]) for i, c in enumerate(columns)}
+        return Rows(columns, [{c: rdflib_value(row[i]) for i, c in enumerate(columns)}  # type: ignore[index]
                               for row in result])
 
 
