@@ -31,8 +31,11 @@ class MgraphError(Exception):
     exit_code = EXIT_USAGE
 
 
-class InputError(MgraphError):
-    """Bad input (a data file, a user's RDF file, a query, a parameter): exit 2.
+class InputError(MgraphError, ValueError):
+    """Bad input (a data file, a user's RDF file, a query, a parameter, an option): exit 2.
+
+    It is a ``ValueError`` too, so code that caught the ValueErrors of earlier versions still
+    works; the API raises no other ValueError on purpose.
 
     ``messages`` holds every problem found, one line each, so they are reported all at once.
     """

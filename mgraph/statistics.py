@@ -14,6 +14,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from mgraph.errors import InputError
 from mgraph.namespaces import MG, MGID, PREFIXES
 from mgraph.terms import compact_iri
 
@@ -147,6 +148,24 @@ def stats(kg: Any = None) -> dict[str, Any]:
     return compute_stats(kg.graph)
 
 
+def records_by_kind(graph: Graph) -> dict[str, int]:
+    """Curated records per kind, counted by their IRI (``mgid:<kind>/...``): the one count shared
+    by ``mgraph build``'s summary and ``mgraph stats``. ``source`` counts the records of
+    sources.yaml (not the documents cited by URL); ``partnership-area`` every record of
+    partnership_areas.yaml (areas, cross-cutting groups, the advisory group).
+    """
+    from mgraph.schema import KINDS
+
+    base = str(MGID)
+    subjects = {str(s) for s in graph.subjects(unique=True) if str(s).startswith(base)}
+    counts: dict[str, int] = {k.name: 0 for k in KINDS}
+    for iri in subjects:
+        kind = iri[len(base):].split("/", 1)[0]
+        if kind in counts:
+            counts[kind] += 1
+    return counts
+
+
 def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
     """Every figure of ``mgraph stats`` as a plain, JSON-able dict in a fixed key order.
 
@@ -160,6 +179,7 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
     facts_sourced = sum(n for s, n in facts_per_record.items() if s in sourced)
     return {
         "triples": len(graph),
+        "records_by_kind": records_by_kind(graph),
         "classes": _counts(store, Q_CLASSES, "class", CLASS_PREFIXES),
         "predicates": _counts(store, Q_PREDICATES, "p", None),
         "records": {"total": len(facts_per_record), "with_source": len(sourced),
@@ -289,7 +309,7 @@ def render_stats(stats: dict[str, Any], fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
     if fmt != "table":
-        raise ValueError(f"unknown stats format {fmt!r}; use 'table' or 'json'")
+        raise InputError(f"unknown stats format {fmt!r}; use 'table' or 'json'")
     return _table(stats)
 
 
@@ -309,6 +329,8 @@ def _table(s: dict[str, Any]) -> str:
             ("records", str(rec["total"])),
             ("records with a source", _of(rec["with_source"], rec["total"])),
             ("records without a source", str(rec["without_source"])),
+            ("source documents cited (mg:SourceDocument)",
+             str(s["classes"].get("mg:SourceDocument", 0))),
             ("facts (triples about records)", str(facts["total"])),
             ("facts from sourced records", _of(facts["from_sourced_records"], facts["total"])),
             ("facts from unsourced records", str(facts["from_unsourced_records"])),
@@ -336,11 +358,13 @@ def _table(s: dict[str, Any]) -> str:
             ("COP sessions with a place", _of(cop["with_place"], cop["total"])),
         ]),
         ("Partnership and treaty text", [
-            ("partnership areas", str(areas["total"])),
+            ("partnership areas (mg:PartnershipArea)", str(areas["total"])),
             ("partnership areas with a lead or co-lead", _of(areas["with_lead"], areas["total"])),
             ("articles", str(prov["articles"])),
             ("annexes", str(prov["annexes"])),
         ]),
+        ("Records by kind (as mgraph build counts them)",
+         [(k, str(v)) for k, v in s["records_by_kind"].items() if v]),
         ("Instances by class", [(k, str(v)) for k, v in s["classes"].items()]),
         ("Triples by predicate", [(k, str(v)) for k, v in s["predicates"].items()]),
     ]

@@ -124,3 +124,21 @@ def _newest(claims: list[tuple[int, str]], asserted: int | None = None) -> dict:
 ])
 def test_newest_reported_count_by_as_of(claims, asserted, expected) -> None:
     assert _newest(claims, asserted) == expected
+
+
+def test_build_summary_and_stats_count_entities_the_same_way(tmp_path):
+    """Regression: the build said `source 2` and `partnership-area 11` where stats said 293 and 8.
+
+    Both now print the same "records by kind" (curated records per data file kind), and stats
+    names its other figures for what they count (source documents cited, mg:PartnershipArea).
+    """
+    from mgraph.loader import load
+    from mgraph.release import build
+    from mgraph.statistics import compute_stats
+
+    result = build(out_dir=tmp_path / "dist")
+    figures = compute_stats(load().graph)
+    assert result.entities() == figures["records_by_kind"]
+    for kind, count in result.entities().items():
+        if count:
+            assert f"{kind:<17} {count:>6}" in result.summary()
