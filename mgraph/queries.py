@@ -385,8 +385,10 @@ def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
     has one (default 60 s).
 
     >>> rows = run("decisions-by-meeting", meeting="cop-5")
-    >>> rows[0]["code"]
-    'MC-5/1'
+    >>> rows.columns[:3]
+    ['adopted_at', 'meeting_label', 'meeting_start']
+    >>> sorted(r["code"] for r in rows if r["code"])[:2]
+    ['MC-5/1', 'MC-5/11']
     """
     spec = get_query(query)
     target = store if store is not None else open_store(engine, graph=graph, endpoint=endpoint,
