@@ -43,3 +43,13 @@ def view_options(args: argparse.Namespace) -> dict[str, Any]:
             "relations": args.relations, "exclude": args.exclude, "focus": args.focus,
             "depth": args.depth, "since": args.since, "until": args.until, "fold": args.fold,
             "with_sources": args.with_sources, "with_places": args.with_places}
+
+
+def warn_if_stale(args: argparse.Namespace) -> None:
+    """The stale-release note of ``mgraph query`` when the project's graph is used."""
+    from mgraph.cli._common import warn
+    from mgraph.release import stale_note
+
+    note = None if args.graph else stale_note()
+    if note:
+        warn(note)

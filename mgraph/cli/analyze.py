@@ -1,7 +1,8 @@
 """Who is central and how actors group: network measures of a view.
 
 Degree, weighted degree, betweenness, PageRank, connected components and Louvain communities
-with their top members. Measures are taken on the view as an undirected graph weighted by the relations between each pair.
+with their top members. Measures are taken on the view as an undirected graph weighted by the
+relations between each pair.
 Betweenness is exact on views up to 2000 nodes, sampled (256 sources, fixed seed) above, and the
 output says which. Communities use a fixed seed, so runs agree.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from mgraph.cli._common import emit
-from mgraph.cli._views import add_view_arguments, view_options
+from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
 
 EXAMPLES = """
   mgraph analyze
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.analytics import analyze, render
     from mgraph.errors import EXIT_OK
 
+    warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
     emit(render(analyze(view, args.top, **options), args.format))

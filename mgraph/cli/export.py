@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from mgraph.cli._views import add_view_arguments, view_options
+from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
 
 EXAMPLES = """
   mgraph export --format gexf -o actors.gexf
@@ -38,10 +38,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mgraph.cli._common import write_output
     from mgraph.errors import EXIT_OK
     from mgraph.exporters import export_view
 
+    warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
-    export_view(args.format, args.output, view, **options)
+    if args.output == "-":
+        content = export_view(args.format, None, view, **options)
+        assert content is not None
+        write_output("-", content)
+    else:
+        export_view(args.format, args.output, view, **options)
     return EXIT_OK

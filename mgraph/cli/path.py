@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from mgraph.cli._common import emit, warn
-from mgraph.cli._views import add_view_arguments, view_options
+from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
 
 EXAMPLES = """
   mgraph path "Burkina Faso" Switzerland
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise InputError(f"--limit must be 1 or more, not {args.limit}")
+    warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
     found = paths(args.source, args.target, args.max_length, view, limit=args.limit, **options)

@@ -43,18 +43,20 @@ def get(name: str) -> ModuleType:
 
 def export_view(format: str, out: str | None = None, view: str = "actors", *, graph: object = None,
                 **view_options: object) -> bytes | None:
-    """Build a view and write it in ``format``: to ``out`` atomically ("-" for standard output),
-    or return the bytes when ``out`` is None. Checks the format and the output path before any
+    """Build a view and export it in ``format``: written atomically to the file ``out``, or
+    returned as bytes when ``out`` is None. Checks the format and the output path before any
     work, so bad input writes nothing."""
-    from mgraph.files import check_writable, write_output
+    from mgraph.files import check_writable, write_file
     from mgraph.views import build_view
 
     exporter = get(format)
     if out is not None:
+        if str(out) == "-":
+            raise InputError("give a file name; for the bytes themselves leave out= None")
         check_writable(out)
     network = build_view(view, graph=graph, **view_options)  # type: ignore[arg-type]
     content: bytes = exporter.export(network)
     if out is None:
         return content
-    write_output(out, content)
+    write_file(out, content)
     return None

@@ -3,7 +3,6 @@ release serialisers so they read exactly like dist/."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 
@@ -29,6 +28,4 @@ def jsonld(view: Any) -> bytes:
     """Flattened JSON-LD like dist/mercury.jsonld, with the context inside, so it stands alone."""
     from mgraph.serialize import jsonld_context, to_jsonld
 
-    document = json.loads(to_jsonld(triples(view)))
-    document["@context"] = jsonld_context()["@context"]
-    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    return to_jsonld(triples(view), jsonld_context())

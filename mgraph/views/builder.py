@@ -218,7 +218,7 @@ def build_view(view: str = "actors", graph: Any = None, classes: Any = None, rel
     """A network view of the graph (a ``networkx.MultiDiGraph``).
 
     ``view``: one of :data:`VIEWS`. ``graph``: None for the project's graph (dist/mercury.nt when
-    built and fresh, else data/), or an rdflib Graph, KnowledgeGraph, pyoxigraph Store, RDF file
+    built, else data/), or an rdflib Graph, KnowledgeGraph, pyoxigraph Store, RDF file
     or iterable of triples. ``classes`` / ``relations`` keep only those (compact names such as
     ``mg:Decision``, IRIs or labels; a list or a comma-separated string); ``exclude`` drops
     classes, relations or entities. ``focus`` + ``depth``: only what lies within ``depth``

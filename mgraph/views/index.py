@@ -1,7 +1,7 @@
 """The RDF graph indexed for views and entity lookup: triples by subject, types, labels, names.
 
-One index per graph; the project's own graph (``dist/mercury.nt`` when it is built and fresh, else
-``data/`` loaded) is indexed once per process and reused while its files are unchanged. Terms are
+One index per graph; the project's own graph (:mod:`mgraph.graphs`: ``dist/mercury.nt`` when it
+is built, else ``data/`` loaded) is indexed once per process and reused while it is unchanged. Terms are
 pyoxigraph terms: ``str(term)`` is the N-Triples form, ``term.value`` the IRI or lexical form.
 """
 
@@ -160,34 +160,21 @@ def index_graph(graph: Any) -> GraphIndex:
     return index_triples(converted())
 
 
-_CACHE: dict[tuple[Any, ...], GraphIndex] = {}
+_CACHE: dict[int, tuple[Any, GraphIndex]] = {}
 
 
 def project_index() -> GraphIndex:
-    """The project's graph: ``dist/mercury.nt`` when built from the files on disk now, else data/."""
-    from mgraph import locations
-    from mgraph.release import stale_note
+    """The index of the project's graph (:func:`mgraph.graphs.project_graph`: dist/mercury.nt
+    when built, else data/), made once for each graph that function hands out."""
+    from mgraph.graphs import project_graph
 
-    built = locations.DIST / "mercury.nt"
-    if built.is_file() and stale_note() is None:
-        stat = built.stat()
-        key: tuple[Any, ...] = ("dist", str(built), stat.st_mtime_ns, stat.st_size)
-    else:
-        watched = [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
-        key = ("data", tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in watched))
-    index = _CACHE.get(key)
-    if index is None:
-        if key[0] == "dist":
-            import pyoxigraph as ox
-
-            index = index_triples(ox.parse(path=str(built), format=ox.RdfFormat.N_TRIPLES))
-        else:
-            from mgraph.loader import load
-
-            index = index_graph(load().graph)
+    graph = project_graph()
+    cached = _CACHE.get(id(graph))
+    if cached is None or cached[0] is not graph:
         _CACHE.clear()
-        _CACHE[key] = index
-    return index
+        cached = (graph, index_graph(graph))
+        _CACHE[id(graph)] = cached
+    return cached[1]
 
 
 def get_index(graph: Any = None) -> GraphIndex:
