@@ -27,7 +27,7 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 def undirected(view: Any) -> Any:
     """The view as a simple undirected graph; ``weight`` sums the weights of the pair's relations."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     graph = nx.Graph()
     graph.add_nodes_from(sorted(view.nodes))
@@ -54,7 +54,7 @@ def weighted_degree(graph: Any) -> dict[str, int]:
 
 def betweenness(graph: Any) -> tuple[dict[str, float], dict[str, Any]]:
     """Normalised betweenness and how it was computed (exact, or sampled with a fixed seed)."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     n = graph.number_of_nodes()
     if n <= EXACT_BETWEENNESS_LIMIT:
@@ -66,7 +66,7 @@ def betweenness(graph: Any) -> tuple[dict[str, float], dict[str, Any]]:
 
 
 def pagerank(graph: Any) -> dict[str, float]:
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     n = graph.number_of_nodes()
     if graph.number_of_edges():
@@ -76,14 +76,14 @@ def pagerank(graph: Any) -> dict[str, float]:
 
 def components(graph: Any) -> list[list[str]]:
     """Connected components, largest first."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     return sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
 
 
 def communities(graph: Any) -> tuple[list[list[str]], float]:
     """Louvain communities (fixed seed), largest first, and their modularity."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     if graph.number_of_edges():
         found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
@@ -173,7 +173,7 @@ def chains(view: Any, source: str, target: str, max_length: int = 6,
     """
     import itertools
 
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     if max_length < 1:
         raise InputError(f"max length must be 1 or more, not {max_length}")

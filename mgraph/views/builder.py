@@ -562,7 +562,7 @@ class _Builder:
         }
 
     def finish(self, view: str, options: dict[str, Any]) -> Any:
-        import networkx as nx  # type: ignore[import-untyped]
+        import networkx as nx
 
         graph = view_class()()
         graph.index = self.index
@@ -590,7 +590,7 @@ def most_specific(types: set[str]) -> str:
 def view_class() -> type:
     """The class of views: a MultiDiGraph that remembers the graph index it was built from, so
     its RDF triples can be listed (:func:`view_triples`). Made on first use (networkx is heavy)."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     class View(nx.MultiDiGraph):  # type: ignore[misc]
         index: GraphIndex | None = None
