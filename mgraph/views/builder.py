@@ -592,7 +592,7 @@ def view_class() -> type:
     its RDF triples can be listed (:func:`view_triples`). Made on first use (networkx is heavy)."""
     import networkx as nx
 
-    class View(nx.MultiDiGraph):  # type: ignore[misc]
+    class View(nx.MultiDiGraph):
         index: GraphIndex | None = None
 
     return View
