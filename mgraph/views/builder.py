@@ -1,8 +1,19 @@
 """Network views of the RDF graph: which entities become nodes, which relations become edges.
 
 A view is a networkx ``MultiDiGraph`` whose nodes are entities (keyed by IRI) and whose edges are
-relations between them (keyed by the compact predicate). The attributes are plain JSON values, as
-``/work/briefs/views-contract.md`` and the docstring of :func:`build_view` describe them.
+relations between them (keyed by the compact predicate). The attributes are plain JSON values:
+
+- graph: ``view`` (its name), ``options`` (the options it was built with);
+- node: ``iri``; ``id`` (``decision/mc-5-3``); ``kind`` (``decision``); ``label``; ``class`` (the
+  most specific, compact: ``mg:Decision``); ``classes`` (with superclasses, sorted);
+  ``alt_names`` (codes, acronyms, ISO codes); ``start``/``end`` (ISO text as precise as the
+  source: ``2023-10-30``, ``2023-10``, ``2023``; or None); ``sources`` (``{"iri", "label", "url"}``,
+  sorted); ``n_sources``; ``facts`` (``{"predicate", "label", "value", "iri"}``: literal values and
+  links to things outside the view, sorted);
+- edge (key: compact predicate, ``mg:coOrganiser``): ``predicate`` (IRI), ``label``, ``start``,
+  ``end``, ``weight`` (1 unless folded), ``sources`` (a claim's own sources, else the subject
+  record's); ``via`` (folded edges: the events and projects); ``record`` (a post: its role
+  record).
 
 Rules worth knowing:
 
