@@ -1,0 +1,334 @@
+"""The offline HTML graph page (``mgraph export --format html``), in real headless Chromium.
+
+Debian's /usr/bin/chromium driven by Playwright (never a downloaded browser). Every request the
+page makes is recorded and blocked unless it is ``file:`` or ``data:``; a console error fails the
+test. One browser for the module; each test opens a page on a file written to its tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from mgraph.errors import InputError
+from mgraph.exporters import html as html_export
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+EVIL = '</script><script>alert(1)</script> & <!-- "quoted" </SCRIPT'
+
+
+# --- A small view that follows the views contract (mgraph/views), made by hand -------------------
+
+SEED_NEWS = {"iri": "https://w3id.org/mgraph/id/source/seed-gmp-news",
+             "label": "UNEP Global Mercury Partnership news and events (seed text)", "url": None}  # fmt: skip
+ONLINE = {"iri": "https://w3id.org/mgraph/id/source/seed-minamata-online", "label": "Minamata Online (seed)",
+          "url": "https://minamataconvention.org/en/news/launch-minamata-online-new-digital-sessions-mercury"}  # fmt: skip
+
+
+def _node(kind: str, slug: str, label: str, cls: str, **attrs: Any) -> tuple[str, dict[str, Any]]:
+    iri = f"https://w3id.org/mgraph/id/{kind}/{slug}"
+    sources = attrs.pop("sources", [])
+    node = {
+        "iri": iri, "id": f"{kind}/{slug}", "kind": kind, "label": label, "class": cls,
+        "classes": sorted({cls, "schema:Thing"}), "alt_names": attrs.pop("alt_names", []),
+        "start": attrs.pop("start", None), "end": attrs.pop("end", None),
+        "sources": sources, "n_sources": len(sources), "facts": attrs.pop("facts", []),
+    }  # fmt: skip
+    return iri, node
+
+
+def hand_made_view(extra_label: str | None = None) -> nx.MultiDiGraph:
+    view = nx.MultiDiGraph(view="full", options={"fold": False})
+    nodes = [
+        _node("country", "bfa", "Burkina Faso", "mg:State", alt_names=["BF", "BFA"], sources=[SEED_NEWS]),
+        _node("country", "che", "Switzerland", "mg:State", alt_names=["CH", "CHE"], sources=[SEED_NEWS]),
+        _node("organisation", "minamata-secretariat", "Secretariat of the Minamata Convention",
+              "mg:Secretariat", sources=[SEED_NEWS]),  # fmt: skip
+        _node("event", "waste-side-event-developing-countries",
+              "Event on environmentally sound management of mercury waste in developing countries",
+              "mg:Event", sources=[SEED_NEWS],
+              facts=[{"predicate": "schema:description", "label": "description",
+                      "value": "Addressed mercury waste.", "iri": None}]),  # fmt: skip
+        _node("event", "minamata-online-2020-09-17", "Minamata Online: effectiveness evaluation indicators",
+              "mg:Event", start="2020-09-17", sources=[ONLINE]),  # fmt: skip
+        _node("event", "minamata-online", "Minamata Online", "mg:Event", start="2020-09", end="2020-12",
+              sources=[ONLINE]),
+        _node("event", "waste-annual-meeting-2023", "Mercury Waste Management partnership area annual meeting 2023",
+              "mg:Event", start="2023-03-15", sources=[SEED_NEWS]),  # fmt: skip
+    ]
+    if extra_label is not None:
+        nodes.append(_node("organisation", "evil", extra_label, "mg:Organisation", alt_names=[extra_label],
+                           sources=[{"iri": "urn:x", "label": extra_label, "url": "javascript:alert(2)"}]))  # fmt: skip
+    for iri, attrs in nodes:
+        view.add_node(iri, **attrs)
+    base = "https://w3id.org/mgraph/id/"
+    event = base + "event/waste-side-event-developing-countries"
+    for who in ("country/bfa", "country/che", "organisation/minamata-secretariat"):
+        view.add_edge(event, base + who, key="mg:coOrganisedBy", predicate=str(base) + "x", label="co-organised by",
+                      start=None, end=None, weight=1, sources=[])  # fmt: skip
+    for session in ("event/minamata-online-2020-09-17",):
+        view.add_edge(base + session, base + "event/minamata-online", key="schema:superEvent",
+                      predicate="https://schema.org/superEvent", label="part of", start=None, end=None, weight=1,
+                      sources=[ONLINE])  # fmt: skip
+    view.add_edge(base + "event/minamata-online", base + "organisation/minamata-secretariat", key="mg:organisedBy",
+                  predicate=base + "y", label="organised by", start=None, end=None, weight=1, sources=[])  # fmt: skip
+    if extra_label is not None:
+        view.add_edge(base + "organisation/evil", base + "country/bfa", key="mg:evil", predicate=base + "z",
+                      label=extra_label, start="2021", end=None, weight=1, sources=[])  # fmt: skip
+    return view
+
+
+# --- The browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Opened:
+    """A page opened on a written HTML file, with every request, console error and dialog recorded."""
+
+    def __init__(self, browser, path: Path, fragment: str = "") -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context.route(re.compile(r"^(?!file:|data:).*"), lambda route: route.abort())
+        page = self.context.new_page()
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type in ("error", "warning") else None)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("dialog", self._dialog)
+        self.page = page
+        page.goto(path.as_uri() + fragment)
+        page.wait_for_selector("body[data-ready=true]", timeout=15000)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def check_clean(self) -> None:
+        foreign = [url for url in self.requests if not url.startswith(("file:", "data:"))]
+        assert foreign == [], f"requests other than file:/data: {foreign}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    opened: list[Opened] = []
+
+    def _open(path: Path, fragment: str = "") -> Opened:
+        page = Opened(browser, path, fragment)
+        opened.append(page)
+        return page
+
+    yield _open
+    for page in opened:
+        page.close()
+
+
+def write_page(view: nx.MultiDiGraph, folder: Path, name: str = "graph.html") -> Path:
+    path = folder / name
+    path.write_bytes(html_export.export(view))
+    return path
+
+
+# --- Tests ---------------------------------------------------------------------------------------
+
+
+def test_page_is_self_contained_and_deterministic(tmp_path):
+    view = hand_made_view()
+    first = html_export.export(view)
+    assert first == html_export.export(hand_made_view())
+    text = first.decode("utf-8")
+    assert "<script src" not in text and "<link rel=\"stylesheet\"" not in text
+    assert re.findall(r"(?:src|href)=\"(?!data:)[^\"]*\"", text) == []
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)
+    assert csp and "default-src 'none'" in csp.group(1) and "connect-src 'none'" in csp.group(1)
+
+
+def test_data_block_cannot_end_the_script():
+    text = html_export.export(hand_made_view(EVIL)).decode("utf-8")
+    data = re.search(r'<script id="mgraph-data" type="application/json">(.*?)</script>', text, re.S)
+    assert data is not None
+    assert "<" not in data.group(1) and ">" not in data.group(1)
+    labels = {node["label"] for node in json.loads(data.group(1))["nodes"]}
+    assert EVIL in labels
+    assert text.count("</script>") == 3  # the data block, the vendored script, the page's script
+
+
+def test_unknown_layout_is_an_input_error():
+    with pytest.raises(InputError, match="unknown html layout"):
+        html_export.export(hand_made_view(), layout="circle")
+
+
+def test_page_draws_every_node_and_makes_no_request(open_page, tmp_path):
+    view = hand_made_view()
+    opened = open_page(write_page(view, tmp_path))
+    page = opened.page
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
+    assert page.evaluate("window.mgraph.visibleEdgeCount()") == view.number_of_edges()
+    assert page.get_attribute("body", "data-nodes") == str(view.number_of_nodes())
+    legend = page.locator("#legend li").all_inner_texts()
+    assert any("mg:State" in item and "2" in item for item in legend)
+    page.screenshot(path=str(tmp_path / "graph.png"))
+    opened.check_clean()
+
+
+def test_search_selects_burkina_faso_and_panel_lists_the_waste_event(open_page, tmp_path):
+    opened = open_page(write_page(hand_made_view(), tmp_path))
+    page = opened.page
+    page.fill("#search", "Burkina Faso")
+    assert page.get_attribute("body", "data-selected") == "country/bfa"
+    assert page.locator("#panel h2").inner_text() == "Burkina Faso"
+    row = page.locator('#panel li[data-neighbour-id="event/waste-side-event-developing-countries"]')
+    assert row.count() == 1
+    assert "co-organised by" in row.inner_text()
+    assert "mercury waste in developing countries" in row.inner_text()
+    assert "UNEP Global Mercury Partnership news and events (seed text)" in row.locator(".link-sources").inner_text()
+    assert page.evaluate("location.hash") == "#id=country%2Fbfa"
+    # The linked event opens from the panel, with its own sources.
+    row.locator("button.entity").click()
+    assert page.get_attribute("body", "data-selected") == "event/waste-side-event-developing-countries"
+    assert "seed text" in page.locator("#panel ul.sources").inner_text()
+    page.screenshot(path=str(tmp_path / "burkina-faso.png"))
+    opened.check_clean()
+
+
+def test_search_by_alternative_name(open_page, tmp_path):
+    opened = open_page(write_page(hand_made_view(), tmp_path))
+    opened.page.fill("#search", "che")
+    assert opened.page.get_attribute("body", "data-selected") == "country/che"
+    opened.check_clean()
+
+
+def test_timeline_2023_hides_the_2020_sessions(open_page, tmp_path):
+    opened = open_page(write_page(hand_made_view(), tmp_path))
+    page = opened.page
+    session = "event/minamata-online-2020-09-17"
+    assert page.evaluate("id => window.mgraph.isVisible(id)", session)
+    page.fill("#year-from", "2023")
+    page.dispatch_event("#year-from", "change")
+    page.fill("#year-to", "2023")
+    page.dispatch_event("#year-to", "change")
+    assert page.get_attribute("body", "data-period") == "2023-2023"
+    assert not page.evaluate("id => window.mgraph.isVisible(id)", session)
+    assert not page.evaluate("id => window.mgraph.isVisible(id)", "event/minamata-online")
+    assert page.evaluate("id => window.mgraph.isVisible(id)", "event/waste-annual-meeting-2023")
+    assert page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")  # undated stays unless asked
+    page.uncheck("#show-undated")
+    assert not page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")
+    page.click("#period-reset")
+    page.check("#show-undated")
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == 7
+    opened.check_clean()
+
+
+def test_class_and_relation_filters(open_page, tmp_path):
+    opened = open_page(write_page(hand_made_view(), tmp_path))
+    page = opened.page
+    page.locator("#legend label", has_text="mg:State").locator("input").uncheck()
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == 5
+    assert not page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")
+    page.locator("#relations label", has_text="part of").locator("input").uncheck()
+    assert page.evaluate("window.mgraph.visibleEdgeCount()") == 2  # the secretariat's two links
+    opened.check_clean()
+
+
+def test_permalink_selects_on_load_and_follows_the_fragment(open_page, tmp_path):
+    path = write_page(hand_made_view(), tmp_path)
+    opened = open_page(path, "#id=country%2Fche")
+    page = opened.page
+    assert page.get_attribute("body", "data-selected") == "country/che"
+    assert page.locator("#panel h2").inner_text() == "Switzerland"
+    page.evaluate("location.hash = '#id=event%2Fminamata-online'")
+    page.wait_for_function("document.body.dataset.selected === 'event/minamata-online'")
+    unknown = open_page(path, "#id=nothing%2Fhere")
+    assert "No entity with the id" in unknown.page.locator("#panel").inner_text()
+    opened.check_clean()
+    unknown.check_clean()
+
+
+def test_script_in_a_label_is_shown_as_text(open_page, tmp_path):
+    """A failing case: a label that would end the script and run another, were it not escaped."""
+    view = hand_made_view(EVIL)
+    opened = open_page(write_page(view, tmp_path))
+    page = opened.page
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
+    page.fill("#search", EVIL)
+    assert page.get_attribute("body", "data-selected") == "organisation/evil"
+    assert page.locator("#panel h2").inner_text() == EVIL
+    assert page.locator("#panel script").count() == 0
+    assert page.locator("body script").count() == 3
+    # A javascript: URL as a source is shown as text, never as a link.
+    assert page.locator('#panel a[href^="javascript"]').count() == 0
+    assert EVIL in page.locator("#panel ul.sources").inner_text()
+    page.screenshot(path=str(tmp_path / "evil.png"))
+    opened.check_clean()
+
+
+def test_large_view_draws_every_node(open_page, tmp_path):
+    view = synthetic_view(4000)
+    opened = open_page(write_page(view, tmp_path))
+    page = opened.page
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == 4000
+    page.fill("#search", "Node 3999")
+    assert page.get_attribute("body", "data-selected") == synthetic_id(3999)
+    opened.check_clean()
+
+
+def synthetic_id(i: int) -> str:
+    return f"organisation/n{i:06d}"
+
+
+def synthetic_view(n: int, seed: int = 7) -> nx.MultiDiGraph:
+    """A contract view of ``n`` nodes in 12 classes with about 2n edges, dated in part, for size tests."""
+    import random
+
+    rng = random.Random(seed)
+    view = nx.MultiDiGraph(view="synthetic", options={})
+    classes = [f"mg:Class{k:02d}" for k in range(12)]
+    for i in range(n):
+        year = 1990 + rng.randrange(36) if i % 3 == 0 else None
+        view.add_node(
+            f"https://example.org/n{i}", iri=f"https://example.org/n{i}", id=synthetic_id(i),
+            kind="organisation", label=f"Node {i}", **{"class": classes[i % 12]}, classes=[classes[i % 12]],
+            alt_names=[f"N{i}"], start=str(year) if year else None, end=None, n_sources=1,
+            sources=[{"iri": "https://example.org/s", "label": "A source", "url": "https://example.org/s"}],
+            facts=[{"predicate": "mg:size", "label": "size", "value": str(i), "iri": None}],
+        )  # fmt: skip
+    for i in range(1, n):
+        for _ in range(2):
+            j = rng.randrange(i)
+            view.add_edge(f"https://example.org/n{i}", f"https://example.org/n{j}", key=f"mg:rel{j % 5}",
+                          predicate=f"https://example.org/rel{j % 5}", label=f"relation {j % 5}",
+                          start=None, end=None, weight=1, sources=[])  # fmt: skip
+    return view
+
