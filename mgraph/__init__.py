@@ -27,6 +27,12 @@ _API: dict[str, tuple[str, str]] = {
     "validate": ("mgraph.validation", "validate"),
     "query": ("mgraph.queries", "run"),
     "stats": ("mgraph.statistics", "stats"),
+    "network": ("mgraph.views", "build_view"),
+    "export": ("mgraph.exporters", "export_view"),
+    "analyze": ("mgraph.analytics", "analyze"),
+    "paths": ("mgraph.analytics", "paths"),
+    "search": ("mgraph.resolver", "search"),
+    "resolve": ("mgraph.resolver", "resolve"),
 }
 
 __all__ = [  # the keys of _API (a test keeps them equal)
@@ -35,20 +41,30 @@ __all__ = [  # the keys of _API (a test keeps them equal)
     "KnowledgeGraph",
     "MgraphError",
     "__version__",
+    "analyze",
     "build",
+    "export",
     "load",
+    "network",
+    "paths",
     "query",
+    "resolve",
+    "search",
     "stats",
     "validate",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from mgraph.analytics import analyze, paths
     from mgraph.errors import DataLoadError, InputError, MgraphError
+    from mgraph.exporters import export_view as export
     from mgraph.loader import KnowledgeGraph, load
     from mgraph.queries import run as query
     from mgraph.release import build
+    from mgraph.resolver import resolve, search
     from mgraph.statistics import stats
     from mgraph.validation import validate
+    from mgraph.views import build_view as network
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,265 @@
+"""Network measures of a view (who is central, how actors group) and relation chains between two
+entities.
+
+Measures are taken on the view as an undirected graph with one edge per linked pair, weighted by
+the sum of the weights of the relations between them (1 each, or the number of shared events and
+projects for folded edges): the direction of a relation in RDF (an event has an organiser) says
+nothing about who is central. Betweenness is exact up to :data:`EXACT_BETWEENNESS_LIMIT` nodes
+and estimated from :data:`BETWEENNESS_SAMPLES` sources drawn with a fixed seed above it; the
+result says which. Communities are networkx's Louvain with the same fixed seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from mgraph.errors import InputError
+
+SEED = 42
+EXACT_BETWEENNESS_LIMIT = 5000
+BETWEENNESS_SAMPLES = 256
+MEASURES = ("degree", "weighted_degree", "betweenness", "pagerank")
+FORMATS = ("table", "csv", "json", "markdown")
+
+
+def undirected(view: Any) -> Any:
+    """The view as a simple undirected graph; ``weight`` sums the weights of the pair's relations."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(view.nodes))
+    for u, v, data in sorted(view.edges(data=True), key=lambda e: (e[0], e[1])):
+        if u == v:
+            continue
+        weight = int(data.get("weight") or 1)
+        if graph.has_edge(u, v):
+            graph[u][v]["weight"] += weight
+        else:
+            graph.add_edge(u, v, weight=weight)
+    return graph
+
+
+def measure(view: Any, top: int = 10) -> dict[str, Any]:
+    """Every measure of a built view (a MultiDiGraph with ``label`` and ``class`` on its nodes)."""
+    import networkx as nx
+
+    if top < 0:
+        raise InputError(f"top must be 0 (everything) or more, not {top}")
+    graph = undirected(view)
+    n = graph.number_of_nodes()
+    degree = dict(graph.degree())
+    weighted = dict(graph.degree(weight="weight"))
+    if n <= EXACT_BETWEENNESS_LIMIT:
+        method = {"method": "exact", "samples": None, "seed": None}
+        betweenness = nx.betweenness_centrality(graph, normalized=True) if n else {}
+    else:
+        k = min(BETWEENNESS_SAMPLES, n)
+        method = {"method": "sampled", "samples": k, "seed": SEED}
+        betweenness = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SEED)
+    pagerank = nx.pagerank(graph, weight="weight") if graph.number_of_edges() else (
+        dict.fromkeys(graph, 1 / n) if n else {})
+    components = sorted((sorted(c) for c in nx.connected_components(graph)),
+                        key=lambda c: (-len(c), c[0]))
+    if graph.number_of_edges():
+        communities = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
+        modularity = nx.community.modularity(graph, communities, weight="weight")
+    else:
+        communities, modularity = [{node} for node in graph], 0.0
+    communities = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
+    values = {"degree": degree, "weighted_degree": weighted, "betweenness": betweenness,
+              "pagerank": pagerank}
+    component_of = {node: i for i, c in enumerate(components) for node in c}
+    community_of = {node: i for i, c in enumerate(communities) for node in c}
+    limit = top or n
+
+    def entity(node: str) -> dict[str, Any]:
+        attrs = view.nodes[node]
+        return {"iri": node, "label": attrs.get("label", node), "class": attrs.get("class", "")}
+
+    def ranked(scores: dict[str, float], members: list[str] | None = None) -> list[str]:
+        pool = members if members is not None else list(scores)
+        return sorted(pool, key=lambda node: (-scores[node], view.nodes[node].get("label", node),
+                                              node))[:limit]
+
+    return {
+        "view": view.graph.get("view"), "options": view.graph.get("options", {}),
+        "nodes": n, "edges": view.number_of_edges(), "linked_pairs": graph.number_of_edges(),
+        "betweenness": method,
+        "top": {name: [{**entity(node), "value": _round(values[name][node])}
+                       for node in ranked(values[name])] for name in MEASURES},
+        "entities": [{**entity(node), **{name: _round(values[name][node]) for name in MEASURES},
+                      "component": component_of[node], "community": community_of[node]}
+                     for node in ranked(pagerank)],
+        "components": {"count": len(components), "sizes": [len(c) for c in components][:limit]},
+        "communities": {
+            "count": len(communities), "modularity": _round(modularity), "seed": SEED,
+            "method": "louvain",
+            "groups": [{"community": i, "size": len(c),
+                        "top": [{**entity(node), "pagerank": _round(pagerank[node])}
+                                for node in ranked(pagerank, c)[:min(limit, 5)]]}
+                       for i, c in enumerate(communities[:limit])],
+        },
+    }
+
+
+def _round(value: float) -> float | int:
+    return value if isinstance(value, int) else round(float(value), 6)
+
+
+def analyze(view: str = "actors", top: int = 10, *, graph: Any = None,
+            **view_options: Any) -> dict[str, Any]:
+    """Build a view (see :func:`mgraph.views.build_view`) and take every measure of it."""
+    from mgraph.views import build_view
+
+    if top < 0:
+        raise InputError(f"top must be 0 (everything) or more, not {top}")
+    return measure(build_view(view, graph=graph, **view_options), top)
+
+
+# ---------------------------------------------------------------------------------------------
+# Relation chains
+
+
+def chains(view: Any, source: str, target: str, max_length: int = 6,
+           limit: int = 20) -> list[dict[str, Any]]:
+    """The shortest chains of relations between two nodes of a view, in either direction.
+
+    Each chain: ``length``, ``nodes`` (IRIs), ``steps`` (``from``, ``to``, ``relation``,
+    ``label``, ``direction``: "forward" when the relation runs from ``from`` to ``to`` as in RDF)
+    and ``text``. Several relations between the same two entities give several chains. At most
+    ``limit`` chains; none when the shortest is longer than ``max_length``.
+    """
+    import itertools
+
+    import networkx as nx
+
+    if max_length < 1:
+        raise InputError(f"max length must be 1 or more, not {max_length}")
+    if source == target:
+        raise InputError("give two different entities")
+    graph = undirected(view)
+    try:
+        length = nx.shortest_path_length(graph, source, target)
+    except nx.NetworkXNoPath:
+        return []
+    if length > max_length:
+        return []
+    out: list[dict[str, Any]] = []
+    for nodes in sorted(nx.all_shortest_paths(graph, source, target)):
+        options = []
+        for a, b in itertools.pairwise(nodes):
+            step = [(a, b, key, "forward") for key in sorted(view.get_edge_data(a, b) or {})]
+            step += [(a, b, key, "backward") for key in sorted(view.get_edge_data(b, a) or {})]
+            options.append(step)
+        for combination in itertools.product(*options):
+            steps = []
+            for a, b, key, direction in combination:
+                data = view.get_edge_data(a, b, key) if direction == "forward" else \
+                    view.get_edge_data(b, a, key)
+                steps.append({"from": a, "to": b, "relation": key,
+                              "label": data.get("label", key), "direction": direction})
+            out.append({"length": len(steps), "nodes": list(nodes), "steps": steps,
+                        "text": chain_text(view, steps)})
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def chain_text(view: Any, steps: list[dict[str, Any]]) -> str:
+    """``Burkina Faso <-co-organiser- Event ... -co-organiser-> Switzerland``."""
+    def name(node: str) -> str:
+        return str(view.nodes[node].get("label") or node)
+
+    parts = [name(steps[0]["from"])] if steps else []
+    for step in steps:
+        arrow = f"-{step['label']}->" if step["direction"] == "forward" else f"<-{step['label']}-"
+        parts += [arrow, name(step["to"])]
+    return " ".join(parts)
+
+
+def paths(source: str, target: str, max_length: int = 6, view: str = "actors", *,
+          limit: int = 20, graph: Any = None, **view_options: Any) -> list[dict[str, Any]]:
+    """The shortest relation chains between two entities (named as :func:`mgraph.resolve` takes
+    them) in a view (default ``actors``; source documents and places are never in a view unless
+    asked for, so chains never run through them)."""
+    from mgraph.resolver import resolve
+    from mgraph.views import build_view
+    from mgraph.views.index import get_index
+
+    if max_length < 1:
+        raise InputError(f"max length must be 1 or more, not {max_length}")
+    index = get_index(graph)
+    a, b = resolve(source, index), resolve(target, index)
+    network = build_view(view, graph=index, **view_options)
+    missing = [f"{text!r} ({index.label(iri)}) is not in the {view} view with these options"
+               for text, iri in ((source, a), (target, b)) if iri not in network]
+    if missing:
+        raise InputError(missing)
+    return chains(network, a, b, max_length, limit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def render(result: dict[str, Any], fmt: str = "table") -> str:
+    """The measures as a text table, CSV (one row per entity), JSON or Markdown."""
+    if fmt == "json":
+        return json.dumps(result, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        columns = ["iri", "label", "class", *MEASURES, "component", "community"]
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(result["entities"])
+        return buffer.getvalue()
+    if fmt not in ("table", "markdown"):
+        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    markdown = fmt == "markdown"
+    b = result["betweenness"]
+    how = ("exact" if b["method"] == "exact"
+           else f"sampled from {b['samples']} sources, seed {b['seed']}")
+    c = result["communities"]
+    lines = [f"{'# ' if markdown else ''}{result['view']} view: {result['nodes']} nodes, "
+             f"{result['edges']} edges ({result['linked_pairs']} linked pairs); "
+             f"{result['components']['count']} connected components (largest "
+             f"{(result['components']['sizes'] or [0])[0]}); betweenness {how}", ""]
+    for name in MEASURES:
+        lines.append(f"{'## ' if markdown else ''}top by {name.replace('_', ' ')}")
+        rows = [[str(i), _fmt(e["value"]), e["label"], e["class"]]
+                for i, e in enumerate(result["top"][name], start=1)]
+        lines += _table(["#", name.replace("_", " "), "entity", "class"], rows, markdown)
+        lines.append("")
+    lines.append(f"{'## ' if markdown else ''}communities (Louvain, seed {c['seed']}): "
+                 f"{c['count']}, modularity {c['modularity']:.4f}")
+    rows = [[str(g["community"]), str(g["size"]), "; ".join(m["label"] for m in g["top"])]
+            for g in c["groups"]]
+    lines += _table(["community", "size", "top members (by PageRank)"], rows, markdown)
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: float | int) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.4f}"
+
+
+def _table(head: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+    if markdown:
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|")
+
+        return ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|",
+                *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    widths[-1] = len(head[-1])  # the last column is not padded
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return lines
+
+
+def render_chains(found: list[dict[str, Any]], fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps(found, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return "".join(f"{chain['text']}\n" for chain in found)

@@ -1,0 +1,45 @@
+"""Find entities by id, code, name or acronym (case and punctuation ignored), best match first.
+
+Use it to see how to name an entity for --focus, `mgraph path` and the other commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from mgraph.cli._common import emit
+
+EXAMPLES = """
+  mgraph search WHO
+  mgraph search "burkina"
+  mgraph search cop-5 --kind meeting --format json
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", help="what to look for")
+    parser.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="most matches to print (default 20)")
+    parser.add_argument("--kind", action="append", metavar="KIND",
+                        help="only this record kind (country, meeting, decision...; repeatable)")
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="table (default) or json")
+    parser.add_argument("--graph", metavar="PATH",
+                        help="an RDF file to search (default: dist/mercury.nt when built, else data/)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from mgraph.errors import EXIT_FAILED, EXIT_OK
+    from mgraph.resolver import search
+
+    found = search(args.text, args.limit, graph=args.graph, kinds=args.kind)
+    if args.format == "json":
+        emit(json.dumps(found, indent=1, ensure_ascii=False))
+    else:
+        width = max((len(m["id"]) for m in found), default=2)
+        lines = [f"{'id'.ljust(width)}  {'matched on':<10}  label"]
+        lines += [f"{m['id'].ljust(width)}  {m['matched_on']:<10}  {m['label']}" for m in found]
+        emit("\n".join(lines))
+    return EXIT_OK if found else EXIT_FAILED

@@ -1,0 +1,18 @@
+"""JSON-LD: the view as an RDF subgraph.
+
+The triples of its nodes and edges: see :func:`mgraph.views.view_triples`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mgraph.exporters import _rdf
+
+NAME = "jsonld"
+EXTENSION = "jsonld"
+MEDIA_TYPE = "application/ld+json"
+DESCRIPTION = "JSON-LD: the view as an RDF subgraph"
+
+
+def export(view: Any, **options: Any) -> bytes:
+    return _rdf.jsonld(view)

@@ -1,0 +1,18 @@
+"""N-Triples: the view as an RDF subgraph.
+
+The triples of its nodes and edges: see :func:`mgraph.views.view_triples`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mgraph.exporters import _rdf
+
+NAME = "ntriples"
+EXTENSION = "nt"
+MEDIA_TYPE = "application/n-triples"
+DESCRIPTION = "N-Triples: the view as an RDF subgraph"
+
+
+def export(view: Any, **options: Any) -> bytes:
+    return _rdf.ntriples(view)

@@ -1,0 +1,242 @@
+"""Every export format read back by a real reader, byte-identical across runs, and every bad
+input refused with exit 2 before anything is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from mgraph.cli import main
+from mgraph.exporters import FORMATS, get, names
+from mgraph.exporters._flat import edge_values, node_values
+from mgraph.terms import to_rdflib
+from mgraph.views import build_view, view_triples
+
+OURS = [name for name in FORMATS if name != "html"]  # html: the offline page, tested on its own
+TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return build_view("actors")
+
+
+@pytest.fixture(scope="module")
+def focused():
+    return build_view("actors", focus="Burkina Faso", depth=2)
+
+
+@pytest.fixture(scope="module")
+def exported(actors) -> dict[str, bytes]:
+    return {name: get(name).export(actors) for name in OURS}
+
+
+def _write(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def _flat_nodes(view) -> dict:
+    return {iri: node_values(attrs) for iri, attrs in view.nodes(data=True)}
+
+
+def _flat_edges(view) -> list:
+    return sorted((u, v, json.dumps(edge_values(k, a), sort_keys=True))
+                  for u, v, k, a in view.edges(keys=True, data=True))
+
+
+def test_every_listed_format_but_html_is_here() -> None:
+    assert set(OURS) <= set(names())
+    for name in OURS:
+        module = get(name)
+        assert module.NAME == name and module.EXTENSION and module.MEDIA_TYPE and module.DESCRIPTION
+
+
+def test_graphml_reads_back_with_the_same_typed_attributes(actors, exported, tmp_path) -> None:
+    back = nx.read_graphml(_write(tmp_path, "a.graphml", exported["graphml"]), force_multigraph=True)
+    assert back.number_of_nodes() == actors.number_of_nodes()
+    assert back.number_of_edges() == actors.number_of_edges()
+    assert dict(back.nodes(data=True)) == _flat_nodes(actors)  # same values, same types (int, str)
+    assert sorted((u, v, json.dumps(d, sort_keys=True)) for u, v, d in back.edges(data=True)) \
+        == _flat_edges(actors)
+
+
+def test_gexf_reads_back_with_types_and_timeline_dates(actors, exported, tmp_path) -> None:
+    text = exported["gexf"].decode()
+    assert 'version="1.3"' in text and 'timeformat="date"' in text and 'mode="dynamic"' in text
+    back = nx.read_gexf(_write(tmp_path, "a.gexf", exported["gexf"]), version="1.3")
+    assert back.number_of_nodes() == actors.number_of_nodes()
+    assert back.number_of_edges() == actors.number_of_edges()
+    session = "https://w3id.org/mgraph/id/event/minamata-online"
+    assert actors.nodes[session]["start"] == "2020-09"
+    assert (back.nodes[session]["start"], back.nodes[session]["end"]) == ("2020-09-01", "2020-12-31")
+    for iri, expected in _flat_nodes(actors).items():
+        got = back.nodes[iri]
+        assert got["n_sources"] == expected["n_sources"] and isinstance(got["n_sources"], int)
+        assert got["label"] == expected["label"] and got["classes"] == expected["classes"]
+    weights = sorted(d["weight"] for *_, d in back.edges(data=True))
+    assert weights == sorted(a["weight"] for *_, a in actors.edges(data=True))
+
+
+def test_cytoscape_json_has_elements_and_reads_back(actors, exported) -> None:
+    document = json.loads(exported["cytoscape"])
+    nodes, edges = document["elements"]["nodes"], document["elements"]["edges"]
+    assert len(nodes) == actors.number_of_nodes() and len(edges) == actors.number_of_edges()
+    ids = {n["data"]["id"] for n in nodes}
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+    assert len({e["data"]["id"] for e in edges}) == len(edges)
+    assert all(n["data"]["name"] for n in nodes)
+    back = nx.cytoscape_graph(document)
+    assert back.number_of_nodes() == actors.number_of_nodes()
+    assert back.number_of_edges() == actors.number_of_edges()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by .ci/run")
+def test_dot_renders_with_graphviz(focused, tmp_path) -> None:
+    from mgraph.exporters.dot import LEGEND_PREFIX
+
+    source = _write(tmp_path, "a.dot", get("dot").export(focused))
+    done = subprocess.run(["dot", "-Tjson", str(source)], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    drawn = json.loads(done.stdout)
+    entities = [o for o in drawn["objects"] if "nodes" not in o and not o["name"].startswith(LEGEND_PREFIX)]
+    assert len(entities) == focused.number_of_nodes()
+    assert len(drawn["edges"]) == focused.number_of_edges()
+    svg = subprocess.run(["dot", "-Tsvg", str(source)], capture_output=True, timeout=60)
+    assert svg.returncode == 0 and b"<svg" in svg.stdout
+
+
+def test_dot_escapes_quotes_and_backslashes() -> None:
+    from mgraph.exporters.dot import quote
+
+    assert quote('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c\\nd"'
+
+
+def test_mermaid_lists_every_node_and_edge(focused) -> None:
+    lines = get("mermaid").export(focused).decode().splitlines()
+    assert lines[0] == "flowchart LR"
+    assert len([x for x in lines if x.strip().startswith("n") and "[" in x]) == focused.number_of_nodes()
+    assert len([x for x in lines if "-->" in x]) == focused.number_of_edges()
+
+
+def test_mermaid_labels_are_escaped() -> None:
+    from mgraph.exporters.mermaid import label
+
+    assert label('Say "hi" <b>#1 | 2') == '"Say #quot;hi#quot; #lt;b#gt;#35;1 #124; 2"'
+
+
+def test_nodelink_reads_back_equal(actors, exported) -> None:
+    back = nx.node_link_graph(json.loads(exported["nodelink"]), edges="edges", name="iri")
+    # the reader takes the node's name ("iri") out of its attributes
+    assert {n: {**d, "iri": n} for n, d in back.nodes(data=True)} == dict(actors.nodes(data=True))
+    assert sorted(back.edges(keys=True)) == sorted(actors.edges(keys=True))
+    assert back.graph == actors.graph
+
+
+def test_csv_zip_has_gephi_tables(actors, exported) -> None:
+    with zipfile.ZipFile(io.BytesIO(exported["csv"])) as archive:
+        assert archive.namelist() == ["edges.csv", "nodes.csv"]
+        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
+        edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode())))
+    assert len(nodes) == actors.number_of_nodes() and len(edges) == actors.number_of_edges()
+    assert list(nodes[0])[:2] == ["Id", "Label"]
+    assert list(edges[0])[:6] == ["Source", "Target", "Type", "Id", "Label", "Weight"]
+    assert {n["Id"] for n in nodes} == set(actors.nodes)
+    assert all(e["Source"] in actors and e["Target"] in actors for e in edges)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    pytest.param("turtle", "turtle", id="turtle"),
+    pytest.param("ntriples", "nt", id="ntriples"),
+    pytest.param("jsonld", "json-ld", id="jsonld"),
+])
+def test_rdf_formats_reparse_to_exactly_the_views_triples(focused, name: str, fmt: str) -> None:
+    expected = Graph()
+    for t in view_triples(focused):
+        expected.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    back = Graph().parse(data=get(name).export(focused).decode(), format=fmt)
+    assert len(back) == len(expected) > 0
+    assert isomorphic(back, expected)
+
+
+@pytest.mark.parametrize("name", OURS)
+def test_exports_are_byte_identical_across_runs(exported, name: str) -> None:
+    again = get(name).export(build_view("actors"))
+    assert again == exported[name]
+
+
+# --- the command and the API ----------------------------------------------------------------
+
+
+def test_export_command_writes_a_file(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "tiny.gexf"
+    assert main(["export", "--format", "gexf", "--graph", str(TINY), "-o", str(out)]) == 0
+    assert nx.read_gexf(out, version="1.3").number_of_nodes() == 9
+
+
+def test_export_to_standard_output(capsysbinary) -> None:
+    assert main(["export", "-f", "ntriples", "--graph", str(TINY), "--focus", "WHO", "-o", "-"]) == 0
+    assert len(capsysbinary.readouterr().out.decode().splitlines()) == 12
+
+
+def test_api_returns_bytes_without_an_output() -> None:
+    import mgraph
+
+    content = mgraph.export("mermaid", view="actors", graph=TINY, focus="bfa", depth=1)
+    assert content.decode().startswith("flowchart LR") and "Burkina Faso" in content.decode()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["--format", "pdf"], "invalid choice", id="unknown-format"),
+    pytest.param(["--classes", "mg:Nothing"], "unknown class", id="unknown-class"),
+    pytest.param(["--relations", "nothing-at-all"], "unknown relation", id="unknown-relation"),
+    pytest.param(["--focus", "Atlantis"], "no entity is named", id="focus-matches-nothing"),
+    pytest.param(["--focus", "GEF"], "ambiguous", id="focus-matches-several"),
+    pytest.param(["--focus", "who", "--depth", "-1"], "depth", id="negative-depth"),
+    pytest.param(["--since", "2024", "--until", "2023"], "after until", id="since-after-until"),
+    pytest.param(["--view", "everything"], "unknown view", id="unknown-view"),
+])
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, capsys, args: list, message: str) -> None:
+    out = tmp_path / "out.graphml"
+    argv = ["export", *(["--format", "graphml"] if "--format" not in args else []), *args,
+            "--graph", str(TINY), "-o", str(out)]
+    with pytest.raises(SystemExit) if message == "invalid choice" else _no_raise() as caught:
+        code = main(argv)
+    if caught is not None and message == "invalid choice":
+        code = caught.value.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", OURS)
+def test_unwritable_output_is_refused_before_any_work(tmp_path: Path, capsys, name: str) -> None:
+    out = tmp_path / "missing-folder" / f"view.{get(name).EXTENSION}"
+    assert main(["export", "--format", name, "--graph", str(TINY), "-o", str(out)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_is_not_an_output_file(tmp_path: Path, capsys) -> None:
+    assert main(["export", "--format", "dot", "--graph", str(TINY), "-o", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+class _no_raise:  # noqa: N801 - a context manager standing in for pytest.raises
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
