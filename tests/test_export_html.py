@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -160,18 +161,18 @@ def write_page(view: nx.MultiDiGraph, folder: Path, name: str = "graph.html") ->
     return path
 
 
-# --- Tests ---------------------------------------------------------------------------------------
+# --- Tests on the page's bytes --------------------------------------------------------------------
 
 
-def test_page_is_self_contained_and_deterministic(tmp_path):
-    view = hand_made_view()
-    first = html_export.export(view)
+def test_page_is_self_contained_and_deterministic():
+    first = html_export.export(hand_made_view())
     assert first == html_export.export(hand_made_view())
     text = first.decode("utf-8")
-    assert "<script src" not in text and "<link rel=\"stylesheet\"" not in text
+    assert "<script src" not in text and '<link rel="stylesheet"' not in text
     assert re.findall(r"(?:src|href)=\"(?!data:)[^\"]*\"", text) == []
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)
     assert csp and "default-src 'none'" in csp.group(1) and "connect-src 'none'" in csp.group(1)
+    assert "script-src 'sha256-" in csp.group(1)
 
 
 def test_data_block_cannot_end_the_script():
@@ -189,91 +190,139 @@ def test_unknown_layout_is_an_input_error():
         html_export.export(hand_made_view(), layout="circle")
 
 
-def test_page_draws_every_node_and_makes_no_request(open_page, tmp_path):
-    view = hand_made_view()
-    opened = open_page(write_page(view, tmp_path))
+def test_large_views_get_the_linear_layout_and_fast_drawing():
+    data = html_export.page_data(synthetic_view(html_export.FORCE_LIMIT + 1))
+    assert data["layout"] == "blocks" and data["large"] is True
+    small = html_export.page_data(hand_made_view())
+    assert small["layout"] == "force" and small["large"] is False
+
+
+# --- The curated graph in the browser ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory):
+    """The whole curated graph (view "full") and its page, written once for the module."""
+    from mgraph.views import build_view
+
+    view = build_view("full")
+    return view, write_page(view, tmp_path_factory.mktemp("curated"))
+
+
+def ids_where(view: nx.MultiDiGraph, test) -> list[str]:
+    return sorted(attrs["id"] for _, attrs in view.nodes(data=True) if test(attrs))
+
+
+def test_page_draws_every_node_of_the_curated_graph(open_page, curated, tmp_path):
+    view, path = curated
+    opened = open_page(path)
     page = opened.page
+    assert page.evaluate("window.mgraph.renderer") == "cytoscape"
     assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
     assert page.evaluate("window.mgraph.visibleEdgeCount()") == view.number_of_edges()
     assert page.get_attribute("body", "data-nodes") == str(view.number_of_nodes())
-    legend = page.locator("#legend li").all_inner_texts()
-    assert any("mg:State" in item and "2" in item for item in legend)
-    page.screenshot(path=str(tmp_path / "graph.png"))
+    states = sum(1 for _, attrs in view.nodes(data=True) if attrs["class"] == "mg:State")
+    assert page.locator("#legend label", has_text="mg:State").inner_text().split() == ["mg:State", str(states)]
+    page.screenshot(path=str(tmp_path / "curated.png"))
     opened.check_clean()
 
 
-def test_search_selects_burkina_faso_and_panel_lists_the_waste_event(open_page, tmp_path):
-    opened = open_page(write_page(hand_made_view(), tmp_path))
+def test_search_burkina_faso_lists_the_waste_event_with_its_source(open_page, curated, tmp_path):
+    view, path = curated
+    opened = open_page(path)
     page = opened.page
     page.fill("#search", "Burkina Faso")
     assert page.get_attribute("body", "data-selected") == "country/bfa"
     assert page.locator("#panel h2").inner_text() == "Burkina Faso"
+    assert page.evaluate("location.hash") == "#id=country%2Fbfa"
     row = page.locator('#panel li[data-neighbour-id="event/waste-side-event-developing-countries"]')
     assert row.count() == 1
-    assert "co-organised by" in row.inner_text()
+    assert row.get_attribute("data-relation") == "mg:coOrganiser"
     assert "mercury waste in developing countries" in row.inner_text()
     assert "UNEP Global Mercury Partnership news and events (seed text)" in row.locator(".link-sources").inner_text()
-    assert page.evaluate("location.hash") == "#id=country%2Fbfa"
-    # The linked event opens from the panel, with its own sources.
+    for link in page.locator("#panel a").all():
+        assert link.get_attribute("rel") == "noopener noreferrer"
+        assert link.get_attribute("href").startswith(("https://", "http://"))
+    page.screenshot(path=str(tmp_path / "burkina-faso.png"))
+    # The event opens from the panel, with its own source; the permalink follows.
     row.locator("button.entity").click()
     assert page.get_attribute("body", "data-selected") == "event/waste-side-event-developing-countries"
     assert "seed text" in page.locator("#panel ul.sources").inner_text()
-    page.screenshot(path=str(tmp_path / "burkina-faso.png"))
+    assert page.evaluate("location.hash") == "#id=event%2Fwaste-side-event-developing-countries"
     opened.check_clean()
 
 
-def test_search_by_alternative_name(open_page, tmp_path):
-    opened = open_page(write_page(hand_made_view(), tmp_path))
-    opened.page.fill("#search", "che")
-    assert opened.page.get_attribute("body", "data-selected") == "country/che"
+def test_search_by_code(open_page, curated):
+    opened = open_page(curated[1])
+    opened.page.fill("#search", "mc-5/3")
+    assert opened.page.get_attribute("body", "data-selected") == "decision/mc-5-3"
     opened.check_clean()
 
 
-def test_timeline_2023_hides_the_2020_sessions(open_page, tmp_path):
-    opened = open_page(write_page(hand_made_view(), tmp_path))
+def test_timeline_2023_hides_the_2020_minamata_online_sessions(open_page, curated):
+    view, path = curated
+    sessions = ids_where(view, lambda a: a["id"].startswith("event/minamata-online") and (a["start"] or "")[:4] == "2020")
+    in_2023 = ids_where(view, lambda a: (a["start"] or "")[:4] == "2023" and (a["end"] or "2023")[:4] == "2023")
+    assert len(sessions) >= 5 and in_2023
+    opened = open_page(path)
     page = opened.page
-    session = "event/minamata-online-2020-09-17"
-    assert page.evaluate("id => window.mgraph.isVisible(id)", session)
+    visible = "ids => ids.filter(id => window.mgraph.isVisible(id))"
+    assert page.evaluate(visible, sessions) == sessions
     page.fill("#year-from", "2023")
-    page.dispatch_event("#year-from", "change")
     page.fill("#year-to", "2023")
+    page.press("#year-to", "Enter")
     page.dispatch_event("#year-to", "change")
     assert page.get_attribute("body", "data-period") == "2023-2023"
-    assert not page.evaluate("id => window.mgraph.isVisible(id)", session)
-    assert not page.evaluate("id => window.mgraph.isVisible(id)", "event/minamata-online")
-    assert page.evaluate("id => window.mgraph.isVisible(id)", "event/waste-annual-meeting-2023")
-    assert page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")  # undated stays unless asked
+    assert page.evaluate(visible, sessions) == []
+    assert page.evaluate(visible, in_2023) == in_2023
+    assert page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")  # undated stays...
     page.uncheck("#show-undated")
-    assert not page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")
+    assert not page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")  # ...unless asked
     page.click("#period-reset")
     page.check("#show-undated")
-    assert page.evaluate("window.mgraph.visibleNodeCount()") == 7
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
+    # A click on a year's bar chooses that year.
+    page.click('#bars .bar[data-year="2020"]')
+    assert page.get_attribute("body", "data-period") == "2020-2020"
+    assert page.evaluate(visible, sessions) == sessions
     opened.check_clean()
 
 
-def test_class_and_relation_filters(open_page, tmp_path):
-    opened = open_page(write_page(hand_made_view(), tmp_path))
+def test_class_and_relation_filters(open_page, curated):
+    view, path = curated
+    opened = open_page(path)
     page = opened.page
+    states = sum(1 for _, attrs in view.nodes(data=True) if attrs["class"] == "mg:State")
     page.locator("#legend label", has_text="mg:State").locator("input").uncheck()
-    assert page.evaluate("window.mgraph.visibleNodeCount()") == 5
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes() - states
     assert not page.evaluate("id => window.mgraph.isVisible(id)", "country/bfa")
-    page.locator("#relations label", has_text="part of").locator("input").uncheck()
-    assert page.evaluate("window.mgraph.visibleEdgeCount()") == 2  # the secretariat's two links
+    page.click("#classes-all")
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
+    keys = Counter(key for _, _, key in view.edges(keys=True))
+    relation = "mg:coOrganiser"
+    page.uncheck(f'#relations input[data-key="{relation}"]')
+    assert page.evaluate("window.mgraph.visibleEdgeCount()") == view.number_of_edges() - keys[relation]
+    page.click("#relations-none")
+    assert page.evaluate("window.mgraph.visibleEdgeCount()") == 0
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
     opened.check_clean()
 
 
-def test_permalink_selects_on_load_and_follows_the_fragment(open_page, tmp_path):
-    path = write_page(hand_made_view(), tmp_path)
+def test_permalink_selects_on_load(open_page, curated):
+    path = curated[1]
     opened = open_page(path, "#id=country%2Fche")
     page = opened.page
     assert page.get_attribute("body", "data-selected") == "country/che"
     assert page.locator("#panel h2").inner_text() == "Switzerland"
-    page.evaluate("location.hash = '#id=event%2Fminamata-online'")
-    page.wait_for_function("document.body.dataset.selected === 'event/minamata-online'")
+    page.evaluate("location.hash = '#id=decision%2Fmc-5-3'")
+    page.wait_for_function("document.body.dataset.selected === 'decision/mc-5-3'")
     unknown = open_page(path, "#id=nothing%2Fhere")
     assert "No entity with the id" in unknown.page.locator("#panel").inner_text()
     opened.check_clean()
     unknown.check_clean()
+
+
+# --- Hostile and large views ----------------------------------------------------------------------
 
 
 def test_script_in_a_label_is_shown_as_text(open_page, tmp_path):
@@ -285,22 +334,32 @@ def test_script_in_a_label_is_shown_as_text(open_page, tmp_path):
     page.fill("#search", EVIL)
     assert page.get_attribute("body", "data-selected") == "organisation/evil"
     assert page.locator("#panel h2").inner_text() == EVIL
+    assert page.locator("#suggestions button").first.inner_text().startswith(EVIL)
     assert page.locator("#panel script").count() == 0
-    assert page.locator("body script").count() == 3
-    # A javascript: URL as a source is shown as text, never as a link.
-    assert page.locator('#panel a[href^="javascript"]').count() == 0
+    assert page.locator("script").count() == 3
+    # A javascript: URL given as a source is shown as text, never as a link.
+    assert page.locator('a[href^="javascript"]').count() == 0
     assert EVIL in page.locator("#panel ul.sources").inner_text()
     page.screenshot(path=str(tmp_path / "evil.png"))
     opened.check_clean()
 
 
 def test_large_view_draws_every_node(open_page, tmp_path):
-    view = synthetic_view(4000)
+    view = synthetic_view(html_export.LARGE_LIMIT + 500)
     opened = open_page(write_page(view, tmp_path))
     page = opened.page
-    assert page.evaluate("window.mgraph.visibleNodeCount()") == 4000
-    page.fill("#search", "Node 3999")
-    assert page.get_attribute("body", "data-selected") == synthetic_id(3999)
+    assert page.evaluate("window.mgraph.renderer") == "canvas"
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
+    assert page.evaluate("window.mgraph.visibleEdgeCount()") == view.number_of_edges()
+    page.fill("#search", "Node 3")
+    assert page.get_attribute("body", "data-selected") == synthetic_id(3)
+    page.locator("#legend label", has_text="mg:Class00").locator("input").uncheck()
+    in_class = sum(1 for _, attrs in view.nodes(data=True) if attrs["class"] == "mg:Class00")
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes() - in_class
+    # A click on a drawn node selects it.
+    box = page.locator("#graph canvas").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.screenshot(path=str(tmp_path / "large.png"))
     opened.check_clean()
 
 
@@ -309,7 +368,7 @@ def synthetic_id(i: int) -> str:
 
 
 def synthetic_view(n: int, seed: int = 7) -> nx.MultiDiGraph:
-    """A contract view of ``n`` nodes in 12 classes with about 2n edges, dated in part, for size tests."""
+    """A contract view of ``n`` nodes in 12 classes with about 2n edges, a third dated, for size tests."""
     import random
 
     rng = random.Random(seed)
@@ -331,4 +390,3 @@ def synthetic_view(n: int, seed: int = 7) -> nx.MultiDiGraph:
                           predicate=f"https://example.org/rel{j % 5}", label=f"relation {j % 5}",
                           start=None, end=None, weight=1, sources=[])  # fmt: skip
     return view
-

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import networkx
 
 NAME = "html"
-EXTENSION = ".html"
+EXTENSION = "html"
 MEDIA_TYPE = "text/html"
 DESCRIPTION = "self-contained offline HTML page: graph by class, search, filters, timeline, permalinks"
 
@@ -254,8 +254,15 @@ def force_layout(n: int, edges: list[tuple[int, int]], iterations: int = 80) -> 
         x += move_x * factor
         y += move_y * factor
         temperature *= cooling
-    x -= x.mean()
-    y -= y.mean()
+    x -= np.median(x)
+    y -= np.median(y)
+    # Pull the few far-flung nodes (loose parts pushed out by repulsion) back to the rim, so that
+    # fitting the page to the graph does not shrink the rest to a speck.
+    radius = np.sqrt(x * x + y * y)
+    rim = float(np.quantile(radius, 0.97)) * 1.1 + 1e-9
+    pull = np.where(radius > rim, rim / (radius + 1e-9), 1.0)
+    x *= pull
+    y *= pull
     return [(round(float(a) * SCALE, 1), round(float(b) * SCALE, 1)) for a, b in zip(x, y, strict=True)]
 
 

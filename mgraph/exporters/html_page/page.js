@@ -93,69 +93,298 @@
   var nodeShown = nodes.map(function () { return true; });
   var edgeShown = edges.map(function () { return true; });
 
-  // --- The graph -----------------------------------------------------------------------------
-  function nodeSize(n) { return large ? 8 : Math.min(44, 12 + 3.2 * Math.sqrt(n.d)); }
+  // --- The graph: Cytoscape.js for ordinary views, a plain canvas for large ones ---------------
+  // Both renderers have the same few methods: show(changedNodes, changedEdges), select(i),
+  // drawnNodes(), drawnEdges(), isDrawn(i), onTap(fn), onFirstDraw(fn).
 
-  var elements = [];
-  nodes.forEach(function (n, i) {
-    elements.push({
-      group: 'nodes',
-      data: { id: 'n' + i, label: n.label, color: classes[n.c].color, size: nodeSize(n) },
-      position: { x: n.x, y: n.y }
-    });
-  });
-  edges.forEach(function (e, j) {
-    elements.push({
-      group: 'edges',
-      data: { id: 'e' + j, source: 'n' + e.s, target: 'n' + e.t, label: relations[e.r].label }
-    });
-  });
-
-  var style = [
-    { selector: 'node', style: {
-      'background-color': 'data(color)', 'width': 'data(size)', 'height': 'data(size)',
-      'border-width': 1, 'border-color': '#ffffff', 'label': large ? '' : 'data(label)',
-      'font-size': 10, 'color': '#2b333b', 'text-valign': 'bottom', 'text-margin-y': 2,
-      'text-wrap': 'ellipsis', 'text-max-width': '140px', 'min-zoomed-font-size': 7,
-      'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5
-    } },
-    { selector: 'edge', style: {
-      'width': 1, 'line-color': '#b9c2cc', 'opacity': large ? 0.45 : 0.7,
-      'curve-style': large ? 'haystack' : 'bezier',
-      'target-arrow-shape': large ? 'none' : 'triangle', 'target-arrow-color': '#b9c2cc', 'arrow-scale': 0.7
-    } },
-    { selector: 'node.near', style: { 'label': 'data(label)', 'border-color': '#1f2d3d', 'border-width': 1.5 } },
-    { selector: 'edge.near', style: {
-      'line-color': '#52606d', 'target-arrow-color': '#52606d', 'width': 2, 'opacity': 1,
-      'label': large ? '' : 'data(label)', 'font-size': 8, 'color': '#52606d', 'text-rotation': 'autorotate',
-      'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5, 'min-zoomed-font-size': 7
-    } },
-    { selector: 'node.chosen', style: {
-      'label': 'data(label)', 'border-color': '#d62728', 'border-width': 3, 'font-weight': 'bold', 'z-index': 10
-    } }
-  ];
-
-  var cy = cytoscape({
-    container: $('graph'),
-    elements: elements,
-    style: style,
-    layout: { name: 'preset', fit: true, padding: 30 },
-    minZoom: 0.02,
-    maxZoom: 6,
-    boxSelectionEnabled: false,
-    selectionType: 'single',
-    autoungrabify: large,
-    textureOnViewport: large,
-    hideEdgesOnViewport: large,
-    motionBlur: false,
-    pixelRatio: large ? 1 : 'auto'
-  });
-  elements = null;
-
-  cy.one('render', function () {
+  function firstDrawn() {
     window.mgraphFirstDraw = performance.now();
     body.dataset.ready = 'true';
-  });
+  }
+
+  function cytoscapeRenderer(container) {
+    var elements = [];
+    nodes.forEach(function (n, i) {
+      elements.push({
+        group: 'nodes',
+        data: { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)) },
+        position: { x: n.x, y: n.y }
+      });
+    });
+    edges.forEach(function (e, j) {
+      elements.push({
+        group: 'edges',
+        data: { id: 'e' + j, source: 'n' + e.s, target: 'n' + e.t, label: relations[e.r].label }
+      });
+    });
+    var cy = cytoscape({
+      container: container,
+      elements: elements,
+      style: [
+        { selector: 'node', style: {
+          'background-color': 'data(color)', 'width': 'data(size)', 'height': 'data(size)',
+          'border-width': 1, 'border-color': '#ffffff', 'label': 'data(label)',
+          'font-size': 10, 'color': '#2b333b', 'text-valign': 'bottom', 'text-margin-y': 2,
+          'text-wrap': 'ellipsis', 'text-max-width': '140px', 'min-zoomed-font-size': 8,
+          'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5
+        } },
+        { selector: 'edge', style: {
+          'width': 1, 'line-color': '#b9c2cc', 'opacity': 0.7, 'curve-style': 'bezier',
+          'target-arrow-shape': 'triangle', 'target-arrow-color': '#b9c2cc', 'arrow-scale': 0.7
+        } },
+        { selector: 'node.near', style: { 'label': 'data(label)', 'border-color': '#1f2d3d', 'border-width': 1.5 } },
+        { selector: 'edge.near', style: {
+          'line-color': '#52606d', 'target-arrow-color': '#52606d', 'width': 2, 'opacity': 1,
+          'label': 'data(label)', 'font-size': 8, 'color': '#52606d', 'text-rotation': 'autorotate',
+          'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5, 'min-zoomed-font-size': 7
+        } },
+        { selector: 'node.chosen', style: {
+          'label': 'data(label)', 'border-color': '#d62728', 'border-width': 3, 'font-weight': 'bold', 'z-index': 10
+        } }
+      ],
+      layout: { name: 'preset', fit: true, padding: 30 },
+      minZoom: 0.05,
+      maxZoom: 6,
+      boxSelectionEnabled: false,
+      selectionType: 'single',
+      motionBlur: false
+    });
+    var near = cy.collection();
+    return {
+      cy: cy,
+      show: function (changedNodes, changedEdges) {
+        cy.batch(function () {
+          changedNodes.forEach(function (i) { cy.getElementById('n' + i).style('display', nodeShown[i] ? 'element' : 'none'); });
+          changedEdges.forEach(function (j) { cy.getElementById('e' + j).style('display', edgeShown[j] ? 'element' : 'none'); });
+        });
+      },
+      select: function (i) {
+        var node = cy.getElementById('n' + i);
+        cy.batch(function () {
+          near.removeClass('near chosen');
+          near = node.closedNeighborhood();
+          near.addClass('near');
+          node.addClass('chosen');
+        });
+        if (nodeShown[i]) {
+          cy.animate({ zoom: Math.max(cy.zoom(), 1), center: { eles: node } }, { duration: 200 });
+        }
+      },
+      drawnNodes: function () { return cy.nodes(':visible').length; },
+      drawnEdges: function () { return cy.edges(':visible').length; },
+      isDrawn: function (i) { return cy.getElementById('n' + i).visible(); },
+      onTap: function (fn) { cy.on('tap', 'node', function (event) { fn(parseInt(event.target.id().slice(1), 10)); }); },
+      onFirstDraw: function (fn) { cy.one('render', fn); }
+    };
+  }
+
+  function canvasRenderer(container) {
+    // Nodes as dots batched by class, edges as one thin path, labels only near the selection or
+    // when zoomed in; redrawn on demand. Linear per frame, no layout or animation in the browser.
+    var canvas = document.createElement('canvas');
+    canvas.setAttribute('aria-label', 'Network graph');
+    container.appendChild(canvas);
+    var ctx = canvas.getContext('2d');
+    var width = 0;
+    var height = 0;
+    var view = { x: 0, y: 0, k: 1 };
+    var selected = null;
+    var neighbours = new Set();
+    var pending = false;
+    var firstDraw = null;
+    var drawn = { nodes: 0, edges: 0 };
+    var tap = null;
+    var byClass = classes.map(function () { return []; });
+    nodes.forEach(function (n, i) { byClass[n.c].push(i); });
+    var RADIUS = 22;
+
+    function resize() {
+      width = container.clientWidth;
+      height = container.clientHeight;
+      canvas.width = width;
+      canvas.height = height;
+      redraw();
+    }
+
+    function fit() {
+      var x0 = Infinity;
+      var y0 = Infinity;
+      var x1 = -Infinity;
+      var y1 = -Infinity;
+      nodes.forEach(function (n) {
+        x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x); y1 = Math.max(y1, n.y);
+      });
+      if (x0 === Infinity) { return; }
+      view.x = (x0 + x1) / 2;
+      view.y = (y0 + y1) / 2;
+      view.k = Math.min((width - 60) / Math.max(1, x1 - x0), (height - 60) / Math.max(1, y1 - y0));
+    }
+
+    function toScreen(x, y) { return [(x - view.x) * view.k + width / 2, (y - view.y) * view.k + height / 2]; }
+
+    function redraw() {
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(function () { if (pending) { draw(); } });
+      }
+    }
+
+    function draw() {
+      pending = false;
+      var k = view.k;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = '#fbfcfd';
+      ctx.fillRect(0, 0, width, height);
+      ctx.setTransform(k, 0, 0, k, width / 2 - view.x * k, height / 2 - view.y * k);
+      var countEdges = 0;
+      ctx.beginPath();
+      edges.forEach(function (e, j) {
+        if (!edgeShown[j]) { return; }
+        countEdges++;
+        ctx.moveTo(nodes[e.s].x, nodes[e.s].y);
+        ctx.lineTo(nodes[e.t].x, nodes[e.t].y);
+      });
+      ctx.strokeStyle = 'rgba(140, 152, 164, 0.35)';
+      ctx.lineWidth = 1 / k;
+      ctx.stroke();
+      var radius = Math.max(RADIUS, 1.6 / k);
+      var countNodes = 0;
+      byClass.forEach(function (members, c) {
+        ctx.beginPath();
+        members.forEach(function (i) {
+          if (!nodeShown[i]) { return; }
+          countNodes++;
+          var n = nodes[i];
+          ctx.moveTo(n.x + radius, n.y);
+          ctx.arc(n.x, n.y, radius, 0, 6.2832);
+        });
+        ctx.fillStyle = classes[c].color;
+        ctx.fill();
+      });
+      if (selected !== null) {
+        var s = nodes[selected];
+        ctx.beginPath();
+        nodes[selected].adj.forEach(function (j) {
+          if (!edgeShown[j]) { return; }
+          ctx.moveTo(nodes[edges[j].s].x, nodes[edges[j].s].y);
+          ctx.lineTo(nodes[edges[j].t].x, nodes[edges[j].t].y);
+        });
+        ctx.strokeStyle = '#52606d';
+        ctx.lineWidth = 2 / k;
+        ctx.stroke();
+        ctx.beginPath();
+        ctx.arc(s.x, s.y, radius * 1.6, 0, 6.2832);
+        ctx.strokeStyle = '#d62728';
+        ctx.lineWidth = 3 / k;
+        ctx.stroke();
+      }
+      // Labels in screen space: the selection and its neighbours, and everything when zoomed in.
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(251, 252, 253, 0.9)';
+      ctx.fillStyle = '#2b333b';
+      var labelled = 0;
+      function label(i) {
+        var p = toScreen(nodes[i].x, nodes[i].y);
+        if (p[0] < -100 || p[0] > width + 100 || p[1] < -20 || p[1] > height + 20) { return; }
+        var text = nodes[i].label.length > 40 ? nodes[i].label.slice(0, 39) + '\u2026' : nodes[i].label;
+        ctx.strokeText(text, p[0], p[1] + radius * k + 12);
+        ctx.fillText(text, p[0], p[1] + radius * k + 12);
+        labelled++;
+      }
+      if (selected !== null) {
+        neighbours.forEach(function (i) { if (nodeShown[i]) { label(i); } });
+      }
+      if (k * RADIUS >= 6) {
+        for (var i = 0; i < nodes.length && labelled < 300; i++) {
+          if (nodeShown[i] && !neighbours.has(i)) { label(i); }
+        }
+      }
+      drawn.nodes = countNodes;
+      drawn.edges = countEdges;
+      if (firstDraw) { var fn = firstDraw; firstDraw = null; fn(); }
+    }
+
+    function nodeAt(sx, sy) {
+      var best = null;
+      var bestDistance = Math.max(8, RADIUS * view.k + 3);
+      nodes.forEach(function (n, i) {
+        if (!nodeShown[i]) { return; }
+        var p = toScreen(n.x, n.y);
+        var d = Math.hypot(p[0] - sx, p[1] - sy);
+        if (d <= bestDistance) { best = i; bestDistance = d; }
+      });
+      return best;
+    }
+
+    var drag = null;
+    canvas.addEventListener('mousedown', function (event) {
+      drag = { x: event.clientX, y: event.clientY, vx: view.x, vy: view.y, moved: false };
+    });
+    window.addEventListener('mousemove', function (event) {
+      if (!drag) { return; }
+      var dx = event.clientX - drag.x;
+      var dy = event.clientY - drag.y;
+      if (Math.abs(dx) + Math.abs(dy) > 3) { drag.moved = true; }
+      view.x = drag.vx - dx / view.k;
+      view.y = drag.vy - dy / view.k;
+      redraw();
+    });
+    window.addEventListener('mouseup', function (event) {
+      if (!drag) { return; }
+      var moved = drag.moved;
+      drag = null;
+      if (!moved && tap) {
+        var rect = canvas.getBoundingClientRect();
+        var i = nodeAt(event.clientX - rect.left, event.clientY - rect.top);
+        if (i !== null) { tap(i); }
+      }
+    });
+    canvas.addEventListener('wheel', function (event) {
+      event.preventDefault();
+      var rect = canvas.getBoundingClientRect();
+      var sx = event.clientX - rect.left - width / 2;
+      var sy = event.clientY - rect.top - height / 2;
+      var wx = view.x + sx / view.k;
+      var wy = view.y + sy / view.k;
+      view.k = Math.max(0.002, Math.min(20, view.k * Math.exp(-event.deltaY * 0.0015)));
+      view.x = wx - sx / view.k;
+      view.y = wy - sy / view.k;
+      redraw();
+    }, { passive: false });
+    window.addEventListener('resize', resize);
+    width = container.clientWidth;
+    height = container.clientHeight;
+    canvas.width = width;
+    canvas.height = height;
+    fit();
+    redraw();
+
+    return {
+      show: function () { redraw(); },
+      select: function (i) {
+        selected = i;
+        neighbours = new Set([i]);
+        nodes[i].adj.forEach(function (j) { neighbours.add(edges[j].s); neighbours.add(edges[j].t); });
+        if (nodeShown[i]) {
+          view.k = Math.max(view.k, 6 / RADIUS);
+          view.x = nodes[i].x;
+          view.y = nodes[i].y;
+        }
+        redraw();
+      },
+      drawnNodes: function () { if (pending) { draw(); } return drawn.nodes; },
+      drawnEdges: function () { if (pending) { draw(); } return drawn.edges; },
+      isDrawn: function (i) { return nodeShown[i]; },
+      onTap: function (fn) { tap = fn; },
+      onFirstDraw: function (fn) { firstDraw = fn; }
+    };
+  }
+
+  var graph = large ? canvasRenderer($('graph')) : cytoscapeRenderer($('graph'));
+  graph.onFirstDraw(firstDrawn);
 
   // --- Filters ------------------------------------------------------------------------------
   function inPeriod(item) {
@@ -166,24 +395,25 @@
   function applyFilters() {
     var shownNodes = 0;
     var shownEdges = 0;
-    cy.batch(function () {
-      nodes.forEach(function (n, i) {
-        var show = state.classOn[n.c] && inPeriod(n);
-        if (show !== nodeShown[i]) {
-          nodeShown[i] = show;
-          cy.getElementById('n' + i).style('display', show ? 'element' : 'none');
-        }
-        if (show) { shownNodes++; }
-      });
-      edges.forEach(function (e, j) {
-        var show = nodeShown[e.s] && nodeShown[e.t] && state.relationOn[e.r] && inPeriod(e);
-        if (show !== edgeShown[j]) {
-          edgeShown[j] = show;
-          cy.getElementById('e' + j).style('display', show ? 'element' : 'none');
-        }
-        if (show) { shownEdges++; }
-      });
+    var changedNodes = [];
+    var changedEdges = [];
+    nodes.forEach(function (n, i) {
+      var show = state.classOn[n.c] && inPeriod(n);
+      if (show !== nodeShown[i]) {
+        nodeShown[i] = show;
+        changedNodes.push(i);
+      }
+      if (show) { shownNodes++; }
     });
+    edges.forEach(function (e, j) {
+      var show = nodeShown[e.s] && nodeShown[e.t] && state.relationOn[e.r] && inPeriod(e);
+      if (show !== edgeShown[j]) {
+        edgeShown[j] = show;
+        changedEdges.push(j);
+      }
+      if (show) { shownEdges++; }
+    });
+    graph.show(changedNodes, changedEdges);
     body.dataset.visibleNodes = String(shownNodes);
     body.dataset.visibleEdges = String(shownEdges);
     $('counts').textContent = shownNodes + ' of ' + nodes.length + ' entities, ' +
@@ -201,6 +431,7 @@
       box.type = 'checkbox';
       box.checked = true;
       box.dataset.index = String(k);
+      box.dataset.key = item.name || item.key;
       box.addEventListener('change', function () { flags[k] = box.checked; applyFilters(); });
       label.appendChild(box);
       if (item.color) {
@@ -435,30 +666,11 @@
   }
 
   // --- Selection and permalink ----------------------------------------------------------------
-  var near = cy.collection();
-
   function select(i, fromHash) {
     state.selected = i;
-    var node = cy.getElementById('n' + i);
-    cy.batch(function () {
-      near.removeClass('near chosen');
-      near = node.closedNeighborhood();
-      near.addClass('near');
-      node.addClass('chosen');
-      cy.$(':selected').unselect();
-      node.select();
-    });
+    graph.select(i);
     body.dataset.selected = nodes[i].id;
     showPanel(i);
-    if (nodeShown[i]) {
-      var zoom = Math.max(cy.zoom(), large ? 1.5 : 1);
-      if (large) {
-        cy.zoom(zoom);
-        cy.center(node);
-      } else {
-        cy.animate({ zoom: zoom, center: { eles: node } }, { duration: 200 });
-      }
-    }
     if (!fromHash) {
       var hash = '#id=' + encodeURIComponent(nodes[i].id);
       if (location.hash !== hash) {
@@ -481,7 +693,7 @@
     if (state.selected !== i) { select(i, true); }
   }
 
-  cy.on('tap', 'node', function (event) { select(parseInt(event.target.id().slice(1), 10)); });
+  graph.onTap(function (i) { select(i); });
   window.addEventListener('hashchange', selectFromHash);
 
   // --- Search ---------------------------------------------------------------------------------
@@ -551,8 +763,8 @@
   // --- Start --------------------------------------------------------------------------------
   $('title').textContent = data.title;
   $('about').textContent = 'View "' + data.view + '", ' + nodes.length + ' entities, ' + edges.length +
-    ' links; layout ' + data.layout + (large ? ', fast drawing' : '') + '. Drawn with Cytoscape.js ' +
-    data.vendor.cytoscape + ' (MIT). Works offline.';
+    ' links; layout ' + data.layout + '. ' + (large ? 'Large view: drawn on a plain canvas, labels when zoomed in.'
+    : 'Drawn with Cytoscape.js ' + data.vendor.cytoscape + ' (MIT).') + ' Works offline.';
   body.dataset.nodes = String(nodes.length);
   body.dataset.edges = String(edges.length);
   buildBars();
@@ -560,12 +772,13 @@
   selectFromHash();
 
   window.mgraph = {
-    cy: cy,
-    visibleNodeCount: function () { return cy.nodes(':visible').length; },
-    visibleEdgeCount: function () { return cy.edges(':visible').length; },
+    cy: graph.cy || null,
+    renderer: large ? 'canvas' : 'cytoscape',
+    visibleNodeCount: function () { return graph.drawnNodes(); },
+    visibleEdgeCount: function () { return graph.drawnEdges(); },
     isVisible: function (id) {
       var i = byId.get(id);
-      return i !== undefined && cy.getElementById('n' + i).visible();
+      return i !== undefined && graph.isDrawn(i);
     },
     select: function (id) { var i = byId.get(id); if (i !== undefined) { select(i); } },
     setPeriod: setPeriod
