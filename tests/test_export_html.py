@@ -35,21 +35,35 @@ EVIL = '</script><script>alert(1)</script> & <!-- "quoted" </SCRIPT'
 
 # --- A small view that follows the views contract (mgraph/views), made by hand -------------------
 
-SEED_NEWS = {"iri": "https://w3id.org/mgraph/id/source/seed-gmp-news",
-             "label": "UNEP Global Mercury Partnership news and events (seed text)", "url": None}  # fmt: skip
-ONLINE = {"iri": "https://w3id.org/mgraph/id/source/seed-minamata-online", "label": "Minamata Online (seed)",
-          "url": "https://minamataconvention.org/en/news/launch-minamata-online-new-digital-sessions-mercury"}  # fmt: skip
+SEED_NEWS = {
+    "iri": "https://w3id.org/mgraph/id/source/seed-gmp-news",
+    "label": "UNEP Global Mercury Partnership news and events (seed text)",
+    "url": None,
+}
+ONLINE = {
+    "iri": "https://w3id.org/mgraph/id/source/seed-minamata-online",
+    "label": "Minamata Online (seed)",
+    "url": "https://minamataconvention.org/en/news/launch-minamata-online-new-digital-sessions-mercury",
+}
 
 
 def _node(kind: str, slug: str, label: str, cls: str, **attrs: Any) -> tuple[str, dict[str, Any]]:
     iri = f"https://w3id.org/mgraph/id/{kind}/{slug}"
     sources = attrs.pop("sources", [])
     node = {
-        "iri": iri, "id": f"{kind}/{slug}", "kind": kind, "label": label, "class": cls,
-        "classes": sorted({cls, "schema:Thing"}), "alt_names": attrs.pop("alt_names", []),
-        "start": attrs.pop("start", None), "end": attrs.pop("end", None),
-        "sources": sources, "n_sources": len(sources), "facts": attrs.pop("facts", []),
-    }  # fmt: skip
+        "iri": iri,
+        "id": f"{kind}/{slug}",
+        "kind": kind,
+        "label": label,
+        "class": cls,
+        "classes": sorted({cls, "schema:Thing"}),
+        "alt_names": attrs.pop("alt_names", []),
+        "start": attrs.pop("start", None),
+        "end": attrs.pop("end", None),
+        "sources": sources,
+        "n_sources": len(sources),
+        "facts": attrs.pop("facts", []),
+    }
     return iri, node
 
 
@@ -58,39 +72,118 @@ def hand_made_view(extra_label: str | None = None) -> nx.MultiDiGraph:
     nodes = [
         _node("country", "bfa", "Burkina Faso", "mg:State", alt_names=["BF", "BFA"], sources=[SEED_NEWS]),
         _node("country", "che", "Switzerland", "mg:State", alt_names=["CH", "CHE"], sources=[SEED_NEWS]),
-        _node("organisation", "minamata-secretariat", "Secretariat of the Minamata Convention",
-              "mg:Secretariat", sources=[SEED_NEWS]),  # fmt: skip
-        _node("event", "waste-side-event-developing-countries",
-              "Event on environmentally sound management of mercury waste in developing countries",
-              "mg:Event", sources=[SEED_NEWS],
-              facts=[{"predicate": "schema:description", "label": "description",
-                      "value": "Addressed mercury waste.", "iri": None}]),  # fmt: skip
-        _node("event", "minamata-online-2020-09-17", "Minamata Online: effectiveness evaluation indicators",
-              "mg:Event", start="2020-09-17", sources=[ONLINE]),  # fmt: skip
-        _node("event", "minamata-online", "Minamata Online", "mg:Event", start="2020-09", end="2020-12",
-              sources=[ONLINE]),
-        _node("event", "waste-annual-meeting-2023", "Mercury Waste Management partnership area annual meeting 2023",
-              "mg:Event", start="2023-03-15", sources=[SEED_NEWS]),  # fmt: skip
+        _node(
+            "organisation",
+            "minamata-secretariat",
+            "Secretariat of the Minamata Convention",
+            "mg:Secretariat",
+            sources=[SEED_NEWS],
+        ),
+        _node(
+            "event",
+            "waste-side-event-developing-countries",
+            "Event on environmentally sound management of mercury waste in developing countries",
+            "mg:Event",
+            sources=[SEED_NEWS],
+            facts=[
+                {
+                    "predicate": "schema:description",
+                    "label": "description",
+                    "value": "Addressed mercury waste.",
+                    "iri": None,
+                }
+            ],
+        ),
+        _node(
+            "event",
+            "minamata-online-2020-09-17",
+            "Minamata Online: effectiveness evaluation indicators",
+            "mg:Event",
+            start="2020-09-17",
+            sources=[ONLINE],
+        ),
+        _node(
+            "event",
+            "minamata-online",
+            "Minamata Online",
+            "mg:Event",
+            start="2020-09",
+            end="2020-12",
+            sources=[ONLINE],
+        ),
+        _node(
+            "event",
+            "waste-annual-meeting-2023",
+            "Mercury Waste Management partnership area annual meeting 2023",
+            "mg:Event",
+            start="2023-03-15",
+            sources=[SEED_NEWS],
+        ),
     ]
     if extra_label is not None:
-        nodes.append(_node("organisation", "evil", extra_label, "mg:Organisation", alt_names=[extra_label],
-                           sources=[{"iri": "urn:x", "label": extra_label, "url": "javascript:alert(2)"}]))  # fmt: skip
+        hostile_source = {"iri": "urn:x", "label": extra_label, "url": "javascript:alert(2)"}
+        nodes.append(
+            _node(
+                "organisation",
+                "evil",
+                extra_label,
+                "mg:Organisation",
+                alt_names=[extra_label],
+                sources=[hostile_source],
+            )
+        )
     for iri, attrs in nodes:
         view.add_node(iri, **attrs)
     base = "https://w3id.org/mgraph/id/"
     event = base + "event/waste-side-event-developing-countries"
     for who in ("country/bfa", "country/che", "organisation/minamata-secretariat"):
-        view.add_edge(event, base + who, key="mg:coOrganisedBy", predicate=str(base) + "x", label="co-organised by",
-                      start=None, end=None, weight=1, sources=[])  # fmt: skip
+        view.add_edge(
+            event,
+            base + who,
+            key="mg:coOrganisedBy",
+            predicate=base + "x",
+            label="co-organised by",
+            start=None,
+            end=None,
+            weight=1,
+            sources=[],
+        )
     for session in ("event/minamata-online-2020-09-17",):
-        view.add_edge(base + session, base + "event/minamata-online", key="schema:superEvent",
-                      predicate="https://schema.org/superEvent", label="part of", start=None, end=None, weight=1,
-                      sources=[ONLINE])  # fmt: skip
-    view.add_edge(base + "event/minamata-online", base + "organisation/minamata-secretariat", key="mg:organisedBy",
-                  predicate=base + "y", label="organised by", start=None, end=None, weight=1, sources=[])  # fmt: skip
+        view.add_edge(
+            base + session,
+            base + "event/minamata-online",
+            key="schema:superEvent",
+            predicate="https://schema.org/superEvent",
+            label="part of",
+            start=None,
+            end=None,
+            weight=1,
+            sources=[ONLINE],
+        )
+    secretariat = base + "organisation/minamata-secretariat"
+    view.add_edge(
+        base + "event/minamata-online",
+        secretariat,
+        key="mg:organisedBy",
+        predicate=base + "y",
+        label="organised by",
+        start=None,
+        end=None,
+        weight=1,
+        sources=[],
+    )
     if extra_label is not None:
-        view.add_edge(base + "organisation/evil", base + "country/bfa", key="mg:evil", predicate=base + "z",
-                      label=extra_label, start="2021", end=None, weight=1, sources=[])  # fmt: skip
+        view.add_edge(
+            base + "organisation/evil",
+            base + "country/bfa",
+            key="mg:evil",
+            predicate=base + "z",
+            label=extra_label,
+            start="2021",
+            end=None,
+            weight=1,
+            sources=[],
+        )
     return view
 
 
@@ -120,7 +213,9 @@ class Opened:
         self.context.route(re.compile(r"^(?!file:|data:).*"), lambda route: route.abort())
         page = self.context.new_page()
         page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type in ("error", "warning") else None)
+        page.on(
+            "console", lambda msg: self.errors.append(msg.text) if msg.type in ("error", "warning") else None
+        )
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("dialog", self._dialog)
         self.page = page
@@ -222,14 +317,16 @@ def test_page_draws_every_node_of_the_curated_graph(open_page, curated, tmp_path
     assert page.evaluate("window.mgraph.visibleEdgeCount()") == view.number_of_edges()
     assert page.get_attribute("body", "data-nodes") == str(view.number_of_nodes())
     states = sum(1 for _, attrs in view.nodes(data=True) if attrs["class"] == "mg:State")
-    assert page.locator("#legend label", has_text="mg:State").inner_text().split() == ["mg:State", str(states)]
+    assert page.locator("#legend label", has_text="mg:State").inner_text().split() == [
+        "mg:State",
+        str(states),
+    ]
     page.screenshot(path=str(tmp_path / "curated.png"))
     opened.check_clean()
 
 
 def test_search_burkina_faso_lists_the_waste_event_with_its_source(open_page, curated, tmp_path):
-    view, path = curated
-    opened = open_page(path)
+    opened = open_page(curated[1])
     page = opened.page
     page.fill("#search", "Burkina Faso")
     assert page.get_attribute("body", "data-selected") == "country/bfa"
@@ -239,7 +336,10 @@ def test_search_burkina_faso_lists_the_waste_event_with_its_source(open_page, cu
     assert row.count() == 1
     assert row.get_attribute("data-relation") == "mg:coOrganiser"
     assert "mercury waste in developing countries" in row.inner_text()
-    assert "UNEP Global Mercury Partnership news and events (seed text)" in row.locator(".link-sources").inner_text()
+    assert (
+        "UNEP Global Mercury Partnership news and events (seed text)"
+        in row.locator(".link-sources").inner_text()
+    )
     for link in page.locator("#panel a").all():
         assert link.get_attribute("rel") == "noopener noreferrer"
         assert link.get_attribute("href").startswith(("https://", "http://"))
@@ -261,8 +361,12 @@ def test_search_by_code(open_page, curated):
 
 def test_timeline_2023_hides_the_2020_minamata_online_sessions(open_page, curated):
     view, path = curated
-    sessions = ids_where(view, lambda a: a["id"].startswith("event/minamata-online") and (a["start"] or "")[:4] == "2020")
-    in_2023 = ids_where(view, lambda a: (a["start"] or "")[:4] == "2023" and (a["end"] or "2023")[:4] == "2023")
+    sessions = ids_where(
+        view, lambda a: a["id"].startswith("event/minamata-online") and (a["start"] or "")[:4] == "2020"
+    )
+    in_2023 = ids_where(
+        view, lambda a: (a["start"] or "")[:4] == "2023" and (a["end"] or "2023")[:4] == "2023"
+    )
     assert len(sessions) >= 5 and in_2023
     opened = open_page(path)
     page = opened.page
@@ -377,16 +481,32 @@ def synthetic_view(n: int, seed: int = 7) -> nx.MultiDiGraph:
     for i in range(n):
         year = 1990 + rng.randrange(36) if i % 3 == 0 else None
         view.add_node(
-            f"https://example.org/n{i}", iri=f"https://example.org/n{i}", id=synthetic_id(i),
-            kind="organisation", label=f"Node {i}", **{"class": classes[i % 12]}, classes=[classes[i % 12]],
-            alt_names=[f"N{i}"], start=str(year) if year else None, end=None, n_sources=1,
+            f"https://example.org/n{i}",
+            iri=f"https://example.org/n{i}",
+            id=synthetic_id(i),
+            kind="organisation",
+            label=f"Node {i}",
+            **{"class": classes[i % 12]},
+            classes=[classes[i % 12]],
+            alt_names=[f"N{i}"],
+            start=str(year) if year else None,
+            end=None,
+            n_sources=1,
             sources=[{"iri": "https://example.org/s", "label": "A source", "url": "https://example.org/s"}],
             facts=[{"predicate": "mg:size", "label": "size", "value": str(i), "iri": None}],
-        )  # fmt: skip
+        )
     for i in range(1, n):
         for _ in range(2):
             j = rng.randrange(i)
-            view.add_edge(f"https://example.org/n{i}", f"https://example.org/n{j}", key=f"mg:rel{j % 5}",
-                          predicate=f"https://example.org/rel{j % 5}", label=f"relation {j % 5}",
-                          start=None, end=None, weight=1, sources=[])  # fmt: skip
+            view.add_edge(
+                f"https://example.org/n{i}",
+                f"https://example.org/n{j}",
+                key=f"mg:rel{j % 5}",
+                predicate=f"https://example.org/rel{j % 5}",
+                label=f"relation {j % 5}",
+                start=None,
+                end=None,
+                weight=1,
+                sources=[],
+            )
     return view

@@ -107,7 +107,12 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
         if attrs.get("sources"):
             edge["src"] = _sources(attrs["sources"])
         edges.append(edge)
-    edges.sort(key=lambda e: json.dumps(e, sort_keys=True))
+    edges.sort(
+        key=lambda e: (
+            e["s"], e["t"], e["r"], e.get("start", ""), e.get("end", ""), e.get("w", 1), e.get("via", []),
+            [_key(item) for item in e.get("src", ())],
+        )
+    )  # fmt: skip
 
     degree = [0] * len(keys)
     for edge in edges:
@@ -144,13 +149,37 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
             node["src"] = _sources(attrs["sources"])
         facts = [
             {k: str(fact[k]) for k in ("predicate", "label", "value", "iri") if fact.get(k) is not None}
+            | {"value": str(fact.get("value", ""))}
             for fact in attrs.get("facts") or ()
         ]
         if facts:
-            node["facts"] = sorted(facts, key=lambda f: json.dumps(f, sort_keys=True))
+            node["facts"] = sorted(facts, key=_key)
         nodes.append(node)
 
+    # Sources and fact predicates repeat across thousands of nodes and edges: each is written once,
+    # in a sorted table, and referred to by its index.
+    sources = _table(item for entry in nodes + edges for item in entry.get("src", ()))
+    for entry in nodes + edges:
+        if "src" in entry:
+            entry["src"] = sorted(sources[_key(item)] for item in entry["src"])
+    properties = _table(
+        {"predicate": fact.get("predicate", ""), "label": fact.get("label", "")}
+        for node in nodes
+        for fact in node.get("facts", ())
+    )
+    for node in nodes:
+        if "facts" in node:
+            node["facts"] = [
+                [
+                    properties[_key({"predicate": f.get("predicate", ""), "label": f.get("label", "")})],
+                    f["value"],
+                ]
+                + ([f["iri"]] if f.get("iri") else [])
+                for f in node["facts"]
+            ]
     return {
+        "sources": [dict(key) for key in sources],
+        "properties": [dict(key) for key in properties],
         "title": title,
         "view": str(view.graph.get("view") or ""),
         "options": _plain(view.graph.get("options") or {}),
@@ -158,7 +187,8 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
         "layout": layout,
         "classes": [{"name": name, "color": colour[name], "count": class_counts[name]} for name in classes],
         "relations": [
-            {"key": name, "label": relation_labels[name], "count": relation_counts[name]} for name in relations
+            {"key": name, "label": relation_labels[name], "count": relation_counts[name]}
+            for name in relations
         ],
         "nodes": nodes,
         "edges": edges,
@@ -287,7 +317,10 @@ def block_layout(node_classes: list[str], degree: list[int], classes: list[str])
         for rank, i in enumerate(sorted(members[name], key=lambda i: (-degree[i], i))):
             r = math.sqrt(rank + 0.5) * 0.9
             angle = rank * golden
-            positions[i] = (round((cx + r * math.cos(angle)) * SCALE, 1), round((cy + r * math.sin(angle)) * SCALE, 1))
+            positions[i] = (
+                round((cx + r * math.cos(angle)) * SCALE, 1),
+                round((cy + r * math.sin(angle)) * SCALE, 1),
+            )
         x += 2 * radius + 2
         row_height = max(row_height, 2 * radius + 2)
     return positions
@@ -316,6 +349,16 @@ def _hsl_hex(hue: float, saturation: float, lightness: float) -> str:
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
+def _key(item: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(item.items()))
+
+
+def _table(items: Any) -> dict[tuple[tuple[str, str], ...], int]:
+    """Distinct items (dicts of text) -> their index in sorted order."""
+    keys = sorted({_key(item) for item in items})
+    return {key: i for i, key in enumerate(keys)}
+
+
 def _sources(sources: Any) -> list[dict[str, str]]:
     items = []
     for source in sources:
@@ -324,7 +367,7 @@ def _sources(sources: Any) -> list[dict[str, str]]:
             continue
         item = {k: str(source[k]) for k in ("iri", "label", "url") if source.get(k)}
         items.append(item)
-    return sorted(items, key=lambda s: json.dumps(s, sort_keys=True))
+    return sorted(items, key=_key)
 
 
 def _plain(value: Any) -> Any:

@@ -8,6 +8,20 @@
   var classes = data.classes;
   var relations = data.relations;
   var large = !!data.large;
+  // Sources and fact predicates come as indexes into shared tables.
+  function expand(item) {
+    if (item.src) { item.src = item.src.map(function (k) { return data.sources[k]; }); }
+  }
+  nodes.forEach(function (n) {
+    expand(n);
+    if (n.facts) {
+      n.facts = n.facts.map(function (f) {
+        var property = data.properties[f[0]];
+        return { predicate: property.predicate, label: property.label, value: f[1], iri: f[2] || null };
+      });
+    }
+  });
+  edges.forEach(expand);
   var body = document.body;
 
   function $(id) { return document.getElementById(id); }
@@ -129,7 +143,7 @@
           'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5
         } },
         { selector: 'edge', style: {
-          'width': 1, 'line-color': '#b9c2cc', 'opacity': 0.7, 'curve-style': 'bezier',
+          'width': 1, 'line-color': '#b9c2cc', 'opacity': 0.7, 'curve-style': 'straight',
           'target-arrow-shape': 'triangle', 'target-arrow-color': '#b9c2cc', 'arrow-scale': 0.7
         } },
         { selector: 'node.near', style: { 'label': 'data(label)', 'border-color': '#1f2d3d', 'border-width': 1.5 } },
