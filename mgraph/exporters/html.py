@@ -110,7 +110,7 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
     edges.sort(
         key=lambda e: (
             e["s"], e["t"], e["r"], e.get("start", ""), e.get("end", ""), e.get("w", 1), e.get("via", []),
-            [_key(item) for item in e.get("src", ())],
+            e.get("src", []),
         )
     )  # fmt: skip
 
@@ -147,13 +147,12 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
                 node[name] = str(attrs[name])
         if attrs.get("sources"):
             node["src"] = _sources(attrs["sources"])
-        facts = [
-            {k: str(fact[k]) for k in ("predicate", "label", "value", "iri") if fact.get(k) is not None}
-            | {"value": str(fact.get("value", ""))}
+        facts = sorted(
+            tuple(str(fact.get(k) or "") for k in ("predicate", "label", "value", "iri"))
             for fact in attrs.get("facts") or ()
-        ]
+        )
         if facts:
-            node["facts"] = sorted(facts, key=_key)
+            node["facts"] = facts
         nodes.append(node)
 
     # Sources and fact predicates repeat across thousands of nodes and edges: each is written once,
@@ -161,25 +160,17 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
     sources = _table(item for entry in nodes + edges for item in entry.get("src", ()))
     for entry in nodes + edges:
         if "src" in entry:
-            entry["src"] = sorted(sources[_key(item)] for item in entry["src"])
-    properties = _table(
-        {"predicate": fact.get("predicate", ""), "label": fact.get("label", "")}
-        for node in nodes
-        for fact in node.get("facts", ())
-    )
+            entry["src"] = [sources[item] for item in entry["src"]]
+    properties = _table(fact[:2] for node in nodes for fact in node.get("facts", ()))
     for node in nodes:
         if "facts" in node:
-            node["facts"] = [
-                [
-                    properties[_key({"predicate": f.get("predicate", ""), "label": f.get("label", "")})],
-                    f["value"],
-                ]
-                + ([f["iri"]] if f.get("iri") else [])
-                for f in node["facts"]
-            ]
+            node["facts"] = [[properties[f[:2]], f[2]] + ([f[3]] if f[3] else []) for f in node["facts"]]
     return {
-        "sources": [dict(key) for key in sources],
-        "properties": [dict(key) for key in properties],
+        "sources": [
+            {name: value for name, value in zip(("iri", "label", "url"), key, strict=True) if value}
+            for key in sources
+        ],
+        "properties": [{"predicate": predicate, "label": label} for predicate, label in properties],
         "title": title,
         "view": str(view.graph.get("view") or ""),
         "options": _plain(view.graph.get("options") or {}),
@@ -349,25 +340,20 @@ def _hsl_hex(hue: float, saturation: float, lightness: float) -> str:
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
-def _key(item: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(item.items()))
+def _table(items: Any) -> dict[tuple[str, ...], int]:
+    """Distinct items (tuples of text) -> their index in sorted order."""
+    return {key: i for i, key in enumerate(sorted(set(items)))}
 
 
-def _table(items: Any) -> dict[tuple[tuple[str, str], ...], int]:
-    """Distinct items (dicts of text) -> their index in sorted order."""
-    keys = sorted({_key(item) for item in items})
-    return {key: i for i, key in enumerate(keys)}
-
-
-def _sources(sources: Any) -> list[dict[str, str]]:
-    items = []
+def _sources(sources: Any) -> list[tuple[str, ...]]:
+    """Sources as sorted (iri, label, url) tuples; "" for what is missing."""
+    items: set[tuple[str, ...]] = set()
     for source in sources:
         if isinstance(source, str):
-            items.append({"iri": source, "label": source})
-            continue
-        item = {k: str(source[k]) for k in ("iri", "label", "url") if source.get(k)}
-        items.append(item)
-    return sorted(items, key=_key)
+            items.add((source, source, ""))
+        else:
+            items.add(tuple(str(source.get(k) or "") for k in ("iri", "label", "url")))
+    return sorted(items)
 
 
 def _plain(value: Any) -> Any:

@@ -139,18 +139,21 @@
           'background-color': 'data(color)', 'width': 'data(size)', 'height': 'data(size)',
           'border-width': 1, 'border-color': '#ffffff', 'label': 'data(label)',
           'font-size': 10, 'color': '#2b333b', 'text-valign': 'bottom', 'text-margin-y': 2,
-          'text-wrap': 'ellipsis', 'text-max-width': '140px', 'min-zoomed-font-size': 8,
+          'text-wrap': 'ellipsis', 'text-max-width': '140px', 'min-zoomed-font-size': 12,
           'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5
         } },
         { selector: 'edge', style: {
           'width': 1, 'line-color': '#b9c2cc', 'opacity': 0.7, 'curve-style': 'straight',
           'target-arrow-shape': 'triangle', 'target-arrow-color': '#b9c2cc', 'arrow-scale': 0.7
         } },
-        { selector: 'node.near', style: { 'label': 'data(label)', 'border-color': '#1f2d3d', 'border-width': 1.5 } },
+        { selector: '.faded', style: { 'opacity': 0.18 } },
+        { selector: 'node.near', style: {
+          'label': 'data(label)', 'border-color': '#1f2d3d', 'border-width': 1.5, 'min-zoomed-font-size': 0
+        } },
         { selector: 'edge.near', style: {
           'line-color': '#52606d', 'target-arrow-color': '#52606d', 'width': 2, 'opacity': 1,
           'label': 'data(label)', 'font-size': 8, 'color': '#52606d', 'text-rotation': 'autorotate',
-          'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5, 'min-zoomed-font-size': 7
+          'text-outline-color': '#fbfcfd', 'text-outline-width': 1.5, 'min-zoomed-font-size': 6
         } },
         { selector: 'node.chosen', style: {
           'label': 'data(label)', 'border-color': '#d62728', 'border-width': 3, 'font-weight': 'bold', 'z-index': 10
@@ -163,7 +166,6 @@
       selectionType: 'single',
       motionBlur: false
     });
-    var near = cy.collection();
     return {
       cy: cy,
       show: function (changedNodes, changedEdges) {
@@ -175,8 +177,9 @@
       select: function (i) {
         var node = cy.getElementById('n' + i);
         cy.batch(function () {
-          near.removeClass('near chosen');
-          near = node.closedNeighborhood();
+          cy.elements().removeClass('near chosen faded');
+          var near = node.closedNeighborhood();
+          cy.elements().not(near).addClass('faded');
           near.addClass('near');
           node.addClass('chosen');
         });
