@@ -8,7 +8,10 @@ test. One browser for the module; each test opens a page on a file written to it
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -304,6 +307,38 @@ def curated(tmp_path_factory):
     return view, write_page(view, tmp_path_factory.mktemp("curated"))
 
 
+def test_export_through_the_registry_writes_a_focused_page(tmp_path):
+    from mgraph.exporters import export_view, get
+
+    assert get("html") is html_export
+    out = tmp_path / "bfa.html"
+    export_view("html", str(out), "actors", focus="Burkina Faso", depth=1)
+    data = json.loads(
+        re.search(r'<script id="mgraph-data" type="application/json">(.*?)</script>', out.read_text(), re.S)[
+            1
+        ]
+    )
+    ids = {node["id"] for node in data["nodes"]}
+    assert {"country/bfa", "event/waste-side-event-developing-countries"} <= ids
+
+
+def test_same_bytes_in_another_process(tmp_path):
+    """Determinism across processes, whatever the string hash seed."""
+    code = (
+        "import hashlib, sys; from mgraph.views import build_view; from mgraph.exporters import html; "
+        "sys.stdout.write(hashlib.sha256(html.export(build_view('actors', focus='Burkina Faso', depth=2)))"
+        ".hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+            capture_output=True, text=True,
+        ).stdout
+        for seed in ("1", "2")
+    }  # fmt: skip
+    assert len(digests) == 1
+
+
 def ids_where(view: nx.MultiDiGraph, test) -> list[str]:
     return sorted(attrs["id"] for _, attrs in view.nodes(data=True) if test(attrs))
 
@@ -348,6 +383,24 @@ def test_search_burkina_faso_lists_the_waste_event_with_its_source(open_page, cu
     row.locator("button.entity").click()
     assert page.get_attribute("body", "data-selected") == "event/waste-side-event-developing-countries"
     assert "seed text" in page.locator("#panel ul.sources").inner_text()
+    assert page.evaluate("location.hash") == "#id=event%2Fwaste-side-event-developing-countries"
+    opened.check_clean()
+
+
+def click_node(page, entity_id: str) -> None:
+    x, y = page.evaluate("id => window.mgraph.screenPosition(id)", entity_id)
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_click_on_a_node_selects_it(open_page, curated):
+    opened = open_page(curated[1])
+    page = opened.page
+    page.fill("#search", "Burkina Faso")
+    page.press("#search", "Escape")  # closes the suggestions
+    page.wait_for_function("!window.mgraph.cy.animated()")  # the short zoom to the selection
+    click_node(page, "event/waste-side-event-developing-countries")
+    assert page.get_attribute("body", "data-selected") == "event/waste-side-event-developing-countries"
     assert page.evaluate("location.hash") == "#id=event%2Fwaste-side-event-developing-countries"
     opened.check_clean()
 
@@ -461,8 +514,8 @@ def test_large_view_draws_every_node(open_page, tmp_path):
     in_class = sum(1 for _, attrs in view.nodes(data=True) if attrs["class"] == "mg:Class00")
     assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes() - in_class
     # A click on a drawn node selects it.
-    box = page.locator("#graph canvas").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    click_node(page, synthetic_id(6))
+    assert page.get_attribute("body", "data-selected") == synthetic_id(6)
     page.screenshot(path=str(tmp_path / "large.png"))
     opened.check_clean()
 

@@ -87,7 +87,8 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
     raw_edges = []
     for source, target, key, attrs in view.edges(keys=True, data=True):
         relation = str(key)
-        relation_labels.setdefault(relation, str(attrs.get("label") or relation))
+        label = str(attrs.get("label") or relation)
+        relation_labels[relation] = min(label, relation_labels.get(relation, label))
         raw_edges.append((index[source], index[target], relation, attrs))
     relations = sorted(relation_labels, key=lambda name: (relation_labels[name].lower(), name))
     relation_index = {name: i for i, name in enumerate(relations)}

@@ -109,7 +109,7 @@
 
   // --- The graph: Cytoscape.js for ordinary views, a plain canvas for large ones ---------------
   // Both renderers have the same few methods: show(changedNodes, changedEdges), select(i),
-  // drawnNodes(), drawnEdges(), isDrawn(i), onTap(fn), onFirstDraw(fn).
+  // drawnNodes(), drawnEdges(), isDrawn(i), screenPosition(i), onTap(fn), onFirstDraw(fn).
 
   function firstDrawn() {
     window.mgraphFirstDraw = performance.now();
@@ -190,6 +190,10 @@
       drawnNodes: function () { return cy.nodes(':visible').length; },
       drawnEdges: function () { return cy.edges(':visible').length; },
       isDrawn: function (i) { return cy.getElementById('n' + i).visible(); },
+      screenPosition: function (i) {
+        var p = cy.getElementById('n' + i).renderedPosition();
+        return [p.x, p.y];
+      },
       onTap: function (fn) { cy.on('tap', 'node', function (event) { fn(parseInt(event.target.id().slice(1), 10)); }); },
       onFirstDraw: function (fn) { cy.one('render', fn); }
     };
@@ -395,6 +399,7 @@
       drawnNodes: function () { if (pending) { draw(); } return drawn.nodes; },
       drawnEdges: function () { if (pending) { draw(); } return drawn.edges; },
       isDrawn: function (i) { return nodeShown[i]; },
+      screenPosition: function (i) { return toScreen(nodes[i].x, nodes[i].y); },
       onTap: function (fn) { tap = fn; },
       onFirstDraw: function (fn) { firstDraw = fn; }
     };
@@ -798,6 +803,8 @@
       return i !== undefined && graph.isDrawn(i);
     },
     select: function (id) { var i = byId.get(id); if (i !== undefined) { select(i); } },
+    // Where a node is drawn, in pixels from the graph area's top left corner.
+    screenPosition: function (id) { var i = byId.get(id); return i === undefined ? null : graph.screenPosition(i); },
     setPeriod: setPeriod
   };
 }());
