@@ -19,7 +19,7 @@ from typing import Any
 from mgraph.errors import InputError
 
 SEED = 42
-EXACT_BETWEENNESS_LIMIT = 5000
+EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_SAMPLES = 256
 MEASURES = ("degree", "weighted_degree", "betweenness", "pagerank")
 FORMATS = ("table", "csv", "json", "markdown")
@@ -27,7 +27,7 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 def undirected(view: Any) -> Any:
     """The view as a simple undirected graph; ``weight`` sums the weights of the pair's relations."""
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     graph = nx.Graph()
     graph.add_nodes_from(sorted(view.nodes))
@@ -42,37 +42,76 @@ def undirected(view: Any) -> Any:
     return graph
 
 
+def degree(graph: Any) -> dict[str, int]:
+    """Linked entities per entity."""
+    return dict(graph.degree())
+
+
+def weighted_degree(graph: Any) -> dict[str, int]:
+    """Relations per entity, a folded edge counting its weight."""
+    return dict(graph.degree(weight="weight"))
+
+
+def betweenness(graph: Any) -> tuple[dict[str, float], dict[str, Any]]:
+    """Normalised betweenness and how it was computed (exact, or sampled with a fixed seed)."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    n = graph.number_of_nodes()
+    if n <= EXACT_BETWEENNESS_LIMIT:
+        values = nx.betweenness_centrality(graph, normalized=True) if n else {}
+        return values, {"method": "exact", "samples": None, "seed": None}
+    k = min(BETWEENNESS_SAMPLES, n)
+    values = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SEED)
+    return values, {"method": "sampled", "samples": k, "seed": SEED}
+
+
+def pagerank(graph: Any) -> dict[str, float]:
+    import networkx as nx  # type: ignore[import-untyped]
+
+    n = graph.number_of_nodes()
+    if graph.number_of_edges():
+        return dict(nx.pagerank(graph, weight="weight"))
+    return dict.fromkeys(graph, 1 / n) if n else {}
+
+
+def components(graph: Any) -> list[list[str]]:
+    """Connected components, largest first."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    return sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+
+
+def communities(graph: Any) -> tuple[list[list[str]], float]:
+    """Louvain communities (fixed seed), largest first, and their modularity."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    if graph.number_of_edges():
+        found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
+        modularity = nx.community.modularity(graph, found, weight="weight")
+    else:
+        found, modularity = [{node} for node in graph], 0.0
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0])), modularity
+
+
+ANALYTICS = {"degree": degree, "weighted_degree": weighted_degree, "betweenness": betweenness,
+             "pagerank": pagerank, "components": components, "communities": communities}
+"""Each analytic by name, on the undirected graph of a view (for the benchmark)."""
+
+
 def measure(view: Any, top: int = 10) -> dict[str, Any]:
     """Every measure of a built view (a MultiDiGraph with ``label`` and ``class`` on its nodes)."""
-    import networkx as nx
-
     if top < 0:
         raise InputError(f"top must be 0 (everything) or more, not {top}")
     graph = undirected(view)
     n = graph.number_of_nodes()
-    degree = dict(graph.degree())
-    weighted = dict(graph.degree(weight="weight"))
-    if n <= EXACT_BETWEENNESS_LIMIT:
-        method = {"method": "exact", "samples": None, "seed": None}
-        betweenness = nx.betweenness_centrality(graph, normalized=True) if n else {}
-    else:
-        k = min(BETWEENNESS_SAMPLES, n)
-        method = {"method": "sampled", "samples": k, "seed": SEED}
-        betweenness = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SEED)
-    pagerank = nx.pagerank(graph, weight="weight") if graph.number_of_edges() else (
-        dict.fromkeys(graph, 1 / n) if n else {})
-    components = sorted((sorted(c) for c in nx.connected_components(graph)),
-                        key=lambda c: (-len(c), c[0]))
-    if graph.number_of_edges():
-        communities = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
-        modularity = nx.community.modularity(graph, communities, weight="weight")
-    else:
-        communities, modularity = [{node} for node in graph], 0.0
-    communities = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
-    values = {"degree": degree, "weighted_degree": weighted, "betweenness": betweenness,
-              "pagerank": pagerank}
-    component_of = {node: i for i, c in enumerate(components) for node in c}
-    community_of = {node: i for i, c in enumerate(communities) for node in c}
+    between, method = betweenness(graph)
+    rank = pagerank(graph)
+    parts = components(graph)
+    groups, modularity = communities(graph)
+    values: dict[str, dict[str, Any]] = {"degree": degree(graph), "weighted_degree": weighted_degree(graph),
+              "betweenness": between, "pagerank": rank}
+    component_of = {node: i for i, c in enumerate(parts) for node in c}
+    community_of = {node: i for i, c in enumerate(groups) for node in c}
     limit = top or n
 
     def entity(node: str) -> dict[str, Any]:
@@ -92,15 +131,15 @@ def measure(view: Any, top: int = 10) -> dict[str, Any]:
                        for node in ranked(values[name])] for name in MEASURES},
         "entities": [{**entity(node), **{name: _round(values[name][node]) for name in MEASURES},
                       "component": component_of[node], "community": community_of[node]}
-                     for node in ranked(pagerank)],
-        "components": {"count": len(components), "sizes": [len(c) for c in components][:limit]},
+                     for node in ranked(rank)],
+        "components": {"count": len(parts), "sizes": [len(c) for c in parts][:limit]},
         "communities": {
-            "count": len(communities), "modularity": _round(modularity), "seed": SEED,
+            "count": len(groups), "modularity": _round(modularity), "seed": SEED,
             "method": "louvain",
             "groups": [{"community": i, "size": len(c),
-                        "top": [{**entity(node), "pagerank": _round(pagerank[node])}
-                                for node in ranked(pagerank, c)[:min(limit, 5)]]}
-                       for i, c in enumerate(communities[:limit])],
+                        "top": [{**entity(node), "pagerank": _round(rank[node])}
+                                for node in ranked(rank, c)[:min(limit, 5)]]}
+                       for i, c in enumerate(groups[:limit])],
         },
     }
 
@@ -134,7 +173,7 @@ def chains(view: Any, source: str, target: str, max_length: int = 6,
     """
     import itertools
 
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     if max_length < 1:
         raise InputError(f"max length must be 1 or more, not {max_length}")

@@ -1,8 +1,8 @@
-"""Network measures of a view: degree, weighted degree, betweenness, PageRank, components and
-Louvain communities with their top members.
+"""Who is central and how actors group: network measures of a view.
 
-Measures are taken on the view as an undirected graph weighted by the relations between each pair.
-Betweenness is exact on views up to 5000 nodes, sampled (256 sources, fixed seed) above, and the
+Degree, weighted degree, betweenness, PageRank, connected components and Louvain communities
+with their top members. Measures are taken on the view as an undirected graph weighted by the relations between each pair.
+Betweenness is exact on views up to 2000 nodes, sampled (256 sources, fixed seed) above, and the
 output says which. Communities use a fixed seed, so runs agree.
 """
 

@@ -71,7 +71,7 @@ def graph_values(view: Any) -> dict[str, str]:
 def flat_graph(view: Any, node_id: str | None = None) -> Any:
     """A MultiDiGraph with the view's nodes and edges and plain attributes; edge keys ``e0``...,
     so every edge has its own id in GraphML and GEXF."""
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     flat = nx.MultiDiGraph()
     flat.graph.update(graph_values(view))

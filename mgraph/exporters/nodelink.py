@@ -14,7 +14,7 @@ DESCRIPTION = "node-link JSON (D3, networkx.node_link_graph)"
 
 
 def export(view: Any, **options: Any) -> bytes:
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     data = nx.node_link_data(view, edges="edges", name="iri")
     data["nodes"].sort(key=lambda n: n["iri"])

@@ -27,7 +27,8 @@ from typing import Any
 
 from mgraph.errors import InputError
 from mgraph.namespaces import MG, ORG, SCHEMA
-from mgraph.terms import compact_iri, expand_curie
+from mgraph.terms import compact_iri as _compact_iri
+from mgraph.terms import expand_curie
 from mgraph.views.index import (
     CLAIM,
     DERIVED_FROM,
@@ -65,6 +66,9 @@ END_PREDICATES = (str(SCHEMA.endDate), str(MG.actDate))
 DATED_SUBJECTS = frozenset({LEGAL_ACT, ROLE_HOLDING})
 """Relations from these records carry the record's dates (a post held, a legal act)."""
 ALWAYS_HIDDEN = frozenset({SOURCE_DOCUMENT, CLAIM, PLACE})
+
+
+compact_iri = cache(_compact_iri)  # vocabulary IRIs recur on every node and edge
 
 
 @dataclass(frozen=True)
@@ -231,20 +235,21 @@ def build_view(view: str = "actors", graph: Any = None, classes: Any = None, rel
         raise InputError(f"fold applies to the views with events and projects "
                          f"({', '.join(n for n, s in VIEWS.items() if s.foldable)}), not {view!r}")
     index = get_index(graph)
-    options = {"classes": _split(classes), "relations": _split(relations),
-               "exclude": _split(exclude), "focus": focus, "depth": depth,
+    class_names, relation_names, excluded = _split(classes), _split(relations), _split(exclude)
+    options = {"classes": class_names, "relations": relation_names,
+               "exclude": excluded, "focus": focus, "depth": depth,
                "since": str(since) if since else None, "until": str(until) if until else None,
                "fold": bool(fold), "with_sources": bool(with_sources),
                "with_places": bool(with_places)}
     builder = _Builder(index, spec, with_sources, with_places)
     builder.select_nodes()
     builder.select_edges()
-    if options["classes"]:
-        builder.keep_classes(options["classes"])
-    if options["relations"]:
-        builder.keep_relations(options["relations"])
-    if options["exclude"]:
-        builder.exclude(options["exclude"])
+    if class_names:
+        builder.keep_classes(class_names)
+    if relation_names:
+        builder.keep_relations(relation_names)
+    if excluded:
+        builder.exclude(excluded)
     focus_iri = builder.resolve_focus(focus) if focus is not None else None
     if low is not None or high is not None:
         builder.window(low, high)
@@ -270,6 +275,7 @@ class _Builder:
         self.dates: dict[str, tuple[str | None, str | None]] = {}
         self._sources: dict[str, dict[str, Any]] = {}
         self._claims: dict[tuple[str, str, str], list[str]] | None = None
+        self._sources_of: dict[str, list[dict[str, Any]]] = {}
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -291,7 +297,7 @@ class _Builder:
                 relations: frozenset[str] | None) -> set[str]:
         """Candidates linked to the core, or to candidates linked to it (a claim's sources)."""
         out = self.index.out
-        anchor, found = set(core), set()
+        anchor, found = set(core), set[str]()
         while True:
             new = set()
             for node in anchor:
@@ -390,7 +396,7 @@ class _Builder:
         own = self._claim_sources().get((u, p, v))
         if own:
             return [self.source(s) for s in sorted(set(own))]
-        return self.sources_of(u)
+        return list(self.sources_of(u))
 
     def source(self, iri: str) -> dict[str, Any]:
         entry = self._sources.get(iri)
@@ -403,7 +409,12 @@ class _Builder:
         return entry
 
     def sources_of(self, iri: str) -> list[dict[str, Any]]:
-        return [self.source(s) for s in sorted({o.value for o in self.index.values(iri, DERIVED_FROM)})]
+        found = self._sources_of.get(iri)
+        if found is None:
+            found = [self.source(s) for s in sorted({o.value for p, o in self.index.out.get(iri, ())
+                                                     if p == DERIVED_FROM})]
+            self._sources_of[iri] = found
+        return found
 
     # -- options -------------------------------------------------------------------------------
 
@@ -496,8 +507,8 @@ class _Builder:
             ordered = sorted(activities)
             spans = [self.node_dates(x) for x in ordered]
             dated = all(s or e for s, e in spans)
-            starts = [s or e for s, e in spans if s or e]
-            ends = [e or s for s, e in spans if s or e]
+            starts = [first for s, e in spans if (first := s or e)]
+            ends = [last for s, e in spans if (last := e or s)]
             sources = sorted({s["iri"] for x in ordered for s in self.sources_of(x)})
             self._add_edge(a, b, FOLD_KEY, {
                 "predicate": FOLD_PREDICATE, "label": FOLD_LABEL,
@@ -528,7 +539,7 @@ class _Builder:
         index = self.index
         types = index.types.get(iri, set())
         start, end = self.node_dates(iri)
-        sources = self.sources_of(iri)
+        sources = list(self.sources_of(iri))
         facts = []
         for p, o in index.out.get(iri, ()):
             if p in (RDF_TYPE, RDFS_LABEL, PREF_LABEL, DERIVED_FROM):
@@ -551,17 +562,14 @@ class _Builder:
         }
 
     def finish(self, view: str, options: dict[str, Any]) -> Any:
-        import networkx as nx
+        import networkx as nx  # type: ignore[import-untyped]
 
         graph = view_class()()
         graph.index = self.index
         graph.graph["view"] = view
         graph.graph["options"] = options
-        for iri in sorted(self.nodes):
-            graph.add_node(iri, **self.node_attributes(iri))
-        for (u, v, key) in sorted(self.edges):
-            attrs = dict(self.edges[(u, v, key)])
-            graph.add_edge(u, v, key=key, **attrs)
+        graph.add_nodes_from((iri, self.node_attributes(iri)) for iri in sorted(self.nodes))
+        graph.add_edges_from((u, v, key, self.edges[(u, v, key)]) for (u, v, key) in sorted(self.edges))
         assert isinstance(graph, nx.MultiDiGraph)
         return graph
 
@@ -582,7 +590,7 @@ def most_specific(types: set[str]) -> str:
 def view_class() -> type:
     """The class of views: a MultiDiGraph that remembers the graph index it was built from, so
     its RDF triples can be listed (:func:`view_triples`). Made on first use (networkx is heavy)."""
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     class View(nx.MultiDiGraph):  # type: ignore[misc]
         index: GraphIndex | None = None

@@ -48,10 +48,11 @@ class GraphIndex:
 
     def label(self, iri: str) -> str:
         """The entity's rdfs:label (then skos:prefLabel), else a readable name of the IRI."""
+        pairs = self.out.get(iri, ())
         for predicate in (RDFS_LABEL, PREF_LABEL):
-            values = sorted(_label_key(o) for p, o in self.out.get(iri, ()) if p == predicate)
+            values = [o for p, o in pairs if p == predicate]
             if values:
-                return values[0][2]
+                return min(_label_key(o) for o in values)[2]
         return self.record_id(iri) if iri.startswith(str(MGID)) else term_label(iri)
 
     def alt_names(self, iri: str) -> list[str]:
