@@ -109,7 +109,7 @@
 
   // --- The graph: Cytoscape.js for ordinary views, a plain canvas for large ones ---------------
   // Both renderers have the same few methods: show(changedNodes, changedEdges), select(i),
-  // drawnNodes(), drawnEdges(), isDrawn(i), screenPosition(i), onTap(fn), onFirstDraw(fn).
+  // fit(), drawnNodes(), drawnEdges(), isDrawn(i), screenPosition(i), onTap(fn), onFirstDraw(fn).
 
   function firstDrawn() {
     window.mgraphFirstDraw = performance.now();
@@ -131,6 +131,7 @@
         data: { id: 'e' + j, source: 'n' + e.s, target: 'n' + e.t, label: relations[e.r].label }
       });
     });
+    var labelAll = false;
     var cy = cytoscape({
       container: container,
       elements: elements,
@@ -168,7 +169,13 @@
     });
     return {
       cy: cy,
-      show: function (changedNodes, changedEdges) {
+      show: function (changedNodes, changedEdges, shownNodes) {
+        // With few entities left on screen, every one is labelled whatever the zoom.
+        var few = shownNodes <= 150;
+        if (few !== labelAll) {
+          labelAll = few;
+          cy.style().selector('node').style('min-zoomed-font-size', few ? 0 : 12).update();
+        }
         cy.batch(function () {
           changedNodes.forEach(function (i) { cy.getElementById('n' + i).style('display', nodeShown[i] ? 'element' : 'none'); });
           changedEdges.forEach(function (j) { cy.getElementById('e' + j).style('display', edgeShown[j] ? 'element' : 'none'); });
@@ -186,6 +193,10 @@
         if (nodeShown[i]) {
           cy.animate({ zoom: Math.max(cy.zoom(), 1), center: { eles: node } }, { duration: 200 });
         }
+      },
+      fit: function () {
+        var shown = cy.nodes(':visible');
+        if (shown.length) { cy.animate({ fit: { eles: shown, padding: 40 } }, { duration: 200 }); }
       },
       drawnNodes: function () { return cy.nodes(':visible').length; },
       drawnEdges: function () { return cy.edges(':visible').length; },
@@ -232,13 +243,14 @@
       var y0 = Infinity;
       var x1 = -Infinity;
       var y1 = -Infinity;
-      nodes.forEach(function (n) {
+      nodes.forEach(function (n, i) {
+        if (!nodeShown[i]) { return; }
         x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x); y1 = Math.max(y1, n.y);
       });
       if (x0 === Infinity) { return; }
       view.x = (x0 + x1) / 2;
       view.y = (y0 + y1) / 2;
-      view.k = Math.min((width - 60) / Math.max(1, x1 - x0), (height - 60) / Math.max(1, y1 - y0));
+      view.k = Math.min((width - 80) / Math.max(1, x1 - x0), (height - 80) / Math.max(1, y1 - y0), 4 / RADIUS);
     }
 
     function toScreen(x, y) { return [(x - view.x) * view.k + width / 2, (y - view.y) * view.k + height / 2]; }
@@ -265,7 +277,7 @@
         ctx.moveTo(nodes[e.s].x, nodes[e.s].y);
         ctx.lineTo(nodes[e.t].x, nodes[e.t].y);
       });
-      ctx.strokeStyle = 'rgba(140, 152, 164, 0.35)';
+      ctx.strokeStyle = countEdges > 10000 ? 'rgba(140, 152, 164, 0.12)' : 'rgba(140, 152, 164, 0.35)';
       ctx.lineWidth = 1 / k;
       ctx.stroke();
       var radius = Math.max(RADIUS, 1.6 / k);
@@ -318,7 +330,7 @@
       if (selected !== null) {
         neighbours.forEach(function (i) { if (nodeShown[i]) { label(i); } });
       }
-      if (k * RADIUS >= 6) {
+      if (k * RADIUS >= 12) {
         for (var i = 0; i < nodes.length && labelled < 300; i++) {
           if (nodeShown[i] && !neighbours.has(i)) { label(i); }
         }
@@ -385,12 +397,13 @@
 
     return {
       show: function () { redraw(); },
+      fit: function () { fit(); redraw(); },
       select: function (i) {
         selected = i;
         neighbours = new Set([i]);
         nodes[i].adj.forEach(function (j) { neighbours.add(edges[j].s); neighbours.add(edges[j].t); });
         if (nodeShown[i]) {
-          view.k = Math.max(view.k, 6 / RADIUS);
+          view.k = Math.max(view.k, 4 / RADIUS);
           view.x = nodes[i].x;
           view.y = nodes[i].y;
         }
@@ -435,7 +448,7 @@
       }
       if (show) { shownEdges++; }
     });
-    graph.show(changedNodes, changedEdges);
+    graph.show(changedNodes, changedEdges, shownNodes);
     body.dataset.visibleNodes = String(shownNodes);
     body.dataset.visibleEdges = String(shownEdges);
     $('counts').textContent = shownNodes + ' of ' + nodes.length + ' entities, ' +
@@ -500,6 +513,7 @@
     yearTo.value = String(to);
     body.dataset.period = from + '-' + to;
     applyFilters();
+    graph.fit();
   }
 
   function buildBars() {
@@ -567,9 +581,11 @@
   yearFrom.addEventListener('change', function () { setPeriod(parseInt(yearFrom.value, 10), state.to); });
   yearTo.addEventListener('change', function () { setPeriod(state.from, parseInt(yearTo.value, 10)); });
   $('period-reset').addEventListener('click', function () { setPeriod(minYear, maxYear); });
+  $('fit').addEventListener('click', function () { graph.fit(); });
   $('show-undated').addEventListener('change', function () {
     state.undated = $('show-undated').checked;
     applyFilters();
+    graph.fit();
   });
 
   // --- The side panel -------------------------------------------------------------------------
