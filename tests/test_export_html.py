@@ -442,6 +442,13 @@ def test_timeline_2023_hides_the_2020_minamata_online_sessions(open_page, curate
     page.click('#bars .bar[data-year="2020"]')
     assert page.get_attribute("body", "data-period") == "2020-2020"
     assert page.evaluate(visible, sessions) == sessions
+    # A drag across the bars chooses a period.
+    page.hover('#bars .bar[data-year="2021"]')
+    page.mouse.down()
+    page.hover('#bars .bar[data-year="2023"]')
+    page.mouse.up()
+    assert page.get_attribute("body", "data-period") == "2021-2023"
+    assert page.evaluate(visible, sessions) == []
     opened.check_clean()
 
 
