@@ -77,10 +77,9 @@ def write_ntriples(triples: Any, path: Path) -> int:
 
 def workload(graph_file: Path) -> list[tuple[str, str]]:
     """(name, query text with the example parameters bound) for every library query."""
-    from queries import example_params  # benchmarks/queries.py
-
     from mgraph.queries import bind_params, library
     from mgraph.store import bind_values, from_file
+    from queries import example_params  # benchmarks/queries.py
 
     store = from_file(graph_file, trusted=True)
     out = []
@@ -90,8 +89,14 @@ def workload(graph_file: Path) -> list[tuple[str, str]]:
     return out
 
 
-async def hammer(url: str, queries: list[tuple[str, str]], clients: int, seconds: float,
-                 runaway: bool = False, timeout: float = 120) -> dict[str, Any]:
+async def hammer(
+    url: str,
+    queries: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    runaway: bool = False,
+    timeout: float = 120,
+) -> dict[str, Any]:
     """``clients`` loops sending queries for ``seconds``; latencies, errors, and the runaway's fate."""
     import httpx
 
@@ -109,8 +114,9 @@ async def hammer(url: str, queries: list[tuple[str, str]], clients: int, seconds
                 position += 1
                 start = time.perf_counter()
                 try:
-                    response = await client.post(url, data={"query": text},
-                                                 headers={"Accept": "application/sparql-results+json"})
+                    response = await client.post(
+                        url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+                    )
                     if response.status_code != 200:
                         errors.append(f"{name}: HTTP {response.status_code} {response.text[:100]}")
                 except httpx.HTTPError as err:
@@ -138,14 +144,34 @@ async def hammer(url: str, queries: list[tuple[str, str]], clients: int, seconds
     }
 
 
-def start_mgraph(graph_file: Path, folder: Path, workers: int, timeout: float) -> tuple[subprocess.Popen, str]:
+def start_mgraph(
+    graph_file: Path, folder: Path, workers: int, timeout: float
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     store = folder / "mgraph-store"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(folder)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "mgraph", "serve", "--store", str(store), str(graph_file), "--port", str(port),
-         "--workers", str(workers), "--timeout", str(timeout), "--max-results", "1000000", "--quiet"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "mgraph",
+            "serve",
+            "--store",
+            str(store),
+            str(graph_file),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--timeout",
+            str(timeout),
+            "--max-results",
+            "1000000",
+            "--quiet",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_ready(f"http://127.0.0.1:{port}/ready", process)
     return process, f"http://127.0.0.1:{port}/sparql"
@@ -156,11 +182,18 @@ def start_oxigraph(graph_file: Path, folder: Path) -> tuple[subprocess.Popen, st
     if binary is None:
         raise SystemExit("the oxigraph binary is missing (pip install oxigraph)")
     location = folder / "oxigraph-store"
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(graph_file)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [binary, "load", "--location", str(location), "--file", str(graph_file)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port = free_port()
-    process = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_ready(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
     return process, f"http://127.0.0.1:{port}/query"
 
@@ -177,7 +210,10 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
         start = time.perf_counter()
         oxigraph, oxigraph_url = start_oxigraph(graph_file, folder)
         oxigraph_start = time.perf_counter() - start
-        print(f"(start-up with load: mgraph serve {mgraph_start:.1f} s, oxigraph load+serve {oxigraph_start:.1f} s)")
+        print(
+            f"(start-up with load: mgraph serve {mgraph_start:.1f} s, "
+            f"oxigraph load+serve {oxigraph_start:.1f} s)"
+        )
         try:
             for clients in args.clients:
                 results = {}
@@ -189,9 +225,13 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
                     note = ""
                     if runaway:
                         fate = result["runaway"]
-                        note = f"runaway query: HTTP {fate.get('status')} after {fate.get('seconds', 0):.1f} s"
-                    print(f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
-                          f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}")
+                        note = (
+                            f"runaway query: HTTP {fate.get('status')} after {fate.get('seconds', 0):.1f} s"
+                        )
+                    print(
+                        f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
+                        f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}"
+                    )
                     for error in sorted(set(result["errors"]))[:5]:
                         print(f"    error: {error}")
                 ratio = results["mgraph serve"]["rps"] / results["oxigraph serve-read-only"]["rps"]
@@ -207,13 +247,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each timed run")
     parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="mgraph serve workers")
-    parser.add_argument("--timeout", type=float, default=5.0, help="mgraph serve --timeout (the runaway's limit)")
+    parser.add_argument(
+        "--timeout", type=float, default=5.0, help="mgraph serve --timeout (the runaway's limit)"
+    )
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(",")]
 
-    from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
-
     from mgraph.loader import load
+    from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
 
     print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {args.workers} mgraph workers")
     base = load().graph

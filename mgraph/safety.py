@@ -806,7 +806,9 @@ _QUERY_TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+_UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
 """Keywords of SPARQL Update that the query grammar never uses."""
 
 

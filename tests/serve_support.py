@@ -74,7 +74,10 @@ def start(folder: Path, *args: str, seconds: float = 60) -> Served:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "mgraph", "serve", "--port", str(port), *args],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=folder,
         )
     served = Served(process, f"http://127.0.0.1:{port}", log, tmp)
     deadline = time.monotonic() + seconds

@@ -17,8 +17,16 @@ from serve_support import FIXTURES, curated_graph, start
 from mgraph.queries import run
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +36,9 @@ def curated(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, curated):
-    served = start(tmp_path_factory.mktemp("serve-page"), str(curated), str(FIXTURES / "script.ttl"),
-                   "--workers", "2")
+    served = start(
+        tmp_path_factory.mktemp("serve-page"), str(curated), str(FIXTURES / "script.ttl"), "--workers", "2"
+    )
     try:
         yield served
     finally:
@@ -57,7 +66,9 @@ def page(browser, server):
     page.requests = []
     page.problems = []
     page.on("request", lambda request: page.requests.append(request.url))
-    page.on("console", lambda message: page.problems.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: page.problems.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     yield page
     context.close()
@@ -65,8 +76,11 @@ def page(browser, server):
 
 def outside(requests: list[str], server) -> list[str]:
     own = urlsplit(server.url).netloc
-    return [url for url in requests if urlsplit(url).scheme not in ("data", "blob", "about")
-            and urlsplit(url).netloc != own]
+    return [
+        url
+        for url in requests
+        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != own
+    ]
 
 
 def test_query_page_runs_a_library_example_offline(page, server, curated):
@@ -77,7 +91,9 @@ def test_query_page_runs_a_library_example_offline(page, server, curated):
     page.fill("#params input[name=meeting]", "cop-5")
     page.click("#run")
     page.wait_for_selector(".yasr table tbody tr td", timeout=20000)
-    page.wait_for_function("document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue().includes('VALUES')")
+    page.wait_for_function(
+        "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue().includes('VALUES')"
+    )
     text = page.inner_text(".yasr")
     assert 0 < len(expected) == page.locator(".yasr table tbody tr").count()
     for row in expected:
@@ -90,9 +106,11 @@ def test_query_page_runs_a_library_example_offline(page, server, curated):
 def test_query_page_free_text_query(page, server):
     page.goto(server.url + "/")
     page.wait_for_selector(".yasqe .CodeMirror")
-    page.evaluate("window.mgraphYasgui.getTab().getYasqe().setValue("
-                  "'SELECT ?code WHERE { <https://w3id.org/mgraph/id/decision/mc-5-3> "
-                  "<http://purl.org/dc/terms/identifier> ?code }')")
+    page.evaluate(
+        "window.mgraphYasgui.getTab().getYasqe().setValue("
+        "'SELECT ?code WHERE { <https://w3id.org/mgraph/id/decision/mc-5-3> "
+        "<http://purl.org/dc/terms/identifier> ?code }')"
+    )
     page.click("#run")
     page.wait_for_selector(".yasr table tbody tr td")
     assert "MC-5/3" in page.inner_text(".yasr")

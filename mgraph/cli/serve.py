@@ -27,22 +27,44 @@ EXAMPLES = """
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="RDF files or datasets to serve")
-    parser.add_argument("--store", metavar="DIR",
-                        help="an on-disk store to serve (created from FILEs when it does not exist)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument(
+        "--store", metavar="DIR", help="an on-disk store to serve (created from FILEs when it does not exist)"
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="query worker processes (default: the number of CPU cores)")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="time limit of one query (default: 30)")
-    parser.add_argument("--max-results", type=int, default=100_000, metavar="N",
-                        help="most rows (or triples) one answer may hold; 0 for no limit "
-                             "(default: 100000)")
-    parser.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
-                        help="largest request body accepted (default: 1048576)")
-    parser.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
-                        help="allow browser pages from ORIGIN to query (repeatable; default: none)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="query worker processes (default: the number of CPU cores)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit of one query (default: 30)"
+    )
+    parser.add_argument(
+        "--max-results",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="most rows (or triples) one answer may hold; 0 for no limit (default: 100000)",
+    )
+    parser.add_argument(
+        "--max-body",
+        type=int,
+        default=1024 * 1024,
+        metavar="BYTES",
+        help="largest request body accepted (default: 1048576)",
+    )
+    parser.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN to query (repeatable; default: none)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no access log")
 
 
@@ -69,23 +91,40 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers or os.cpu_count() or 1
     dataset = prepare(args.files, args.store)
     try:
-        config = Config(timeout=args.timeout, max_results=args.max_results, max_body=args.max_body,
-                        workers=workers, cors=list(args.cors))
+        config = Config(
+            timeout=args.timeout,
+            max_results=args.max_results,
+            max_body=args.max_body,
+            workers=workers,
+            cors=list(args.cors),
+        )
         app = create_app(dataset, config)
-        logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                            format="%(asctime)s %(message)s", stream=sys.stderr)
-        print(f"mgraph serve: {dataset.triples} triples from {dataset.description}; "
-              f"{workers} workers; http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
-        server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, access_log=False,
-                                               log_level="warning", lifespan="on"))
+        logging.basicConfig(
+            level=logging.WARNING if args.quiet else logging.INFO,
+            format="%(asctime)s %(message)s",
+            stream=sys.stderr,
+        )
+        print(
+            f"mgraph serve: {dataset.triples} triples from {dataset.description}; "
+            f"{workers} workers; http://{args.host}:{args.port}/",
+            file=sys.stderr,
+            flush=True,
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app, host=args.host, port=args.port, access_log=False, log_level="warning", lifespan="on"
+            )
+        )
         # uvicorn re-raises the stopping signal once it has shut down; a stop asked for is a
         # clean exit (0), so the handlers it restores are these no-ops.
         for stop in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop, lambda *_: None)
         server.run()
         if not server.started:
-            raise InputError(f"could not start on {args.host}:{args.port} (the address is in use or not "
-                             "allowed, or the query workers could not start; see the messages above)")
+            raise InputError(
+                f"could not start on {args.host}:{args.port} (the address is in use or not "
+                "allowed, or the query workers could not start; see the messages above)"
+            )
     finally:
         dataset.close()
     return EXIT_OK

@@ -69,7 +69,9 @@ class Server:
         graph = negotiation.choose(negotiation.GRAPH_TYPES, accept, fmt)
         wanted = graph if form in ("CONSTRUCT", "DESCRIBE") else results
         if wanted is None:
-            table = negotiation.GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else negotiation.RESULTS_TYPES
+            table = (
+                negotiation.GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else negotiation.RESULTS_TYPES
+            )
             offered = ", ".join(types[0] for types in table.values())
             raise protocol.ProtocolError(406, f"Not Acceptable: a {form} result can be sent as {offered}")
         return {

@@ -167,9 +167,13 @@ def _load_file(store: Any, path: Path) -> None:
         )
     except SyntaxError as err:
         where = f"{path}:{err.lineno}:{err.offset or 1}" if err.lineno else str(path)
-        raise InputError(f"{where}: {safety.FORMATS[fmt]} syntax error: {' '.join(str(err.msg).split())}") from None
+        raise InputError(
+            f"{where}: {safety.FORMATS[fmt]} syntax error: {' '.join(str(err.msg).split())}"
+        ) from None
     except (ValueError, OSError) as err:
-        raise InputError(f"{path}: cannot load as {safety.FORMATS[fmt]}: {' '.join(str(err).split())}") from None
+        raise InputError(
+            f"{path}: cannot load as {safety.FORMATS[fmt]}: {' '.join(str(err).split())}"
+        ) from None
 
 
 def _screen_nesting(path: Path) -> None:

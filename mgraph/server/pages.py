@@ -43,20 +43,28 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX mg: <https://w3id.org/mgraph/ontology#>
 """
 
-FACTS = _PREFIXES + """SELECT ?s ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) WHERE {
+FACTS = (
+    _PREFIXES
+    + """SELECT ?s ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) WHERE {
   ?s ?p ?o .
   OPTIONAL { ?p rdfs:label ?pl }
   OPTIONAL { ?o rdfs:label ?ol }
 } GROUP BY ?s ?p ?o"""
+)
 
-INCOMING = _PREFIXES + """SELECT ?s ?x ?p (SAMPLE(?xl) AS ?xlabel) (SAMPLE(?pl) AS ?plabel) WHERE {
+INCOMING = (
+    _PREFIXES
+    + """SELECT ?s ?x ?p (SAMPLE(?xl) AS ?xlabel) (SAMPLE(?pl) AS ?plabel) WHERE {
   ?x ?p ?s .
   FILTER (?p NOT IN (rdf:subject, rdf:object))
   OPTIONAL { ?x rdfs:label ?xl }
   OPTIONAL { ?p rdfs:label ?pl }
 } GROUP BY ?s ?x ?p LIMIT 5001"""
+)
 
-CLAIMS = _PREFIXES + """SELECT ?s ?claim ?p ?o ?disputed ?preferred ?approximate ?note ?source
+CLAIMS = (
+    _PREFIXES
+    + """SELECT ?s ?claim ?p ?o ?disputed ?preferred ?approximate ?note ?source
     (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) (SAMPLE(?sl) AS ?slabel) WHERE {
   ?claim a mg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?claim mg:disputed ?disputed }
@@ -67,27 +75,40 @@ CLAIMS = _PREFIXES + """SELECT ?s ?claim ?p ?o ?disputed ?preferred ?approximate
   OPTIONAL { ?p rdfs:label ?pl }
   OPTIONAL { ?o rdfs:label ?ol }
 } GROUP BY ?s ?claim ?p ?o ?disputed ?preferred ?approximate ?note ?source"""
+)
 
-DESCRIBE = _PREFIXES + """CONSTRUCT { ?s ?p ?o . ?claim ?cp ?co } WHERE {
+DESCRIBE = (
+    _PREFIXES
+    + """CONSTRUCT { ?s ?p ?o . ?claim ?cp ?co } WHERE {
   { ?s ?p ?o } UNION { ?claim a mg:Claim ; rdf:subject ?s ; ?cp ?co }
 }"""
+)
 
 EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }"
 
-INSTANCES = _PREFIXES + """SELECT ?c ?x (SAMPLE(?l) AS ?label) WHERE {
+INSTANCES = (
+    _PREFIXES
+    + """SELECT ?c ?x (SAMPLE(?l) AS ?label) WHERE {
   ?x a ?c .
   OPTIONAL { ?x rdfs:label ?l }
 } GROUP BY ?c ?x LIMIT 5001"""
+)
 
-CLASS_FACTS = _PREFIXES + """SELECT ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) WHERE {
+CLASS_FACTS = (
+    _PREFIXES
+    + """SELECT ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) WHERE {
   OPTIONAL { ?c rdfs:label ?l }
   OPTIONAL { ?c skos:definition ?d }
 } GROUP BY ?c"""
+)
 
-LABELS = _PREFIXES + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
+LABELS = (
+    _PREFIXES
+    + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
   ?x rdfs:label ?l .
   FILTER (STRSTARTS(STR(?x), "https://w3id.org/mgraph/id/"))
 } GROUP BY ?x"""
+)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PROV_SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -141,8 +162,13 @@ def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) ->
     value = binding["value"]
     if binding["type"] == "uri":
         text = label["value"] if label else compact_iri(value)
-        return {"text": text, "href": local_href(value), "kind": "iri", "iri": value,
-                "note": compact_iri(value) if label else ""}
+        return {
+            "text": text,
+            "href": local_href(value),
+            "kind": "iri",
+            "iri": value,
+            "note": compact_iri(value) if label else "",
+        }
     if binding["type"] == "bnode":
         return {"text": f"_:{value}", "href": None, "kind": "bnode", "note": ""}
     note = ""
@@ -156,9 +182,9 @@ def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) ->
 def local_href(iri: str) -> str:
     """Our page for an IRI of ours (an instance or an ontology class), else the IRI itself."""
     if iri.startswith(ID_BASE):
-        return "/id/" + iri[len(ID_BASE):]
+        return "/id/" + iri[len(ID_BASE) :]
     if iri.startswith(ONTOLOGY_BASE):
-        return "/class/" + iri[len(ONTOLOGY_BASE):]
+        return "/class/" + iri[len(ONTOLOGY_BASE) :]
     return iri
 
 
@@ -182,7 +208,9 @@ async def entity_page(request: Request) -> Response:
     kind, ident = request.path_params["kind"], request.path_params["ident"]
     iri = f"{ID_BASE}{kind}/{ident}"
     try:
-        chosen = negotiation.choose(HTML_TYPES, request.headers.get("accept"), request.query_params.get("format"))
+        chosen = negotiation.choose(
+            HTML_TYPES, request.headers.get("accept"), request.query_params.get("format")
+        )
         if chosen is None:
             offered = ", ".join(types[0] for types in HTML_TYPES.values())
             raise ProtocolError(406, f"Not Acceptable: this page can be sent as {offered}")
@@ -204,8 +232,14 @@ async def entity_page(request: Request) -> Response:
     return render("entity.html", **_entity_context(iri, kind, ident, facts, incoming, claims))
 
 
-def _entity_context(iri: str, kind: str, ident: str, facts: list[dict[str, Any]],
-                    incoming: list[dict[str, Any]], claims: list[dict[str, Any]]) -> dict[str, Any]:
+def _entity_context(
+    iri: str,
+    kind: str,
+    ident: str,
+    facts: list[dict[str, Any]],
+    incoming: list[dict[str, Any]],
+    claims: list[dict[str, Any]],
+) -> dict[str, Any]:
     from mgraph.terms import compact_iri
 
     label = ident
@@ -214,27 +248,34 @@ def _entity_context(iri: str, kind: str, ident: str, facts: list[dict[str, Any]]
         predicate = row["p"]["value"]
         if predicate == "http://www.w3.org/2000/01/rdf-schema#label" and label == ident:
             label = row["o"]["value"]
-        item = {"predicate": _predicate(row["p"], row.get("plabel")), "value": term(row["o"], row.get("olabel"))}
+        item = {
+            "predicate": _predicate(row["p"], row.get("plabel")),
+            "value": term(row["o"], row.get("olabel")),
+        }
         if predicate == RDF_TYPE:
             classes.append(item["value"])
         elif predicate == PROV_SOURCE:
             sources.append(item["value"])
         else:
             rows.append(item)
-    links = [{"predicate": _predicate(r["p"], r.get("plabel")), "value": term(r["x"], r.get("xlabel"))}
-             for r in incoming[:MAX_LISTED]]
+    links = [
+        {"predicate": _predicate(r["p"], r.get("plabel")), "value": term(r["x"], r.get("xlabel"))}
+        for r in incoming[:MAX_LISTED]
+    ]
     disputed = []
     for row in claims:
-        disputed.append({
-            "claim": term(row["claim"]),
-            "predicate": _predicate(row["p"], row.get("plabel")),
-            "value": term(row["o"], row.get("olabel")),
-            "disputed": row.get("disputed", {}).get("value") == "true",
-            "preferred": row.get("preferred", {}).get("value"),
-            "approximate": row.get("approximate", {}).get("value") == "true",
-            "note": row.get("note", {}).get("value", ""),
-            "source": term(row.get("source"), row.get("slabel")) if row.get("source") else None,
-        })
+        disputed.append(
+            {
+                "claim": term(row["claim"]),
+                "predicate": _predicate(row["p"], row.get("plabel")),
+                "value": term(row["o"], row.get("olabel")),
+                "disputed": row.get("disputed", {}).get("value") == "true",
+                "preferred": row.get("preferred", {}).get("value"),
+                "approximate": row.get("approximate", {}).get("value") == "true",
+                "note": row.get("note", {}).get("value", ""),
+                "source": term(row.get("source"), row.get("slabel")) if row.get("source") else None,
+            }
+        )
     return {
         "iri": iri,
         "curie": compact_iri(iri),
@@ -246,8 +287,14 @@ def _entity_context(iri: str, kind: str, ident: str, facts: list[dict[str, Any]]
         "incoming": sorted(links, key=_sort_key),
         "incoming_more": len(incoming) > MAX_LISTED,
         "sources": sorted(sources, key=lambda t: (t["text"], t.get("iri", ""))),
-        "claims": sorted(disputed, key=lambda c: (c["predicate"]["text"], c["value"]["text"],
-                                                  c["source"]["text"] if c["source"] else "")),
+        "claims": sorted(
+            disputed,
+            key=lambda c: (
+                c["predicate"]["text"],
+                c["value"]["text"],
+                c["source"]["text"] if c["source"] else "",
+            ),
+        ),
     }
 
 
@@ -257,7 +304,7 @@ async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) 
         rows = await select(server, LABELS)
         server.label_index = sorted((r["x"]["value"], r["label"]["value"]) for r in rows)
     wanted = f"{kind}/{ident}"
-    by_id = {entry[0][len(ID_BASE):]: entry for entry in server.label_index}
+    by_id = {entry[0][len(ID_BASE) :]: entry for entry in server.label_index}
     by_label = {entry[1].lower(): entry for entry in server.label_index}
     close = difflib.get_close_matches(wanted, list(by_id), n=5, cutoff=0.5)
     close_labels = difflib.get_close_matches(ident.replace("-", " ").lower(), list(by_label), n=5, cutoff=0.5)
@@ -270,7 +317,7 @@ async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) 
         lines = [f"Not found: no entity <{iri}> in this graph."]
         lines += [f"Did you mean <{s[0]}> ({s[1]})?" for s in suggestions[:5]]
         return PlainTextResponse("\n".join(lines) + "\n", status_code=404)
-    items = [{"href": local_href(s[0]), "text": s[1], "note": s[0][len(ID_BASE):]} for s in suggestions[:8]]
+    items = [{"href": local_href(s[0]), "text": s[1], "note": s[0][len(ID_BASE) :]} for s in suggestions[:8]]
     return render("notfound.html", status=404, iri=iri, suggestions=items)
 
 
@@ -301,8 +348,10 @@ async def class_page(request: Request) -> Response:
     info = about[0] if about else {}
     if not instances and not info.get("label"):
         return render("notfound.html", status=404, iri=iri, suggestions=[])
-    items = sorted((term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
-                   key=lambda t: (t["text"].lower(), t.get("iri", "")))
+    items = sorted(
+        (term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
+        key=lambda t: (t["text"].lower(), t.get("iri", "")),
+    )
     return render(
         "class.html",
         iri=iri,
@@ -331,16 +380,29 @@ def _library_entries() -> list[dict[str, Any]]:
             }
             for p in query.params
         ]
-        entries.append({"name": query.name, "title": query.title, "question": query.question,
-                        "params": params, "examples": list(query.examples), "text": query.text})
+        entries.append(
+            {
+                "name": query.name,
+                "title": query.title,
+                "question": query.question,
+                "params": params,
+                "examples": list(query.examples),
+                "text": query.text,
+            }
+        )
     return entries
 
 
 async def query_page(request: Request) -> Response:
     server: Server = request.app.state.server
     entries = await asyncio.to_thread(_library_entries)
-    return render("query.html", library=entries, description=server.dataset.description,
-                  triples=server.dataset.triples, timeout=server.config.timeout)
+    return render(
+        "query.html",
+        library=entries,
+        description=server.dataset.description,
+        triples=server.dataset.triples,
+        timeout=server.config.timeout,
+    )
 
 
 async def library_query(request: Request) -> Response:

@@ -74,7 +74,7 @@ class WorkerPool:
         child.close()
         if not parent.poll(START_TIMEOUT):
             process.kill()
-            raise RuntimeError("a query worker did not start within %g s" % START_TIMEOUT)
+            raise RuntimeError(f"a query worker did not start within {START_TIMEOUT:g} s")
         status, detail = parent.recv()
         if status != "ready":
             process.join()
@@ -96,7 +96,7 @@ class WorkerPool:
             reply = await asyncio.wait_for(
                 loop.run_in_executor(self._threads, worker.conn.recv), timeout=timeout or None
             )
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             self._replace(worker)
             self.killed += 1
             raise QueryTimeout from None

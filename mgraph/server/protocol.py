@@ -89,8 +89,7 @@ async def run_job(server: Server, job: dict[str, Any]) -> Response:
         return error_response(
             ProtocolError(
                 503,
-                f"Query timed out: stopped after {server.config.timeout:g} s (the server's --timeout "
-                "limit)",
+                f"Query timed out: stopped after {server.config.timeout:g} s (the server's --timeout limit)",
             )
         )
     except WorkerLost:
@@ -184,15 +183,18 @@ def service_description(request: Request, server: Server) -> Response:
         f"  sd:endpoint <{_iri(endpoint)}> ;",
         "  sd:supportedLanguage sd:SPARQL11Query ;",
         "  sd:resultFormat " + ", ".join(f"<{formats[t]}>" for t in [*results, *graphs]) + " ;",
-        "  dcterms:description " + _literal(
+        "  dcterms:description "
+        + _literal(
             f"Read-only mgraph endpoint over {server.dataset.description}; "
             f"time limit {server.config.timeout:g} s, at most {server.config.max_results} results; "
             "SERVICE, LOAD and updates are refused."
-        ) + " ;",
+        )
+        + " ;",
         "  sd:defaultDataset [",
         "    a sd:Dataset ;",
         "    sd:defaultGraph [ a sd:Graph ; void:triples "
-        + f'"{server.dataset.triples}"^^xsd:integer ]' + ("" if not server.dataset.graphs else " ;"),
+        + f'"{server.dataset.triples}"^^xsd:integer ]'
+        + ("" if not server.dataset.graphs else " ;"),
     ]
     for index, graph in enumerate(server.dataset.graphs):
         end = " ;" if index < len(server.dataset.graphs) - 1 else ""

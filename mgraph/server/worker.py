@@ -9,7 +9,8 @@ A job is a dict: ``query`` (text, already screened by :mod:`mgraph.safety`), ``s
 name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
 ``results_format`` (for SELECT and ASK), ``graph_format`` (for CONSTRUCT and DESCRIBE) and
 ``max_results`` (0: no limit), and optionally ``default_graphs`` and ``named_graphs`` (the
-Protocol's ``default-graph-uri`` and ``named-graph-uri``, already checked to exist). The reply is ``("ok", kind, format, body)`` with kind
+Protocol's ``default-graph-uri`` and ``named-graph-uri``, already checked to exist). The reply
+is ``("ok", kind, format, body)`` with kind
 ``"solutions"``, ``"boolean"`` or ``"graph"``, or ``("error", status, message)``.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, cast
 
 RESULTS_FORMATS = ("json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -93,10 +94,10 @@ def run_job(store: Any, job: dict[str, Any], prefixes: dict[str, str]) -> tuple[
                 return ("ok", "solutions", fmt, answer.serialize(format=target))
             counter = _RowCounter(limit)
             try:
-                answer.serialize(counter, format=ox.QueryResultsFormat.TSV)
+                answer.serialize(cast(Any, counter), format=ox.QueryResultsFormat.TSV)
             except _TooMany:
                 return ("error", 500, _too_many(limit, "solutions"))
-            body = b"".join(counter.parts)
+            body: bytes | None = b"".join(counter.parts)
             if fmt != "tsv":  # TSV keeps every term exactly, so the other formats come from it
                 body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
             return ("ok", "solutions", fmt, body)
@@ -134,7 +135,7 @@ def main(conn: Connection, store_path: str, prefixes: dict[str, str]) -> None:
             return
         try:
             reply = run_job(store, job, prefixes)
-        except Exception as err:  # noqa: BLE001 - any failure becomes the client's 500, not a dead worker
+        except Exception as err:
             reply = ("error", 500, f"Query evaluation failed: {type(err).__name__}: {err}")
         try:
             conn.send(reply)
