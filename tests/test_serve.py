@@ -7,6 +7,7 @@ are checked with a loopback listener that must see no connection.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import csv
 import functools
@@ -30,6 +31,7 @@ from mgraph.queries import library, run
 from mgraph.safety import UpdateRefused, screen_endpoint_query
 from mgraph.server import negotiation
 from mgraph.server.dataset import prepare
+from mgraph.server.pool import WorkerLost, WorkerPool
 
 NAMED = "https://example.org/serve-test/graph/extra"
 MC53 = "https://w3id.org/mgraph/id/decision/mc-5-3"
@@ -176,58 +178,58 @@ def test_graph_forms_every_format_and_method(server, curated, query, fmt, method
     assert isomorphic(graph, mc53_graph(curated))
 
 
-@pytest.mark.parametrize(
-    ("query", "accept", "media"),
-    [
-        pytest.param(
-            COUNT, "application/sparql-results+json", "application/sparql-results+json", id="select-json"
-        ),
-        pytest.param(
-            COUNT, "application/sparql-results+xml", "application/sparql-results+xml", id="select-xml"
-        ),
-        pytest.param(COUNT, "text/csv", "text/csv", id="select-csv"),
-        pytest.param(COUNT, "text/tab-separated-values", "text/tab-separated-values", id="select-tsv"),
-        pytest.param(
-            COUNT,
-            "text/csv;q=0.5, text/tab-separated-values",
-            "text/tab-separated-values",
-            id="select-q-values",
-        ),
-        pytest.param(ASK, "application/json", "application/sparql-results+json", id="ask-json"),
-        pytest.param(CONSTRUCT, "text/turtle", "text/turtle", id="construct-turtle"),
-        pytest.param(CONSTRUCT, "application/n-triples", "application/n-triples", id="construct-nt"),
-        pytest.param(CONSTRUCT, "application/ld+json", "application/ld+json", id="construct-jsonld"),
-        pytest.param(
-            DESCRIBE,
-            "application/n-triples;q=0.9, text/turtle;q=0.1",
-            "application/n-triples",
-            id="describe-q-values",
-        ),
-        pytest.param(CONSTRUCT, "*/*", "text/turtle", id="construct-any"),
-    ],
-)
-def test_accept_chooses_the_format(server, query, accept, media):
-    response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": accept})
+SOLUTION_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+FORMS = {"select": COUNT, "ask": ASK, "construct": CONSTRUCT, "describe": DESCRIBE}
+MATRIX = [
+    pytest.param(FORMS[form], name, media, id=f"{form}-{name}")
+    for form in FORMS
+    for name, media in (SOLUTION_FORMATS if form in ("select", "ask") else GRAPH_FORMATS).items()
+]
+
+
+@pytest.mark.parametrize(("query", "name", "media"), MATRIX)
+def test_every_form_and_format_by_accept(server, query, name, media):
+    response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": media})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media
+    assert response.content
+
+
+@pytest.mark.parametrize(("query", "name", "media"), MATRIX)
+def test_every_form_and_format_by_format_parameter(server, query, name, media):
+    response = httpx.get(
+        server.sparql, params={"query": query, "format": name}, headers={"Accept": "image/png"}
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == media
 
 
 @pytest.mark.parametrize(
-    ("query", "fmt", "media"),
+    ("query", "accept", "media"),
     [
-        pytest.param(COUNT, "json", "application/sparql-results+json", id="json"),
-        pytest.param(COUNT, "xml", "application/sparql-results+xml", id="xml"),
-        pytest.param(COUNT, "csv", "text/csv", id="csv"),
-        pytest.param(COUNT, "tsv", "text/tab-separated-values", id="tsv"),
-        pytest.param(CONSTRUCT, "ttl", "text/turtle", id="ttl"),
-        pytest.param(CONSTRUCT, "nt", "application/n-triples", id="nt"),
-        pytest.param(CONSTRUCT, "jsonld", "application/ld+json", id="jsonld"),
+        pytest.param(
+            COUNT, "text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values", id="select-q"
+        ),
+        pytest.param(ASK, "application/json", "application/sparql-results+json", id="ask-json"),
+        pytest.param(
+            DESCRIBE,
+            "application/n-triples;q=0.9, text/turtle;q=0.1",
+            "application/n-triples",
+            id="describe-q",
+        ),
+        pytest.param(CONSTRUCT, "*/*", "text/turtle", id="construct-any"),
+        pytest.param(COUNT, None, "application/sparql-results+json", id="select-no-accept"),
     ],
 )
-def test_format_parameter_overrides_accept(server, query, fmt, media):
-    response = httpx.get(
-        server.sparql, params={"query": query, "format": fmt}, headers={"Accept": "image/png"}
-    )
+def test_accept_q_values(server, query, accept, media):
+    headers = {"Accept": accept} if accept else {}
+    response = httpx.get(server.sparql, params={"query": query}, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == media
 
@@ -656,6 +658,46 @@ def test_screen_accepts(query):
 def test_negotiation(accept, expected):
     chosen = negotiation.choose(negotiation.RESULTS_TYPES, accept, None)
     assert (chosen[0] if chosen else None) == expected
+
+
+def test_default_graph_is_the_curated_graph(curated):
+    dataset = prepare()
+    try:
+        with curated.open("rb") as lines:
+            assert dataset.triples == sum(1 for _ in lines)
+        assert dataset.graphs == [] and dataset.temporary is not None
+    finally:
+        dataset.close()
+    assert not dataset.temporary.exists()
+
+
+def test_worker_crash_is_a_500_and_the_worker_is_replaced():
+    """The engine dies on deep nesting; past the screen (here: sent to the pool directly), the
+    worker's death is answered as an error and a fresh worker takes its place."""
+    dataset = prepare([FIXTURES / "named.trig"])
+    job = {"query": "", "subs": {}, "results_format": "json", "graph_format": "turtle", "max_results": 0}
+
+    async def scenario() -> tuple[str, ...]:
+        pool = WorkerPool(str(dataset.path), 1, {})
+        await pool.start()
+        try:
+            deep = "SELECT * WHERE " + "{ " * 20000 + "}" * 20000
+            with pytest.raises(WorkerLost):
+                await pool.run({**job, "query": deep}, timeout=60)
+            return await pool.run({**job, "query": f"ASK {{ GRAPH <{NAMED}> {{ ?s ?p ?o }} }}"}, timeout=60)
+        finally:
+            pool.close()
+
+    try:
+        reply = asyncio.run(scenario())
+    finally:
+        dataset.close()
+    assert reply[0] == "ok" and json.loads(reply[3])["boolean"] is True
+
+
+def test_invalid_entity_path_is_404(server):
+    response = httpx.get(f"{server.url}/id/decision/a%20b%3E")
+    assert response.status_code == 404
 
 
 def test_store_dir_loaded_once_then_opened(tmp_path):

@@ -188,6 +188,18 @@ def local_href(iri: str) -> str:
     return iri
 
 
+def _valid_iri(iri: str) -> bool:
+    """Whether the IRI may be bound as a term (a path may hold spaces, quotes or brackets)."""
+    from mgraph.errors import InputError
+    from mgraph.terms import check_iri
+
+    try:
+        check_iri(iri)
+    except InputError:
+        return False
+    return True
+
+
 def _predicate(binding: dict[str, str], label: dict[str, str] | None) -> dict[str, Any]:
     """A property: our own properties have no page (class pages are for classes), others link out."""
     shown = term(binding, label)
@@ -207,6 +219,8 @@ async def entity_page(request: Request) -> Response:
     server: Server = request.app.state.server
     kind, ident = request.path_params["kind"], request.path_params["ident"]
     iri = f"{ID_BASE}{kind}/{ident}"
+    if not _valid_iri(iri):
+        return PlainTextResponse(f"Not found: {kind}/{ident} is not an id of this graph\n", status_code=404)
     try:
         chosen = negotiation.choose(
             HTML_TYPES, request.headers.get("accept"), request.query_params.get("format")
@@ -339,6 +353,8 @@ async def class_page(request: Request) -> Response:
             return PlainTextResponse(f"Unknown class {name!r}: {err}\n", status_code=404)
     else:
         iri = ONTOLOGY_BASE + name
+    if not _valid_iri(iri):
+        return PlainTextResponse(f"Unknown class {name!r}\n", status_code=404)
     try:
         instances, about = await asyncio.gather(
             select(server, INSTANCES, {"c": iri}), select(server, CLASS_FACTS, {"c": iri})

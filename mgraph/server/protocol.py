@@ -148,7 +148,7 @@ def screen(server: Server, text: str) -> str:
     from mgraph.store import query_form
 
     try:
-        screen_endpoint_query(text, graphs=server.dataset.graphs)
+        screen_endpoint_query(text, graphs=server.dataset.graphs, max_depth=server.config.max_depth)
     except UpdateRefused as err:
         raise ProtocolError(403, f"{READ_ONLY} ({str(err).partition(': ')[2]})") from None
     except InputError as err:
