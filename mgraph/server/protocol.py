@@ -62,7 +62,7 @@ async def sparql(request: Request) -> Response:
             raise ProtocolError(403, READ_ONLY)
         queries = params.get("query", [])
         if not queries:
-            if request.method == "GET":
+            if request.method in ("GET", "HEAD"):
                 return service_description(request, server)
             raise ProtocolError(400, "No query: give the query in the 'query' parameter or the body")
         if len(queries) > 1:
