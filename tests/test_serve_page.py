@@ -140,5 +140,24 @@ def test_script_in_a_literal_is_shown_as_text(page, server):
     assert page.inner_text("h1") == "<script>window.mgraphPwned = true</script> label"
     assert "<img src=x" in page.inner_text("#facts")
     assert page.locator("#facts img").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert "javascript:window.mgraphPwned=true" in page.inner_text("#facts")  # shown, not linked
     assert page.evaluate("window.mgraphPwned") is None
+    assert page.problems == []
+
+
+def test_script_in_a_result_is_shown_as_text_on_the_query_page(page, server):
+    page.goto(server.url + "/")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "window.mgraphYasgui.getTab().getYasqe().setValue('SELECT ?value WHERE { "
+        "<https://w3id.org/mgraph/id/decision/test-script-literal> ?p ?value }')"
+    )
+    page.click("#run")
+    page.wait_for_selector(".yasr table tbody tr td")
+    text = page.inner_text(".yasr")
+    assert "<script>window.mgraphPwned = true</script>" in text
+    assert page.locator(".yasr img").count() == 0
+    assert page.evaluate("window.mgraphPwned") is None
+    assert outside(page.requests, server) == []
     assert page.problems == []

@@ -179,13 +179,16 @@ def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) ->
     return {"text": value, "href": None, "kind": "literal", "note": note}
 
 
-def local_href(iri: str) -> str:
-    """Our page for an IRI of ours (an instance or an ontology class), else the IRI itself."""
+def local_href(iri: str) -> str | None:
+    """Our page for an IRI of ours (an instance or an ontology class), the IRI itself for an
+    http(s) IRI, else None: an IRI such as ``javascript:...`` is shown, never made a link."""
     if iri.startswith(ID_BASE):
         return "/id/" + iri[len(ID_BASE) :]
     if iri.startswith(ONTOLOGY_BASE):
         return "/class/" + iri[len(ONTOLOGY_BASE) :]
-    return iri
+    if iri.startswith(("http://", "https://")):
+        return iri
+    return None
 
 
 def _valid_iri(iri: str) -> bool:
