@@ -23,6 +23,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from mgraph.server import negotiation
 from mgraph.server.protocol import ProtocolError, error_response, run_job
+from mgraph.store import Rows, Store, bind_values
+from mgraph.terms import json_value
 
 if TYPE_CHECKING:
     from mgraph.server.app import Server
@@ -428,7 +430,6 @@ async def library_query(request: Request) -> Response:
     """A library query's text with its parameters bound by the library's typed binding."""
     from mgraph.errors import InputError
     from mgraph.queries import bind_params, library
-    from mgraph.store import bind_values
 
     server: Server = request.app.state.server
     queries = await asyncio.to_thread(library)
@@ -436,7 +437,7 @@ async def library_query(request: Request) -> Response:
     if spec is None:
         return PlainTextResponse(f"No library query named {request.path_params['name']!r}\n", status_code=404)
     values = {k: v for k, v in request.query_params.items() if v.strip()}
-    adapter = _PoolStore(server, asyncio.get_running_loop())
+    adapter = PoolStore(server, asyncio.get_running_loop())
     try:
         bindings = await asyncio.to_thread(bind_params, spec, values, adapter)
     except InputError as err:
@@ -444,27 +445,20 @@ async def library_query(request: Request) -> Response:
     return PlainTextResponse(bind_values(spec.text, bindings))
 
 
-def _pool_store_class() -> type:
-    from mgraph.store import Rows, Store, bind_values
-    from mgraph.terms import json_value
+class PoolStore(Store):
+    """The library's Store interface over the server's workers (for checking that ids exist).
 
-    class PoolStore(Store):
-        """The library's Store interface over the server's workers (for checking ids exist)."""
+    Called from a thread (the library's binding is synchronous); the query runs on the loop.
+    """
 
-        engine = "mgraph serve"
+    engine = "mgraph serve"
 
-        def __init__(self, server: Server, loop: asyncio.AbstractEventLoop) -> None:
-            self.server = server
-            self.loop = loop
+    def __init__(self, server: Server, loop: asyncio.AbstractEventLoop) -> None:
+        self.server = server
+        self.loop = loop
 
-        def _select(self, query: str, bindings: dict[str, Any], timeout: float | None) -> Rows:
-            text = bind_values(query, bindings)
-            rows = asyncio.run_coroutine_threadsafe(select(self.server, text), self.loop).result()
-            columns = sorted({key for row in rows for key in row})
-            return Rows(columns, [{c: json_value(row.get(c)) for c in columns} for row in rows])
-
-    return PoolStore
-
-
-def _PoolStore(server: Server, loop: asyncio.AbstractEventLoop) -> Any:  # noqa: N802
-    return _pool_store_class()(server, loop)
+    def _select(self, query: str, bindings: dict[str, Any], timeout: float | None) -> Rows:
+        text = bind_values(query, bindings)
+        rows = asyncio.run_coroutine_threadsafe(select(self.server, text), self.loop).result()
+        columns = sorted({key for row in rows for key in row})
+        return Rows(columns, [{c: json_value(row.get(c)) for c in columns} for row in rows])
