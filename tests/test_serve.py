@@ -579,6 +579,16 @@ def test_class_page_lists_instances(server):
     assert httpx.get(f"{server.url}/class/NoSuchClass").status_code == 404
 
 
+def test_class_index_lists_classes_with_counts(server, curated):
+    html = httpx.get(f"{server.url}/ontology").text
+    count = decision_count(curated)
+    assert (
+        f'<tr id="Decision"><td><a href="/class/Decision">mg:Decision</a></td><td>{count}</td></tr>' in html
+    )
+    assert 'href="/class/schema:Legislation"' in html
+    assert httpx.get(f"{server.url}/class/schema:Legislation").status_code == 200
+
+
 def test_library_binding_is_typed(server):
     response = httpx.get(f"{server.url}/library/decisions-by-meeting", params={"meeting": "cop-5"})
     assert response.status_code == 200

@@ -1,7 +1,8 @@
 """The Starlette application of ``mgraph serve``: routes, limits, CORS, access log, lifespan.
 
 Routes: ``/sparql`` (the Protocol, :mod:`mgraph.server.protocol`), ``/`` (the query page),
-``/id/<kind>/<id>`` (entity pages), ``/class/<name>`` (class pages), ``/library/<name>``
+``/id/<kind>/<id>`` (entity pages), ``/class/<name>`` (class pages; ``/class`` and
+``/ontology`` list the classes, with an anchor per ontology term), ``/library/<name>``
 (a library query with its parameters bound), ``/static/...`` (our assets and the vendored
 editor), ``/ready`` (readiness).
 
@@ -228,6 +229,8 @@ def create_app(dataset: Dataset, config: Config) -> Starlette:
         Route("/", pages.query_page, methods=["GET"]),
         Route("/library/{name}", pages.library_query, methods=["GET"]),
         Route("/id/{kind}/{ident:path}", pages.entity_page, methods=["GET"]),
+        Route("/class", pages.class_index, methods=["GET"]),
+        Route("/ontology", pages.class_index, methods=["GET"]),
         Route("/class/{name:path}", pages.class_page, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/vendor", app=StaticFiles(directory=HERE / "vendor"), name="vendor"),

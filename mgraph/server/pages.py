@@ -104,6 +104,8 @@ CLASS_FACTS = (
 } GROUP BY ?c"""
 )
 
+CLASSES = """SELECT ?c (COUNT(DISTINCT ?x) AS ?instances) WHERE { ?x a ?c } GROUP BY ?c"""
+
 LABELS = (
     _PREFIXES
     + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
@@ -382,6 +384,33 @@ async def class_page(request: Request) -> Response:
         instances=items,
         more=len(instances) > MAX_LISTED,
     )
+
+
+async def class_index(request: Request) -> Response:
+    """Every class with instances, and how many; ``/ontology#Decision`` lands on its entry."""
+    from mgraph.terms import compact_iri
+
+    server: Server = request.app.state.server
+    try:
+        rows = await select(server, CLASSES)
+    except ProtocolError as err:
+        return error_response(err)
+    classes = []
+    for row in rows:
+        iri = row["c"]["value"]
+        local = iri[len(ONTOLOGY_BASE) :] if iri.startswith(ONTOLOGY_BASE) else None
+        href = f"/class/{local}" if local else "/class/" + compact_iri(iri)
+        classes.append(
+            {
+                "iri": iri,
+                "curie": compact_iri(iri),
+                "href": href,
+                "anchor": local or "",
+                "count": int(row["instances"]["value"]),
+            }
+        )
+    classes.sort(key=lambda c: (not c["anchor"], c["curie"].lower()))
+    return render("classes.html", classes=classes)
 
 
 # --- the query page ----------------------------------------------------------------------------------
