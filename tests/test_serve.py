@@ -13,7 +13,10 @@ import csv
 import functools
 import io
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -23,7 +26,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from serve_support import FIXTURES, curated_graph, start
+from serve_support import FIXTURES, ROOT, curated_graph, start
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 
 from mgraph.errors import InputError
@@ -731,3 +734,33 @@ def test_bad_file_leaves_no_store(tmp_path):
     deep.write_text("<urn:a> <urn:b> " + "[ <urn:c> " * 1000 + "]" * 1000 + " .\n", encoding="utf-8")
     with pytest.raises(InputError, match="nested more than"):
         prepare([deep])
+
+
+def test_port_in_use_is_exit_2_and_leaves_no_temp_files(tmp_path):
+    """Regression: uvicorn's own exit (code 3) when it cannot bind became mgraph's exit code."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mgraph",
+                "serve",
+                str(FIXTURES / "named.trig"),
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert "could not start on 127.0.0.1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -119,7 +119,10 @@ def run(args: argparse.Namespace) -> int:
         # clean exit (0), so the handlers it restores are these no-ops.
         for stop in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop, lambda *_: None)
-        server.run()
+        try:
+            server.run()
+        except SystemExit:  # uvicorn exits (code 3) when it cannot bind or start the application
+            pass
         if not server.started:
             raise InputError(
                 f"could not start on {args.host}:{args.port} (the address is in use or not "
