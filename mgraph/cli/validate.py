@@ -30,8 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mgraph.cli._common import write_output
     from mgraph.errors import EXIT_FAILED, EXIT_OK
-    from mgraph.files import check_writable, write_output
+    from mgraph.files import check_writable
     from mgraph.report import render
     from mgraph.validation import validate, validate_files
 
