@@ -30,7 +30,7 @@ def free_port() -> int:
 
 def curated_graph(folder: Path) -> Path:
     """The curated graph as N-Triples: the built dist/mercury.nt, else data/ loaded and written."""
-    from mgraph.store import default_graph_file
+    from mgraph.graphs import default_graph_file
 
     built = default_graph_file()
     if built is not None:

@@ -93,7 +93,7 @@ def _names(paths: list[Path]) -> str:
 
 
 def _default_description() -> str:
-    from mgraph.store import default_graph_file
+    from mgraph.graphs import default_graph_file
 
     built = default_graph_file()
     return str(built) if built is not None else "the curated data (data/)"
@@ -131,7 +131,7 @@ def _fill(folder: Path, paths: list[Path]) -> None:
 def _load_default(store: Any) -> None:
     import pyoxigraph as ox
 
-    from mgraph.store import default_graph_file
+    from mgraph.graphs import default_graph_file
     from mgraph.terms import to_oxigraph
 
     built = default_graph_file()

@@ -486,8 +486,11 @@ class PoolStore(Store):
         self.server = server
         self.loop = loop
 
-    def _select(self, query: str, bindings: dict[str, Any], timeout: float | None) -> Rows:
+    def _query(self, query: str, bindings: dict[str, Any], timeout: float | None) -> Rows | bool:
+        """SELECT rows or an ASK answer (what the library's binding asks: whether ids exist)."""
         text = bind_values(query, bindings)
         rows = asyncio.run_coroutine_threadsafe(select(self.server, text), self.loop).result()
+        if len(rows) == 1 and isinstance(rows[0].get("boolean"), bool):
+            return bool(rows[0]["boolean"])
         columns = sorted({key for row in rows for key in row})
         return Rows(columns, [{c: json_value(row.get(c)) for c in columns} for row in rows])
