@@ -789,6 +789,7 @@ def _compvalues(tree: Any) -> Iterable[Any]:
 
 # --- screening a query sent to the endpoint (mgraph serve) -----------------------------------
 
+
 class UpdateRefused(InputError):
     """A SPARQL update sent to a read-only endpoint (answered 403, not 400)."""
 
