@@ -1,0 +1,307 @@
+"""Throughput and latency of ``mgraph serve`` against ``oxigraph serve-read-only``, side by side.
+
+Both servers get the same data (the curated graph, then the ~1M-triple synthetic graph of
+benchmarks/queries.py) and the same requests: every library query with its documented example
+parameters, bound once by the library and sent as the same text to both (POST form, JSON
+results). 1, 8 and 32 clients (asyncio + httpx) send queries back to back for a fixed time;
+printed are requests per second, p50 and p99 latency, errors, and mgraph's throughput as a
+fraction of Oxigraph's. Queries that alone take longer than ``--slow`` seconds on Oxigraph are
+left out of the mix (and listed): a handful of multi-second queries would otherwise make a run
+of a few seconds measure nothing but them, and mgraph's time limit must sit above every query
+of the mix so that it stops only the runaway. During mgraph's 32-client run a runaway
+cartesian-product query is sent too: it must come back 503 at the time limit while the other
+clients see no error.
+
+Printed, never asserted. Usage:
+    python benchmarks/serve.py [--quick] [--seconds S] [--clients 1,8,32] [--workers N]
+``--quick`` runs the curated graph only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, process: subprocess.Popen, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} not ready within {seconds} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def write_ntriples(triples: Any, path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for s, p, o in triples:
+            out.write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+            count += 1
+    return count
+
+
+def workload(graph_file: Path) -> list[tuple[str, str]]:
+    """(name, query text with the example parameters bound) for every library query."""
+    from mgraph.queries import bind_params, library
+    from mgraph.store import bind_values, from_file
+    from queries import example_params  # benchmarks/queries.py
+
+    store = from_file(graph_file, trusted=True)
+    out = []
+    for name, query in library().items():
+        bindings = bind_params(query, example_params(query), store)
+        out.append((name, bind_values(query.text, bindings)))
+    return out
+
+
+async def hammer(
+    url: str,
+    queries: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    runaway: bool = False,
+    timeout: float = 120,
+) -> dict[str, Any]:
+    """``clients`` loops sending queries for ``seconds``; latencies, errors, and the runaway's fate."""
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    runaway_result: dict[str, Any] = {}
+    limits = httpx.Limits(max_connections=clients + 2, max_keepalive_connections=clients + 2)
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def one(index: int) -> None:
+            position = index * 7
+            while time.perf_counter() < deadline:
+                name, text = queries[position % len(queries)]
+                position += 1
+                start = time.perf_counter()
+                try:
+                    response = await client.post(
+                        url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+                    )
+                    if response.status_code != 200:
+                        errors.append(f"{name}: HTTP {response.status_code} {response.text[:100]}")
+                except httpx.HTTPError as err:
+                    errors.append(f"{name}: {type(err).__name__}")
+                latencies.append(time.perf_counter() - start)
+
+        async def slow() -> None:
+            await asyncio.sleep(min(1.0, seconds / 4))
+            start = time.perf_counter()
+            response = await client.post(url, data={"query": RUNAWAY})
+            runaway_result.update(status=response.status_code, seconds=time.perf_counter() - start)
+
+        started = time.perf_counter()
+        client_tasks = [asyncio.ensure_future(one(i)) for i in range(clients)]
+        runaway_task = asyncio.ensure_future(slow()) if runaway else None
+        await asyncio.gather(*client_tasks)
+        elapsed = time.perf_counter() - started  # the clients' time; the runaway may end later
+        if runaway_task is not None:
+            await runaway_task
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan"),
+        "requests": len(latencies),
+        "errors": errors,
+        "runaway": runaway_result,
+    }
+
+
+def start_mgraph(
+    graph_file: Path, folder: Path, workers: int, timeout: float
+) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    store = folder / "mgraph-store"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(folder)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mgraph",
+            "serve",
+            "--store",
+            str(store),
+            str(graph_file),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--timeout",
+            str(timeout),
+            "--max-results",
+            "1000000",
+            "--quiet",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_ready(f"http://127.0.0.1:{port}/ready", process)
+    return process, f"http://127.0.0.1:{port}/sparql"
+
+
+def start_oxigraph(graph_file: Path, folder: Path) -> tuple[subprocess.Popen, str]:
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise SystemExit("the oxigraph binary is missing (pip install oxigraph)")
+    location = folder / "oxigraph-store"
+    subprocess.run(
+        [binary, "load", "--location", str(location), "--file", str(graph_file)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_ready(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
+    return process, f"http://127.0.0.1:{port}/query"
+
+
+def calibrate(
+    url: str, queries: list[tuple[str, str]], budget: float
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Run each query once on Oxigraph; those slower than ``budget`` seconds leave the mix (listed)."""
+    import httpx
+
+    kept, dropped = [], []
+    for name, text in queries:
+        start = time.perf_counter()
+        httpx.post(
+            url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}, timeout=600
+        )
+        seconds = time.perf_counter() - start
+        if seconds > budget:
+            dropped.append(f"{name} ({seconds:.1f} s on oxigraph)")
+        else:
+            kept.append((name, text))
+    return kept, dropped
+
+
+def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Namespace) -> None:
+    queries = workload(graph_file)
+    print(f"\n== {label}: {triples} triples, {len(queries)} library queries, {args.seconds:g} s per run ==")
+    print(f"{'server':<26}{'clients':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  note")
+    with tempfile.TemporaryDirectory(prefix="mgraph-bench-serve-") as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        oxigraph, oxigraph_url = start_oxigraph(graph_file, folder)
+        oxigraph_start = time.perf_counter() - start
+        queries, dropped = calibrate(oxigraph_url, queries, args.slow)
+        if dropped:
+            print(f"left out of the mix (slower than {args.slow:g} s alone): {', '.join(dropped)}")
+        start = time.perf_counter()
+        mgraph, mgraph_url = start_mgraph(graph_file, folder, args.workers, args.timeout)
+        mgraph_start = time.perf_counter() - start
+        print(
+            f"(start-up with load: mgraph serve {mgraph_start:.1f} s, "
+            f"oxigraph load+serve {oxigraph_start:.1f} s)"
+        )
+        try:
+            for clients in args.clients:
+                results = {}
+                for name, url in (("oxigraph serve-read-only", oxigraph_url), ("mgraph serve", mgraph_url)):
+                    runaway = name == "mgraph serve" and clients == max(args.clients)
+                    asyncio.run(hammer(url, queries, clients, min(2.0, args.seconds)))  # warm up
+                    result = asyncio.run(hammer(url, queries, clients, args.seconds, runaway=runaway))
+                    results[name] = result
+                    note = ""
+                    if runaway:
+                        fate = result["runaway"]
+                        note = (
+                            f"runaway query: HTTP {fate.get('status')} after {fate.get('seconds', 0):.1f} s"
+                        )
+                    print(
+                        f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
+                        f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}"
+                    )
+                    for error in sorted(set(result["errors"]))[:5]:
+                        print(f"    error: {error}")
+                ratio = results["mgraph serve"]["rps"] / results["oxigraph serve-read-only"]["rps"]
+                print(f"{'':<26}{clients:>8}  mgraph/oxigraph throughput: {ratio:.2f}")
+        finally:
+            stop(mgraph)
+            stop(oxigraph)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the curated graph only")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each timed run")
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=1.0,
+        help="queries slower than this alone (on oxigraph) are left out of the mix",
+    )
+    parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="mgraph serve workers")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, help="mgraph serve --timeout (the runaway's limit)"
+    )
+    args = parser.parse_args()
+    args.clients = [int(c) for c in args.clients.split(",")]
+
+    from mgraph.loader import load
+    from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
+
+    print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {args.workers} mgraph workers")
+    base = load().graph
+    with tempfile.TemporaryDirectory(prefix="mgraph-bench-data-") as tmp:
+        curated = Path(tmp) / "curated.nt"
+        bench_graph("curated graph", curated, write_ntriples(base, curated), args)
+        if not args.quick:
+            big = Path(tmp) / "synthetic-1m.nt"
+            count = write_ntriples(synthetic(base, 1_000_000), big)
+            bench_graph("synthetic graph", big, count, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""``mgraph serve``: a read-only SPARQL 1.1 Protocol endpoint, a query page and entity pages.
+
+The parts, one concern each:
+
+- :mod:`mgraph.server.dataset` prepares the on-disk pyoxigraph store the server reads
+  (the built graph, users' files with their named graphs, or an existing ``--store``);
+- :mod:`mgraph.server.worker` is the code of a query worker process (pyoxigraph only);
+- :mod:`mgraph.server.pool` keeps N worker processes, runs a job on an idle one, and kills and
+  replaces a worker whose query runs past the time limit;
+- :mod:`mgraph.server.negotiation` chooses result formats from ``Accept`` and ``format=``;
+- :mod:`mgraph.server.protocol` answers ``/sparql`` (SPARQL 1.1 Protocol, service description);
+- :mod:`mgraph.server.pages` renders the query page, entity pages and class pages;
+- :mod:`mgraph.server.app` assembles the Starlette application (limits, CORS, access log).
+
+This package is imported only by ``mgraph serve`` and its tests: nothing below it imports it.
+"""

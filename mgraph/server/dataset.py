@@ -1,0 +1,206 @@
+"""The on-disk pyoxigraph store that ``mgraph serve`` reads, and how it is made.
+
+Query workers open the store read-only, so the data must be on disk. Three sources:
+
+- nothing given: the built graph ``dist/mercury.nt`` (loaded by pyoxigraph directly: it is our
+  own output), else the curated data loaded with :func:`mgraph.load`;
+- RDF files or datasets: N-Triples, N-Quads, Turtle and TriG are read by pyoxigraph's own parser
+  after :mod:`mgraph.safety`'s checks (local regular files only, nesting screened), keeping the
+  named graphs of N-Quads and TriG; RDF/XML, JSON-LD and N3 go through
+  :func:`mgraph.safety.parse_user_file` (no external entities, no remote contexts) into the
+  default graph;
+- ``--store DIR``: an existing store, opened read-only. Given files too, DIR is created and
+  filled the first time (atomically: built beside DIR, then renamed), and only opened afterwards,
+  so a graph of millions of triples is parsed once.
+
+Without ``--store``, the store is written to a temporary folder that :meth:`Dataset.close`
+removes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mgraph.errors import InputError
+
+_NATIVE = {"nt": "N_TRIPLES", "nquads": "N_QUADS", "turtle": "TURTLE", "trig": "TRIG"}
+"""Formats read by pyoxigraph's parser straight into the store (named graphs kept)."""
+
+
+@dataclass
+class Dataset:
+    """A store on disk, ready for read-only workers; ``graphs`` are its named graphs' IRIs."""
+
+    path: Path
+    graphs: list[str]
+    triples: int
+    description: str
+    temporary: Path | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def close(self) -> None:
+        """Remove the temporary store, if this dataset made one."""
+        if self.temporary is not None and not self._closed:
+            shutil.rmtree(self.temporary, ignore_errors=True)
+        self._closed = True
+
+
+def prepare(files: Sequence[str | Path] = (), store: str | Path | None = None) -> Dataset:
+    """The store to serve: see the module documentation for the sources and their order."""
+    paths = [Path(f) for f in files]
+    for path in paths:
+        _check_file(path)
+    if store is not None:
+        folder = Path(store)
+        if _holds_store(folder):
+            if paths:
+                raise InputError(
+                    f"{folder}: already holds a store; serve it without FILEs, or remove it to load "
+                    "the files again"
+                )
+            return _describe(folder, f"store {folder}")
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise InputError(f"{folder}: is not an mgraph/Oxigraph store and not empty; not touched")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            _fill(staging / "store", paths)
+            if folder.exists():
+                folder.rmdir()
+            (staging / "store").rename(folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return _describe(folder, f"store {folder} (loaded from {_names(paths)})")
+    temporary = Path(tempfile.mkdtemp(prefix="mgraph-serve-"))
+    try:
+        _fill(temporary / "store", paths)
+        what = _names(paths) if paths else _default_description()
+        dataset = _describe(temporary / "store", what)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    dataset.temporary = temporary
+    return dataset
+
+
+def _names(paths: list[Path]) -> str:
+    return ", ".join(str(p) for p in paths) if paths else _default_description()
+
+
+def _default_description() -> str:
+    from mgraph.graphs import default_graph_file
+
+    built = default_graph_file()
+    return str(built) if built is not None else "the curated data (data/)"
+
+
+def _holds_store(folder: Path) -> bool:
+    return folder.is_dir() and (folder / "CURRENT").is_file()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an RDF file (give the files, or --store DIR)")
+    if not path.is_file():
+        raise InputError(f"{path}: is not a regular file")
+
+
+def _fill(folder: Path, paths: list[Path]) -> None:
+    """Create a store in ``folder`` holding the files, or the project's graph when none is given."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    try:
+        if not paths:
+            _load_default(store)
+        for path in paths:
+            _load_file(store, path)
+        store.optimize()
+        store.flush()
+    finally:
+        del store
+
+
+def _load_default(store: Any) -> None:
+    import pyoxigraph as ox
+
+    from mgraph.graphs import default_graph_file
+    from mgraph.terms import to_oxigraph
+
+    built = default_graph_file()
+    if built is not None:
+        store.bulk_load(path=str(built), format=ox.RdfFormat.N_TRIPLES)
+        return
+    from mgraph.loader import load
+
+    graph = load().graph
+    store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
+
+
+def _load_file(store: Any, path: Path) -> None:
+    """One user's file into the store, as :mod:`mgraph.safety` allows."""
+    import pyoxigraph as ox
+
+    from mgraph import safety
+    from mgraph.terms import to_oxigraph
+
+    fmt = safety.EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        accepted = " ".join(safety.EXTENSIONS)
+        raise InputError(f"{path}: cannot tell the RDF format from the extension; accepted: {accepted}")
+    if fmt not in _NATIVE:
+        graph = safety.parse_user_file(path)
+        store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
+        return
+    if fmt in ("turtle", "trig"):
+        _screen_nesting(path)
+    try:
+        store.bulk_load(
+            path=str(path), format=getattr(ox.RdfFormat, _NATIVE[fmt]), base_iri=path.resolve().as_uri()
+        )
+    except SyntaxError as err:
+        where = f"{path}:{err.lineno}:{err.offset or 1}" if err.lineno else str(path)
+        raise InputError(
+            f"{where}: {safety.FORMATS[fmt]} syntax error: {' '.join(str(err.msg).split())}"
+        ) from None
+    except (ValueError, OSError) as err:
+        raise InputError(
+            f"{path}: cannot load as {safety.FORMATS[fmt]}: {' '.join(str(err).split())}"
+        ) from None
+
+
+def _screen_nesting(path: Path) -> None:
+    """Turtle and TriG nest; refuse files nested deeper than the safety limit, read in pieces."""
+    from mgraph import safety
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: is not valid UTF-8") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the file: {err.strerror or err}") from None
+    offset = safety.nesting_overflow(text, safety.MAX_NESTING)
+    if offset is not None:
+        line = text.count("\n", 0, offset) + 1
+        raise InputError(f"{path}:{line}: nested more than {safety.MAX_NESTING} levels deep; not read")
+
+
+def _describe(folder: Path, description: str) -> Dataset:
+    """Open the finished store read-only once, to list its named graphs and count its triples."""
+    import pyoxigraph as ox
+
+    try:
+        store = ox.Store.read_only(str(folder))
+    except OSError as err:
+        raise InputError(f"{folder}: cannot open the store: {err}") from None
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    triples = len(store)
+    del store
+    return Dataset(folder, graphs, triples, description)

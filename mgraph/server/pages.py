@@ -1,0 +1,496 @@
+"""The HTML side of ``mgraph serve``: the query page, entity pages and class pages.
+
+Every page is built from SPARQL run by the same workers as the endpoint, with the page's IRI
+bound through pyoxigraph's ``substitutions`` (never formatted into the query text), and rendered
+by Jinja2 with autoescape on, so a ``<script>`` in a literal is shown as text.
+
+An entity page (``/id/<kind>/<id>``, the path of the IRI ``https://w3id.org/mgraph/id/<kind>/<id>``)
+answers HTML, or Turtle, N-Triples or JSON-LD by content negotiation (``Accept`` or ``format=``);
+an unknown id answers 404 with the closest ids and labels. A class page (``/class/Decision`` for
+``mg:Decision``, ``/class/schema:Legislation`` for a prefixed name) lists the class's instances.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from mgraph.server import negotiation
+from mgraph.server.protocol import ProtocolError, error_response, run_job
+from mgraph.store import Rows, Store, bind_values
+from mgraph.terms import json_value
+
+if TYPE_CHECKING:
+    from mgraph.server.app import Server
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ID_BASE = "https://w3id.org/mgraph/id/"
+ONTOLOGY_BASE = "https://w3id.org/mgraph/ontology#"
+HTML_TYPES: dict[str, tuple[str, ...]] = {
+    "html": ("text/html", "application/xhtml+xml"),
+    **negotiation.GRAPH_TYPES,
+}
+MAX_LISTED = 5000
+
+_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX mg: <https://w3id.org/mgraph/ontology#>
+"""
+
+FACTS = (
+    _PREFIXES
+    + """SELECT ?s ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) WHERE {
+  ?s ?p ?o .
+  OPTIONAL { ?p rdfs:label ?pl }
+  OPTIONAL { ?o rdfs:label ?ol }
+} GROUP BY ?s ?p ?o"""
+)
+
+INCOMING = (
+    _PREFIXES
+    + """SELECT ?s ?x ?p (SAMPLE(?xl) AS ?xlabel) (SAMPLE(?pl) AS ?plabel) WHERE {
+  ?x ?p ?s .
+  FILTER (?p NOT IN (rdf:subject, rdf:object))
+  OPTIONAL { ?x rdfs:label ?xl }
+  OPTIONAL { ?p rdfs:label ?pl }
+} GROUP BY ?s ?x ?p LIMIT 5001"""
+)
+
+CLAIMS = (
+    _PREFIXES
+    + """SELECT ?s ?claim ?p ?o ?disputed ?preferred ?approximate ?note ?source
+    (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) (SAMPLE(?sl) AS ?slabel) WHERE {
+  ?claim a mg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL { ?claim mg:disputed ?disputed }
+  OPTIONAL { ?claim mg:preferred ?preferred }
+  OPTIONAL { ?claim mg:approximate ?approximate }
+  OPTIONAL { ?claim skos:note ?note }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?source OPTIONAL { ?source rdfs:label ?sl } }
+  OPTIONAL { ?p rdfs:label ?pl }
+  OPTIONAL { ?o rdfs:label ?ol }
+} GROUP BY ?s ?claim ?p ?o ?disputed ?preferred ?approximate ?note ?source"""
+)
+
+DESCRIBE = (
+    _PREFIXES
+    + """CONSTRUCT { ?s ?p ?o . ?claim ?cp ?co } WHERE {
+  { ?s ?p ?o } UNION { ?claim a mg:Claim ; rdf:subject ?s ; ?cp ?co }
+}"""
+)
+
+EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }"
+
+INSTANCES = (
+    _PREFIXES
+    + """SELECT ?c ?x (SAMPLE(?l) AS ?label) WHERE {
+  ?x a ?c .
+  OPTIONAL { ?x rdfs:label ?l }
+} GROUP BY ?c ?x LIMIT 5001"""
+)
+
+CLASS_FACTS = (
+    _PREFIXES
+    + """SELECT ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) WHERE {
+  OPTIONAL { ?c rdfs:label ?l }
+  OPTIONAL { ?c skos:definition ?d }
+} GROUP BY ?c"""
+)
+
+CLASSES = """SELECT ?c (COUNT(DISTINCT ?x) AS ?instances) WHERE { ?x a ?c } GROUP BY ?c"""
+
+LABELS = (
+    _PREFIXES
+    + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
+  ?x rdfs:label ?l .
+  FILTER (STRSTARTS(STR(?x), "https://w3id.org/mgraph/id/"))
+} GROUP BY ?x"""
+)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PROV_SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
+_ENVIRONMENT: Any = None
+
+
+def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page from ``templates/``; Jinja2's autoescape escapes every value."""
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        import jinja2
+
+        _ENVIRONMENT = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    html = _ENVIRONMENT.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status)
+
+
+# --- running page queries ------------------------------------------------------------------------
+
+
+async def select(server: Server, query: str, subs: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The JSON bindings of a page query (screened like any other), with IRIs bound by substitution."""
+    from mgraph.server import protocol
+
+    job = server.job(query, "application/sparql-results+json", None)
+    job["subs"] = subs or {}
+    job["max_results"] = 0
+    reply = await server.pool.run(job, server.config.timeout)
+    if reply[0] != "ok":
+        raise protocol.ProtocolError(int(reply[1]), str(reply[2]))
+    data = json.loads(reply[3])
+    if "boolean" in data:
+        return [{"boolean": data["boolean"]}]
+    return list(data["results"]["bindings"])
+
+
+def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) -> dict[str, Any]:
+    """A term for a template: its text, where it links (a page of ours or the IRI) and its kind."""
+    from mgraph.terms import compact_iri
+
+    if binding is None:
+        return {"text": "", "href": None, "kind": "none", "note": ""}
+    value = binding["value"]
+    if binding["type"] == "uri":
+        text = label["value"] if label else compact_iri(value)
+        return {
+            "text": text,
+            "href": local_href(value),
+            "kind": "iri",
+            "iri": value,
+            "note": compact_iri(value) if label else "",
+        }
+    if binding["type"] == "bnode":
+        return {"text": f"_:{value}", "href": None, "kind": "bnode", "note": ""}
+    note = ""
+    if binding.get("xml:lang"):
+        note = "@" + binding["xml:lang"]
+    elif binding.get("datatype") and not binding["datatype"].endswith("#string"):
+        note = compact_iri(binding["datatype"])
+    return {"text": value, "href": None, "kind": "literal", "note": note}
+
+
+def local_href(iri: str) -> str | None:
+    """Our page for an IRI of ours (an instance or an ontology class), the IRI itself for an
+    http(s) IRI, else None: an IRI such as ``javascript:...`` is shown, never made a link."""
+    if iri.startswith(ID_BASE):
+        return "/id/" + iri[len(ID_BASE) :]
+    if iri.startswith(ONTOLOGY_BASE):
+        return "/class/" + iri[len(ONTOLOGY_BASE) :]
+    if iri.startswith(("http://", "https://")):
+        return iri
+    return None
+
+
+def _valid_iri(iri: str) -> bool:
+    """Whether the IRI may be bound as a term (a path may hold spaces, quotes or brackets)."""
+    from mgraph.errors import InputError
+    from mgraph.terms import check_iri
+
+    try:
+        check_iri(iri)
+    except InputError:
+        return False
+    return True
+
+
+def _predicate(binding: dict[str, str], label: dict[str, str] | None) -> dict[str, Any]:
+    """A property: our own properties have no page (class pages are for classes), others link out."""
+    shown = term(binding, label)
+    if shown["href"] and shown["href"].startswith("/class/"):
+        shown["href"] = None
+    return shown
+
+
+def _sort_key(item: dict[str, Any]) -> tuple[str, ...]:
+    return (item["predicate"]["text"].lower(), item["predicate"].get("iri", ""), item["value"]["text"])
+
+
+# --- entity pages -------------------------------------------------------------------------------
+
+
+async def entity_page(request: Request) -> Response:
+    server: Server = request.app.state.server
+    kind, ident = request.path_params["kind"], request.path_params["ident"]
+    iri = f"{ID_BASE}{kind}/{ident}"
+    if not _valid_iri(iri):
+        return PlainTextResponse(f"Not found: {kind}/{ident} is not an id of this graph\n", status_code=404)
+    try:
+        chosen = negotiation.choose(
+            HTML_TYPES, request.headers.get("accept"), request.query_params.get("format")
+        )
+        if chosen is None:
+            offered = ", ".join(types[0] for types in HTML_TYPES.values())
+            raise ProtocolError(406, f"Not Acceptable: this page can be sent as {offered}")
+        exists = await select(server, EXISTS, {"s": iri})
+        if not exists[0]["boolean"]:
+            return await _not_found(server, kind, ident, iri, chosen[0])
+        if chosen[0] != "html":
+            job = server.job(DESCRIBE, None, chosen[0])
+            job["subs"] = {"s": iri}
+            job["max_results"] = 0
+            return await run_job(server, job)
+        facts, incoming, claims = await asyncio.gather(
+            select(server, FACTS, {"s": iri}),
+            select(server, INCOMING, {"s": iri}),
+            select(server, CLAIMS, {"s": iri}),
+        )
+    except ProtocolError as err:
+        return error_response(err)
+    return render("entity.html", **_entity_context(iri, kind, ident, facts, incoming, claims))
+
+
+def _entity_context(
+    iri: str,
+    kind: str,
+    ident: str,
+    facts: list[dict[str, Any]],
+    incoming: list[dict[str, Any]],
+    claims: list[dict[str, Any]],
+) -> dict[str, Any]:
+    from mgraph.terms import compact_iri
+
+    label = ident
+    classes, sources, rows = [], [], []
+    for row in facts:
+        predicate = row["p"]["value"]
+        if predicate == "http://www.w3.org/2000/01/rdf-schema#label" and label == ident:
+            label = row["o"]["value"]
+        item = {
+            "predicate": _predicate(row["p"], row.get("plabel")),
+            "value": term(row["o"], row.get("olabel")),
+        }
+        if predicate == RDF_TYPE:
+            classes.append(item["value"])
+        elif predicate == PROV_SOURCE:
+            sources.append(item["value"])
+        else:
+            rows.append(item)
+    links = [
+        {"predicate": _predicate(r["p"], r.get("plabel")), "value": term(r["x"], r.get("xlabel"))}
+        for r in incoming[:MAX_LISTED]
+    ]
+    disputed = []
+    for row in claims:
+        disputed.append(
+            {
+                "claim": term(row["claim"]),
+                "predicate": _predicate(row["p"], row.get("plabel")),
+                "value": term(row["o"], row.get("olabel")),
+                "disputed": row.get("disputed", {}).get("value") == "true",
+                "preferred": row.get("preferred", {}).get("value"),
+                "approximate": row.get("approximate", {}).get("value") == "true",
+                "note": row.get("note", {}).get("value", ""),
+                "source": term(row.get("source"), row.get("slabel")) if row.get("source") else None,
+            }
+        )
+    return {
+        "iri": iri,
+        "curie": compact_iri(iri),
+        "kind": kind,
+        "ident": ident,
+        "label": label,
+        "classes": sorted(classes, key=lambda t: t["text"]),
+        "facts": sorted(rows, key=_sort_key),
+        "incoming": sorted(links, key=_sort_key),
+        "incoming_more": len(incoming) > MAX_LISTED,
+        "sources": sorted(sources, key=lambda t: (t["text"], t.get("iri", ""))),
+        "claims": sorted(
+            disputed,
+            key=lambda c: (
+                c["predicate"]["text"],
+                c["value"]["text"],
+                c["source"]["text"] if c["source"] else "",
+            ),
+        ),
+    }
+
+
+async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) -> Response:
+    """404 with the closest ids and labels of the graph."""
+    if server.label_index is None:
+        rows = await select(server, LABELS)
+        server.label_index = sorted((r["x"]["value"], r["label"]["value"]) for r in rows)
+    wanted = f"{kind}/{ident}"
+    by_id = {entry[0][len(ID_BASE) :]: entry for entry in server.label_index}
+    by_label = {entry[1].lower(): entry for entry in server.label_index}
+    close = difflib.get_close_matches(wanted, list(by_id), n=5, cutoff=0.5)
+    close_labels = difflib.get_close_matches(ident.replace("-", " ").lower(), list(by_label), n=5, cutoff=0.5)
+    found = [by_id[c] for c in close] + [by_label[c] for c in close_labels]
+    suggestions = []
+    for entry in found:
+        if entry not in suggestions:
+            suggestions.append(entry)
+    if fmt != "html":
+        lines = [f"Not found: no entity <{iri}> in this graph."]
+        lines += [f"Did you mean <{s[0]}> ({s[1]})?" for s in suggestions[:5]]
+        return PlainTextResponse("\n".join(lines) + "\n", status_code=404)
+    items = [{"href": local_href(s[0]), "text": s[1], "note": s[0][len(ID_BASE) :]} for s in suggestions[:8]]
+    return render("notfound.html", status=404, iri=iri, suggestions=items)
+
+
+# --- class pages ----------------------------------------------------------------------------------
+
+
+async def class_page(request: Request) -> Response:
+    from mgraph.errors import InputError
+    from mgraph.terms import compact_iri, expand_curie
+
+    server: Server = request.app.state.server
+    name = request.path_params["name"]
+    if name.startswith(("http://", "https://")):
+        iri = name
+    elif ":" in name:
+        try:
+            iri = expand_curie(name)
+        except InputError as err:
+            return PlainTextResponse(f"Unknown class {name!r}: {err}\n", status_code=404)
+    else:
+        iri = ONTOLOGY_BASE + name
+    if not _valid_iri(iri):
+        return PlainTextResponse(f"Unknown class {name!r}\n", status_code=404)
+    try:
+        instances, about = await asyncio.gather(
+            select(server, INSTANCES, {"c": iri}), select(server, CLASS_FACTS, {"c": iri})
+        )
+    except ProtocolError as err:
+        return error_response(err)
+    info = about[0] if about else {}
+    if not instances and not info.get("label"):
+        return render("notfound.html", status=404, iri=iri, suggestions=[])
+    items = sorted(
+        (term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
+        key=lambda t: (t["text"].lower(), t.get("iri", "")),
+    )
+    return render(
+        "class.html",
+        iri=iri,
+        curie=compact_iri(iri),
+        label=info.get("label", {}).get("value", compact_iri(iri)),
+        definition=info.get("definition", {}).get("value", ""),
+        instances=items,
+        more=len(instances) > MAX_LISTED,
+    )
+
+
+async def class_index(request: Request) -> Response:
+    """Every class with instances, and how many; ``/ontology#Decision`` lands on its entry."""
+    from mgraph.terms import compact_iri
+
+    server: Server = request.app.state.server
+    try:
+        rows = await select(server, CLASSES)
+    except ProtocolError as err:
+        return error_response(err)
+    classes = []
+    for row in rows:
+        iri = row["c"]["value"]
+        local = iri[len(ONTOLOGY_BASE) :] if iri.startswith(ONTOLOGY_BASE) else None
+        href = f"/class/{local}" if local else "/class/" + compact_iri(iri)
+        classes.append(
+            {
+                "iri": iri,
+                "curie": compact_iri(iri),
+                "href": href,
+                "anchor": local or "",
+                "count": int(row["instances"]["value"]),
+            }
+        )
+    classes.sort(key=lambda c: (not c["anchor"], c["curie"].lower()))
+    return render("classes.html", classes=classes)
+
+
+# --- the query page ----------------------------------------------------------------------------------
+
+
+def _library_entries() -> list[dict[str, Any]]:
+    from mgraph.queries import ANY, REQUIRED, library
+
+    entries = []
+    for query in library().values():
+        params = [
+            {
+                "name": p.name,
+                "type": f"id:{p.kind}" if p.kind else p.type,
+                "default": REQUIRED if p.required else (ANY if p.default is None else p.default),
+                "doc": p.doc,
+            }
+            for p in query.params
+        ]
+        entries.append(
+            {
+                "name": query.name,
+                "title": query.title,
+                "question": query.question,
+                "params": params,
+                "examples": list(query.examples),
+                "text": query.text,
+            }
+        )
+    return entries
+
+
+async def query_page(request: Request) -> Response:
+    server: Server = request.app.state.server
+    entries = await asyncio.to_thread(_library_entries)
+    return render(
+        "query.html",
+        library=entries,
+        description=server.dataset.description,
+        triples=server.dataset.triples,
+        timeout=server.config.timeout,
+    )
+
+
+async def library_query(request: Request) -> Response:
+    """A library query's text with its parameters bound by the library's typed binding."""
+    from mgraph.errors import InputError
+    from mgraph.queries import bind_params, library
+
+    server: Server = request.app.state.server
+    queries = await asyncio.to_thread(library)
+    spec = queries.get(request.path_params["name"])
+    if spec is None:
+        return PlainTextResponse(f"No library query named {request.path_params['name']!r}\n", status_code=404)
+    values = {k: v for k, v in request.query_params.items() if v.strip()}
+    adapter = PoolStore(server, asyncio.get_running_loop())
+    try:
+        bindings = await asyncio.to_thread(bind_params, spec, values, adapter)
+    except InputError as err:
+        return PlainTextResponse("\n".join(err.messages) + "\n", status_code=400)
+    return PlainTextResponse(bind_values(spec.text, bindings))
+
+
+class PoolStore(Store):
+    """The library's Store interface over the server's workers (for checking that ids exist).
+
+    Called from a thread (the library's binding is synchronous); the query runs on the loop.
+    """
+
+    engine = "mgraph serve"
+
+    def __init__(self, server: Server, loop: asyncio.AbstractEventLoop) -> None:
+        self.server = server
+        self.loop = loop
+
+    def _query(self, query: str, bindings: dict[str, Any], timeout: float | None) -> Rows | bool:
+        """SELECT rows or an ASK answer (what the library's binding asks: whether ids exist)."""
+        text = bind_values(query, bindings)
+        rows = asyncio.run_coroutine_threadsafe(select(self.server, text), self.loop).result()
+        if len(rows) == 1 and isinstance(rows[0].get("boolean"), bool):
+            return bool(rows[0]["boolean"])
+        columns = sorted({key for row in rows for key in row})
+        return Rows(columns, [{c: json_value(row.get(c)) for c in columns} for row in rows])

@@ -1,0 +1,212 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``: queries by GET, POST form and POST direct.
+
+Status codes, as the Protocol and HTTP prescribe (bodies are one line of ``text/plain``):
+
+- 400 a malformed query (the parser's message), a refused one (``SERVICE``, ``FROM`` of a graph
+  the store does not hold, nesting too deep), or a bad request (no query, two queries, an unknown
+  ``format=``);
+- 403 an update (``update=``, ``application/sparql-update``, or ``INSERT``/``LOAD``... as a
+  query): this is a read-only endpoint;
+- 405 a method other than GET or POST (with ``Allow``); 406 an ``Accept`` that no format we
+  serve satisfies; 413 a request body over the limit; 415 a POST body that is neither a form nor
+  ``application/sparql-query``;
+- 500 a query whose result passes ``--max-results`` (an error, never a silently cut result:
+  a truncated answer looks like a complete one), or an engine failure;
+- 503 a query stopped at ``--timeout`` (its worker is killed and replaced; other clients are
+  not affected).
+
+A GET without a query answers the SPARQL 1.1 Service Description of the endpoint in Turtle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from mgraph.errors import InputError
+from mgraph.server import negotiation
+from mgraph.server.pool import QueryTimeout, WorkerLost
+
+if TYPE_CHECKING:
+    from mgraph.server.app import Server
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+READ_ONLY = "SPARQL updates are not allowed: this is a read-only endpoint"
+
+
+class ProtocolError(Exception):
+    """An answer other than a result: a status and a one-line message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(err: ProtocolError) -> Response:
+    return PlainTextResponse(err.message + "\n", status_code=err.status, headers=err.headers)
+
+
+async def sparql(request: Request) -> Response:
+    """The endpoint: read the request, screen the query, run it on a worker, send the bytes."""
+    server: Server = request.app.state.server
+    try:
+        params = await _parameters(request)
+        if "update" in params:
+            raise ProtocolError(403, READ_ONLY)
+        queries = params.get("query", [])
+        if not queries:
+            if request.method in ("GET", "HEAD"):
+                return service_description(request, server)
+            raise ProtocolError(400, "No query: give the query in the 'query' parameter or the body")
+        if len(queries) > 1:
+            raise ProtocolError(400, "More than one 'query' parameter")
+        fmt = _format(params)
+        default_graphs = params.get("default-graph-uri", [])
+        named_graphs = params.get("named-graph-uri", [])
+        for iri in (*default_graphs, *named_graphs):
+            if iri not in server.dataset.graphs:
+                raise ProtocolError(400, f"Graph <{iri}> is not held by this server")
+        job = server.job(queries[0], request.headers.get("accept"), fmt)
+        job["default_graphs"] = default_graphs
+        job["named_graphs"] = named_graphs
+        return await run_job(server, job)
+    except ProtocolError as err:
+        return error_response(err)
+
+
+async def run_job(server: Server, job: dict[str, Any]) -> Response:
+    """Run a prepared job and turn the worker's reply into the HTTP response."""
+    try:
+        reply = await server.pool.run(job, server.config.timeout)
+    except QueryTimeout:
+        return error_response(
+            ProtocolError(
+                503,
+                f"Query timed out: stopped after {server.config.timeout:g} s (the server's --timeout limit)",
+            )
+        )
+    except WorkerLost:
+        return error_response(ProtocolError(500, "Query evaluation failed: the query worker stopped"))
+    if reply[0] == "error":
+        return error_response(ProtocolError(int(reply[1]), str(reply[2])))
+    _, kind, fmt, body = reply
+    table = negotiation.GRAPH_TYPES if kind == "graph" else negotiation.RESULTS_TYPES
+    media = table[fmt][0]
+    return Response(body, media_type=negotiation.content_type(media), headers={"Vary": "Accept"})
+
+
+async def _parameters(request: Request) -> dict[str, list[str]]:
+    """The request's parameters: the URL's, plus a form body's or a direct query body."""
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method != "POST":
+        return params
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "The request body is not UTF-8") from None
+    if media == FORM:
+        for key, value in parse_qsl(text, keep_blank_values=True):
+            params.setdefault(key, []).append(value)
+    elif media == QUERY_BODY:
+        params.setdefault("query", []).append(text)
+    elif media == UPDATE_BODY:
+        raise ProtocolError(403, READ_ONLY)
+    else:
+        raise ProtocolError(
+            415,
+            f"Unsupported Content-Type {media or '(none)'!r}: send {FORM} or {QUERY_BODY}",
+        )
+    return params
+
+
+def _format(params: dict[str, list[str]]) -> str | None:
+    """The ``format=`` asked for: the first one we know (clients such as SPARQLWrapper send several
+    spellings of one format); 400 when none is known."""
+    values = params.get("format", [])
+    if not values:
+        return None
+    for value in values:
+        if negotiation.accepted_format(value):
+            return value
+    raise ProtocolError(400, f"Unknown format {values[0]!r}")
+
+
+def screen(server: Server, text: str) -> str:
+    """Screen a query (see :func:`mgraph.safety.screen_endpoint_query`); its form, or a ProtocolError."""
+    from mgraph.safety import UpdateRefused, screen_endpoint_query
+    from mgraph.store import query_form
+
+    try:
+        screen_endpoint_query(text, graphs=server.dataset.graphs, max_depth=server.config.max_depth)
+    except UpdateRefused as err:
+        raise ProtocolError(403, f"{READ_ONLY} ({str(err).partition(': ')[2]})") from None
+    except InputError as err:
+        raise ProtocolError(400, f"Query refused: {err}") from None
+    try:
+        return query_form(text)
+    except InputError as err:
+        raise ProtocolError(400, f"SPARQL syntax error: {err}") from None
+
+
+def service_description(request: Request, server: Server) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in Turtle."""
+    endpoint = str(request.url.replace(query="", fragment=""))
+    results = sorted({t for types in negotiation.RESULTS_TYPES.values() for t in types[:1]})
+    graphs = sorted({t for types in negotiation.GRAPH_TYPES.values() for t in types[:1]})
+    formats = {
+        "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+        "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+        "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+        "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+        "text/turtle": "http://www.w3.org/ns/formats/Turtle",
+        "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
+        "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
+    }
+    lines = [
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+        f"<{_iri(endpoint)}> a sd:Service ;",
+        f"  sd:endpoint <{_iri(endpoint)}> ;",
+        "  sd:supportedLanguage sd:SPARQL11Query ;",
+        "  sd:resultFormat " + ", ".join(f"<{formats[t]}>" for t in [*results, *graphs]) + " ;",
+        "  dcterms:description "
+        + _literal(
+            f"Read-only mgraph endpoint over {server.dataset.description}; "
+            f"time limit {server.config.timeout:g} s, at most {server.config.max_results} results; "
+            "SERVICE, LOAD and updates are refused."
+        )
+        + " ;",
+        "  sd:defaultDataset [",
+        "    a sd:Dataset ;",
+        "    sd:defaultGraph [ a sd:Graph ; void:triples "
+        + f'"{server.dataset.triples}"^^xsd:integer ]'
+        + ("" if not server.dataset.graphs else " ;"),
+    ]
+    for index, graph in enumerate(server.dataset.graphs):
+        end = " ;" if index < len(server.dataset.graphs) - 1 else ""
+        lines.append(f"    sd:namedGraph [ a sd:NamedGraph ; sd:name <{_iri(graph)}> ]{end}")
+    lines += ["  ] .", ""]
+    text = "\n".join(line for line in lines if line != "")
+    return Response(text + "\n", media_type=negotiation.content_type("text/turtle"))
+
+
+def _iri(value: str) -> str:
+    return "".join(c if c not in '<>"{}|^`\\ ' else f"%{ord(c):02X}" for c in value)
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

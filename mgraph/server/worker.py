@@ -1,0 +1,143 @@
+"""The query worker: a process that opens the store read-only and answers jobs from a pipe.
+
+It imports only the standard library and pyoxigraph, so a worker starts fast (``spawn``) and a
+query that must be stopped is stopped by killing its process: pyoxigraph cannot cancel a query
+in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
+process only forwards bytes.
+
+A job is a dict: ``query`` (text, already screened by :mod:`mgraph.safety`), ``subs`` (variable
+name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
+``results_format`` (for SELECT and ASK), ``graph_format`` (for CONSTRUCT and DESCRIBE) and
+``max_results`` (0: no limit), and optionally ``default_graphs`` and ``named_graphs`` (the
+Protocol's ``default-graph-uri`` and ``named-graph-uri``, already checked to exist). The reply
+is ``("ok", kind, format, body)`` with kind
+``"solutions"``, ``"boolean"`` or ``"graph"``, or ``("error", status, message)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from multiprocessing.connection import Connection
+from typing import Any, cast
+
+RESULTS_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+
+
+class _TooMany(Exception):
+    """Raised from inside the serialiser's writer when the row limit is passed."""
+
+
+class _RowCounter:
+    """A writer for pyoxigraph's TSV serialiser that keeps the bytes and stops past ``limit`` rows.
+
+    TSV escapes line breaks inside terms, so its rows are its lines (after the header line).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines = 0
+        self.parts: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:
+            raise _TooMany
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+
+def _formats() -> tuple[dict[str, Any], dict[str, Any]]:
+    import pyoxigraph as ox
+
+    results = {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }
+    graphs = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    return results, graphs
+
+
+def run_job(store: Any, job: dict[str, Any], prefixes: dict[str, str]) -> tuple[Any, ...]:
+    """Run one query job on a pyoxigraph store; the reply tuple described in the module doc."""
+    import pyoxigraph as ox
+
+    results_formats, graph_formats = _formats()
+    limit = int(job.get("max_results") or 0)
+    subs = {ox.Variable(name): ox.NamedNode(iri) for name, iri in (job.get("subs") or {}).items()}
+    try:
+        options: dict[str, Any] = {}
+        if job.get("default_graphs"):
+            options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
+        if job.get("named_graphs"):
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+        answer = store.query(job["query"], substitutions=subs or None, prefixes=prefixes, **options)
+    except SyntaxError as err:
+        return ("error", 400, f"SPARQL syntax error: {' '.join(str(err).split())}")
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            fmt = job["results_format"]
+            return ("ok", "boolean", fmt, answer.serialize(format=results_formats[fmt]))
+        if isinstance(answer, ox.QuerySolutions):
+            fmt = job["results_format"]
+            target = results_formats[fmt]
+            if not limit:
+                return ("ok", "solutions", fmt, answer.serialize(format=target))
+            counter = _RowCounter(limit)
+            try:
+                answer.serialize(cast(Any, counter), format=ox.QueryResultsFormat.TSV)
+            except _TooMany:
+                return ("error", 500, _too_many(limit, "solutions"))
+            body: bytes | None = b"".join(counter.parts)
+            if fmt != "tsv":  # TSV keeps every term exactly, so the other formats come from it
+                body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
+            return ("ok", "solutions", fmt, body)
+        fmt = job["graph_format"]
+        triples = list(itertools.islice(answer, limit + 1) if limit else answer)
+        if limit and len(triples) > limit:
+            return ("error", 500, _too_many(limit, "triples"))
+        used = prefixes if fmt == "turtle" else None
+        return ("ok", "graph", fmt, ox.serialize(triples, format=graph_formats[fmt], prefixes=used))
+    except OSError as err:
+        return ("error", 500, f"Query evaluation failed: {' '.join(str(err).split())}")
+
+
+def _too_many(limit: int, what: str) -> str:
+    return (
+        f"Query result too large: more than {limit} {what} (the server's --max-results limit); "
+        "add LIMIT to the query, or ask the server's operator to raise the limit"
+    )
+
+
+def main(conn: Connection, store_path: str, prefixes: dict[str, str]) -> None:
+    """A worker's life: open the store read-only, say ready, answer jobs until the pipe closes."""
+    import pyoxigraph as ox
+
+    try:
+        store = ox.Store.read_only(store_path)
+    except (OSError, RuntimeError) as err:
+        conn.send(("failed", str(err)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = run_job(store, job, prefixes)
+        except Exception as err:
+            reply = ("error", 500, f"Query evaluation failed: {type(err).__name__}: {err}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
