@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -11,7 +13,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 class ValidationResult:
     """One SHACL result, engine-independent. Terms are N-Triples strings (``<iri>``, ``"x"^^<dt>``)."""
 
-    severity: str  # one of SEVERITIES
+    severity: str  # one of SEVERITIES, or the local name of a custom severity
     focus: str
     path: str | None
     value: str | None
@@ -21,6 +23,31 @@ class ValidationResult:
     file: str | None = None  # where the focus node's record (or the user's file) is
     line: int | None = None
     record: str | None = None  # "decision 'mc-5-3'" for curated data
+
+
+def sort_key(result: ValidationResult) -> tuple[Any, ...]:
+    """THE order of results (API and every renderer): Violations first, then by file, line, focus
+    and the remaining fields, so that the same results always come out in the same order."""
+    rank = SEVERITIES.index(result.severity) if result.severity in SEVERITIES else len(SEVERITIES)
+    return (
+        rank,
+        result.severity,
+        result.file is None,
+        result.file or "",
+        result.line or 0,
+        result.focus,
+        result.path or "",
+        result.value or "",
+        result.message,
+        result.shape or "",
+        result.constraint or "",
+        result.record or "",
+    )
+
+
+def sort_results(results: Iterable[ValidationResult]) -> list[ValidationResult]:
+    """The results in :func:`sort_key` order; equal results are all kept (no de-duplication)."""
+    return sorted(results, key=sort_key)
 
 
 @dataclass
@@ -35,8 +62,9 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        """True when there is no Violation (warnings do not break conformance for us)."""
-        return self.count("Violation") == 0
+        """SHACL's sh:conforms: true only when there is no result at all, of any severity."""
+        return not self.results
 
     def failed(self, *, fail_on_warning: bool = False) -> bool:
-        return not self.conforms or (fail_on_warning and self.count("Warning") > 0)
+        """The CLI's exit policy (not conformance): a Violation, or a Warning when asked."""
+        return self.count("Violation") > 0 or (fail_on_warning and self.count("Warning") > 0)

@@ -95,13 +95,25 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 # --------------------------------------------------------------------------------------------
 
 
-def parse_user_file(path: str | Path, *, format: str | None = None, max_depth: int = MAX_NESTING) -> Graph:
+def parse_user_file(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    max_depth: int = MAX_NESTING,
+    data: bytes | None = None,
+    into: Graph | None = None,
+) -> Graph:
     """Parse a local RDF file into an rdflib Graph, refusing anything that is not safe to read.
 
     The format comes from ``format`` or from the file's extension. Triples of every named graph
     (TriG, N-Quads) go into the one returned graph. Blank node labels are renumbered per file
     (stable from run to run, distinct between files), so graphs of several files can be merged.
+    ``data``: the file's bytes, already read (standard input: ``path`` is then ``-``, shown as
+    ``<stdin>``, and the format defaults to Turtle). ``into``: add the triples to this graph
+    (no second copy when merging files) and return it.
     """
+    if data is not None:
+        return _parse_bytes(data, str(path), Path.cwd(), format or "turtle", max_depth, into)
     name = str(path)
     if _URL.match(name):
         raise InputError(
@@ -111,7 +123,20 @@ def parse_user_file(path: str | Path, *, format: str | None = None, max_depth: i
     file = Path(path)
     _check_regular_file(file, name)
     fmt = _choose_format(file, name, format)
-    data = original = _read(file, name)
+    return _parse_bytes(_read(file, name), name, file, fmt, max_depth, into)
+
+
+def _parse_bytes(data: bytes, name: str, file: Path, fmt: str, max_depth: int, into: Graph | None) -> Graph:
+    """The screened parse of a file's bytes (``file`` gives the base IRI)."""
+    if name == "-":
+        name = "<stdin>"
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"{name}: is over {MAX_FILE_BYTES} bytes; not read")
+        file = file / "stdin"
+    fmt = _FORMAT_ALIASES.get(fmt.strip().lower(), "")
+    if not fmt:
+        raise InputError(f"{name}: unknown RDF format; use one of: {', '.join(FORMATS)}")
+    original = data
     if fmt == "xml":
         original, data = _screen_xml(data, name, max_depth)
     else:
@@ -122,7 +147,7 @@ def parse_user_file(path: str | Path, *, format: str | None = None, max_depth: i
         elif fmt in ("turtle", "trig", "n3"):
             _screen_nesting(text, name, max_depth)
     quads = _parse_quads(data, fmt, name, base=file.resolve().as_uri(), original=original)
-    return _to_rdflib(quads, fmt, name)
+    return _to_rdflib(quads, fmt, name, into)
 
 
 def _choose_format(file: Path, name: str, format: str | None) -> str:
@@ -554,16 +579,18 @@ _LOCATED = re.compile(
 _LINE_SUFFIX = re.compile(r" \(line \d+\)$")
 
 
-def _parse_quads(data: bytes, fmt: str, name: str, base: str, original: bytes) -> list[Any]:
+def _parse_quads(data: bytes, fmt: str, name: str, base: str, original: bytes) -> Iterable[Any]:
     """Parse with pyoxigraph, which never fetches anything (it has no context loader set).
 
-    ``original`` is the file as the user wrote it, used to locate errors pyoxigraph cannot.
+    The quads are streamed (no list of the whole file); a syntax error met on the way is raised
+    as a located InputError. ``original`` is the file as the user wrote it, used to locate
+    errors pyoxigraph cannot.
     """
     import pyoxigraph
 
     ox_format = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMAT[fmt])
     try:
-        return list(pyoxigraph.parse(data, ox_format, base_iri=base))
+        yield from pyoxigraph.parse(data, ox_format, base_iri=base)
     except SyntaxError as err:
         raise _syntax_error(err, original, fmt, name, base) from None
     except (ValueError, OSError) as err:
@@ -614,8 +641,11 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
-    """Turn pyoxigraph quads into an rdflib Graph, with stable per-file blank node labels."""
+def _to_rdflib(quads: Iterable[Any], fmt: str, name: str, into: Graph | None = None) -> Graph:
+    """Turn pyoxigraph quads into an rdflib Graph (``into``), with stable per-file blank node labels.
+
+    The quads are added as they come, so the file is never held twice; a file refused half-way
+    leaves ``into`` half-filled, which is why callers give only a graph of their own."""
     import hashlib
 
     import pyoxigraph
@@ -650,11 +680,16 @@ def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
             found = converted[value] = convert(value)
         return found
 
-    graph = Graph()
-    for quad in quads:
-        if fmt == "n3" and not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
-            raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    graph = Graph() if into is None else into
+    default_graph = pyoxigraph.DefaultGraph
+
+    def triples() -> Iterable[tuple[Any, Any, Any, Graph]]:
+        for quad in quads:
+            if fmt == "n3" and not isinstance(quad.graph_name, default_graph):
+                raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
+            yield term(quad.subject), term(quad.predicate), term(quad.object), graph
+
+    graph.addN(triples())
     return graph
 
 

@@ -2,9 +2,12 @@
 
 Our own evaluator for the subset of SHACL the shapes use (Core constraints on plain IRI paths,
 sh:or, and SPARQL-based constraints). The shapes are compiled once into plans; Core constraints
-are checked in Python over an index of the graph; each SPARQL constraint runs once, with
-``$this`` unbound, on pyoxigraph (or rdflib when pyoxigraph is missing), and its rows are kept
-for the shape's focus nodes. Shapes using anything else raise :class:`UnsupportedShapes`.
+are checked in Python over an index of the graph; each SPARQL constraint runs on pyoxigraph once
+per focus node, with ``$this`` pre-bound to it (``substitutions=``), as SHACL defines
+pre-binding. The engine accepts only what it evaluates exactly: shapes using anything else
+(custom constraint components, sub-queries, other pre-bound variables, a query pyoxigraph cannot
+parse, ...) raise :class:`UnsupportedShapes`; shapes SHACL calls ill-formed raise
+:class:`ShapesError`, naming the shape.
 """
 
 from __future__ import annotations
@@ -19,11 +22,10 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from mgraph.errors import InputError
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
-from mgraph.shacl.common import UnsupportedShapes, message_text, nt, superclasses
-from mgraph.terms import to_rdflib
+from mgraph.shacl.common import ShapesError, UnsupportedShapes, message_text, nt, superclasses
+from mgraph.terms import sparql_term, to_oxigraph, to_rdflib
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
@@ -86,7 +88,8 @@ class _SparqlPlan:
     severity: str
     constraint_messages: list[Literal]
     shape_messages: list[Literal]
-    query: str
+    query: str  # with $this unbound (for checking that it parses)
+    pieces: list[str]  # the query split at each $this/?this of its WHERE clause
 
 
 @dataclass
@@ -129,8 +132,16 @@ def shape_plans(shapes: Graph) -> list[_NodePlan]:
     return hit[1]
 
 
+_COMPONENT_PREDICATES = (SH.validator, SH.nodeValidator, SH.propertyValidator, SH.parameter)
+
+
 def _compile(shapes: Graph) -> list[_NodePlan]:
     """Turn each targeted node shape into checks; refuse anything we do not implement."""
+    for component in shapes.subjects(RDF.type, SH.ConstraintComponent):
+        raise UnsupportedShapes(f"custom constraint component {component.n3()}")
+    for predicate in _COMPONENT_PREDICATES:
+        for subject in shapes.subjects(predicate, None):
+            raise UnsupportedShapes(f"{predicate.n3()} on {subject.n3()} (a custom constraint component)")
     roots = sorted({s for t in _TARGETS for s in shapes.subjects(t, None)}, key=str)
     for cls in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")):
         for shape in shapes.subjects(RDF.type, cls):
@@ -314,31 +325,83 @@ def _range_test(predicate: Node, bound: Any) -> Callable[[Node, _Index], bool]:
 
 
 _FORBIDDEN_SPARQL = re.compile(r"(?<![?$\w])(MINUS|VALUES|SERVICE)\b", re.I)
+_BINDS_THIS = re.compile(r"\bAS\s*[?$]this\b", re.I)
+_OTHER_PRE_BOUND = re.compile(r"\$(PATH|value|shapesGraph|currentShape)\b")
+_SELECT = re.compile(r"(?<![?$\w])SELECT\b", re.I)
+_THIS = re.compile(r"(?i:BOUND\s*\(\s*[?$]this\s*\))|[?$]this\b")
+_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
 
 
 def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan:
-    select = shapes.value(constraint, SH.select)
-    if select is None or shapes.value(constraint, SH.ask) is not None:
-        raise UnsupportedShapes(f"SPARQL constraint of {shape} without one sh:select")
-    text = str(select)
-    forbidden = _FORBIDDEN_SPARQL.search(text)
+    selects = list(shapes.objects(constraint, SH.select))
+    if len(selects) != 1 or shapes.value(constraint, SH.ask) is not None:
+        raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} without exactly one sh:select")
+    text = str(selects[0])
+    # keywords and variables only count outside strings, IRIs and comments (same offsets)
+    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+    forbidden = _FORBIDDEN_SPARQL.search(code)
     if forbidden:  # SHACL 5.2.1; pyshacl refuses these too
-        raise InputError(f"the shapes cannot be used: the SPARQL constraint of {shape} "
-                         f"contains {forbidden.group(1).upper()}")
-    if re.search(r"\$(PATH|value|shapesGraph|currentShape)\b", text):
-        raise UnsupportedShapes(f"SPARQL constraint of {shape} uses a pre-bound variable")
-    if not re.search(r"SELECT\b[^{]*[?$]this\b", text, re.I | re.S):
-        raise UnsupportedShapes(f"SPARQL constraint of {shape} does not select $this")
+        raise ShapesError(f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} "
+                          f"contains {forbidden.group(1).upper()}")
+    if _BINDS_THIS.search(code):  # SHACL 5.2.1: no AS of a pre-bound variable
+        raise ShapesError(f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} "
+                          "binds $this with AS")
+    if _OTHER_PRE_BOUND.search(code):
+        raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} uses a pre-bound variable "
+                                "other than $this")
+    if len(_SELECT.findall(code)) != 1:  # SHACL restricts what a sub-query must project
+        raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} has a sub-query")
     prefixes = []
-    for source in shapes.objects(constraint, SH.prefixes):
+    for source in _prefix_sources(shapes, constraint):
         for declaration in shapes.objects(source, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
+            if prefix is None or namespace is None:
+                raise ShapesError(f"the shapes cannot be used: a sh:declare of {source.n3()} "
+                                  "lacks sh:prefix or sh:namespace")
             prefixes.append(f"PREFIX {prefix}: <{namespace}>")
-    query = "\n".join(sorted(set(prefixes))) + "\n" + re.sub(r"\$this\b", "?this", text)
+    prologue = "\n".join(sorted(set(prefixes))) + "\n"
+    query = prologue + text
+    _check_parses(query, shape)
+    where = code.find("{")
+    cuts = [m.span() for m in _THIS.finditer(code, where)] if where >= 0 else []
+    pieces, piece, start = [], "", 0
+    for begin, end in cuts:
+        piece += text[start:begin]
+        start = end
+        if code[begin] in "?$":
+            pieces.append(piece)
+            piece = ""
+        else:
+            piece += "(true)"  # bound($this) of a pre-bound $this
+    pieces.append(piece + text[start:])
+    pieces[0] = prologue + pieces[0]
     return _SparqlPlan(shape, _severity(shapes, shape),
                        list(shapes.objects(constraint, SH.message)),
-                       list(shapes.objects(shape, SH.message)), query)
+                       list(shapes.objects(shape, SH.message)), query, pieces)
+
+
+def _prefix_sources(shapes: Graph, constraint: Node) -> list[Node]:
+    """The nodes whose sh:declare apply: the constraint's sh:prefixes and what they owl:import."""
+    owl_imports = URIRef("http://www.w3.org/2002/07/owl#imports")
+    found: list[Node] = []
+    todo = list(shapes.objects(constraint, SH.prefixes))
+    while todo:
+        node = todo.pop()
+        if node not in found:
+            found.append(node)
+            todo.extend(shapes.objects(node, owl_imports))
+    return found
+
+
+def _check_parses(query: str, shape: Node) -> None:
+    """Refuse a query pyoxigraph cannot parse, when compiling, not in the middle of a run."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(query, substitutions={ox.Variable("this"): ox.NamedNode("urn:x-mgraph:this")})
+    except SyntaxError as err:
+        raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()}: {' '.join(str(err).split())}") from None
 
 
 def build_index(data: Graph, mixin: Graph, predicates: set[URIRef]) -> _Index:
@@ -415,87 +478,62 @@ def _check_property(prop: _PropertyPlan, focus_nodes: list[Node],
 
 
 class SparqlStore:
-    """Data and mixin in pyoxigraph, for SPARQL constraints; rdflib when pyoxigraph is missing."""
+    """Data and mixin in one pyoxigraph store, for the SPARQL constraints."""
 
     def __init__(self, data: Graph, mixin: Graph) -> None:
-        self.graphs = (data, mixin)
-        self.store = None
+        import pyoxigraph as ox
+
+        self.store = ox.Store()
         try:
-            self.store = _oxigraph_store(data, mixin)
-        except (ImportError, ValueError, SyntaxError):
-            self.store = None  # pyoxigraph missing, or a term it cannot hold: rdflib does it
+            self.store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+                                   for graph in (data, mixin) for s, p, o in graph)
+        except (ValueError, TypeError) as err:  # a term pyoxigraph cannot hold
+            raise UnsupportedShapes(f"the data cannot be queried with pyoxigraph: {err}") from None
 
-    def rows(self, query: str) -> Iterator[dict[str, Node]]:
-        if self.store is not None:
-            from pyoxigraph import QuerySolutions
+    def rows(self, plan: _SparqlPlan, this: Node) -> Iterator[dict[str, Node]]:
+        """The solutions of the plan's query with ``$this`` pre-bound to ``this``.
 
-            solutions = self.store.query(query)
-            assert isinstance(solutions, QuerySolutions)
-            names = [v.value for v in solutions.variables]
-            for solution in solutions:
-                row = {}
-                for name in names:
-                    term = solution[name]
-                    if term is not None:
-                        row[name] = to_rdflib(term)
-                yield row
-            return
-        union = self.graphs[0] if not len(self.graphs[1]) else self.graphs[0] + self.graphs[1]
-        for solution in union.query(query):
-            yield {str(k): v for k, v in solution.asdict().items()}
+        SHACL pre-binding puts the value in place of the variable everywhere in the WHERE
+        clause (in FILTER, BIND, inner groups...); pyoxigraph's ``substitutions=`` binds it
+        only at the top (a FILTER in an inner group would see it unbound), so the term is
+        written into the query text, and ``substitutions=`` binds the projected ``$this``. A
+        blank node cannot be written into a query: the constraint is then refused.
+        """
+        import pyoxigraph as ox
 
-
-def _oxigraph_store(data: Graph, mixin: Graph):
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    memo: dict[Node, Any] = {}
-
-    def term(node: Node) -> Any:
-        found = memo.get(node)
-        if found is None:
-            if isinstance(node, URIRef):
-                found = ox.NamedNode(str(node))
-            elif isinstance(node, BNode):
-                found = ox.BlankNode(str(node))
-            elif node.language:  # type: ignore[union-attr]
-                found = ox.Literal(str(node), language=node.language)  # type: ignore[union-attr]
-            else:
-                datatype = node.datatype  # type: ignore[union-attr]
-                found = ox.Literal(str(node), datatype=ox.NamedNode(str(datatype))
-                                   if datatype else None)
-            memo[node] = found
-        return found
-
-    quads = [ox.Quad(term(s), term(p), term(o)) for graph in (data, mixin)
-             for s, p, o in graph]
-    store.bulk_extend(quads)
-    return store
+        if isinstance(this, BNode):
+            raise UnsupportedShapes("a SPARQL constraint on a blank-node focus node")
+        query = sparql_term(this).join(plan.pieces)  # type: ignore[arg-type]
+        try:
+            solutions = self.store.query(query, substitutions={ox.Variable("this"): to_oxigraph(this)})
+        except SyntaxError as err:
+            raise UnsupportedShapes(f"SPARQL constraint of {plan.shape.n3()} with $this pre-bound "
+                                    f"to {this.n3()}: {' '.join(str(err).split())}") from None
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = to_rdflib(term)
+            yield row
 
 
 def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node],
                  store: SparqlStore) -> Iterator[ValidationResult]:
-    """Run the constraint once for all nodes; keep the rows of this shape's focus nodes."""
-    seen: set[tuple] = set()
-    for row in store.rows(plan.query):
-        focus = row.get("this")
-        if focus is None or focus not in focus_nodes:
-            continue
-        path = row.get("path")
-        value = row.get("value", focus)
-        others = {k: v for k, v in row.items() if k not in ("this", "path", "value")}
-        key = (focus, path, value, tuple(sorted(others.items())))
-        if key in seen:
-            continue
-        seen.add(key)
-        bound = {**others, "this": focus, **({"path": path} if path is not None else {}),
-                 "value": row.get("value", focus)}
-        texts = [_format(m, bound) for m in plan.constraint_messages
-                 if m not in plan.shape_messages]
-        texts += [_format(m, bound) for m in plan.shape_messages]
-        yield ValidationResult(plan.severity, nt(focus) or "", nt(path), nt(value),
-                               "\n".join(sorted(set(texts))), nt(plan.shape),
-                               nt(SH.SPARQLConstraintComponent))
+    """One result per solution of the constraint, run once per focus node with $this pre-bound."""
+    shape_messages = set(plan.shape_messages)
+    for focus in focus_nodes:
+        for row in store.rows(plan, focus):
+            path = row.get("path")
+            value = row.get("value", focus)
+            bound = {**row, "this": focus, "value": value}
+            texts = [_format(m, bound) for m in plan.constraint_messages if m not in shape_messages]
+            texts += [_format(m, bound) for m in plan.shape_messages]
+            yield ValidationResult(plan.severity, nt(focus) or "", nt(path), nt(value),
+                                   "\n".join(sorted(set(texts))), nt(plan.shape),
+                                   nt(SH.SPARQLConstraintComponent))
 
 
 def _format(message: Literal, bound: dict[str, Node]) -> str:

@@ -14,24 +14,29 @@ from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from mgraph.errors import InputError
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
-from mgraph.shacl.common import message_text, nt
+from mgraph.shacl.common import ShapesError, UnsupportedShapes, message_text, nt
 
 
 def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     """Validate with pyshacl, the ontology (and closed types) mixed in as its ont_graph."""
     import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
 
-    with _sparql_parsed_once():
-        _conforms, report_graph, _text = pyshacl.validate(
-            data, shacl_graph=shapes, ont_graph=mixin if len(mixin) else None,
-            inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
-            meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
-        )
+    try:
+        with _sparql_parsed_once():
+            _conforms, report_graph, _text = pyshacl.validate(
+                data, shacl_graph=shapes, ont_graph=mixin if len(mixin) else None,
+                inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
+                meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
+            )
+    except NotImplementedError as err:
+        raise UnsupportedShapes(f"the shapes use what pyshacl does not evaluate: {_one_line(err)}") from None
+    except ReportableRuntimeError as err:
+        raise ShapesError(f"the shapes cannot be used: {_one_line(err)}") from None
     if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes are wrong
-        raise InputError(f"the shapes cannot be used: {report_graph}")
+        raise ShapesError(f"the shapes cannot be used: {_one_line(report_graph)}")
     results = []
     top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport)
            for r in report_graph.objects(report, SH.result)]  # not the nested sh:detail ones
@@ -51,6 +56,10 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
             constraint=nt(one(SH.sourceConstraintComponent)),
         ))
     return results
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())
 
 
 _PARSED_SPARQL: dict[tuple, Any] = {}
@@ -93,6 +102,8 @@ def _path_text(graph: Graph, path: Node) -> str:
     """A SHACL path as SPARQL property path text (only pyshacl meets complex paths)."""
     if isinstance(path, URIRef):
         return path.n3()
+    if graph.value(path, RDF.first) is not None:  # a sequence first, as pyshacl reads it
+        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return f"^{_path_text(graph, inverse)}"
@@ -104,6 +115,4 @@ def _path_text(graph: Graph, path: Node) -> str:
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
         return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
     return str(path)
