@@ -185,6 +185,18 @@ def _line_numbers(text: str, offsets: dict[str, int]) -> dict[str, int]:
     return lines
 
 
+def severity_name(severity: Node | None) -> str:
+    """``Violation``, ``Warning``, ``Info`` for SHACL's severities; a custom one's full IRI."""
+    if severity is None:
+        return "Violation"
+    text = str(severity)
+    return text.removeprefix(_SH) if text in _SH_SEVERITIES else text
+
+
+_SH = "http://www.w3.org/ns/shacl#"
+_SH_SEVERITIES = {f"{_SH}Violation", f"{_SH}Warning", f"{_SH}Info"}
+
+
 def message_text(literals: Iterable[Node]) -> str:
     """The text of a result's messages: several are joined in a stable order."""
     return "\n".join(sorted({str(m) for m in literals}))

@@ -24,7 +24,14 @@ from rdflib.term import Node
 
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
-from mgraph.shacl.common import ShapesError, UnsupportedShapes, message_text, nt, superclasses
+from mgraph.shacl.common import (
+    ShapesError,
+    UnsupportedShapes,
+    message_text,
+    nt,
+    severity_name,
+    superclasses,
+)
 from mgraph.terms import sparql_term, to_oxigraph, to_rdflib
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
@@ -184,7 +191,7 @@ def _check_known(shapes: Graph, shape: Node, allowed: set[Node]) -> None:
 
 def _severity(shapes: Graph, shape: Node) -> str:
     severity = shapes.value(shape, SH.severity)
-    return str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
+    return severity_name(severity)
 
 
 def _compile_property(shapes: Graph, shape: Node) -> _PropertyPlan:

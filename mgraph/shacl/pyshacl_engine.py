@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
-from mgraph.shacl.common import ShapesError, UnsupportedShapes, message_text, nt
+from mgraph.shacl.common import ShapesError, UnsupportedShapes, message_text, nt, severity_name
 
 
 def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
@@ -47,7 +47,7 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
         severity = one(SH.resultSeverity)
         path = one(SH.resultPath)
         results.append(ValidationResult(
-            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            severity=severity_name(severity),
             focus=nt(one(SH.focusNode)) or "",
             path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
             value=nt(one(SH.value)),

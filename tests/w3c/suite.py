@@ -111,7 +111,9 @@ def actual(results) -> Counter[Key]:  # results: list[mgraph.results.ValidationR
 
 
 def _local(node: Node | None) -> str:
-    return str(node).rsplit("#", 1)[-1] if node is not None else "Violation"
+    from mgraph.shacl.common import severity_name
+
+    return severity_name(node)
 
 
 def _term(node: Node | None) -> str | None:
