@@ -16,13 +16,13 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from mgraph.namespaces import ONTOLOGY_IRI
 from mgraph.results import ValidationReport, ValidationResult, sort_key
-from mgraph.terms import compact_iri
+
+# This module imports only the standard library and mgraph.results at its top, so that the CLI
+# can take its --format choices from RENDERERS without importing rdflib.
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-INFORMATION_URI = ONTOLOGY_IRI
 _SARIF_LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
 
 # Longest namespace first, so that mgid: wins over a shorter namespace it extends.
@@ -47,6 +47,8 @@ def _sorted(report: ValidationReport) -> list[ValidationResult]:
 
 def shorten_iri(iri: str) -> str:
     """``prefix:local`` for an IRI in one of our namespaces, else ``<iri>``."""
+    from mgraph.terms import compact_iri
+
     short = compact_iri(iri)
     return short if short != iri else f"<{iri}>"
 
@@ -96,6 +98,8 @@ def summary(report: ValidationReport) -> str:
     if by_shape:
         ranked = sorted(by_shape.items(), key=lambda item: (-item[1], item[0]))
         line += "; by shape: " + ", ".join(f"{name} {count}" for name, count in ranked)
+    if report.hidden:
+        line += f"; {report.hidden} more not shown (--severity)"
     return line
 
 
@@ -158,6 +162,7 @@ def render_json(report: ValidationReport) -> str:
 def render_sarif(report: ValidationReport) -> str:
     """A SARIF 2.1.0 log with one run: a rule per shape and constraint component."""
     from mgraph import __version__
+    from mgraph.namespaces import ONTOLOGY_IRI
 
     results = _sorted(report)
     rules: dict[str, dict[str, Any]] = {}
@@ -174,7 +179,7 @@ def render_sarif(report: ValidationReport) -> str:
                     "driver": {
                         "name": "mgraph",
                         "version": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": ONTOLOGY_IRI,
                         "rules": [rules[rule_id] for rule_id in sorted(rules)],
                     }
                 },

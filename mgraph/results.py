@@ -56,6 +56,7 @@ class ValidationReport:
 
     results: list[ValidationResult] = field(default_factory=list)
     engine: str = "pyshacl"
+    hidden: int = 0  # results left out of ``results`` by a severity filter (still non-conforming)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -63,7 +64,13 @@ class ValidationReport:
     @property
     def conforms(self) -> bool:
         """SHACL's sh:conforms: true only when there is no result at all, of any severity."""
-        return not self.results
+        return not self.results and not self.hidden
+
+    def only(self, severities: Iterable[str]) -> ValidationReport:
+        """The report showing only results of these severities; the others count as hidden."""
+        wanted = set(severities)
+        shown = [r for r in self.results if r.severity in wanted]
+        return ValidationReport(shown, self.engine, self.hidden + len(self.results) - len(shown))
 
     def failed(self, *, fail_on_warning: bool = False) -> bool:
         """The CLI's exit policy (not conformance): a Violation, or a Warning when asked."""
