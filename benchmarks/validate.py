@@ -130,8 +130,11 @@ def build_world(b: Builder) -> dict[str, list[URIRef]]:
         convention = iri("convention", f"c{i}")
         b.record(convention, [MG.Convention], f"Convention {i}")
         b.add(convention, MG.adoptionDate, Literal(f"{2000 + i}-10-10", datatype=XSD.date))
-        b.add(convention, MG.openingForSignatureDate,
-              Literal(f"{2000 + i}-10-{'09' if b.broken() else '10'}", datatype=XSD.date))
+        b.add(
+            convention,
+            MG.openingForSignatureDate,
+            Literal(f"{2000 + i}-10-{'09' if b.broken() else '10'}", datatype=XSD.date),
+        )
         b.add(convention, MG.entryIntoForceDate, Literal(str(2005 + i), datatype=XSD.gYear))
         conventions.append(convention)
     return {"conventions": conventions, "organisations": [partnership]}
@@ -159,8 +162,11 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
     b.record(entry, [MG.EntryIntoForceForParty, MG.LegalAct], f"Entry into force {k}")
     b.add(entry, MG.actor, b.ref([country], world["conventions"]))
     b.add(entry, MG.ofConvention, convention)
-    b.add(entry, MG.actDate, Literal(str(deposit_year - 1 if b.broken() else deposit_year + 1),
-                                     datatype=XSD.gYear))
+    b.add(
+        entry,
+        MG.actDate,
+        Literal(str(deposit_year - 1 if b.broken() else deposit_year + 1), datatype=XSD.gYear),
+    )
     # places
     city = iri("place", f"city-{k}")
     b.record(city, [SCHEMA.City, SCHEMA.Place], f"City {k}")
@@ -176,8 +182,7 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
         b.add(cop, SCHEMA.startDate, start)
     b.add(cop, SCHEMA.endDate, end)
     b.add(cop, SCHEMA.location, b.ref([city], [country]))
-    b.add(cop, SCHEMA.eventAttendanceMode,
-          MG.Online if b.broken() else SCHEMA.OfflineEventAttendanceMode)
+    b.add(cop, SCHEMA.eventAttendanceMode, MG.Online if b.broken() else SCHEMA.OfflineEventAttendanceMode)
     for seg in (1, 2):
         segment = iri("meeting", f"cop-{k}-{seg}")
         b.record(segment, [MG.MeetingSegment, MG.Meeting, SCHEMA.Event], f"COP {k} part {seg}")
@@ -187,8 +192,11 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
         day = 1 + 9 * (seg - 1)
         seg_start = Literal(f"{str(start)[:7]}-{day:02d}", datatype=XSD.date)
         b.add(segment, SCHEMA.startDate, seg_start)
-        b.add(segment, SCHEMA.endDate,
-              Literal(f"{str(start)[:7]}-{25 if b.broken() else day + 5:02d}", datatype=XSD.date))
+        b.add(
+            segment,
+            SCHEMA.endDate,
+            Literal(f"{str(start)[:7]}-{25 if b.broken() else day + 5:02d}", datatype=XSD.date),
+        )
     person = iri("person", f"p{k}")
     b.record(person, [MG.Person], f"Person {k}")
     b.add(person, SCHEMA.nationality, b.ref([country], [city]))
@@ -219,15 +227,17 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
     b.add(role, ORG.organization, area)
     role_start = date(rng)
     b.add(role, SCHEMA.startDate, role_start)
-    b.add(role, SCHEMA.endDate, Literal("1999", datatype=XSD.gYear) if b.broken()
-          else later(rng, role_start, 400))
+    b.add(
+        role,
+        SCHEMA.endDate,
+        Literal("1999", datatype=XSD.gYear) if b.broken() else later(rng, role_start, 400),
+    )
     project = iri("project", f"pr{k}")
     b.record(project, [MG.Project], f"Project {k}")
     b.add(project, SCHEMA.funder, organisation)
     b.add(project, MG.participatingCountry, b.ref([country], [person]))
     b.add(project, MG.gefProjectId, Literal(f"GEF-{k}" if b.broken() else str(1000 + k)))
-    b.add(project, MG.grantAmountUSD, Literal(f"{rng.randint(-10, 10_000) * 100}.00",
-                                              datatype=XSD.decimal))
+    b.add(project, MG.grantAmountUSD, Literal(f"{rng.randint(-10, 10_000) * 100}.00", datatype=XSD.decimal))
     b.add(project, MG.partnershipArea, area)
     event = iri("event", f"e{k}")
     b.record(event, [MG.Webinar, MG.Event, SCHEMA.Event], f"Webinar {k}")
@@ -268,28 +278,35 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--error-rate", type=float, default=0.03)
-    parser.add_argument("--pyshacl-max", type=int, default=20_000,
-                        help="skip pyshacl above this many triples (it takes minutes at 100k)")
+    parser.add_argument(
+        "--pyshacl-max",
+        type=int,
+        default=20_000,
+        help="skip pyshacl above this many triples (it takes minutes at 100k)",
+    )
     args = parser.parse_args(argv)
 
     warm = synthetic_graph(300, seed=args.seed)
     for engine in args.engines:  # imports and shape compilation are not what we measure
         validate(warm, engine=engine)
-    print(f"{'triples':>8} {'engine':<9} {'seconds':>8} {'ratio':>6} {'violations':>10} "
-          f"{'warnings':>8}  same results")
+    print(
+        f"{'triples':>8} {'engine':<9} {'seconds':>8} {'ratio':>6} {'violations':>10} "
+        f"{'warnings':>8}  same results"
+    )
     for size in args.sizes:
         graph = synthetic_graph(size, seed=args.seed, error_rate=args.error_rate)
         engines = [e for e in args.engines if e != "pyshacl" or len(graph) <= args.pyshacl_max]
         for engine in sorted(set(args.engines) - set(engines)):
             print(f"{len(graph):>8} {engine:<9} skipped (over --pyshacl-max {args.pyshacl_max})")
-        runs = {engine: timed(lambda e=engine, g=graph: validate(g, engine=e))
-                for engine in engines}
+        runs = {engine: timed(lambda e=engine, g=graph: validate(g, engine=e)) for engine in engines}
         fastest = min(seconds for seconds, _ in runs.values())
         reference = next(iter(runs.values()))[1].results
         for engine, (seconds, report) in runs.items():
             same = "yes" if report.results == reference else "NO"
-            print(f"{len(graph):>8} {engine:<9} {seconds:>8.2f} {seconds / fastest:>6.1f} "
-                  f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same}")
+            print(
+                f"{len(graph):>8} {engine:<9} {seconds:>8.2f} {seconds / fastest:>6.1f} "
+                f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same}"
+            )
 
 
 if __name__ == "__main__":

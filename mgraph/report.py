@@ -301,8 +301,11 @@ def _turtle_result(result: ValidationResult) -> list[str]:
 
     severity = result.severity
     severity_term = f"sh:{severity}" if severity in _SHACL_SEVERITIES else f"<{severity}>"
-    fields = [("a", "sh:ValidationResult"), ("sh:resultSeverity", severity_term),
-              ("sh:focusNode", result.focus)]
+    fields = [
+        ("a", "sh:ValidationResult"),
+        ("sh:resultSeverity", severity_term),
+        ("sh:focusNode", result.focus),
+    ]
     if result.path:
         fields.append(("sh:resultPath", _turtle_path(result.path)))
     if result.value:
@@ -347,7 +350,9 @@ def _turtle_path(text: str) -> str:
                 advance()
                 options.append(sequence())
             advance()  # ")"
-            inner = options[0] if len(options) == 1 else "[ sh:alternativePath ( " + " ".join(options) + " ) ]"
+            inner = (
+                options[0] if len(options) == 1 else "[ sh:alternativePath ( " + " ".join(options) + " ) ]"
+            )
             modifier = tokens[position] if position < len(tokens) else ""
             if modifier in ("*", "+", "?"):
                 advance()

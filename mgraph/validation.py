@@ -24,6 +24,7 @@ their fields are equal (SHACL reports one result per violation); they come in on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from rdflib import Graph
 
 from mgraph import locations
 from mgraph.errors import InputError
+from mgraph.namespaces import MGSH
 from mgraph.ontology import load_ontology
 from mgraph.results import ValidationReport, ValidationResult, sort_results
 from mgraph.shacl import native, pyshacl_engine
@@ -69,25 +71,41 @@ def load_shapes() -> Graph:
     return Graph().parse(locations.SHAPES, format="turtle")
 
 
-def validate(data: Graph, *, engine: str = "auto", shapes: Graph | None = None,
-             origins: dict[str, Origin] | None = None, ontology: bool | None = None) -> ValidationReport:
+def validate(
+    data: Graph,
+    *,
+    engine: str = "auto",
+    shapes: Graph | None = None,
+    origins: dict[str, Origin] | None = None,
+    ontology: bool | None = None,
+) -> ValidationReport:
     """Validate ``data`` against ``shapes`` (default: ours); results located through ``origins``.
 
     ``origins`` maps a record's IRI to (file, line, "kind 'id'"), as ``mgraph.load`` gives it.
     ``engine`` is "auto" (native, else pyshacl), or a name in :data:`ENGINES`. ``ontology``: mix
     our ontology in (default: when validating against our shapes).
     """
-    report = _run(data, engine=engine, shapes=shapes,
-                  mixin=_mixin(data, shapes is None if ontology is None else ontology))
+    report = _run(
+        data,
+        engine=engine,
+        shapes=shapes,
+        mixin=_mixin(data, shapes is None if ontology is None else ontology),
+    )
     if origins:
         report.results = sort_results(located(r, origins) for r in report.results)
     return report
 
 
-def validate_files(files: Iterable[str | Path], *, engine: str = "auto",
-                   shapes: Iterable[str | Path] = (), default_shapes: bool = True,
-                   with_graph: bool = False, input_format: str | None = None,
-                   stdin: bytes | None = None) -> ValidationReport:
+def validate_files(
+    files: Iterable[str | Path],
+    *,
+    engine: str = "auto",
+    shapes: Iterable[str | Path] = (),
+    default_shapes: bool = True,
+    with_graph: bool = False,
+    input_format: str | None = None,
+    stdin: bytes | None = None,
+) -> ValidationReport:
     """Validate a user's RDF files, read safely and merged into one graph (links may cross files).
 
     ``shapes``: the user's own shapes files (read as safely as data), used with ours unless
@@ -123,8 +141,11 @@ def validate_files(files: Iterable[str | Path], *, engine: str = "auto",
     if with_graph:
         mine = set(data.subjects()) | set(data.objects())
         results = [r for r in results if _node_of(r.focus) in mine]
-    sources = [(name, (stdin or b"").decode("utf-8", "replace") if str(path) == "-" else path)
-               for name, path in zip(names, paths_, strict=True)]
+    results = [_in_rdf_words(r) for r in results]
+    sources = [
+        (name, (stdin or b"").decode("utf-8", "replace") if str(path) == "-" else path)
+        for name, path in zip(names, paths_, strict=True)
+    ]
     report.results = sort_results(LineFinder(sources).locate_all(results))
     return report
 
@@ -134,6 +155,30 @@ def _node_of(term: str):
     from rdflib.util import from_n3
 
     return from_n3(term)
+
+
+_FIELD_AND_PREDICATE = re.compile(r"`[\w{}?$]+` \(([\w-]+:[\w-]+)\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_YAML_ADVICE = re.compile(r"`[\w-]+:|sources\.yaml|the record\b|`[\w-]+` out\b")
+_ID_OF = re.compile(r"\bthe id of (an?|such) ")
+_RECORD = re.compile(r"\brecord(s?)\b")
+
+
+def _in_rdf_words(result: ValidationResult) -> ValidationResult:
+    """Our shapes' messages, as said to someone who wrote RDF rather than our YAML records.
+
+    The messages name a record's field and its predicate ("`adopted_at` (mg:adoptedAt)") and
+    say what to write in the YAML ("Add `name:` to the record"): for an RDF file only the
+    predicate is kept, the YAML advice is dropped, and "the id of a meeting" becomes "a meeting".
+    """
+    from dataclasses import replace
+
+    if not (result.shape or "").startswith(f"<{MGSH}"):
+        return result
+    text = _FIELD_AND_PREDICATE.sub(r"\1", result.message)
+    text = " ".join(part for part in _SENTENCE_END.split(text) if not _YAML_ADVICE.search(part))
+    text = _RECORD.sub(r"resource\1", _ID_OF.sub(r"\1 ", text)).strip()
+    return replace(result, message=text or result.message)
 
 
 def _our_graph() -> Graph:
@@ -170,7 +215,7 @@ def _run(data: Graph, *, engine: str, shapes: Graph | None, mixin: Graph) -> Val
             results, used = native.run(data, shapes_graph, mixin), "native"
         except ShapesError:
             raise  # ill-formed shapes: pyshacl would not make them right
-        except Exception:  # noqa: BLE001 - any refusal or failure of native: pyshacl decides
+        except Exception:
             results, used = pyshacl_engine.run(data, shapes_graph, mixin), "pyshacl"
     elif engine in ENGINES:
         results, used = ENGINES[engine](data, shapes_graph, mixin), engine

@@ -122,7 +122,8 @@ def test_text_lists_violations_first_then_by_file_and_line(report: ValidationRep
         "Violation my data/graph.ttl",
         "Warning data/decisions.yaml:12: decision 'mc-5-3'",
         "Info",
-        "3 violations, 1 warning, 1 info",
+        "3 violations, 1 warning, 1 info; by shape: [sh:DatatypeConstraintComponent] 2, [no shape] 1, "
+        "mgsh:DecisionShape 1, mgsh:MeetingShape 1",
     ]
 
 

@@ -34,28 +34,55 @@ SEVERITY_CHOICES = ("violation", "warning", "info")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from mgraph.report import FORMATS  # the renderer registry (imports no RDF library)
 
-    parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="local RDF files (.ttl .nt .nq .trig .rdf .owl .jsonld), - for "
-                             "standard input; none: our data")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="local RDF files (.ttl .nt .nq .trig .rdf .owl .jsonld), - for standard input; none: our data",
+    )
     add_data_argument(parser)
-    parser.add_argument("--shapes", nargs="+", action="extend", default=[], metavar="FILE",
-                        help="your own SHACL shapes files (used with ours unless --no-default-shapes)")
-    parser.add_argument("--no-default-shapes", action="store_true",
-                        help="validate against --shapes only, not our shapes")
-    parser.add_argument("--with-graph", action="store_true",
-                        help="validate FILEs together with our built graph, so links to our "
-                             "entities resolve")
-    parser.add_argument("--input-format", metavar="FMT",
-                        help="RDF syntax of FILEs whose name does not tell it, and of - (default: "
-                             "turtle): turtle, nt, nquads, trig, n3, xml, json-ld")
-    parser.add_argument("--severity", choices=SEVERITY_CHOICES, default="info",
-                        help="show results of this severity and above (default: info, all)")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="report format (default: text; turtle: the SHACL validation report)")
+    parser.add_argument(
+        "--shapes",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="FILE",
+        help="your own SHACL shapes files (used with ours unless --no-default-shapes)",
+    )
+    parser.add_argument(
+        "--no-default-shapes", action="store_true", help="validate against --shapes only, not our shapes"
+    )
+    parser.add_argument(
+        "--with-graph",
+        action="store_true",
+        help="validate FILEs together with our built graph, so links to our entities resolve",
+    )
+    parser.add_argument(
+        "--input-format",
+        metavar="FMT",
+        help="RDF syntax of FILEs whose name does not tell it, and of - (default: "
+        "turtle): turtle, nt, nquads, trig, n3, xml, json-ld",
+    )
+    parser.add_argument(
+        "--severity",
+        choices=SEVERITY_CHOICES,
+        default="info",
+        help="show results of this severity and above (default: info, all)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format (default: text; turtle: the SHACL validation report)",
+    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report here (atomically)")
-    parser.add_argument("--engine", default="auto", metavar="NAME",
-                        help="SHACL engine: auto (default: native, falling back to pyshacl on "
-                             "anything native does not evaluate), native or pyshacl")
+    parser.add_argument(
+        "--engine",
+        default="auto",
+        metavar="NAME",
+        help="SHACL engine: auto (default: native, falling back to pyshacl on "
+        "anything native does not evaluate), native or pyshacl",
+    )
     parser.add_argument("--fail-on-warning", action="store_true", help="exit 1 on warnings too")
 
 
@@ -76,10 +103,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--with-graph and --input-format apply to FILEs; none given")
     if args.files:
         stdin = _read_stdin() if "-" in args.files else None
-        report = validate_files(args.files, engine=args.engine, shapes=args.shapes,
-                                default_shapes=not args.no_default_shapes,
-                                with_graph=args.with_graph, input_format=args.input_format,
-                                stdin=stdin)
+        report = validate_files(
+            args.files,
+            engine=args.engine,
+            shapes=args.shapes,
+            default_shapes=not args.no_default_shapes,
+            with_graph=args.with_graph,
+            input_format=args.input_format,
+            stdin=stdin,
+        )
     else:
         if args.shapes or args.no_default_shapes:
             raise InputError("--shapes and --no-default-shapes apply to FILEs; none given")

@@ -93,7 +93,7 @@ def _claim_record(iri: str) -> str | None:
     prefix = f"{MGID}claim/"
     if not iri.startswith(prefix):
         return None
-    parts = iri[len(prefix):].split("/")
+    parts = iri[len(prefix) :].split("/")
     return f"{MGID}{parts[0]}/{parts[1]}" if len(parts) >= 2 else None
 
 

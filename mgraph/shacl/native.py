@@ -36,24 +36,54 @@ from mgraph.terms import sparql_term, to_oxigraph, to_rdflib
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
-_NOT_CONSTRAINTS = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group,
-                    SH.deactivated, SH.property, SH.path, SH.sparql, SH.targetClass,
-                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.flags,
-                    SH.declare, SH.prefixes}
-_VALUE_CONSTRAINTS = {SH.datatype, SH["class"], SH.nodeKind, SH["in"], SH.languageIn,
-                      SH.pattern, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
-                      SH.maxExclusive, SH["or"]}
+_NOT_CONSTRAINTS = {
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.deactivated,
+    SH.property,
+    SH.path,
+    SH.sparql,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.targetNode,
+    SH.flags,
+    SH.declare,
+    SH.prefixes,
+}
+_VALUE_CONSTRAINTS = {
+    SH.datatype,
+    SH["class"],
+    SH.nodeKind,
+    SH["in"],
+    SH.languageIn,
+    SH.pattern,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH["or"],
+}
 _PROPERTY_CONSTRAINTS = {SH.minCount, SH.maxCount, SH.hasValue}
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _COMPONENT = {
-    SH.datatype: SH.DatatypeConstraintComponent, SH["class"]: SH.ClassConstraintComponent,
-    SH.nodeKind: SH.NodeKindConstraintComponent, SH["in"]: SH.InConstraintComponent,
-    SH.languageIn: SH.LanguageInConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent,
+    SH["class"]: SH.ClassConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent,
+    SH["in"]: SH.InConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent,
     SH.minInclusive: SH.MinInclusiveConstraintComponent,
     SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
     SH.minExclusive: SH.MinExclusiveConstraintComponent,
-    SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH["or"]: SH.OrConstraintComponent,
-    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent,
     SH.hasValue: SH.HasValueConstraintComponent,
 }
 _NUMBER = (int, float, Decimal)
@@ -162,14 +192,23 @@ def _compile(shapes: Graph) -> list[_NodePlan]:
             raise UnsupportedShapes(f"property shape {shape} with its own target")
         _check_known(shapes, shape, _VALUE_CONSTRAINTS | _TARGETS_SET)
         targets = [(t, o) for t in _TARGETS for o in shapes.objects(shape, t)]
-        properties = [_compile_property(shapes, p) for p in shapes.objects(shape, SH.property)
-                      if not _deactivated(shapes, p)]
+        properties = [
+            _compile_property(shapes, p)
+            for p in shapes.objects(shape, SH.property)
+            if not _deactivated(shapes, p)
+        ]
         own = _compile_values(shapes, shape)
         if own:
-            properties.append(_PropertyPlan(shape, None, _severity(shapes, shape),
-                                            list(shapes.objects(shape, SH.message)), tests=own))
-        sparql = [_compile_sparql(shapes, shape, c) for c in shapes.objects(shape, SH.sparql)
-                  if not _deactivated(shapes, c)]
+            properties.append(
+                _PropertyPlan(
+                    shape, None, _severity(shapes, shape), list(shapes.objects(shape, SH.message)), tests=own
+                )
+            )
+        sparql = [
+            _compile_sparql(shapes, shape, c)
+            for c in shapes.objects(shape, SH.sparql)
+            if not _deactivated(shapes, c)
+        ]
         plans.append(_NodePlan(shape, targets, properties, sparql))
     return plans
 
@@ -184,8 +223,11 @@ def _deactivated(shapes: Graph, node: Node) -> bool:
 
 def _check_known(shapes: Graph, shape: Node, allowed: set[Node]) -> None:
     for predicate in shapes.predicates(shape, None):
-        if (str(predicate).startswith(str(SH)) and predicate not in allowed
-                and predicate not in _NOT_CONSTRAINTS):
+        if (
+            str(predicate).startswith(str(SH))
+            and predicate not in allowed
+            and predicate not in _NOT_CONSTRAINTS
+        ):
             raise UnsupportedShapes(f"{predicate.n3()} on shape {shape}")
 
 
@@ -201,13 +243,15 @@ def _compile_property(shapes: Graph, shape: Node) -> _PropertyPlan:
         raise UnsupportedShapes(f"complex sh:path on {shape}")
     if shapes.value(shape, SH.property) is not None or shapes.value(shape, SH.sparql) is not None:
         raise UnsupportedShapes(f"nested shapes under property shape {shape}")
-    plan = _PropertyPlan(shape, path, _severity(shapes, shape),
-                         list(shapes.objects(shape, SH.message)))
+    plan = _PropertyPlan(shape, path, _severity(shapes, shape), list(shapes.objects(shape, SH.message)))
     for predicate in (SH.minCount, SH.maxCount):
         counts = [int(c) for c in shapes.objects(shape, predicate)]
         if counts:
-            setattr(plan, "min_count" if predicate == SH.minCount else "max_count",
-                    max(counts) if predicate == SH.minCount else min(counts))
+            setattr(
+                plan,
+                "min_count" if predicate == SH.minCount else "max_count",
+                max(counts) if predicate == SH.minCount else min(counts),
+            )
     plan.has_values = list(shapes.objects(shape, SH.hasValue))
     plan.tests = _compile_values(shapes, shape)
     return plan
@@ -223,8 +267,9 @@ def _compile_values(shapes: Graph, shape: Node) -> list[ValueTest]:
     return tests
 
 
-def _value_test(shapes: Graph, predicate: Node, parameter: Node,
-                flags: str) -> Callable[[Node, _Index], bool]:
+def _value_test(
+    shapes: Graph, predicate: Node, parameter: Node, flags: str
+) -> Callable[[Node, _Index], bool]:
     if predicate == SH.datatype:
         return lambda v, _ix: _has_datatype(v, parameter)
     if predicate == SH["class"]:
@@ -241,12 +286,16 @@ def _value_test(shapes: Graph, predicate: Node, parameter: Node,
         wanted = {str(x).lower() for x in Collection(shapes, parameter)}
         return lambda v, _ix: _language_in(v, wanted)
     if predicate == SH.pattern:
-        regex = re.compile(str(parameter), (re.I if "i" in flags.lower() else 0)
-                           | (re.M if "m" in flags.lower() else 0))
+        regex = re.compile(
+            str(parameter), (re.I if "i" in flags.lower() else 0) | (re.M if "m" in flags.lower() else 0)
+        )
         return lambda v, _ix: not isinstance(v, BNode) and bool(regex.search(_string_of(v)))
     if predicate in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
-        if not (isinstance(parameter, Literal) and isinstance(parameter.value, _NUMBER)
-                and not isinstance(parameter.value, bool)):
+        if not (
+            isinstance(parameter, Literal)
+            and isinstance(parameter.value, _NUMBER)
+            and not isinstance(parameter.value, bool)
+        ):
             raise UnsupportedShapes(f"{predicate.n3()} with a non-numeric bound")
         return _range_test(predicate, parameter.value)
     if predicate == SH["or"]:
@@ -261,8 +310,11 @@ def _value_test(shapes: Graph, predicate: Node, parameter: Node,
 
 
 _NODE_KINDS: dict[Node, tuple[type, ...]] = {
-    SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,),
-    SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
+    SH.IRI: (URIRef,),
+    SH.BlankNode: (BNode,),
+    SH.Literal: (Literal,),
+    SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal),
     SH.IRIOrLiteral: (URIRef, Literal),
 }
 
@@ -285,8 +337,12 @@ def _has_datatype(value: Node, datatype: Node) -> bool:
 
 
 _VALUE_TYPES: dict[Node, type | tuple[type, ...]] = {
-    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int,
-    XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+    XSD.string: (str, bytes),
+    RDF.langString: (str, bytes),
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
 }
 
 
@@ -311,22 +367,26 @@ def _language_in(value: Node, wanted: set[str]) -> bool:
 
 
 def _string_of(value: Node) -> str:
-    if (isinstance(value, Literal) and value.value is not None
-            and value.datatype in (None, RDF.langString, XSD.string)):
+    if (
+        isinstance(value, Literal)
+        and value.value is not None
+        and value.datatype in (None, RDF.langString, XSD.string)
+    ):
         return str(value.value)
     return str(value)
 
 
 def _range_test(predicate: Node, bound: Any) -> Callable[[Node, _Index], bool]:
     compare = {
-        SH.minInclusive: lambda x: x >= bound, SH.maxInclusive: lambda x: x <= bound,
-        SH.minExclusive: lambda x: x > bound, SH.maxExclusive: lambda x: x < bound,
+        SH.minInclusive: lambda x: x >= bound,
+        SH.maxInclusive: lambda x: x <= bound,
+        SH.minExclusive: lambda x: x > bound,
+        SH.maxExclusive: lambda x: x < bound,
     }[predicate]
 
     def passes(value: Node, _index: _Index) -> bool:
         number = value.value if isinstance(value, Literal) else None
-        return (isinstance(number, _NUMBER) and not isinstance(number, bool)
-                and bool(compare(number)))
+        return isinstance(number, _NUMBER) and not isinstance(number, bool) and bool(compare(number))
 
     return passes
 
@@ -336,7 +396,9 @@ _BINDS_THIS = re.compile(r"\bAS\s*[?$]this\b", re.I)
 _OTHER_PRE_BOUND = re.compile(r"\$(PATH|value|shapesGraph|currentShape)\b")
 _SELECT = re.compile(r"(?<![?$\w])SELECT\b", re.I)
 _THIS = re.compile(r"(?i:BOUND\s*\(\s*[?$]this\s*\))|[?$]this\b")
-_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
 
 
 def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan:
@@ -348,14 +410,18 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
     code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
     forbidden = _FORBIDDEN_SPARQL.search(code)
     if forbidden:  # SHACL 5.2.1; pyshacl refuses these too
-        raise ShapesError(f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} "
-                          f"contains {forbidden.group(1).upper()}")
+        raise ShapesError(
+            f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} "
+            f"contains {forbidden.group(1).upper()}"
+        )
     if _BINDS_THIS.search(code):  # SHACL 5.2.1: no AS of a pre-bound variable
-        raise ShapesError(f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} "
-                          "binds $this with AS")
+        raise ShapesError(
+            f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} binds $this with AS"
+        )
     if _OTHER_PRE_BOUND.search(code):
-        raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} uses a pre-bound variable "
-                                "other than $this")
+        raise UnsupportedShapes(
+            f"SPARQL constraint of {shape.n3()} uses a pre-bound variable other than $this"
+        )
     if len(_SELECT.findall(code)) != 1:  # SHACL restricts what a sub-query must project
         raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} has a sub-query")
     prefixes = []
@@ -364,8 +430,10 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
             if prefix is None or namespace is None:
-                raise ShapesError(f"the shapes cannot be used: a sh:declare of {source.n3()} "
-                                  "lacks sh:prefix or sh:namespace")
+                raise ShapesError(
+                    f"the shapes cannot be used: a sh:declare of {source.n3()} "
+                    "lacks sh:prefix or sh:namespace"
+                )
             prefixes.append(f"PREFIX {prefix}: <{namespace}>")
     prologue = "\n".join(sorted(set(prefixes))) + "\n"
     query = prologue + text
@@ -383,9 +451,14 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
             piece += "(true)"  # bound($this) of a pre-bound $this
     pieces.append(piece + text[start:])
     pieces[0] = prologue + pieces[0]
-    return _SparqlPlan(shape, _severity(shapes, shape),
-                       list(shapes.objects(constraint, SH.message)),
-                       list(shapes.objects(shape, SH.message)), query, pieces)
+    return _SparqlPlan(
+        shape,
+        _severity(shapes, shape),
+        list(shapes.objects(constraint, SH.message)),
+        list(shapes.objects(shape, SH.message)),
+        query,
+        pieces,
+    )
 
 
 def _prefix_sources(shapes: Graph, constraint: Node) -> list[Node]:
@@ -452,13 +525,13 @@ def focus_nodes_of(plan: _NodePlan, index: _Index, data: Graph, mixin: Graph) ->
         else:
             for graph in (data, mixin):
                 pairs = graph.subject_objects(target)
-                found.update(dict.fromkeys(s if kind == SH.targetSubjectsOf else o
-                                           for s, o in pairs))
+                found.update(dict.fromkeys(s if kind == SH.targetSubjectsOf else o for s, o in pairs))
     return list(found)
 
 
-def _check_property(prop: _PropertyPlan, focus_nodes: list[Node],
-                    index: _Index) -> Iterator[ValidationResult]:
+def _check_property(
+    prop: _PropertyPlan, focus_nodes: list[Node], index: _Index
+) -> Iterator[ValidationResult]:
     """The results of one property shape (or of a node shape's own constraints) on its nodes."""
     path = nt(prop.path)
     message = message_text(prop.messages)
@@ -466,8 +539,7 @@ def _check_property(prop: _PropertyPlan, focus_nodes: list[Node],
     severity = prop.severity
 
     def result(focus: Node, value: Node | None, component: URIRef) -> ValidationResult:
-        return ValidationResult(severity, nt(focus) or "", path, nt(value), message, shape,
-                                nt(component))
+        return ValidationResult(severity, nt(focus) or "", path, nt(value), message, shape, nt(component))
 
     for focus in focus_nodes:
         values = index.get(focus, prop.path) if prop.path is not None else [focus]
@@ -492,8 +564,11 @@ class SparqlStore:
 
         self.store = ox.Store()
         try:
-            self.store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-                                   for graph in (data, mixin) for s, p, o in graph)
+            self.store.bulk_extend(
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+                for graph in (data, mixin)
+                for s, p, o in graph
+            )
         except (ValueError, TypeError) as err:  # a term pyoxigraph cannot hold
             raise UnsupportedShapes(f"the data cannot be queried with pyoxigraph: {err}") from None
 
@@ -514,8 +589,10 @@ class SparqlStore:
         try:
             solutions = self.store.query(query, substitutions={ox.Variable("this"): to_oxigraph(this)})
         except SyntaxError as err:
-            raise UnsupportedShapes(f"SPARQL constraint of {plan.shape.n3()} with $this pre-bound "
-                                    f"to {this.n3()}: {' '.join(str(err).split())}") from None
+            raise UnsupportedShapes(
+                f"SPARQL constraint of {plan.shape.n3()} with $this pre-bound "
+                f"to {this.n3()}: {' '.join(str(err).split())}"
+            ) from None
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
@@ -527,8 +604,7 @@ class SparqlStore:
             yield row
 
 
-def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node],
-                 store: SparqlStore) -> Iterator[ValidationResult]:
+def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node], store: SparqlStore) -> Iterator[ValidationResult]:
     """One result per solution of the constraint, run once per focus node with $this pre-bound."""
     shape_messages = set(plan.shape_messages)
     for focus in focus_nodes:
@@ -538,9 +614,15 @@ def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node],
             bound = {**row, "this": focus, "value": value}
             texts = [_format(m, bound) for m in plan.constraint_messages if m not in shape_messages]
             texts += [_format(m, bound) for m in plan.shape_messages]
-            yield ValidationResult(plan.severity, nt(focus) or "", nt(path), nt(value),
-                                   "\n".join(sorted(set(texts))), nt(plan.shape),
-                                   nt(SH.SPARQLConstraintComponent))
+            yield ValidationResult(
+                plan.severity,
+                nt(focus) or "",
+                nt(path),
+                nt(value),
+                "\n".join(sorted(set(texts))),
+                nt(plan.shape),
+                nt(SH.SPARQLConstraintComponent),
+            )
 
 
 def _format(message: Literal, bound: dict[str, Node]) -> str:

@@ -27,34 +27,52 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     try:
         with _sparql_parsed_once():
             _conforms, report_graph, _text = pyshacl.validate(
-                data, shacl_graph=shapes, ont_graph=mixin if len(mixin) else None,
-                inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
-                meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
+                data,
+                shacl_graph=shapes,
+                ont_graph=mixin if len(mixin) else None,
+                inference="none",
+                abort_on_first=False,
+                allow_infos=True,
+                allow_warnings=True,
+                meta_shacl=False,
+                advanced=False,
+                do_owl_imports=False,
+                inplace=False,
             )
     except NotImplementedError as err:
         raise UnsupportedShapes(f"the shapes use what pyshacl does not evaluate: {_one_line(err)}") from None
-    except ReportableRuntimeError as err:
+    except (ReportableRuntimeError, SyntaxError, ValueError, TypeError, LookupError) as err:
+        raise ShapesError(f"the shapes cannot be used: {_one_line(err)}") from None
+    except Exception as err:
+        if type(err) is not Exception and not type(err).__module__.startswith(("pyparsing", "rdflib")):
+            raise
         raise ShapesError(f"the shapes cannot be used: {_one_line(err)}") from None
     if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes are wrong
         raise ShapesError(f"the shapes cannot be used: {_one_line(report_graph)}")
     results = []
-    top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport)
-           for r in report_graph.objects(report, SH.result)]  # not the nested sh:detail ones
+    top = [
+        r
+        for report in report_graph.subjects(RDF.type, SH.ValidationReport)
+        for r in report_graph.objects(report, SH.result)
+    ]  # not the nested sh:detail ones
     for node in top:
+
         def one(predicate: URIRef, node: Node = node) -> Node | None:
             return report_graph.value(node, predicate)
 
         severity = one(SH.resultSeverity)
         path = one(SH.resultPath)
-        results.append(ValidationResult(
-            severity=severity_name(severity),
-            focus=nt(one(SH.focusNode)) or "",
-            path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
-            value=nt(one(SH.value)),
-            message=message_text(report_graph.objects(node, SH.resultMessage)),
-            shape=nt(one(SH.sourceShape)),
-            constraint=nt(one(SH.sourceConstraintComponent)),
-        ))
+        results.append(
+            ValidationResult(
+                severity=severity_name(severity),
+                focus=nt(one(SH.focusNode)) or "",
+                path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
+                value=nt(one(SH.value)),
+                message=message_text(report_graph.objects(node, SH.resultMessage)),
+                shape=nt(one(SH.sourceShape)),
+                constraint=nt(one(SH.sourceConstraintComponent)),
+            )
+        )
     return results
 
 
@@ -107,8 +125,7 @@ def _path_text(graph: Graph, path: Node) -> str:
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return f"^{_path_text(graph, inverse)}"
-    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
-                              (SH.zeroOrOnePath, "?")):
+    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = graph.value(path, predicate)
         if inner is not None:
             return f"({_path_text(graph, inner)}){suffix}"

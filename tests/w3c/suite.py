@@ -191,7 +191,7 @@ def run_plain_pyshacl(case: Case) -> Outcome:
 
     data, shapes = graphs(case)
     try:
-        conforms, report, _text = pyshacl.validate(
+        _conforms, report, _text = pyshacl.validate(
             data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
         )
     except Exception as err:  # pyshacl raising is how it refuses
@@ -213,5 +213,9 @@ def run_plain_pyshacl(case: Case) -> Outcome:
         for r in top
     )
     want = expected(case)
-    detail = "" if want == got else f"missing {sorted(want - got, key=str)}; unexpected {sorted(got - want, key=str)}"
+    detail = (
+        ""
+        if want == got
+        else f"missing {sorted(want - got, key=str)}; unexpected {sorted(got - want, key=str)}"
+    )
     return Outcome(want == got, bool(want) and not got, detail)
