@@ -1,13 +1,17 @@
 """Time the validation engines on synthetic graphs of our shape, and check that they agree.
 
     python benchmarks/validate.py                      # 10k and 100k triples, every engine
-    python benchmarks/validate.py --sizes 20000 --engines native
+    python benchmarks/validate.py --sizes 20000 --engines native --file-sizes 100000 1000000
 
 The graphs are made up (deterministic for a seed): conventions, COPs and their segments,
 decisions, States and their legal acts, organisations, people, roles, projects, events, topics,
 sources and claims, with a share of records broken on purpose (``--error-rate``) so that every
-kind of constraint has something to report. Prints seconds per engine and the ratio to the
-fastest; asserts nothing.
+kind of constraint has something to report. Prints seconds per engine, the ratio to the fastest,
+and each engine's W3C SHACL suite score beside its speed (speed is never bought with wrong
+answers); then users' files: N-Triples files of those graphs, read and validated as
+`mgraph validate FILE` does, in fresh interpreters (seconds and peak memory, against plain
+pyoxigraph ``Store().load``), the line lookup, and the log-log slope of time against size.
+Asserts nothing.
 """
 
 from __future__ import annotations
@@ -270,12 +274,117 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def main(argv: list[str] | None = None) -> None:
-    from mgraph.validation import ENGINES, validate
+def w3c_scores(engines: list[str]) -> dict[str, str]:
+    """Each engine's W3C SHACL suite score ("119/121"), so that speed is read beside correctness."""
+    import importlib.util
+    import logging
 
+    logging.disable(logging.CRITICAL)  # rdflib logs ill-typed literals of the suite
+    path = Path(__file__).resolve().parent.parent / "tests" / "w3c" / "suite.py"
+    spec = importlib.util.spec_from_file_location("w3c_suite", path)
+    assert spec is not None and spec.loader is not None
+    suite = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("w3c_suite", suite)
+    spec.loader.exec_module(suite)
+    cases = suite.cases()
+    scores = {}
+    for engine in engines:
+        outcomes = [suite.run(case, engine) for case in cases]
+        silent = sum(o.silent_miss for o in outcomes)
+        score = f"{sum(o.passed for o in outcomes)}/{len(cases)}"
+        scores[engine] = score + (f" ({silent} silent)" if silent else "")
+    logging.disable(logging.NOTSET)
+    return scores
+
+
+_MEASURE = """
+import re, sys, time
+sys.path.insert(0, {root!r})
+start = time.perf_counter()
+{code}
+seconds = time.perf_counter() - start
+status = open("/proc/self/status").read()  # VmHWM: this process's peak resident size
+print(seconds, re.search(r"VmHWM:\\s*(\\d+)", status).group(1))
+"""
+
+_STEPS = {
+    "pyoxigraph Store().load": (
+        "import pyoxigraph as ox\nox.Store().load(path={path!r}, format=ox.RdfFormat.N_TRIPLES)"
+    ),
+    "safe parse (parse_user_file)": "from mgraph.safety import parse_user_file\nparse_user_file({path!r})",
+    "mgraph validate FILE": (
+        "from mgraph.validation import validate_files\nfrom mgraph.report import render\n"
+        "report = validate_files([{path!r}])\nrender(report, 'json')\n"
+        "print(report.count('Violation'), report.count('Warning'), report.engine, file=sys.stderr)"
+    ),
+}
+
+
+def measure(code: str, path: Path) -> tuple[float, float, str]:
+    """Seconds and peak resident MiB of ``code`` in a fresh interpreter (and what it printed)."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parent.parent)
+    script = _MEASURE.format(root=root, code=code.format(path=str(path)))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    seconds, peak_kib = done.stdout.split()[-2:]
+    said = done.stderr.strip().splitlines()
+    return float(seconds), int(peak_kib) / 1024, said[-1] if said else ""
+
+
+def users_files(sizes: list[int], seed: int, error_rate: float, folder: Path) -> None:
+    """Users' files: N-Triples files of our vocabulary, read and validated as `mgraph validate` does."""
+    import math
+
+    print(
+        f"\n{'triples':>8} {'step':<30} {'seconds':>8} {'x load':>7} {'peak MiB':>9} {'x load':>7}  "
+        "violations warnings engine"
+    )
+    totals: dict[int, float] = {}
+    for size in sizes:
+        path = folder / f"synthetic-{size}.nt"
+        if not path.exists():
+            graph = synthetic_graph(size, seed=seed, error_rate=error_rate)
+            graph.serialize(path, format="nt", encoding="utf-8")
+            del graph
+        base: tuple[float, float] | None = None
+        for step, code in _STEPS.items():
+            seconds, peak, said = measure(code, path)
+            base = base or (seconds, peak)
+            print(
+                f"{size:>8} {step:<30} {seconds:>8.2f} {seconds / base[0]:>7.1f} {peak:>9.0f} "
+                f"{peak / base[1]:>7.1f}  {said}"
+            )
+            totals[size] = seconds
+        finder = line_lookup(path)
+        print(f"{size:>8} {'line lookup (LineFinder)':<30} {finder:>8.2f}")
+    ordered = sorted(totals)
+    if len(ordered) >= 2 and ordered[0] != ordered[-1]:
+        first, last = ordered[0], ordered[-1]
+        slope = math.log(totals[last] / totals[first]) / math.log(last / first)
+        print(f"log-log slope of `mgraph validate` time, {first} to {last} triples: {slope:.2f}")
+
+
+def line_lookup(path: Path) -> float:
+    """Seconds to locate one result per distinct subject of the file (the worst case)."""
+    from mgraph.results import ValidationResult
+    from mgraph.shacl.common import LineFinder
+
+    subjects = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line}
+    results = [ValidationResult("Violation", s, None, None, "") for s in sorted(subjects)]
+    seconds, _ = timed(lambda: LineFinder([(str(path), path)]).locate_all(results))
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> None:
+    import tempfile
+
+    from mgraph.validation import engine_names, validate
+
+    engines_ = engine_names()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--engines", nargs="+", default=engines_, choices=engines_)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--error-rate", type=float, default=0.03)
     parser.add_argument(
@@ -284,14 +393,23 @@ def main(argv: list[str] | None = None) -> None:
         default=20_000,
         help="skip pyshacl above this many triples (it takes minutes at 100k)",
     )
+    parser.add_argument(
+        "--file-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="sizes of the users' files measured (none: skip that part)",
+    )
+    parser.add_argument("--folder", type=Path, help="keep the generated N-Triples files here")
     args = parser.parse_args(argv)
 
+    scores = w3c_scores(args.engines)
     warm = synthetic_graph(300, seed=args.seed)
     for engine in args.engines:  # imports and shape compilation are not what we measure
         validate(warm, engine=engine)
     print(
         f"{'triples':>8} {'engine':<9} {'seconds':>8} {'ratio':>6} {'violations':>10} "
-        f"{'warnings':>8}  same results"
+        f"{'warnings':>8}  {'same results':<12}  W3C suite"
     )
     for size in args.sizes:
         graph = synthetic_graph(size, seed=args.seed, error_rate=args.error_rate)
@@ -305,8 +423,16 @@ def main(argv: list[str] | None = None) -> None:
             same = "yes" if report.results == reference else "NO"
             print(
                 f"{len(graph):>8} {engine:<9} {seconds:>8.2f} {seconds / fastest:>6.1f} "
-                f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same}"
+                f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same:<12}  "
+                f"{scores[engine]}"
             )
+    if args.file_sizes:
+        if args.folder:
+            args.folder.mkdir(parents=True, exist_ok=True)
+            users_files(args.file_sizes, args.seed, args.error_rate, args.folder)
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                users_files(args.file_sizes, args.seed, args.error_rate, Path(folder))
 
 
 if __name__ == "__main__":
