@@ -203,6 +203,10 @@ def _mixin(data: Graph, ontology: bool, ours: Graph | None = None) -> Graph:
     return mixin
 
 
+class UnknownEngine(InputError, ValueError):
+    """An engine name that is not one of :func:`engine_names` (exit 2 at the command line)."""
+
+
 def engine_names() -> list[str]:
     """The engines a user may choose, "auto" first (for ``--engine`` choices)."""
     return ["auto", *ENGINES]
@@ -220,7 +224,7 @@ def _run(data: Graph, *, engine: str, shapes: Graph | None, mixin: Graph) -> Val
     elif engine in ENGINES:
         results, used = ENGINES[engine](data, shapes_graph, mixin), engine
     else:
-        raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(engine_names())}")
+        raise UnknownEngine(f"unknown engine {engine!r}; choose one of: {', '.join(engine_names())}")
     return ValidationReport(sort_results(results), engine=used)
 
 

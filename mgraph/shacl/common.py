@@ -185,6 +185,32 @@ def _line_numbers(text: str, offsets: dict[str, int]) -> dict[str, int]:
     return lines
 
 
+SPARQL_OPAQUE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
+"""Strings, IRIs and comments of a SPARQL text: keywords and variables inside them do not count."""
+PROJECTS_THIS = re.compile(r"(?<![?$\w])SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[?$]this\b)", re.I)
+
+
+def sparql_code(text: str) -> str:
+    """A SPARQL text with its strings, IRIs and comments blanked out (same offsets)."""
+    return SPARQL_OPAQUE.sub(lambda m: " " * len(m.group()), text)
+
+
+def check_select_projects_this(shapes: Graph) -> None:
+    """SHACL 5.3.2: a SPARQL constraint's SELECT projects $this; else the shapes are ill-formed
+    (pyshacl would silently find nothing)."""
+    from mgraph.namespaces import SH
+
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        for select in shapes.objects(constraint, SH.select):
+            code = sparql_code(str(select))
+            if not PROJECTS_THIS.search(code[: max(code.find("{"), 0)]):
+                raise ShapesError(
+                    f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} does not select $this"
+                )
+
+
 def severity_name(severity: Node | None) -> str:
     """``Violation``, ``Warning``, ``Info`` for SHACL's severities; a custom one's full IRI."""
     if severity is None:

@@ -25,11 +25,13 @@ from rdflib.term import Node
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
 from mgraph.shacl.common import (
+    PROJECTS_THIS,
     ShapesError,
     UnsupportedShapes,
     message_text,
     nt,
     severity_name,
+    sparql_code,
     superclasses,
 )
 from mgraph.terms import sparql_term, to_oxigraph, to_rdflib
@@ -127,6 +129,7 @@ class _SparqlPlan:
     shape_messages: list[Literal]
     query: str  # with $this unbound (for checking that it parses)
     pieces: list[str]  # the query split at each $this/?this of its WHERE clause
+    joinable: bool = False  # run once with $this unbound gives the same rows (see _joinable)
 
 
 @dataclass
@@ -396,9 +399,6 @@ _BINDS_THIS = re.compile(r"\bAS\s*[?$]this\b", re.I)
 _OTHER_PRE_BOUND = re.compile(r"\$(PATH|value|shapesGraph|currentShape)\b")
 _SELECT = re.compile(r"(?<![?$\w])SELECT\b", re.I)
 _THIS = re.compile(r"(?i:BOUND\s*\(\s*[?$]this\s*\))|[?$]this\b")
-_STRINGS_AND_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
 
 
 def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan:
@@ -407,7 +407,7 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
         raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} without exactly one sh:select")
     text = str(selects[0])
     # keywords and variables only count outside strings, IRIs and comments (same offsets)
-    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+    code = sparql_code(text)
     forbidden = _FORBIDDEN_SPARQL.search(code)
     if forbidden:  # SHACL 5.2.1; pyshacl refuses these too
         raise ShapesError(
@@ -421,6 +421,11 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
     if _OTHER_PRE_BOUND.search(code):
         raise UnsupportedShapes(
             f"SPARQL constraint of {shape.n3()} uses a pre-bound variable other than $this"
+        )
+    where = code.find("{")
+    if not PROJECTS_THIS.search(code[: max(where, 0)]):  # SHACL 5.3.2
+        raise ShapesError(
+            f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} does not select $this"
         )
     if len(_SELECT.findall(code)) != 1:  # SHACL restricts what a sub-query must project
         raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()} has a sub-query")
@@ -438,7 +443,6 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
     prologue = "\n".join(sorted(set(prefixes))) + "\n"
     query = prologue + text
     _check_parses(query, shape)
-    where = code.find("{")
     cuts = [m.span() for m in _THIS.finditer(code, where)] if where >= 0 else []
     pieces, piece, start = [], "", 0
     for begin, end in cuts:
@@ -458,7 +462,49 @@ def _compile_sparql(shapes: Graph, shape: Node, constraint: Node) -> _SparqlPlan
         list(shapes.objects(shape, SH.message)),
         query,
         pieces,
+        _joinable(code, where),
     )
+
+
+_NOT_JOINABLE = re.compile(
+    r"(?<![?$\w])(?:GROUP|HAVING|LIMIT|OFFSET|COUNT|SUM|AVG|MIN|MAX|SAMPLE)\b|[*+]|\?(?!\w)", re.I
+)
+
+
+def _joinable(code: str, where: int) -> bool:
+    """Whether running the query once, with $this unbound, and keeping each row whose ``?this``
+    is a focus node gives exactly the rows of the query with $this pre-bound to each focus node.
+
+    True only when (conservatively, on the text outside strings, IRIs and comments): the query
+    projects ``?this``; ``?this`` sits in a triple pattern of the top-level group, so every row
+    binds it; every other ``?this`` is in a triple pattern (any group) or in an expression of
+    the top-level group (FILTER, BIND there see it bound, as they would see the pre-bound
+    value); and there is no sub-query, aggregate, LIMIT/OFFSET or path operator (``*``, ``+``,
+    ``?``) to tell the two apart. Then selection and substitution commute: a pre-bound row is a
+    row of the unbound query with that focus node, one for one. Anything else is run once per
+    focus node with $this written into the query (pre-binding as SHACL defines it).
+    """
+    head, body = code[:where], code[where:]
+    if where < 0 or not PROJECTS_THIS.search(head) or _NOT_JOINABLE.search(body.replace("SELECT *", "")):
+        return False
+    braces = parens = 0
+    top_level_pattern = False
+    occurrences = {m.start() for m in re.finditer(r"[?$]this\b", body)}
+    for position, char in enumerate(body):
+        if char == "{":
+            braces += 1
+        elif char == "}":
+            braces -= 1
+        elif char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif position in occurrences:
+            if parens == 0:
+                top_level_pattern = top_level_pattern or braces == 1
+            elif braces != 1:
+                return False  # an expression in an inner group: it would see $this unbound
+    return top_level_pattern
 
 
 def _prefix_sources(shapes: Graph, constraint: Node) -> list[Node]:
@@ -572,8 +618,8 @@ class SparqlStore:
         except (ValueError, TypeError) as err:  # a term pyoxigraph cannot hold
             raise UnsupportedShapes(f"the data cannot be queried with pyoxigraph: {err}") from None
 
-    def rows(self, plan: _SparqlPlan, this: Node) -> Iterator[dict[str, Node]]:
-        """The solutions of the plan's query with ``$this`` pre-bound to ``this``.
+    def rows(self, plan: _SparqlPlan, this: Node | None) -> Iterator[dict[str, Node]]:
+        """The solutions of the plan's query with ``$this`` pre-bound to ``this`` (None: unbound).
 
         SHACL pre-binding puts the value in place of the variable everywhere in the WHERE
         clause (in FILTER, BIND, inner groups...); pyoxigraph's ``substitutions=`` binds it
@@ -585,9 +631,10 @@ class SparqlStore:
 
         if isinstance(this, BNode):
             raise UnsupportedShapes("a SPARQL constraint on a blank-node focus node")
-        query = sparql_term(this).join(plan.pieces)  # type: ignore[arg-type]
+        query = plan.query if this is None else sparql_term(this).join(plan.pieces)  # type: ignore[arg-type]
+        bindings = {} if this is None else {ox.Variable("this"): to_oxigraph(this)}
         try:
-            solutions = self.store.query(query, substitutions={ox.Variable("this"): to_oxigraph(this)})
+            solutions = self.store.query(query, substitutions=bindings)
         except SyntaxError as err:
             raise UnsupportedShapes(
                 f"SPARQL constraint of {plan.shape.n3()} with $this pre-bound "
@@ -605,24 +652,27 @@ class SparqlStore:
 
 
 def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node], store: SparqlStore) -> Iterator[ValidationResult]:
-    """One result per solution of the constraint, run once per focus node with $this pre-bound."""
+    """One result per solution of the constraint with $this pre-bound to each focus node."""
     shape_messages = set(plan.shape_messages)
-    for focus in focus_nodes:
-        for row in store.rows(plan, focus):
-            path = row.get("path")
-            value = row.get("value", focus)
-            bound = {**row, "this": focus, "value": value}
-            texts = [_format(m, bound) for m in plan.constraint_messages if m not in shape_messages]
-            texts += [_format(m, bound) for m in plan.shape_messages]
-            yield ValidationResult(
-                plan.severity,
-                nt(focus) or "",
-                nt(path),
-                nt(value),
-                "\n".join(sorted(set(texts))),
-                nt(plan.shape),
-                nt(SH.SPARQLConstraintComponent),
-            )
+    if plan.joinable:  # the same rows, in one run
+        solutions = ((row["this"], row) for row in store.rows(plan, None) if row.get("this") in focus_nodes)
+    else:
+        solutions = ((focus, row) for focus in focus_nodes for row in store.rows(plan, focus))
+    for focus, row in solutions:
+        path = row.get("path")
+        value = row.get("value", focus)
+        bound = {**row, "this": focus, "value": value}
+        texts = [_format(m, bound) for m in plan.constraint_messages if m not in shape_messages]
+        texts += [_format(m, bound) for m in plan.shape_messages]
+        yield ValidationResult(
+            plan.severity,
+            nt(focus) or "",
+            nt(path),
+            nt(value),
+            "\n".join(sorted(set(texts))),
+            nt(plan.shape),
+            nt(SH.SPARQLConstraintComponent),
+        )
 
 
 def _format(message: Literal, bound: dict[str, Node]) -> str:

@@ -16,7 +16,14 @@ from rdflib.term import Node
 
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
-from mgraph.shacl.common import ShapesError, UnsupportedShapes, message_text, nt, severity_name
+from mgraph.shacl.common import (
+    ShapesError,
+    UnsupportedShapes,
+    check_select_projects_this,
+    message_text,
+    nt,
+    severity_name,
+)
 
 
 def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
@@ -24,6 +31,7 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
 
+    check_select_projects_this(shapes)
     try:
         with _sparql_parsed_once():
             _conforms, report_graph, _text = pyshacl.validate(
@@ -41,7 +49,7 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
             )
     except NotImplementedError as err:
         raise UnsupportedShapes(f"the shapes use what pyshacl does not evaluate: {_one_line(err)}") from None
-    except (ReportableRuntimeError, SyntaxError, ValueError, TypeError, LookupError) as err:
+    except (ReportableRuntimeError, RuntimeError, SyntaxError, ValueError, TypeError, LookupError) as err:
         raise ShapesError(f"the shapes cannot be used: {_one_line(err)}") from None
     except Exception as err:
         if type(err) is not Exception and not type(err).__module__.startswith(("pyparsing", "rdflib")):

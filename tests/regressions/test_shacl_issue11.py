@@ -230,3 +230,75 @@ def test_line_lookup_is_one_pass_and_finds_prefixed_names(tmp_path: Path, monkey
     assert [r.line for r in located] == [i + 2 for i in range(0, 2000, 7) for _kind in "nm"]
     missing = ValidationResult("Violation", "<https://example.org/>", None, None, "")
     assert LineFinder([(str(path), path)]).locate_all([missing])[0].line is None  # only a prefix
+
+
+def test_an_unknown_engine_is_an_input_error_everywhere(capsys) -> None:
+    """`mgraph build --engine pyrudof` (the adapter is gone) must exit 2, not raise a traceback."""
+    from mgraph.cli import main
+
+    with pytest.raises(InputError, match="unknown engine"):
+        validate(DATA, engine="pyrudof")
+    assert main(["validate", "--engine", "pyrudof"]) == 2
+    assert "unknown engine 'pyrudof'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("select", "joinable"),
+    [
+        pytest.param(
+            "SELECT $this ?v WHERE { $this ex:p ?v FILTER (?v > 1) }", True, id="pattern-and-filter"
+        ),
+        pytest.param(
+            "SELECT $this WHERE { $this ex:p ?v FILTER EXISTS { $this ex:q ?v } }", True, id="exists"
+        ),
+        pytest.param("SELECT $this WHERE { FILTER ($this = ex:bad) }", False, id="filter-only"),
+        pytest.param(
+            "SELECT $this WHERE { $this ex:p ?v { FILTER ($this = ex:bad) } }", False, id="inner-filter"
+        ),
+        pytest.param("SELECT $this WHERE { { $this ex:p ?v } UNION { ?x ex:p ?v } }", False, id="union"),
+        pytest.param("SELECT $this WHERE { $this ex:p* ?v }", False, id="path"),
+        pytest.param("SELECT $this WHERE { $this ex:p ?v } LIMIT 1", False, id="limit"),
+    ],
+)
+def test_a_constraint_runs_once_only_when_that_equals_pre_binding(
+    select: str, joinable: bool, monkeypatch
+) -> None:
+    from mgraph.shacl.native import shape_plans
+
+    graph = shapes(select)
+    [plan] = shape_plans(graph)
+    assert plan.sparql[0].joinable is joinable
+    results = validate(DATA, engine="native", shapes=graph).results
+    monkeypatch.setattr(plan.sparql[0], "joinable", False)
+    assert validate(DATA, engine="native", shapes=graph).results == results
+
+
+@pytest.mark.parametrize("engine", ["native", "auto", "pyshacl"])
+def test_a_constraint_that_does_not_project_this_is_a_shapes_error(engine: str) -> None:
+    """SHACL 5.3.2: the SELECT query projects $this. pyshacl raised a bare RuntimeError."""
+    with pytest.raises(InputError, match="this"):
+        validate(DATA, engine=engine, shapes=shapes("SELECT ?v WHERE { $this ex:p ?v }"))
+
+
+def test_our_constraints_give_the_same_results_run_once_or_per_focus_node(monkeypatch) -> None:
+    import importlib.util
+    import sys
+
+    from mgraph.shacl import native
+    from mgraph.validation import load_shapes
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_validate", root / "benchmarks" / "validate.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_validate", bench)
+    spec.loader.exec_module(bench)
+    graph = bench.synthetic_graph(3000, seed=3, error_rate=0.3)
+    plans = native.shape_plans(load_shapes())
+    assert sum(s.joinable for p in plans for s in p.sparql) >= 5  # all but the UNION one
+    once = validate(graph, engine="native").results
+    for plan in plans:
+        for sparql in plan.sparql:
+            monkeypatch.setattr(sparql, "joinable", False)
+    assert any(r.constraint and "SPARQL" in r.constraint for r in once)
+    assert validate(graph, engine="native").results == once
