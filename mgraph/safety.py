@@ -102,6 +102,7 @@ def parse_user_file(
     max_depth: int = MAX_NESTING,
     data: bytes | None = None,
     into: Graph | None = None,
+    store: Any = None,
 ) -> Graph:
     """Parse a local RDF file into an rdflib Graph, refusing anything that is not safe to read.
 
@@ -110,10 +111,12 @@ def parse_user_file(
     (stable from run to run, distinct between files), so graphs of several files can be merged.
     ``data``: the file's bytes, already read (standard input: ``path`` is then ``-``, shown as
     ``<stdin>``, and the format defaults to Turtle). ``into``: add the triples to this graph
-    (no second copy when merging files) and return it.
+    (no second copy when merging files) and return it. ``store``: add them to this pyoxigraph
+    Store instead, with no rdflib graph at all (the returned graph is then empty): the same
+    checks and the same blank node labels.
     """
     if data is not None:
-        return _parse_bytes(data, str(path), Path.cwd(), format or "turtle", max_depth, into)
+        return _parse_bytes(data, str(path), Path.cwd(), format or "turtle", max_depth, into, store)
     name = str(path)
     if _URL.match(name):
         raise InputError(
@@ -123,10 +126,12 @@ def parse_user_file(
     file = Path(path)
     _check_regular_file(file, name)
     fmt = _choose_format(file, name, format)
-    return _parse_bytes(_read(file, name), name, file, fmt, max_depth, into)
+    return _parse_bytes(_read(file, name), name, file, fmt, max_depth, into, store)
 
 
-def _parse_bytes(data: bytes, name: str, file: Path, fmt: str, max_depth: int, into: Graph | None) -> Graph:
+def _parse_bytes(
+    data: bytes, name: str, file: Path, fmt: str, max_depth: int, into: Graph | None, store: Any = None
+) -> Graph:
     """The screened parse of a file's bytes (``file`` gives the base IRI)."""
     if name == "-":
         name = "<stdin>"
@@ -147,7 +152,48 @@ def _parse_bytes(data: bytes, name: str, file: Path, fmt: str, max_depth: int, i
         elif fmt in ("turtle", "trig", "n3"):
             _screen_nesting(text, name, max_depth)
     quads = _parse_quads(data, fmt, name, base=file.resolve().as_uri(), original=original)
+    if store is not None:
+        _to_store(quads, fmt, name, store)
+        from rdflib import Graph
+
+        return Graph()
     return _to_rdflib(quads, fmt, name, into)
+
+
+def _to_store(quads: Iterable[Any], fmt: str, name: str, store: Any) -> None:
+    """Add pyoxigraph quads to ``store``'s default graph: blank nodes relabelled as _to_rdflib
+    does (stable from run to run, distinct between files), the same terms refused."""
+    import hashlib
+
+    import pyoxigraph
+
+    tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    blank_node, literal, named_node = pyoxigraph.BlankNode, pyoxigraph.Literal, pyoxigraph.NamedNode
+    default_graph, quad_type = pyoxigraph.DefaultGraph, pyoxigraph.Quad
+    labels: dict[Any, Any] = {}
+    blank_numbers = itertools.count()
+
+    def term(value: Any) -> Any:
+        if isinstance(value, named_node):
+            return value
+        if isinstance(value, blank_node):
+            found = labels.get(value)
+            if found is None:
+                found = labels[value] = blank_node(f"u{tag}b{next(blank_numbers)}")
+            return found
+        if isinstance(value, literal):
+            if getattr(value, "direction", None) is not None:
+                raise InputError(f"{name}: directional language strings (RDF 1.2) are not supported: {value}")
+            return value
+        raise InputError(f"{name}: triple terms (RDF 1.2 / RDF-star) are not supported: {value}")
+
+    def converted() -> Iterable[Any]:
+        for quad in quads:
+            if fmt == "n3" and not isinstance(quad.graph_name, default_graph):
+                raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
+            yield quad_type(term(quad.subject), quad.predicate, term(quad.object))
+
+    store.bulk_extend(converted())
 
 
 def _choose_format(file: Path, name: str, format: str | None) -> str:

@@ -43,7 +43,9 @@ from mgraph.shacl.common import (
     ShapesError,
     UnsupportedShapes,
     located,
+    nt,
     ontology_mixin,
+    store_ontology_mixin,
     superclasses,
 )
 
@@ -117,13 +119,10 @@ def validate_files(
     """
     from mgraph.safety import EXTENSIONS, parse_user_file
 
+    if engine not in engine_names():
+        raise UnknownEngine(f"unknown engine {engine!r}; choose one of: {', '.join(engine_names())}")
     paths_ = [Path(f) for f in files]
     names = ["<stdin>" if str(p) == "-" else str(p) for p in paths_]
-    data = Graph()
-    for path in paths_:
-        source = stdin if str(path) == "-" else None
-        fmt = input_format if source is not None or path.suffix.lower() not in EXTENSIONS else None
-        parse_user_file(path, format=fmt, data=source, into=data)
     shapes_files = [Path(f) for f in shapes]
     if not default_shapes and not shapes_files:
         raise InputError("no shapes to validate against: give --shapes FILE or keep ours")
@@ -135,12 +134,25 @@ def validate_files(
         for path in shapes_files:
             parse_user_file(path, into=combined)
         shapes_graph = combined
-    mixin = _mixin(data, default_shapes, ours=_our_graph() if with_graph else None)
-    report = _run(data, engine=engine, shapes=shapes_graph, mixin=mixin)
+    reads = [(path, stdin if str(path) == "-" else None) for path in paths_]
+
+    def fmt(path: Path, source: bytes | None) -> str | None:
+        return input_format if source is not None or path.suffix.lower() not in EXTENSIONS else None
+
+    mine: set[str] | None = None
+    if engine == "pyshacl":  # pyshacl works on rdflib graphs
+        data = Graph()
+        for path, source in reads:
+            parse_user_file(path, format=fmt(path, source), data=source, into=data)
+        if with_graph:
+            mine = {nt(node) or "" for triple in data for node in (triple[0], triple[2])}
+        mixin = _mixin(data, default_shapes, ours=_our_graph() if with_graph else None)
+        report = _run(data, engine=engine, shapes=shapes_graph, mixin=mixin)
+    else:  # native, and auto: read straight into pyoxigraph, no rdflib graph of the data
+        report, mine = _run_files_in_store(reads, fmt, engine, shapes_graph, default_shapes, with_graph)
     results = report.results
-    if with_graph:
-        mine = set(data.subjects()) | set(data.objects())
-        results = [r for r in results if _node_of(r.focus) in mine]
+    if mine is not None:
+        results = [r for r in results if r.focus in mine]
     results = [_in_rdf_words(r) for r in results]
     sources = [
         (name, (stdin or b"").decode("utf-8", "replace") if str(path) == "-" else path)
@@ -150,11 +162,42 @@ def validate_files(
     return report
 
 
-def _node_of(term: str):
-    """A result's N-Triples focus term as the rdflib node it names."""
-    from rdflib.util import from_n3
+def _run_files_in_store(
+    reads: list[tuple[Path, bytes | None]],
+    fmt: Callable[[Path, bytes | None], str | None],
+    engine: str,
+    shapes: Graph | None,
+    default_shapes: bool,
+    with_graph: bool,
+) -> tuple[ValidationReport, set[str] | None]:
+    """The user's files parsed into one pyoxigraph Store and validated there by the native
+    engine; ``auto`` hands them to pyshacl (as an rdflib graph, made then) when native refuses."""
+    import pyoxigraph as ox
 
-    return from_n3(term)
+    from mgraph.safety import parse_user_file
+    from mgraph.terms import to_oxigraph, to_rdflib
+
+    store = ox.Store()
+    for path, source in reads:
+        parse_user_file(path, format=fmt(path, source), data=source, store=store)
+    mine = None
+    if with_graph:
+        mine = {nt(to_rdflib(t)) or "" for q in store for t in (q.subject, q.object)}
+        ours = _our_graph()
+        store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in ours)
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    mixin = store_ontology_mixin(store, load_ontology()) if default_shapes else Graph()
+    try:
+        return ValidationReport(sort_results(native.run_store(store, shapes_graph, mixin)), "native"), mine
+    except ShapesError:
+        raise
+    except Exception:  # any refusal or failure of native: pyshacl decides (auto)
+        if engine == "native":
+            raise
+    data = Graph()
+    data.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), data) for q in store)
+    del store
+    return ValidationReport(sort_results(pyshacl_engine.run(data, shapes_graph, mixin)), "pyshacl"), mine
 
 
 _FIELD_AND_PREDICATE = re.compile(r"`[\w{}?$]+` \(([\w-]+:[\w-]+)\)")

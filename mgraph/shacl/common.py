@@ -56,6 +56,32 @@ def ontology_mixin(data: Graph, ontology: Graph) -> Graph:
     return mixin
 
 
+def store_ontology_mixin(store: object, ontology: Graph) -> Graph:
+    """:func:`ontology_mixin` for data held in a pyoxigraph Store (a user's file read into it)."""
+    import pyoxigraph as ox
+
+    from mgraph.terms import to_rdflib
+
+    supers = _ontology_superclasses(ontology)
+    rdf_type = ox.NamedNode(str(RDF.type))
+    types: dict[object, set[Node]] = {}
+    for quad in store.quads_for_pattern(None, rdf_type, None):  # type: ignore[attr-defined]
+        types.setdefault(quad.subject, set()).add(to_rdflib(quad.object))
+    missing = {
+        (to_rdflib(node), RDF.type, sup)
+        for node, classes in types.items()
+        for cls in classes
+        for sup in supers.get(cls, ())
+        if sup not in classes
+    }
+    if not missing:
+        return ontology
+    mixin = Graph()
+    mixin.addN((s, p, o, mixin) for s, p, o in ontology)
+    mixin.addN((s, p, o, mixin) for s, p, o in missing)
+    return mixin
+
+
 _SUPERCLASS_CACHE: dict[int, tuple[Graph, dict[Node, frozenset[Node]]]] = {}
 
 

@@ -148,19 +148,102 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     plans = shape_plans(shapes)
     predicates = {p.path for plan in plans for p in plan.properties if p.path is not None}
     index = build_index(data, mixin, predicates)
+    return _evaluate(
+        plans,
+        index,
+        lambda plan: focus_nodes_of(plan, index, data, mixin),
+        lambda: SparqlStore(data, mixin),
+    )
+
+
+def run_store(store: Any, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+    """Validate data held in a pyoxigraph Store (a user's file parsed straight into it).
+
+    The mixin's triples are added to the store (the store is the caller's own copy of the
+    data); the Core constraints read only the predicates the shapes look at, and the SPARQL
+    constraints run on the same store: the data is never held twice.
+    """
+    import pyoxigraph as ox
+
+    plans = shape_plans(shapes)
+    predicates = {p.path for plan in plans for p in plan.properties if p.path is not None}
+    if len(mixin):
+        store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in mixin)
+    convert = _Converter()
+    index = build_store_index(store, predicates, convert)
+    return _evaluate(
+        plans,
+        index,
+        lambda plan: store_focus_nodes(plan, index, store, convert),
+        lambda: SparqlStore.over(store),
+    )
+
+
+def _evaluate(
+    plans: list[_NodePlan],
+    index: _Index,
+    focus_of: Callable[[_NodePlan], list[Node]],
+    sparql_store: Callable[[], SparqlStore],
+) -> list[ValidationResult]:
     results: list[ValidationResult] = []
     store: SparqlStore | None = None
     for plan in plans:
-        focus_nodes = focus_nodes_of(plan, index, data, mixin)
+        focus_nodes = focus_of(plan)
         if not focus_nodes:
             continue
         for prop in plan.properties:
             results.extend(_check_property(prop, focus_nodes, index))
         for sparql in plan.sparql:
             if store is None:
-                store = SparqlStore(data, mixin)
+                store = sparql_store()
             results.extend(check_sparql(sparql, set(focus_nodes), store))
     return results
+
+
+class _Converter(dict):
+    """pyoxigraph terms to rdflib terms, each built once."""
+
+    def __missing__(self, term: Any) -> Node:
+        found = self[term] = to_rdflib(term)
+        return found
+
+
+def build_store_index(store: Any, predicates: set[URIRef], convert: _Converter) -> _Index:
+    """:func:`build_index` over a pyoxigraph Store: only the predicates the shapes look at."""
+    import pyoxigraph as ox
+
+    index = _Index()
+    direct_types: dict[Node, set[Node]] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None):
+        direct_types.setdefault(convert[quad.subject], set()).add(convert[quad.object])
+    subclass_graph = Graph()
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None):
+        subclass_graph.add((convert[quad.subject], RDFS.subClassOf, convert[quad.object]))
+    for predicate in predicates:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
+            index.values.setdefault(convert[quad.subject], {}).setdefault(predicate, []).append(
+                convert[quad.object]
+            )
+    _close_types(index, direct_types, subclass_graph)
+    return index
+
+
+def store_focus_nodes(plan: _NodePlan, index: _Index, store: Any, convert: _Converter) -> list[Node]:
+    """:func:`focus_nodes_of` over a pyoxigraph Store."""
+    import pyoxigraph as ox
+
+    found: dict[Node, None] = {}
+    for kind, target in plan.targets:
+        if kind == SH.targetClass:
+            found.update(dict.fromkeys(index.instances.get(target, ())))
+        elif kind == SH.targetNode:
+            found[target] = None
+        else:
+            quads = store.quads_for_pattern(None, ox.NamedNode(str(target)), None)
+            found.update(
+                dict.fromkeys(convert[q.subject if kind == SH.targetSubjectsOf else q.object] for q in quads)
+            )
+    return list(found)
 
 
 def shape_plans(shapes: Graph) -> list[_NodePlan]:
@@ -546,6 +629,16 @@ def build_index(data: Graph, mixin: Graph, predicates: set[URIRef]) -> _Index:
                 subclass_graph.add((s, p, o))
             if p in predicates:
                 index.values.setdefault(s, {}).setdefault(p, []).append(o)
+    _close_types(index, direct_types, subclass_graph)
+    for values in index.values.values():  # a triple in both graphs counts once
+        for predicate, objects in values.items():
+            if len(objects) > 1:
+                values[predicate] = list(dict.fromkeys(objects))
+    return index
+
+
+def _close_types(index: _Index, direct_types: dict[Node, set[Node]], subclass_graph: Graph) -> None:
+    """Every node's types closed under rdfs:subClassOf, and the instances of every class."""
     supers = superclasses(subclass_graph) if len(subclass_graph) else {}
     for node, classes in direct_types.items():
         closed = set(classes)
@@ -554,11 +647,6 @@ def build_index(data: Graph, mixin: Graph, predicates: set[URIRef]) -> _Index:
         index.types[node] = closed
         for cls in closed:
             index.instances.setdefault(cls, []).append(node)
-    for values in index.values.values():  # a triple in both graphs counts once
-        for predicate, objects in values.items():
-            if len(objects) > 1:
-                values[predicate] = list(dict.fromkeys(objects))
-    return index
 
 
 def focus_nodes_of(plan: _NodePlan, index: _Index, data: Graph, mixin: Graph) -> list[Node]:
@@ -617,6 +705,13 @@ class SparqlStore:
             )
         except (ValueError, TypeError) as err:  # a term pyoxigraph cannot hold
             raise UnsupportedShapes(f"the data cannot be queried with pyoxigraph: {err}") from None
+
+    @classmethod
+    def over(cls, store: Any) -> SparqlStore:
+        """The SPARQL constraints run on this store as it is (no copy)."""
+        wrapper = cls.__new__(cls)
+        wrapper.store = store
+        return wrapper
 
     def rows(self, plan: _SparqlPlan, this: Node | None) -> Iterator[dict[str, Node]]:
         """The solutions of the plan's query with ``$this`` pre-bound to ``this`` (None: unbound).

@@ -302,3 +302,31 @@ def test_our_constraints_give_the_same_results_run_once_or_per_focus_node(monkey
             monkeypatch.setattr(sparql, "joinable", False)
     assert any(r.constraint and "SPARQL" in r.constraint for r in once)
     assert validate(graph, engine="native").results == once
+
+
+def test_a_users_file_read_straight_into_pyoxigraph_gives_pyshacls_results(tmp_path: Path) -> None:
+    """validate_files reads a user's file into a pyoxigraph Store for the native engine (no
+    rdflib graph, no second copy); its results are those of pyshacl on the rdflib graph."""
+    import importlib.util
+    import sys
+
+    from mgraph.validation import validate_files
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_validate", root / "benchmarks" / "validate.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_validate", bench)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "mine.nt"
+    bench.synthetic_graph(1500, seed=5, error_rate=0.3).serialize(path, format="nt", encoding="utf-8")
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(
+        "@prefix mg: <https://w3id.org/mgraph/ontology#> .\n"
+        "[] a mg:Decision ; <http://purl.org/dc/terms/identifier> \"MC 1\" .\n", encoding="utf-8"
+    )
+    native = validate_files([path, blank], engine="native")
+    assert native.engine == "native" and native.count("Violation") > 10
+    assert any(r.focus.startswith("_:") for r in native.results)
+    assert validate_files([path, blank], engine="pyshacl").results == native.results
+    assert validate_files([path, blank]).results == native.results
