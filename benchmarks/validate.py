@@ -311,7 +311,13 @@ _STEPS = {
     "pyoxigraph Store().load": (
         "import pyoxigraph as ox\nox.Store().load(path={path!r}, format=ox.RdfFormat.N_TRIPLES)"
     ),
-    "safe parse (parse_user_file)": "from mgraph.safety import parse_user_file\nparse_user_file({path!r})",
+    "safe parse into pyoxigraph": (
+        "import pyoxigraph as ox\nfrom mgraph.safety import parse_user_file\n"
+        "parse_user_file({path!r}, store=ox.Store())"
+    ),
+    "safe parse into rdflib (pyshacl)": (
+        "from mgraph.safety import parse_user_file\nparse_user_file({path!r})"
+    ),
     "mgraph validate FILE": (
         "from mgraph.validation import validate_files\nfrom mgraph.report import render\n"
         "report = validate_files([{path!r}])\nrender(report, 'json')\n"

@@ -1,6 +1,6 @@
 """Every validation engine gives the same results, and the API around them keeps its promises.
 
-pyshacl is the reference; the native engine (and pyrudof, when installed) must agree with it on
+pyshacl is the reference; the native engine must agree with it on
 every fixture of ``tests/shapes`` and on a made-up graph with errors of every kind.
 """
 

@@ -4,7 +4,6 @@
 - :mod:`mgraph.shacl.native`: our own evaluator (Core in Python, SPARQL on pyoxigraph).
 - :mod:`mgraph.shacl.pyshacl_engine`: pyshacl, the reference, with its SPARQL parsed once.
 
-
 Each engine is a function ``run(data, shapes, mixin) -> list[ValidationResult]``; the heavy
-libraries (pyshacl, pyoxigraph, pyrudof) are imported inside them, so importing mgraph stays cheap.
+libraries (pyshacl, pyoxigraph) are imported inside them, so importing mgraph stays cheap.
 """
