@@ -151,6 +151,7 @@ def _parse_bytes(
             _screen_jsonld(text, name, max_depth)
         elif fmt in ("turtle", "trig", "n3"):
             _screen_nesting(text, name, max_depth)
+        del text  # only the bytes are parsed: do not hold the file twice
     quads = _parse_quads(data, fmt, name, base=file.resolve().as_uri(), original=original)
     if store is not None:
         _to_store(quads, fmt, name, store)
