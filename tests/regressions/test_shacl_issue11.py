@@ -323,7 +323,8 @@ def test_a_users_file_read_straight_into_pyoxigraph_gives_pyshacls_results(tmp_p
     blank = tmp_path / "blank.ttl"
     blank.write_text(
         "@prefix mg: <https://w3id.org/mgraph/ontology#> .\n"
-        "[] a mg:Decision ; <http://purl.org/dc/terms/identifier> \"MC 1\" .\n", encoding="utf-8"
+        '[] a mg:Decision ; <http://purl.org/dc/terms/identifier> "MC 1" .\n',
+        encoding="utf-8",
     )
     native = validate_files([path, blank], engine="native")
     assert native.engine == "native" and native.count("Violation") > 10
