@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -91,14 +90,3 @@ def check_writable(path: str | Path) -> None:
         raise InputError(f"{target}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"{target}: folder {folder} is not writable")
-
-
-def write_output(path: str | Path | None, content: str | bytes) -> None:
-    """Write to a file atomically, or to standard output for ``None`` or ``-``."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path is None or str(path) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    check_writable(path)
-    write_file(path, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,7 +16,7 @@ from mgraph import locations
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.namespaces import MG, MGID, bind_prefixes, instance_iri
 from mgraph.ontology import load_ontology, superclasses
-from mgraph.records import URL_RE, Alt, Record, read_records
+from mgraph.records import URL_RE, Alt, Reading, Record, read_records
 from mgraph.schema import TOPIC_SCHEME, Field
 
 LANG_PREDICATES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.note,
@@ -46,12 +47,14 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
     if not directory.is_dir():
         raise InputError(f"{directory}: not a data directory")
     errors: list[DataError] = []
-    records = read_records(directory, errors)
+    reading = read_records(directory, errors)
+    records = reading.records
     index = _index(records, errors)
-    _check_references(records, index, errors)
+    caused: list[DataError] = []
+    _check_references(records, index, errors, caused, reading)
     _check_iso_codes(records, errors)
-    if errors:
-        raise DataLoadError(errors)
+    if errors or caused:
+        raise DataLoadError(errors, caused)
     graph = bind_prefixes(Graph(store=store))
     origins: dict[str, Origin] = {}
     closure = type_closure()
@@ -70,14 +73,33 @@ def _index(records: list[Record], errors: list[DataError]) -> dict[str, Record]:
         first = index.get(record.id)
         if first is not None:
             errors.append(DataError(record.file, record.line, record.label,
-                                    f"duplicate id: also {first.label} at {first.file}:{first.line}"))
+                                    f"duplicate id: also {first.label} at {first.file}:{first.line}",
+                                    primary=True))
             continue
         index[record.id] = record
     return index
 
 
-def _check_references(records: list[Record], index: dict[str, Record],
-                      errors: list[DataError]) -> None:
+def _check_references(records: list[Record], index: dict[str, Record], errors: list[DataError],
+                      caused: list[DataError], reading: Reading) -> None:
+    """Dangling and wrong-kind references; those to a record a broken file lost go to ``caused``."""
+
+    def check(record: Record, name: str, targets: tuple[str, ...], alt: Alt) -> None:
+        if name.endswith("sources") and URL_RE.match(alt.value):
+            return
+        target = index.get(alt.value)
+        if target is None:
+            message = f"{name} refers to unknown id '{alt.value}'"
+            lost = reading.lost_unknown or alt.value in reading.lost_ids
+            found = caused if lost else errors
+        elif target.kind.name not in targets:
+            message = (f"{name} refers to '{alt.value}', a {target.kind.name}; "
+                       f"expected a {' or '.join(targets)}")
+            found = errors
+        else:
+            return
+        found.append(DataError(record.file, alt.line, record.label, message))
+
     for record in records:
         for name, items in record.values.items():
             spec = record.kind.field(name)
@@ -85,29 +107,13 @@ def _check_references(records: list[Record], index: dict[str, Record],
             if spec.type != "ref":
                 continue
             for alt in (a for item in items for a in item):
-                _check_ref(record, spec.name, spec.targets, alt, index, errors)
+                check(record, spec.name, spec.targets, alt)
         for alt in record.sources:
-            _check_ref(record, "sources", ("source",), alt, index, errors)
+            check(record, "sources", ("source",), alt)
         for name, items in record.values.items():
             for alt in (a for item in items for a in item):
                 for source in alt.sources:
-                    _check_ref(record, f"{name} sources", ("source",), Alt(source, alt.line),
-                               index, errors)
-
-
-def _check_ref(record: Record, name: str, targets: tuple[str, ...], alt: Alt,
-               index: dict[str, Record], errors: list[DataError]) -> None:
-    if name.endswith("sources") and URL_RE.match(alt.value):
-        return
-    target = index.get(alt.value)
-    if target is None:
-        message = f"{name} refers to unknown id '{alt.value}'"
-    elif target.kind.name not in targets:
-        message = (f"{name} refers to '{alt.value}', a {target.kind.name}; "
-                   f"expected a {' or '.join(targets)}")
-    else:
-        return
-    errors.append(DataError(record.file, alt.line, record.label, message))
+                    check(record, f"{name} sources", ("source",), Alt(source, alt.line))
 
 
 def _check_iso_codes(records: list[Record], errors: list[DataError]) -> None:
@@ -115,7 +121,7 @@ def _check_iso_codes(records: list[Record], errors: list[DataError]) -> None:
     import pycountry
 
     for record in (r for r in records if r.kind.name == "country"):
-        codes = {name: record.values[name][0][0] for name in ("iso2", "iso3") if name in record.values}
+        codes = {name: alt for name in ("iso2", "iso3") if (alt := record.first(name)) is not None}
         found = {}
         for name, alt in codes.items():
             match = pycountry.countries.get(**{"alpha_2" if name == "iso2" else "alpha_3": alt.value})
@@ -145,7 +151,7 @@ def _record_triples(record: Record, subject: URIRef, index: dict[str, Record],
     if kind.class_field and kind.class_field in record.values:
         spec = kind.field(kind.class_field)
         assert spec is not None
-        cls = spec.enum[record.values[kind.class_field][0][0].value]
+        cls = spec.enum[record.get(kind.class_field)]
     for c in {cls, *closure.get(cls, ())}:
         yield subject, RDF.type, c
     if kind.name == "topic":
@@ -165,18 +171,23 @@ def _record_triples(record: Record, subject: URIRef, index: dict[str, Record],
 
 def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt], position: int,
                    index: dict[str, Record], origins: dict[str, Origin]):
-    disputed = len(alts) > 1
+    # Values dated by `as_of` form a series over time (issue 12): only values given for the same
+    # date (or all undated ones) dispute one another, and the first of each such group is its
+    # preferred value. Without `as_of` this is the plain rule: several values = one conflict.
+    group_sizes = Counter(alt.as_of for alt in alts)
+    preferred_in: set[str | None] = set()  # groups whose preferred value has been seen
     asserted = False
     for n, alt in enumerate(alts, start=1):
         obj = _object(spec, alt.value, index)
+        disputed = group_sizes[alt.as_of] > 1
+        preferred = not alt.approximate and alt.as_of not in preferred_in
+        if preferred:
+            preferred_in.add(alt.as_of)
         if not alt.approximate and not asserted:
             yield subject, spec.predicate, obj
             if spec.predicate == SKOS.prefLabel:
                 yield subject, RDFS.label, obj
             asserted = True
-            preferred = True
-        else:
-            preferred = False
         if not alt.long_form:
             continue
         suffix = f"{position}-{n}" if spec.many else str(n)
@@ -195,6 +206,8 @@ def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt]
             yield claim, SKOS.note, Literal(alt.note, lang="en")
         if alt.approximate:
             yield claim, MG.approximate, Literal(True)
+        if alt.as_of:  # the date the value held: dcterms:valid, "date of validity of a resource"
+            yield claim, DCTERMS.valid, Literal(alt.as_of, datatype=DATE_TYPES[len(alt.as_of)])
         if disputed:
             yield claim, MG.disputed, Literal(True)
             yield claim, MG.preferred, Literal(preferred)
@@ -234,20 +247,19 @@ def _object(spec: Field, value: Any, index: dict[str, Record]) -> URIRef | Liter
 def _derived_label(record: Record, index: dict[str, Record]) -> str:
     """A label for records that have no name of their own (legal acts, roles): not a fact."""
     def name_of(field_name: str) -> str:
-        items = record.values.get(field_name)
-        if not items:
+        value = record.get(field_name)
+        if value is None:
             return "?"
-        target = index.get(items[0][0].value)
+        target = index.get(value)
         if target is None:
-            return str(items[0][0].value)
-        names = target.values.get("name")
-        return str(names[0][0].value) if names else target.id
+            return str(value)
+        return str(target.get("name", target.id))
 
     if record.kind.name == "legal-act":
-        kind = record.values["kind"][0][0].value
+        kind = record.get("kind")
         return f"{name_of('party')}: {kind.replace('-', ' ')} ({name_of('convention')})"
     if record.kind.name == "role":
-        role = record.values["role"][0][0].value
+        role = record.get("role")
         return f"{name_of('holder')}: {role.replace('-', ' ')} of {name_of('of')}"
     return record.id
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,25 +35,35 @@ from rdflib.namespace import XSD
 
 from mgraph import locations
 from mgraph.errors import InputError
+from mgraph.graphs import open_store
 from mgraph.namespaces import MGID
 from mgraph.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
-from mgraph.store import Rows, Store, open_store
+from mgraph.store import Answer, RemoteStore, Rows, Store
 from mgraph.terms import Term, check_iri, compact_iri, expand_curie
+from mgraph.timelimit import run_with_time_limit
 
 PARAM_TYPES = ("id", "iri", "date", "number", "string")
 ANY = "(any)"
 REQUIRED = "(required)"
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+"""Formats of SELECT rows; ASK answers take the same (a table prints true or false)."""
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+"""Formats of the triples of CONSTRUCT and DESCRIBE."""
 RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow_service", "store"})
 VIOLATION_SUFFIX = "-violation"
 TABLE_CELL_WIDTH = 80
+TABLE_CELL_LINES = 4
 
-_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z-]+)?)\s+"
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
                        r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$")
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_STRING = 1000
+
+
+class ParameterCapped(UserWarning):
+    """A parameter's value was outside its declared range and was capped to it."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +76,12 @@ class Param:
     default: str | None  # None: no default (see ``required``)
     required: bool
     doc: str
+    bounds: tuple[int, int] | None = None  # a number's range: values outside are capped
 
     def spec(self) -> str:
         typ = f"id:{self.kind}" if self.kind else self.type
+        if self.bounds:
+            typ = f"number:{self.bounds[0]}..{self.bounds[1]}"
         default = REQUIRED if self.required else (ANY if self.default is None else self.default)
         return f"{self.name} {typ} {default}"
 
@@ -139,9 +153,16 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
         return None
     name, typ, default = match["name"], match["type"], match["default"]
     base, _, kind = typ.partition(":")
+    bounds: tuple[int, int] | None = None
+    if base == "number" and kind:
+        low, sep, high = kind.partition("..")
+        if not (sep and low.isdigit() and high.isdigit() and int(low) <= int(high)):
+            problems.append(f"{where}: a number's range is number:MIN..MAX, got {typ!r}")
+            return None
+        bounds, kind = (int(low), int(high)), ""
     if base not in PARAM_TYPES or (kind and base != "id"):
         problems.append(f"{where}: parameter type {typ!r} is not one of: "
-                        "id, id:KIND, iri, date, number, string")
+                        "id, id:KIND, iri, date, number, number:MIN..MAX, string")
         return None
     if kind and kind not in KINDS_BY_NAME:
         problems.append(f"{where}: unknown record kind {kind!r}; kinds are: "
@@ -152,7 +173,7 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
         return None
     required = default == REQUIRED
     value = None if default in (ANY, REQUIRED) else default.strip('"')
-    return Param(name, base, kind or None, value, required, match["doc"].strip())
+    return Param(name, base, kind or None, value, required, match["doc"].strip(), bounds)
 
 
 def library(directory: Path | None = None) -> dict[str, Query]:
@@ -252,6 +273,14 @@ def to_term(param: Param, value: Any) -> Term:
         if not _NUMBER_RE.match(text):
             raise InputError(f"{where}: {value!r} is not a number (digits, optionally with a "
                              "decimal point)")
+        if param.bounds:
+            low, high = param.bounds
+            number = Decimal(text)
+            if not low <= number <= high:
+                capped = low if number < low else high
+                warnings.warn(f"parameter {param.name!r}: {text} is outside {low}..{high}; "
+                              f"using {capped}", ParameterCapped, stacklevel=2)
+                text = str(capped)
         if "." in text:
             return Literal(str(Decimal(text)), datatype=XSD.decimal)
         return Literal(str(int(text)), datatype=XSD.integer)
@@ -297,15 +326,9 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
             else:
                 problems.append(f"parameter {name!r}: give the id as kind/id")
         return out
-    from mgraph.store import values_block
-
-    every = sorted({iri for candidates in ids.values() for iri in candidates})
-    found = {row["s"] for row in store.select(
-        "SELECT DISTINCT ?s WHERE { " + values_block(["s"], [[iri] for iri in every])
-        + " ?s a ?type }")}
     out = {}
     for name, candidates in ids.items():
-        hits = [iri for iri in candidates if str(iri) in found]
+        hits = [iri for iri in candidates if store.query(_EXISTS, {"s": iri}) is True]
         param = query.param(name)
         what = param.kind if param and param.kind else "record"
         if not hits:
@@ -317,6 +340,9 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
         else:
             out[name] = hits[0]
     return out
+
+
+_EXISTS = "ASK { ?s a ?type }"
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -340,23 +366,44 @@ def screen(text: str, *, allow_service: bool = False, source: str = "query") -> 
 _SCREENED: set[tuple[str, bool]] = set()
 
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a local query may take from the command line (parsing, screening and evaluation)."""
+
+
 def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
         engine: str | None = None, graph: str | Path | Graph | None = None,
         endpoint: str | None = None, timeout: float | None = None,
-        allow_service: bool = False, store: Store | None = None, **kwparams: Any) -> Rows:
-    """Run a library query (by name) or a .rq file and return rows of plain Python values.
+        allow_service: bool = False, store: Store | None = None, **kwparams: Any) -> Answer:
+    """Run a library query (by name) or a .rq file: rows for SELECT, a bool for ASK, triples else.
 
     Parameters go as keywords (``run("decisions-by-meeting", meeting="cop-5")``) or as a
     mapping. Values are str, int, Decimal/float, datetime.date, bool or None. ``engine`` is
     "oxigraph" (default) or "rdflib"; ``endpoint`` asks a remote SPARQL endpoint instead;
     ``graph`` is an RDF file or an rdflib Graph (default: dist/mercury.nt, else data/).
+    ``timeout`` (seconds; None or 0: none) covers screening, binding and evaluation of a local
+    query, which runs where it can be stopped (:mod:`mgraph.timelimit`); a remote query always
+    has one (default 60 s).
+
+    >>> rows = run("decisions-by-meeting", meeting="cop-5")
+    >>> rows.columns[:3]
+    ['adopted_at', 'meeting_label', 'meeting_start']
+    >>> sorted(r["code"] for r in rows if r["code"])[:2]
+    ['MC-5/1', 'MC-5/11']
     """
     spec = get_query(query)
-    screen(spec.text, allow_service=allow_service, source=str(spec.path))
     target = store if store is not None else open_store(engine, graph=graph, endpoint=endpoint,
                                                          timeout=timeout)
     bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
-    return target.select(spec.text, bindings, timeout=timeout)
+
+    def work() -> Answer:
+        screen(spec.text, allow_service=allow_service, source=str(spec.path))
+        return target.query(spec.text, bindings, timeout=timeout if remote else None,
+                            source=str(spec.path))
+
+    remote = isinstance(target, RemoteStore)
+    if remote:
+        return work()
+    return run_with_time_limit(work, timeout, what=f"query {spec.name}")
 
 
 def to_dataframe(rows: Rows | list[dict[str, Any]]):
@@ -399,9 +446,49 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table") -> str:
-    """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown."""
-    columns = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
+def format_answer(answer: Answer, fmt: str = "table", **table: Any) -> str:
+    """Any query's answer as text: rows as :func:`format_rows`, a boolean, or RDF for triples.
+
+    Triples are written as Turtle for the row formats (table, markdown), as N-Triples for
+    ntriples, csv and tsv, and as JSON-LD with its context embedded for json and jsonld.
+    """
+    from mgraph.store import Triples
+
+    if isinstance(answer, bool):
+        if fmt not in (*FORMATS, *GRAPH_FORMATS):
+            raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        if fmt in ("json", "jsonld"):
+            return f'{{"boolean": {"true" if answer else "false"}}}\n'
+        return ("true" if answer else "false") + "\n"
+    if isinstance(answer, Triples):
+        from mgraph.serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
+
+        if fmt in ("json", "jsonld"):
+            return to_jsonld(list(answer), jsonld_context()).decode("utf-8")
+        if fmt in ("ntriples", "csv", "tsv"):
+            return to_ntriples(list(answer)).decode("utf-8")
+        if fmt in ("turtle", "table", "markdown"):
+            return to_turtle(list(answer)).decode("utf-8")
+        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(GRAPH_FORMATS)}")
+    if fmt in GRAPH_FORMATS:
+        raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT rows take one of: "
+                         f"{', '.join(FORMATS)}")
+    return format_rows(answer, fmt, **table)
+
+
+def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table", *, width: int | None = None,
+                truncate: bool = True, columns: list[str] | None = None) -> str:
+    """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
+
+    ``columns`` keeps only those columns, in that order (an unknown name is an error); a table
+    fits in ``width`` characters by wrapping long cells (see :func:`_table`).
+    """
+    available = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
+    if columns:
+        unknown = [c for c in columns if c not in available]
+        if unknown:
+            raise InputError(f"no column {unknown[0]!r}; the columns are: {', '.join(available)}")
+    columns = list(columns or available)
     if fmt == "json":
         import json
 
@@ -429,23 +516,60 @@ def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table") -> str:
                   for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, rows)
+        return _table(columns, rows, width, truncate)
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _table(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    def fit(text: str) -> str:
-        text = " ".join(text.split())
-        return text if len(text) <= TABLE_CELL_WIDTH else text[:TABLE_CELL_WIDTH - 1] + "…"
+def _table(columns: list[str], rows: list[dict[str, Any]], width: int | None = None,
+           truncate: bool = True) -> str:
+    """An aligned table; with ``width``, long cells wrap so each line fits in ``width`` columns.
 
-    body = [[fit(cell(r.get(c), short=True)) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(line[i]) for line in body]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
-              for line in body]
+    ``truncate`` caps a cell at :data:`TABLE_CELL_WIDTH` characters a line and
+    :data:`TABLE_CELL_LINES` lines (the cut marked with "…"); without it, cells are whole.
+    """
+    import textwrap
+
+    texts = [[" ".join(cell(r.get(c), short=True).split()) for c in columns] for r in rows]
+    natural = [max([len(c)] + [len(line[i]) for line in texts]) for i, c in enumerate(columns)]
+    if not truncate:
+        widths = natural
+    else:
+        widths = [min(w, TABLE_CELL_WIDTH) for w in natural]
+        if width:
+            widths = _fit_widths(widths, [len(c) for c in columns], width - 2 * (len(columns) - 1))
+
+    def wrap(text: str, w: int) -> list[str]:
+        if not truncate or len(text) <= w:
+            return [text]
+        lines = textwrap.wrap(text, w, break_long_words=True, break_on_hyphens=False) or [""]
+        if len(lines) > TABLE_CELL_LINES:
+            lines = lines[:TABLE_CELL_LINES]
+            lines[-1] = lines[-1][: w - 1] + "…"
+        return lines
+
+    def render(cells: list[list[str]]) -> list[str]:
+        height = max(len(c) for c in cells) if cells else 1
+        return ["  ".join((c[k] if k < len(c) else "").ljust(w)
+                          for c, w in zip(cells, widths, strict=True)).rstrip()
+                for k in range(height)]
+
+    lines = [*render([[c] for c in columns]), "  ".join("-" * w for w in widths)]
+    for line in texts:
+        lines += render([wrap(text, w) for text, w in zip(line, widths, strict=True)])
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def _fit_widths(widths: list[int], minimum: list[int], room: int) -> list[int]:
+    """Narrow the widest columns, one character at a time, until the row fits in ``room``."""
+    widths = list(widths)
+    floor = [max(min(m, 12), 8) for m in minimum]
+    while sum(widths) > room:
+        widest = max(range(len(widths)), key=lambda i: (widths[i] - floor[i], -i))
+        if widths[widest] <= floor[widest]:
+            break  # as narrow as it is readable: let the terminal wrap the rest
+        widths[widest] -= 1
+    return widths
 
 
 def list_rows() -> Rows:

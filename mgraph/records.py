@@ -1,28 +1,63 @@
 """Read curated YAML files into typed records, keeping the line of every record and field.
 
 All problems are collected, never raised one at a time, so a curator sees every error in one run.
-Checks here need one record only (syntax, fields, types, dates); cross-record checks live in load.py.
+Checks here need one record only (syntax, fields, types, dates); cross-record checks live in
+loader.py. The type rules and the limits on a file live in :mod:`mgraph.models`.
+
+A data file is read defensively: its size, encoding, nesting depth and the values YAML aliases
+copy are bounded (a hostile file ends in a ``file:line`` error within a second, never a runaway),
+and a symbolic link leading out of the data folder is refused.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mgraph.errors import DataError
-from mgraph.schema import ID_PATTERN, KINDS_BY_FILE, Field, Kind
+from mgraph.models import (
+    DATE_RE,
+    DURATION_RE,
+    ID_RE,
+    LONG_FORM_KEYS,
+    MAX_ALIAS_NODES,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_VALUE_CHARS,
+    URL_RE,
+    Problem,
+    Record,
+    Value,
+    check_date,
+    check_scalar,
+    check_source,
+)
+from mgraph.schema import KINDS_BY_FILE, Field, Kind
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
-URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-ID_RE = re.compile(ID_PATTERN)
-LONG_FORM_KEYS = {"value", "sources", "note", "approximate"}
+__all__ = [
+    "DATE_RE",
+    "DURATION_RE",
+    "ID_RE",
+    "LONG_FORM_KEYS",
+    "URL_RE",
+    "Alt",
+    "Node",
+    "Reading",
+    "Record",
+    "Value",
+    "read_records",
+    "read_yaml",
+]
+
+Alt = Value  # the name callers used before records were typed
+
+Err = Callable[[int, str], None]
+_LOST_ID_RE = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([a-z0-9][a-z0-9.-]*)['\"]?\s*(?:#.*)?$", re.M)
 
 
 @dataclass
@@ -32,36 +67,16 @@ class Node:
     value: Any  # scalar, list[Node] or dict[str, Node]
     line: int
     key_line: int | None = None  # for mapping values: the line of their key
-
-
-@dataclass(frozen=True)
-class Alt:
-    """One value of a field, with its own sources when written in long form."""
-
-    value: Any  # normalised: str, int, Decimal; dates and durations as their ISO strings
-    line: int
-    sources: tuple[str, ...] = ()
-    note: str | None = None
-    approximate: bool = False
-    long_form: bool = False
+    size: int = 1  # values in this node, counting what aliases inside it copy
 
 
 @dataclass
-class Record:
-    """One curated record: its kind, id, location and normalised field values."""
+class Reading:
+    """What reading a data folder gave: the records, and the ids of records lost to broken files."""
 
-    kind: Kind
-    id: str
-    file: str
-    line: int
-    values: dict[str, list[list[Alt]]] = field(default_factory=dict)
-    # field name -> items (one for single-valued fields) -> alternatives (several = conflict)
-    sources: list[Alt] = field(default_factory=list)
-    field_lines: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind.name} '{self.id}'"
+    records: list[Record] = field(default_factory=list)
+    lost_ids: set[str] = field(default_factory=set)
+    lost_unknown: bool = False  # a file was refused unread: any unknown id may have been in it
 
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
@@ -76,61 +91,246 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+_INDENTATION_HINTS = (
+    "expected <block end>",
+    "mapping values are not allowed",
+    "could not find expected ':'",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+)
 
-def read_yaml(path: Path, display: str, errors: list[DataError]) -> Node | None:
-    """Parse one file into Nodes; syntax errors and duplicate keys go to ``errors``."""
+
+class _Refused(Exception):
+    """A limit of :mod:`mgraph.models` was crossed at ``line``."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_text(
+    path: Path, display: str, errors: list[DataError], *, reading: Reading | None = None
+) -> str | None:
+    """A data file's text: at most MAX_FILE_BYTES of UTF-8, or an error naming the bad line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        errors.append(DataError(display, 1, "", f"cannot read file: {exc}"))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            errors.append(
+                DataError(
+                    display,
+                    1,
+                    "",
+                    f"the file is {size:,} bytes; a data file may be at most {MAX_FILE_BYTES:,} bytes",
+                    primary=True,
+                )
+            )
+            if reading is not None:
+                reading.lost_unknown = True
+            return None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        errors.append(DataError(display, 1, "", f"cannot read file: {exc.strerror or exc}", primary=True))
         return None
+    if len(data) > MAX_FILE_BYTES:  # grew while we read it, or not a regular file
+        errors.append(
+            DataError(display, 1, "", f"a data file may be at most {MAX_FILE_BYTES:,} bytes", primary=True)
+        )
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        errors.append(
+            DataError(
+                display,
+                line,
+                "",
+                f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column}; save the file as UTF-8",
+                primary=True,
+            )
+        )
+        if reading is not None:
+            reading.lost_ids.update(_LOST_ID_RE.findall(data.decode("utf-8", "replace")))
+        return None
+
+
+def read_yaml(
+    path: Path, display: str, errors: list[DataError], *, reading: Reading | None = None
+) -> Node | None:
+    """Parse one file into Nodes; syntax errors, limits and duplicate keys go to ``errors``.
+
+    When the file cannot be parsed, the ids it seems to hold are added to ``reading.lost_ids``,
+    so the references to them can be counted as caused by this error rather than listed.
+    """
+    text = read_text(path, display, errors, reading=reading)
+    return None if text is None else parse_yaml(text, display, errors, reading=reading)
+
+
+def parse_yaml(
+    text: str, display: str, errors: list[DataError], *, reading: Reading | None = None
+) -> Node | None:
+    """Parse a data file's text into Nodes (None for an empty file or an error), as read_yaml."""
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
+        return _compose(loader, display, errors)
+    except _Refused as exc:
+        errors.append(DataError(display, exc.line, "", exc.message, primary=True))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        column = f", column {mark.column + 1}" if mark else ""
-        errors.append(DataError(display, line, "", f"YAML syntax error{column}: {exc.problem}"))
-        return None
+        errors.append(DataError(display, *_syntax_error(exc), primary=True))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        errors.append(
+            DataError(
+                display,
+                line,
+                "",
+                f"YAML error: {exc.reason} (character U+{code:04X}); remove it",
+                primary=True,
+            )
+        )
     except yaml.YAMLError as exc:
-        errors.append(DataError(display, 1, "", f"YAML error: {exc}"))
-        return None
+        errors.append(DataError(display, 1, "", f"YAML error: {exc}", primary=True))
     finally:
         loader.dispose()
-    return None if root is None else _convert(root, loader, display, errors)
+    if reading is not None:
+        reading.lost_ids.update(_LOST_ID_RE.findall(text))
+    return None
 
 
-def _convert(node: yaml.Node, loader: _Loader, file: str, errors: list[DataError]) -> Node:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(n, loader, file, errors) for n in node.value], line)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = str(loader.construct_object(key_node))
-            key_line = key_node.start_mark.line + 1
-            if key in out:
+def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
+    """(line, record, message): the cause in one line, with a hint for indentation mistakes."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = f", column {mark.column + 1}" if mark else ""
+    problem = exc.problem or "not valid YAML"
+    message = f"YAML syntax error{column}: {problem}"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    if any(hint in problem for hint in _INDENTATION_HINTS):
+        message += "; check the indentation of this line and the lines above it"
+    return line, "", message
+
+
+def _compose(loader: _Loader, file: str, errors: list[DataError]) -> Node | None:
+    """Build the Node tree from the parser's events, iteratively and within the limits.
+
+    libyaml's own composer recurses without bound (a file of 100,000 ``[`` crashes the process)
+    and copies aliased values as often as they are used; this one stops at MAX_DEPTH and counts
+    what aliases copy.
+    """
+    get = loader.get_event
+    get()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    get()  # document start
+    anchors: dict[str, Node] = {}
+    copied = 0
+    # open collections: [node, pending key (mappings), its line, anchor]
+    stack: list[list[Any]] = []
+    root: Node | None = None
+    while True:
+        event = get()
+        line = event.start_mark.line + 1
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(line, f"values nest more than {MAX_DEPTH} deep; a record needs far fewer")
+            value: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            stack.append([Node(value, line), None, None, event.anchor])
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            node, _, _, anchor = stack.pop()
+            children = node.value if isinstance(node.value, list) else node.value.values()
+            node.size = 1 + sum(child.size for child in children)
+            if anchor is not None:
+                anchors[anchor] = node
+        elif isinstance(event, yaml.AliasEvent):
+            target = anchors.get(event.anchor)
+            if target is None:
+                raise _Refused(line, f"YAML alias *{event.anchor} names no anchor before it")
+            copied += target.size
+            if copied > MAX_ALIAS_NODES:
+                raise _Refused(
+                    line,
+                    f"YAML aliases copy more than {MAX_ALIAS_NODES:,} values in this "
+                    "file; write the values out (mgraph lint does)",
+                )
+            node = Node(target.value, line, size=target.size)  # shares the values, not the lines
+        elif isinstance(event, yaml.ScalarEvent):
+            node = Node(_scalar(loader, event), line)
+            if isinstance(node.value, str) and len(node.value) > MAX_VALUE_CHARS:
+                raise _Refused(
+                    line,
+                    f"a value of {len(node.value):,} characters; a value may have at "
+                    f"most {MAX_VALUE_CHARS:,}",
+                )
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+        else:  # document end
+            if not loader.check_event(yaml.StreamEndEvent):
+                nxt = loader.peek_event()
+                raise _Refused(
+                    nxt.start_mark.line + 1, "a data file holds one YAML document; remove the second '---'"
+                )
+            return root
+        if not stack:
+            root = node
+            continue
+        parent = stack[-1]
+        container = parent[0].value
+        if isinstance(container, list):
+            container.append(node)
+        elif parent[1] is None:
+            if isinstance(node.value, (list, dict)):
+                raise _Refused(node.line, "a key must be a plain value")
+            parent[1], parent[2] = ("" if node.value is None else str(node.value)), node.line
+        else:
+            key, key_line = parent[1], parent[2]
+            parent[1] = None
+            if key in container:
                 errors.append(DataError(file, key_line, "", f"duplicate key '{key}'"))
                 continue
-            child = _convert(value_node, loader, file, errors)
-            child.key_line = key_line
-            out[key] = child
-        return Node(out, line)
-    return Node(loader.construct_object(node), line)
+            node.key_line = key_line
+            container[key] = node
 
 
-def read_records(data_dir: Path, errors: list[DataError]) -> list[Record]:
+def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
+                           event.style)
+    constructor = loader.yaml_constructors.get(tag) or loader.yaml_constructors[None]
+    return constructor(loader, node)
+
+
+def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
     """Every record of every known file in ``data_dir``; unknown YAML files are an error."""
-    records: list[Record] = []
+    reading = Reading()
+    folder = data_dir.resolve()
     for path in sorted(data_dir.glob("*.yaml")):
-        display = _display(path)
+        display = display_path(path)
         kind = KINDS_BY_FILE.get(path.name)
         if kind is None:
             known = ", ".join(sorted(KINDS_BY_FILE))
             errors.append(DataError(display, 1, "", f"unknown data file; expected one of: {known}"))
             continue
-        root = read_yaml(path, display, errors)
+        if path.is_symlink() and not path.resolve().is_relative_to(folder):
+            errors.append(
+                DataError(
+                    display,
+                    1,
+                    "",
+                    f"a symbolic link to a file outside the data folder ({path.resolve()}); refused",
+                    primary=True,
+                )
+            )
+            reading.lost_unknown = True
+            continue
+        root = read_yaml(path, display, errors, reading=reading)
         if root is None or root.value is None:
             continue
         if not isinstance(root.value, list):
@@ -139,13 +339,14 @@ def read_records(data_dir: Path, errors: list[DataError]) -> list[Record]:
         for item in root.value:
             record = _record(kind, item, display, errors)
             if record is not None:
-                records.append(record)
-    return records
+                reading.records.append(record)
+    return reading
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file's name as messages show it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -159,8 +360,14 @@ def _record(kind: Kind, node: Node, file: str, errors: list[DataError]) -> Recor
     if id_node is None or not isinstance(id_node.value, str) or not ID_RE.match(id_node.value):
         shown = "missing" if id_node is None else repr(id_node.value)
         line = node.line if id_node is None else id_node.line
-        errors.append(DataError(file, line, f"{kind.name} at line {node.line}",
-                                f"id is {shown}; an id is lower case letters, digits, '-' and '.'"))
+        errors.append(
+            DataError(
+                file,
+                line,
+                f"{kind.name} at line {node.line}",
+                f"id is {shown}; an id is lower case letters, digits, '-' and '.'",
+            )
+        )
         return None
     record = Record(kind, id_node.value, file, node.line)
 
@@ -191,7 +398,7 @@ def _record(kind: Kind, node: Node, file: str, errors: list[DataError]) -> Recor
     return record
 
 
-def _field_items(spec: Field, node: Node, err) -> list[list[Alt]] | None:
+def _field_items(spec: Field, node: Node, err: Err) -> list[list[Value]] | None:
     """A field's items; each item a list of alternatives (several only for a conflict)."""
     if spec.many:
         if not isinstance(node.value, list):
@@ -205,32 +412,38 @@ def _field_items(spec: Field, node: Node, err) -> list[list[Alt]] | None:
     return None if any(i is None for i in items) else items  # type: ignore[return-value]
 
 
-def _alternatives(spec: Field, node: Node, err, *, allow_conflict: bool) -> list[Alt] | None:
+def _alternatives(spec: Field, node: Node, err: Err, *, allow_conflict: bool) -> list[Value] | None:
     if isinstance(node.value, list) and allow_conflict:
         if len(node.value) < 2 or not all(isinstance(n.value, dict) for n in node.value):
-            err(node.line, f"{spec.name}: a list here means a conflict: give two or more long-form "
-                           "values ({value: ..., sources: [...]})")
+            err(
+                node.line,
+                f"{spec.name}: a list here means a conflict: give two or more long-form "
+                "values ({value: ..., sources: [...]})",
+            )
             return None
         alts = [_long_form(spec, n, err) for n in node.value]
         return None if any(a is None for a in alts) else alts  # type: ignore[return-value]
     if isinstance(node.value, dict):
         alt = _long_form(spec, node, err)
         return None if alt is None else [alt]
-    value = _scalar(spec, node, err)
-    return None if value is None else [Alt(value, node.line)]
+    value = _scalar_value(spec, node, err)
+    return None if value is None else [Value(value, node.line)]
 
 
-def _long_form(spec: Field, node: Node, err) -> Alt | None:
+def _long_form(spec: Field, node: Node, err: Err) -> Value | None:
     parts: dict[str, Node] = node.value
-    unknown = sorted(set(parts) - LONG_FORM_KEYS)
+    unknown = sorted(set(parts) - set(LONG_FORM_KEYS))
     if unknown:
-        err(node.line, f"{spec.name}: unknown key(s) {', '.join(unknown)} in long form; "
-                       "use value, sources, note, approximate")
+        err(
+            node.line,
+            f"{spec.name}: unknown key(s) {', '.join(unknown)} in long form; "
+            "use value, sources, note, approximate, as_of",
+        )
         return None
     if "value" not in parts:
         err(node.line, f"{spec.name}: long form needs 'value'")
         return None
-    value = _scalar(spec, parts["value"], err)
+    value = _scalar_value(spec, parts["value"], err)
     sources: list[str] = []
     if "sources" in parts:
         src = parts["sources"]
@@ -238,10 +451,11 @@ def _long_form(spec: Field, node: Node, err) -> Alt | None:
             err(src.line, f"{spec.name}: sources must be a non-empty list")
             return None
         for item in src.value:
-            checked = _source(item, spec.name, err)
-            if checked is None:
+            try:
+                sources.append(check_source(item.value, spec.name))
+            except Problem as exc:
+                err(item.line, str(exc))
                 return None
-            sources.append(checked)
     note = parts.get("note")
     if note is not None and not isinstance(note.value, str):
         err(note.line, f"{spec.name}: note must be text")
@@ -250,92 +464,35 @@ def _long_form(spec: Field, node: Node, err) -> Alt | None:
     if approx is not None and not isinstance(approx.value, bool):
         err(approx.line, f"{spec.name}: approximate must be true or false")
         return None
+    as_of = None
+    if "as_of" in parts:
+        try:
+            as_of = check_date(parts["as_of"].value, f"{spec.name}: as_of")
+        except Problem as exc:
+            err(parts["as_of"].line, str(exc))
+            return None
     if value is None:
         return None
-    return Alt(value, node.line, tuple(sources), note.value if note else None,
-               bool(approx and approx.value), long_form=True)
+    return Value(
+        value,
+        node.line,
+        tuple(sources),
+        note.value if note else None,
+        bool(approx and approx.value),
+        long_form=True,
+        as_of=as_of,
+    )
 
 
-def _source(node: Node, name: str, err) -> str | None:
-    value = node.value
-    if isinstance(value, str) and (URL_RE.match(value) or ID_RE.match(value)):
-        return value
-    err(node.line, f"{name}: source {value!r} is neither a URL (http(s)://...) nor a source id")
-    return None
-
-
-def _scalar(spec: Field, node: Node, err) -> Any:
-    value = node.value
-    name = spec.name
-    if spec.name == "sources":
-        return _source(node, name, err)
-    if isinstance(value, (list, dict)):
-        err(node.line, f"{name} must be a single {spec.type} value")
-        return None
-    if value is None or value == "":
-        err(node.line, f"{name} is empty; leave the field out instead")
-        return None
-    if isinstance(value, bool):
-        err(node.line, f"{name}: expected {spec.type}, got {value!r}")
-        return None
-    kind = spec.type
-    if kind in ("str", "text"):
-        text = str(value) if isinstance(value, (int, float)) else value
-        if spec.pattern and not re.match(spec.pattern, text):
-            err(node.line, f"{name}: {text!r} does not match the pattern {spec.pattern}")
-            return None
-        return text
-    if kind == "int":
-        if isinstance(value, int):
-            return value
-        err(node.line, f"{name}: expected a whole number, got {value!r}")
-        return None
-    if kind == "decimal":
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            err(node.line, f"{name}: expected a number, got {value!r}")
-            return None
-    if kind == "date":
-        return _date(str(value), node.line, name, err)
-    if kind == "duration":
-        if isinstance(value, str) and DURATION_RE.match(value):
-            return value
-        err(node.line, f"{name}: expected an ISO 8601 duration such as PT90M, got {value!r}")
-        return None
-    if kind == "url":
-        if isinstance(value, str) and URL_RE.match(value):
-            return value
-        err(node.line, f"{name}: expected an http(s) URL, got {value!r}")
-        return None
-    if kind == "ref":
-        if isinstance(value, str) and ID_RE.match(value):
-            return value
-        err(node.line, f"{name}: expected the id of a {' or '.join(spec.targets)}, got {value!r}")
-        return None
-    if kind == "enum":
-        if value in spec.enum:
-            return value
-        err(node.line, f"{name}: {value!r} is not one of: {', '.join(spec.enum)}")
-        return None
-    raise AssertionError(kind)
-
-
-def _date(text: str, line: int, name: str, err) -> str | None:
-    match = DATE_RE.match(text)
-    if not match:
-        err(line, f"{name}: {text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
-        return None
-    year, month, day = match.groups()
+def _scalar_value(spec: Field, node: Node, err: Err) -> Any:
     try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        err(line, f"{name}: {text!r} is an impossible date ({exc})")
+        return check_scalar(spec, node.value)
+    except Problem as exc:
+        err(node.line, str(exc))
         return None
-    return text
 
 
-def _check_order(record: Record, err) -> None:
+def _check_order(record: Record, err: Err) -> None:
     """An end never before its start, compared at the precision both values have."""
     start, end = record.values.get("start"), record.values.get("end")
     if not start or not end:

@@ -14,9 +14,7 @@ from mgraph import locations
 from mgraph.errors import EXIT_FAILED, MgraphError
 from mgraph.files import write_directory
 from mgraph.loader import KnowledgeGraph, load
-from mgraph.namespaces import MGID
 from mgraph.results import ValidationReport
-from mgraph.schema import KINDS
 from mgraph.serialize import jsonld_context, prepare, to_jsonld, to_ntriples, to_turtle
 
 INPUTS_FILE = "inputs.sha256"
@@ -44,9 +42,10 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def entities(self) -> dict[str, int]:
-        """Records per kind (by IRI, so a REIO counts with the countries)."""
-        counts = Counter(iri[len(str(MGID)):].split("/", 1)[0] for iri in self.kg.origins)
-        return {k.name: counts[k.name] for k in KINDS}
+        """Records per kind, counted as ``mgraph stats`` counts them."""
+        from mgraph.statistics import records_by_kind
+
+        return records_by_kind(self.kg.graph)
 
     def summary(self) -> str:
         lines = [f"{kind:<17} {count:>6}" for kind, count in self.entities().items() if count]

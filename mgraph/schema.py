@@ -34,6 +34,7 @@ class Field:
     enum: dict[str, URIRef] = field(default_factory=dict)  # value -> IRI, for "enum"
     pattern: str | None = None
     doc: str = ""
+    ordered: bool = False  # for "many" fields: the order of the items carries meaning (lint keeps it)
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,12 @@ FORMATS = {
 # Fields every record may carry. "sources" is checked by SHACL (a Warning when missing).
 COMMON: tuple[Field, ...] = (
     Field("name", RDFS.label, "str", doc="English name, as the sources spell it"),
-    Field("alt_names", SKOS.altLabel, "str", many=True, doc="acronyms and other names"),
+    Field("alt_names", SKOS.altLabel, "str", many=True, ordered=True,
+          doc="acronyms and other names"),
     Field("description", DCTERMS.description, "text", doc="one or two sentences in our words"),
     Field("note", SKOS.note, "text", doc="curation note: gaps, doubts, conflicts"),
     Field("url", SCHEMA.url, "url", doc="the record's own official page"),
-    Field("sources", PROV.wasDerivedFrom, "ref", many=True, targets=("source",),
+    Field("sources", PROV.wasDerivedFrom, "ref", many=True, targets=("source",), ordered=True,
           doc="URLs or ids of records in sources.yaml that state this record's facts"),
 )
 
@@ -184,6 +186,8 @@ KINDS: tuple[Kind, ...] = (
         _refs("invites", MG.invites, *AGENTS, doc="whom the decision invites to act"),
         _refs("amends", MG.amends, "provision", "decision"),
         _refs("replaces", DCTERMS.replaces, "decision"),
+        _date("phase_out_by", MG.phaseOutDeadline,
+              "the date by which the decision requires a phase-out, as precise as its source"),
         doc="A decision adopted by a meeting.",
     ),
     _kind(
@@ -342,6 +346,8 @@ KINDS: tuple[Kind, ...] = (
         _refs("partnership_areas", MG.partnershipArea, "partnership-area"),
         _refs("conventions", MG.concernsConvention, "convention"),
         _refs("topics", DCTERMS.subject, "topic"),
+        _refs("presents", MG.presents, "project",
+              doc="projects or grants the event presents or reports on, as its sources state"),
         Field("audience", SCHEMA.audience, "str", many=True, doc="intended audience, in words"),
         _ref("part_of", SCHEMA.superEvent, "event", "meeting"),
         Field("planned_sessions", MG.plannedSessionCount, "int"),

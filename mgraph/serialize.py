@@ -65,8 +65,8 @@ def jsonld_context() -> dict[str, Any]:
 def _jsonld_value(term: Any) -> dict[str, str]:
     import pyoxigraph as ox
 
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact_iri(term.value)}
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return {"@id": _node_id(term)}
     if term.language:
         return {"@language": term.language, "@value": term.value}
     if term.datatype.value != str(XSD.string):
@@ -74,15 +74,25 @@ def _jsonld_value(term: Any) -> dict[str, str]:
     return {"@value": term.value}
 
 
-def to_jsonld(triples: list, context_url: str = "context.jsonld") -> bytes:
-    """Flattened JSON-LD: one node object per subject, every value typed, all sorted."""
+def _node_id(term: Any) -> str:
+    import pyoxigraph as ox
+
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact_iri(term.value)
+
+
+def to_jsonld(triples: list, context_url: str | dict[str, Any] = "context.jsonld") -> bytes:
+    """Flattened JSON-LD: one node object per subject, every value typed, all sorted.
+
+    ``context_url`` is the context's address, or the context itself to embed it.
+    """
     nodes: dict[str, dict[str, list]] = {}
     for t in triples:
-        node = nodes.setdefault(compact_iri(t.subject.value), {})
+        node = nodes.setdefault(_node_id(t.subject), {})
         if str(t.predicate) == RDF_TYPE:
             node.setdefault("@type", []).append(compact_iri(t.object.value))
         else:
             node.setdefault(compact_iri(t.predicate.value), []).append(_jsonld_value(t.object))
     graph_nodes = [{"@id": subject, **values} for subject, values in sorted(nodes.items())]
-    document = {"@context": context_url, "@graph": graph_nodes}
+    context = context_url["@context"] if isinstance(context_url, dict) else context_url
+    document = {"@context": context, "@graph": graph_nodes}
     return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()

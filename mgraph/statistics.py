@@ -14,6 +14,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from mgraph.errors import InputError
 from mgraph.namespaces import MG, MGID, PREFIXES
 from mgraph.terms import compact_iri
 
@@ -96,9 +97,10 @@ SELECT ?value WHERE { ?convention ?predicate ?value }
 """
 
 Q_CLAIMED = """
-SELECT ?value ?note WHERE {
+SELECT ?value ?as_of ?preferred WHERE {
   ?claim rdf:subject ?convention ; rdf:predicate ?predicate ; rdf:object ?value .
-  OPTIONAL { ?claim skos:note ?note }
+  OPTIONAL { ?claim dcterms:valid ?as_of }
+  OPTIONAL { ?claim mg:preferred ?preferred }
 }
 """
 
@@ -137,14 +139,6 @@ Q_COUNT = """
 SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
 """
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
-_TEXT_RE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS)
-                      + r")\.?\s+(\d{4})\b", re.I)
-_YEAR_RE = re.compile(r"\b(19|20)(\d{2})\b")
-
-
 def stats(kg: Any = None) -> dict[str, Any]:
     """Counts, sources and coverage figures of a loaded graph (default: the curated data)."""
     if kg is None:
@@ -152,6 +146,24 @@ def stats(kg: Any = None) -> dict[str, Any]:
 
         kg = load()
     return compute_stats(kg.graph)
+
+
+def records_by_kind(graph: Graph) -> dict[str, int]:
+    """Curated records per kind, counted by their IRI (``mgid:<kind>/...``): the one count shared
+    by ``mgraph build``'s summary and ``mgraph stats``. ``source`` counts the records of
+    sources.yaml (not the documents cited by URL); ``partnership-area`` every record of
+    partnership_areas.yaml (areas, cross-cutting groups, the advisory group).
+    """
+    from mgraph.schema import KINDS
+
+    base = str(MGID)
+    subjects = {str(s) for s in graph.subjects(unique=True) if str(s).startswith(base)}
+    counts: dict[str, int] = {k.name: 0 for k in KINDS}
+    for iri in subjects:
+        kind = iri[len(base):].split("/", 1)[0]
+        if kind in counts:
+            counts[kind] += 1
+    return counts
 
 
 def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
@@ -167,6 +179,7 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
     facts_sourced = sum(n for s, n in facts_per_record.items() if s in sourced)
     return {
         "triples": len(graph),
+        "records_by_kind": records_by_kind(graph),
         "classes": _counts(store, Q_CLASSES, "class", CLASS_PREFIXES),
         "predicates": _counts(store, Q_PREDICATES, "p", None),
         "records": {"total": len(facts_per_record), "with_source": len(sourced),
@@ -190,7 +203,7 @@ def to_store(graph: Graph) -> Any:
     """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
     from mgraph.store import from_graph
 
-    return from_graph(graph, "oxigraph").store
+    return from_graph(graph, "oxigraph").store  # type: ignore[attr-defined]
 
 
 def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -259,41 +272,34 @@ def _parties(store: Any, conv: URIRef, convention: str) -> dict[str, Any]:
 
 
 def reported(store: Any, subject: URIRef, predicate: URIRef) -> dict[str, Any]:
-    """The most recent figure a source reports for ``predicate``, from the fact or its claims.
+    """The newest figure a source reports for ``predicate``, from the fact or its claims.
 
-    Counts grow over time, so the figure dated latest (by the date written in its claim's note)
-    wins; undated figures rank below dated ones, and among equals the asserted (preferred) value,
-    then the larger value, wins. ``{"value": None, "as_of": None}`` when no figure is given.
+    Figures are dated by their claim's structured ``as_of`` date (``dcterms:valid``), never by a
+    date found in free text. The latest date wins, a date known only to the month or year counting
+    from its first day ("2025-11" is later than "2025-10-27"); undated figures rank below dated
+    ones; among equals the asserted value, then the preferred side of a conflict, then the larger
+    value wins. ``{"value": None, "as_of": None}`` when no figure is given.
     """
     bindings = {"convention": subject, "predicate": predicate}
     asserted = {row["value"] for row in _query(store, Q_ASSERTED, bindings)}
-    candidates = [(row["value"], row["note"] or "") for row in _query(store, Q_CLAIMED, bindings)]
-    candidates += [(value, "") for value in asserted]
-    best: tuple[str, bool, int] | None = None
-    for value, note in candidates:
+    candidates = [(row["value"], row["as_of"] or "", row["preferred"] not in ("false", "0"))
+                  for row in _query(store, Q_CLAIMED, bindings)]
+    candidates += [(value, "", True) for value in asserted]
+    best: tuple[str, bool, bool, int, str] | None = None
+    for value, as_of, preferred in candidates:
         if not isinstance(value, int):
             continue
-        key = (note_date(note) or "", value in asserted, value)
+        key = (_day_key(as_of), value in asserted, preferred, value, as_of)
         if best is None or key > best:
             best = key
     if best is None:
         return {"value": None, "as_of": None}
-    return {"value": best[2], "as_of": best[0] or None}
+    return {"value": best[3], "as_of": best[4] or None}
 
 
-def note_date(note: str) -> str | None:
-    """The latest date written in a note, as ISO text of the precision given ("2024-12-23",
-    "2025-11", "2019"): counts are dated in free text ("Secretariat, 23 December 2024")."""
-    found: list[str] = []
-    for m in _ISO_RE.finditer(note):
-        found.append("-".join(p for p in m.groups() if p))
-    for m in _TEXT_RE.finditer(note):
-        day, month, year = m.groups()
-        iso = f"{year}-{[m[:3] for m in _MONTHS].index(month[:3].lower()) + 1:02d}"
-        found.append(f"{iso}-{int(day):02d}" if day else iso)
-    if not found:
-        found = [m.group(0) for m in _YEAR_RE.finditer(note)]
-    return max(found) if found else None
+def _day_key(date: str) -> str:
+    """An ISO date of any precision as the text of its first day ("2017" -> "2017-01-01")."""
+    return date + "-01-01"[len(date) - 4:] if date else ""
 
 
 # ------------------------------------------------------------------------------------ rendering
@@ -303,7 +309,7 @@ def render_stats(stats: dict[str, Any], fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
     if fmt != "table":
-        raise ValueError(f"unknown stats format {fmt!r}; use 'table' or 'json'")
+        raise InputError(f"unknown stats format {fmt!r}; use 'table' or 'json'")
     return _table(stats)
 
 
@@ -323,6 +329,8 @@ def _table(s: dict[str, Any]) -> str:
             ("records", str(rec["total"])),
             ("records with a source", _of(rec["with_source"], rec["total"])),
             ("records without a source", str(rec["without_source"])),
+            ("source documents cited (mg:SourceDocument)",
+             str(s["classes"].get("mg:SourceDocument", 0))),
             ("facts (triples about records)", str(facts["total"])),
             ("facts from sourced records", _of(facts["from_sourced_records"], facts["total"])),
             ("facts from unsourced records", str(facts["from_unsourced_records"])),
@@ -350,11 +358,13 @@ def _table(s: dict[str, Any]) -> str:
             ("COP sessions with a place", _of(cop["with_place"], cop["total"])),
         ]),
         ("Partnership and treaty text", [
-            ("partnership areas", str(areas["total"])),
+            ("partnership areas (mg:PartnershipArea)", str(areas["total"])),
             ("partnership areas with a lead or co-lead", _of(areas["with_lead"], areas["total"])),
             ("articles", str(prov["articles"])),
             ("annexes", str(prov["annexes"])),
         ]),
+        ("Records by kind (as mgraph build counts them)",
+         [(k, str(v)) for k, v in s["records_by_kind"].items() if v]),
         ("Instances by class", [(k, str(v)) for k, v in s["classes"].items()]),
         ("Triples by predicate", [(k, str(v)) for k, v in s["predicates"].items()]),
     ]

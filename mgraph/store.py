@@ -1,23 +1,25 @@
-"""Where the graph lives: one ``select`` over pyoxigraph, rdflib and a remote SPARQL endpoint.
+"""Where the graph lives: one ``query`` over pyoxigraph, rdflib and a remote SPARQL endpoint.
 
-Callers never branch on the engine: every store takes a SELECT query and parameter bindings and
-returns rows of plain Python values, normalised the same way whichever engine answered, so the
-same query gives equal rows everywhere.
+Callers never branch on the engine: every store takes a query (any form) and parameter bindings
+and returns the same kind of answer whichever engine answered: :class:`Rows` of plain Python
+values for SELECT, a ``bool`` for ASK, and :class:`Triples` (pyoxigraph triples in N-Triples
+order) for CONSTRUCT and DESCRIBE. Values are normalised in :mod:`mgraph.terms`, so the same query
+gives equal answers everywhere.
 
-Parameters are bound as data, never pasted into query text: rdflib takes them as initial
-bindings; for pyoxigraph and a remote endpoint (which knows no other way) they become a ``VALUES``
-block at the start of the query's WHERE group, built from RDF terms that are checked and escaped
-here. (rdflib evaluates a join of a VALUES block with a complex group without pushing the values
-down, which is exponentially slow for path queries; its initial bindings do push down.) Library
-queries use parameters only where both ways mean the same, and the tests hold them to it.
+Parameters are bound as data with each engine's own feature, never pasted into query text:
+pyoxigraph's ``substitutions=``, rdflib's ``initBindings``. A remote endpoint, which knows no
+other way, gets a ``VALUES`` block at the start of the query's WHERE group, built from terms that
+are checked and escaped in :mod:`mgraph.terms`; so does pyoxigraph 0.5 for a variable that a
+SELECT does not project (its substitutions refuse those). Our prefixes (:data:`~mgraph.namespaces.PREFIXES`)
+are known to every query without being declared: pyoxigraph's ``prefixes=``, rdflib's ``initNs``,
+and declarations put in front of the text for a remote endpoint.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from mgraph.terms import (
     to_oxigraph,
     to_rdflib,
 )
+from mgraph.timelimit import run_with_time_limit
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
@@ -43,7 +46,7 @@ DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
 class Rows(list):
     """Result rows (dicts of plain values, one key per projected variable, in order)."""
 
-    def __init__(self, columns: Iterable[str] = (), rows: Iterable[dict[str, Value]] = ()) -> None:
+    def __init__(self, columns: Iterable[str] = (), rows: Iterable[Mapping[str, Value]] = ()) -> None:
         super().__init__(rows)
         self.columns: list[str] = list(columns)
 
@@ -128,28 +131,103 @@ def where_brace(query: str) -> int:
 # --- stores ----------------------------------------------------------------------------------
 
 
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+class SparqlSyntaxError(Exception):
+    """A query's syntax error: ``where`` is ``LINE:COL``, ``what`` one line on what was expected."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(where, what)
+        self.where, self.what = where, what
+
+    @classmethod
+    def from_oxigraph(cls, exc: SyntaxError) -> SparqlSyntaxError:
+        """pyoxigraph's message without the grammar's character ranges."""
+        text = " ".join(str(exc).split())
+        match = re.match(r"error at (\d+):(\d+): (.*)$", text)
+        if not match:
+            return cls("1:1", text[:300])
+        line, column, rest = match.groups()
+        if "Prefix not found" in rest:
+            return cls(f"{line}:{column}", "undeclared prefix (declare it with PREFIX p: <...>)")
+        expected = re.sub(r"\[[^\]]*(\\u\{|\.\.=)[^\]]*\]", "", rest)  # character classes
+        expected = re.sub(r"(,\s*)+", ", ", expected).strip(" ,")
+        return cls(f"{line}:{column}", expected[:300] or "unexpected text")
+
+
+def _where(query: str, needle: str) -> str:
+    """``LINE:COL`` (1-based) of the first occurrence of ``needle``, else 1:1."""
+    at = query.find(needle)
+    if at < 0:
+        return "1:1"
+    line = query.count("\n", 0, at) + 1
+    return f"{line}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
+
+
+class Triples(list):
+    """The triples a CONSTRUCT or DESCRIBE query made: pyoxigraph triples, in N-Triples order."""
+
+
+Answer = Rows | bool | Triples
+
+
+def sorted_triples(triples: Iterable[Any]) -> Triples:
+    """pyoxigraph triples in one order (by their N-Triples text), without duplicates."""
+    unique = {(str(t.subject), str(t.predicate), str(t.object)): t for t in triples}
+    return Triples(unique[key] for key in sorted(unique))
+
+
 class Store:
-    """A graph that answers SELECT queries with plain rows; subclasses hold the engine."""
+    """A graph that answers queries; subclasses hold the engine."""
 
     engine = ""
 
     def __bool__(self) -> bool:
         return True  # a store is never "empty" in a test; counting a big one is slow
 
+    def query(self, query: str, bindings: Mapping[str, Term] | None = None, *,
+              timeout: float | None = None, source: str = "query") -> Answer:
+        """Run any query form with parameters bound (see the module's docstring for answers).
+
+        ``source`` names the query in error messages (``FILE:LINE:COL: ...``).
+        """
+        for term in (bindings or {}).values():
+            sparql_term(term)  # the same checks for every engine
+        bound = dict(bindings or {})
+        if isinstance(self, RemoteStore):
+            return self._query(query, bound, timeout)
+
+        def work() -> Answer:
+            try:
+                return self._query(query, bound, timeout)
+            except SparqlSyntaxError as exc:
+                raise InputError(f"{source}:{exc.where}: SPARQL syntax error: {exc.what}") from None
+
+        return run_with_time_limit(work, timeout, what=f"the query on {self.engine}")
+
     def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
                timeout: float | None = None) -> Rows:
         """Run a SELECT query with parameters bound; rows hold plain Python values."""
-        if query_form(query) != "SELECT":
-            raise InputError("only SELECT queries give rows; this query is a "
-                             f"{query_form(query)}")
-        return self._select(query, dict(bindings or {}), timeout)
+        form = query_form(query)
+        if form != "SELECT":
+            raise InputError(f"only SELECT queries give rows; this query is a {form}")
+        answer = self.query(query, bindings, timeout=timeout)
+        assert isinstance(answer, Rows)
+        return answer
 
-    def _select(self, query: str, bindings: dict[str, Term],
-                timeout: float | None) -> Rows:  # pragma: no cover
+    def _query(self, query: str, bindings: dict[str, Term],
+               timeout: float | None) -> Answer:  # pragma: no cover
         raise NotImplementedError
 
     def describe(self) -> str:
         return self.engine
+
+
+def _oxigraph_prefixes() -> dict[str, str]:
+    from mgraph.namespaces import PREFIXES
+
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 class OxigraphStore(Store):
@@ -163,18 +241,29 @@ class OxigraphStore(Store):
     def __len__(self) -> int:
         return len(self.store)
 
-    def _select(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Rows:
-        text = bind_values(query, bindings)
+    def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
+        import pyoxigraph as ox
 
-        def work() -> Rows:
+        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+        try:
             try:
-                solutions = self.store.query(text)
-            except SyntaxError as exc:
-                raise InputError(f"SPARQL syntax error: {exc}") from exc
-            columns = [v.value for v in solutions.variables]
-            return Rows(columns, [{c: oxigraph_value(s[c]) for c in columns} for s in solutions])
-
-        return _with_timeout(work, timeout, self.engine)
+                result = self.store.query(query, substitutions=substitutions,
+                                          prefixes=_oxigraph_prefixes())
+            except RuntimeError as exc:
+                # pyoxigraph 0.5 substitutes only variables a SELECT projects (ASK, CONSTRUCT,
+                # DESCRIBE and SELECT * take any): bind the others with a VALUES block.
+                if "SELECT projection" not in str(exc):
+                    raise InputError(f"the query failed on oxigraph: {exc}") from exc
+                result = self.store.query(bind_values(query, bindings),
+                                          prefixes=_oxigraph_prefixes())
+        except SyntaxError as exc:
+            raise SparqlSyntaxError.from_oxigraph(exc) from None
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QueryTriples):
+            return sorted_triples(result)
+        columns = [v.value for v in result.variables]
+        return Rows(columns, [{c: oxigraph_value(s[c]) for c in columns} for s in result])
 
 
 class RdflibStore(Store):
@@ -188,23 +277,35 @@ class RdflibStore(Store):
     def __len__(self) -> int:
         return len(self.graph)
 
-    def _select(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Rows:
-        for term in bindings.values():
-            sparql_term(term)  # the same checks as for the other engines
+    def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
+        from pyparsing import ParseException
 
-        def work() -> Rows:
-            from pyparsing import ParseException
+        try:
+            result = self.graph.query(_prepared(query), initBindings=bindings)
+        except ParseException as exc:
+            raise SparqlSyntaxError(f"{exc.lineno}:{exc.col}", exc.msg) from None
+        except RecursionError:
+            raise
+        except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
+            if "Unknown namespace prefix" in str(exc):
+                prefix = str(exc).rsplit(":", 1)[-1].strip()
+                raise SparqlSyntaxError(_where(query, f"{prefix}:"),
+                                        f"undeclared prefix '{prefix}:' (declare it with PREFIX "
+                                        f"{prefix}: <...>)") from None
+            raise InputError(f"the query failed on rdflib: {type(exc).__name__}: {exc}") from None
+        if result.type == "ASK":
+            return bool(result.askAnswer)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return sorted_triples(_oxigraph_triple(triple) for triple in result)
+        columns = [str(v) for v in result.vars or []]
+        return Rows(columns, [{c: rdflib_value(row[i]) for i, c in enumerate(columns)}  # type: ignore[index]
+                              for row in result])
 
-            try:
-                result = self.graph.query(_prepared(query), initBindings=bindings)
-            except ParseException as exc:
-                raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
-                                 f"{exc.msg}") from exc
-            columns = [str(v) for v in result.vars or []]
-            return Rows(columns, [{c: rdflib_value(row[i]) for i, c in enumerate(columns)}
-                                  for row in result])
 
-        return _with_timeout(work, timeout, self.engine)
+def _oxigraph_triple(triple: Any) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Triple(*(to_oxigraph(term) for term in triple))
 
 
 @functools.lru_cache(maxsize=128)
@@ -212,7 +313,14 @@ def _prepared(query: str) -> Any:
     """rdflib's parsed and translated query, kept: parsing takes longer than most evaluations."""
     from rdflib.plugins.sparql import prepareQuery
 
-    return prepareQuery(query)
+    from mgraph.namespaces import PREFIXES
+
+    return prepareQuery(query, initNs=dict(PREFIXES))
+
+
+def prefix_declarations() -> str:
+    """``PREFIX p: <ns>`` lines for our prefixes, for an endpoint that cannot be told otherwise."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(_oxigraph_prefixes().items()))
 
 
 class RemoteStore(Store):
@@ -229,26 +337,51 @@ class RemoteStore(Store):
     def describe(self) -> str:
         return f"remote {self.endpoint}"
 
-    def _select(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Rows:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
+        from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 
         from mgraph import __version__
 
+        form = query_form(query)
         seconds = timeout or self.timeout
         client = SPARQLWrapper(self.endpoint, agent=f"mgraph/{__version__}")
-        client.setQuery(strip_comments(bind_values(query, bindings)))
+        client.setQuery(prefix_declarations() + strip_comments(bind_values(query, bindings)))
         client.setMethod(POST)
-        client.setReturnFormat(JSON)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            client.setReturnFormat(N3)  # N-Triples or Turtle, whichever the endpoint gives
+        else:
+            client.setReturnFormat(JSON)
         client.setTimeout(max(1, round(seconds)))
         try:
-            data = client.queryAndConvert()
+            response = client.query()
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return self._triples(response)
+            data = response.convert()
+        except InputError:
+            raise
         except Exception as exc:  # every failure of the remote side becomes one clear message
             raise InputError(remote_error_message(self.endpoint, exc, seconds)) from exc
+        if form == "ASK":
+            if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
+                raise InputError(f"{self.endpoint} did not answer ASK with a SPARQL JSON boolean")
+            return data["boolean"]
         if not isinstance(data, dict) or "results" not in data:
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
         columns = list(data.get("head", {}).get("vars", []))
         return Rows(columns, [{c: json_value(b.get(c)) for c in columns}
                               for b in data["results"].get("bindings", [])])
+
+    def _triples(self, response: Any) -> Triples:
+        import pyoxigraph as ox
+
+        body = response.response.read()
+        media = (response.response.headers.get("Content-Type") or "").split(";")[0].strip()
+        fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
+        try:
+            return sorted_triples(q.triple for q in ox.parse(body, format=fmt))
+        except SyntaxError as exc:
+            raise InputError(f"{self.endpoint}: the answer is not readable {fmt.name}: {exc}") \
+                from exc
 
 
 def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> str:
@@ -293,39 +426,12 @@ def _clean_body(body: str) -> str:
     return " ".join(body.split())[:500]
 
 
-def _with_timeout(work: Callable[[], Rows], timeout: float | None, engine: str) -> Rows:
-    """Run a local query, giving up after ``timeout`` seconds (the work is abandoned, not killed).
-
-    Local engines have no way to stop a query; a daemon thread lets the caller move on, and the
-    CLI exits right after, which ends the thread.
-    """
-    if not timeout:
-        return work()
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["rows"] = work()
-        except BaseException as exc:  # re-raised in the caller's thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True, name=f"mgraph-{engine}-query")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        raise InputError(f"the query took longer than {timeout:g} s on {engine} (timed out); "
-                         "try --timeout")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["rows"]
-
-
 # --- opening graphs ---------------------------------------------------------------------------
 
 
 def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
     """A store over an rdflib Graph (copied into pyoxigraph for the oxigraph engine)."""
-    _check_engine(engine)
+    check_engine(engine)
     if engine == "rdflib":
         return RdflibStore(graph)
     import pyoxigraph as ox
@@ -342,7 +448,7 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
     contexts, no entity bombs); our own release file (``trusted``) is read by pyoxigraph directly,
     which is several times faster.
     """
-    _check_engine(engine)
+    check_engine(engine)
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{file}: no such graph file (run `mgraph build`, or give --graph)")
@@ -369,74 +475,6 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
     return RdflibStore(graph)
 
 
-def _check_engine(engine: str) -> None:
+def check_engine(engine: str) -> None:
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-
-
-_CACHE: dict[tuple[Any, ...], Store] = {}
-_CACHE_SIZE = 4
-
-
-def open_store(engine: str | None = None, *, graph: str | Path | Graph | None = None,
-               endpoint: str | None = None, timeout: float | None = None) -> Store:
-    """The store a query runs on: a remote endpoint, a given graph, or the project's own graph.
-
-    The project's graph is ``dist/mercury.nt`` when it was built, else ``data/`` loaded directly.
-    Local stores are cached while their files are unchanged, so repeated queries load once.
-    """
-    if endpoint:
-        if graph is not None:
-            raise InputError("give either an endpoint or a graph, not both")
-        if engine not in (None, "remote"):
-            raise InputError("--engine chooses a local engine; it cannot be used with --endpoint")
-        return RemoteStore(endpoint, timeout)
-    engine = engine or DEFAULT_ENGINE
-    _check_engine(engine)
-    if isinstance(graph, Graph):
-        return from_graph(graph, engine)
-    key, make = _source(engine, graph)
-    store = _CACHE.get(key)
-    if store is None:
-        store = make()
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = store
-    return store
-
-
-def default_graph_file() -> Path | None:
-    """The built release graph, when there is one."""
-    from mgraph import locations
-
-    built = locations.DIST / "mercury.nt"
-    return built if built.is_file() else None
-
-
-def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Callable[[], Store]]:
-    from mgraph import locations
-
-    path = Path(graph) if graph is not None else default_graph_file()
-    if path is not None:
-        try:
-            stat = path.resolve().stat()
-        except OSError as exc:
-            raise InputError(f"{path}: no such graph file") from exc
-        trusted = graph is None  # our own build output
-        key = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        return key, lambda: from_file(path, engine, trusted=trusted)
-    watched = [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in watched if p.exists())
-    key = (engine, str(locations.DATA), stamp)
-
-    def make() -> Store:
-        from mgraph.loader import load
-
-        return from_graph(load().graph, engine)
-
-    return key, make
-
-
-def clear_cache() -> None:
-    """Forget cached stores (tests, or after rebuilding in the same process)."""
-    _CACHE.clear()

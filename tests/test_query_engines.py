@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from mgraph.errors import InputError
+from mgraph.graphs import open_store
 from mgraph.loader import load
 from mgraph.locations import DATA
 from mgraph.queries import library, run
@@ -23,7 +24,6 @@ from mgraph.store import (
     bind_values,
     from_file,
     from_graph,
-    open_store,
     where_brace,
 )
 from mgraph.terms import literal_value

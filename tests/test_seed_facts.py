@@ -4,6 +4,10 @@ Each test is one fact of ``seed-gmp-news`` (UNEP Global Mercury Partnership news
 ``seed-minamata-online`` ("Launch of Minamata Online", 9 Sep 2020), written as a SPARQL ASK
 over the graph that ``mgraph.load()`` builds from ``data/``. Losing the fact from the data (a
 deleted line, a renamed id, a wrong date) turns the ASK false and fails the test.
+
+``REFERENCE_2026`` holds one fact per new kind of fact curated from the December 2026 reference
+files (issue 12): a merged decision code, a reported count with its ``as_of`` date, kept
+conflicts, an event-to-project link, a project tied to a partnership area, the ISO 3166 source.
 """
 
 from __future__ import annotations
@@ -355,12 +359,141 @@ MINAMATA_ONLINE = [
 ]
 
 
-@pytest.mark.parametrize("query", GMP_NEWS + MINAMATA_ONLINE)
+GEF_PAGE = "https://minamataconvention.org/en/implementation/gef"
+SESSION = ("https://unep.org/globalmercurypartnership/events/unep-event/"
+           "webinar-us-department-state-mercury-grants-artisanal-and-small-scale-gold-mining")
+
+REFERENCE_2026 = [
+    fact(
+        f"""ASK {{ decision:cop-1-gef-guidance dcterms:identifier "MC-1/5" ; mg:adoptedAt meeting:cop-1 ;
+                 skos:note ?n .
+                 ?c rdf:subject decision:cop-1-gef-guidance ; rdf:predicate dcterms:identifier ;
+                    rdf:object "MC-1/5" ; prov:wasDerivedFrom <{GEF_PAGE}> .
+                 FILTER(CONTAINS(?n, "Merged with decision MC-1/5")) }}""",
+        "merged-code-mc-1-5-into-cop-1-gef-guidance-with-its-source",
+    ),
+    fact(
+        f"""ASK {{ decision:cop-6-financial-mechanism dcterms:identifier "MC-6/10" ;
+                 mg:adoptedAt meeting:cop-6 .
+                 ?c rdf:subject decision:cop-6-financial-mechanism ; rdf:object "MC-6/10" ;
+                    prov:wasDerivedFrom <{GEF_PAGE}> . }}""",
+        "first-cop-6-code-mc-6-10",
+    ),
+    fact(
+        """ASK { decision:cop-3-effectiveness-evaluation dcterms:identifier "MC-3/10" ;
+                 dcterms:title ?t ; rdfs:label ?t .
+                 FILTER(STR(?t) = CONCAT("Arrangements for the first effectiveness evaluation ",
+                                         "of the Minamata Convention on Mercury")) }""",
+        "quoted-title-mc-3-10-as-name-and-title",
+    ),
+    fact(
+        f"""ASK {{ decision:mc-5-7 dcterms:identifier "MC-5/7" ; rdfs:label "Decision MC-5/7"@en ;
+                 dcterms:subject topic:financial-mechanism ; prov:wasDerivedFrom <{GEF_PAGE}> .
+                 FILTER NOT EXISTS {{ decision:mc-5-7 dcterms:title ?t }} }}""",
+        "untitled-code-mc-5-7-named-by-its-code-only",
+    ),
+    fact(
+        """ASK { ?c rdf:subject convention:minamata ; rdf:predicate mg:reportedPartyCount ;
+                 rdf:object 153 ; dcterms:valid "2025-11"^^xsd:gYearMonth ;
+                 prov:wasDerivedFrom <https://www.aretenews.com/minamata-global-phase-out-dental-amalgam> .
+                 convention:minamata mg:reportedPartyCount 153 .
+                 FILTER NOT EXISTS { ?c mg:disputed true } }""",
+        "reported-count-153-as-of-november-2025-not-a-conflict",
+    ),
+    fact(
+        """ASK { ?c rdf:subject convention:minamata ; rdf:predicate mg:reportedPartyCount ;
+                 rdf:object 11 ; dcterms:valid "2015-05"^^xsd:gYearMonth .
+                 FILTER NOT EXISTS { convention:minamata mg:reportedPartyCount 11 } }""",
+        "reported-count-11-as-of-may-2015-kept-as-claim-only",
+    ),
+    fact(
+        """ASK { ?a rdf:subject convention:minamata ; rdf:object 52 ;
+                 dcterms:valid "2017-05-18"^^xsd:date ; mg:disputed true ; mg:preferred true .
+                 ?b rdf:subject convention:minamata ; rdf:object 51 ;
+                 dcterms:valid "2017-05-18"^^xsd:date ; mg:disputed true ; mg:preferred false . }""",
+        "conflict-51-vs-52-parties-on-18-may-2017",
+    ),
+    fact(
+        """ASK { legal-act:jam-deposit mg:actDate "2017-06-19"^^xsd:date .
+                 ?c rdf:subject legal-act:jam-deposit ; rdf:predicate mg:actDate ;
+                    rdf:object "2017-07-19"^^xsd:date ; mg:disputed true ; mg:preferred false ;
+                    prov:wasDerivedFrom ?ecolex . FILTER(CONTAINS(STR(?ecolex), "ECOLEX_MEM")) }""",
+        "conflict-jamaica-deposit-ecolex-kept",
+    ),
+    fact(
+        """ASK { ?c rdf:subject legal-act:sgp-ratification ; rdf:object "2017-09-27"^^xsd:date ;
+                    mg:disputed true .
+                 ?k rdf:subject legal-act:kir-deposit ; rdf:object "2017-07-18"^^xsd:date ;
+                    mg:disputed true . }""",
+        "conflict-singapore-and-kiribati-deposits-ecolex-kept",
+    ),
+    fact(
+        """ASK { decision:cop-6-dental-amalgam mg:phaseOutDeadline "2034"^^xsd:gYear .
+                 ?a rdf:subject decision:cop-6-dental-amalgam ; rdf:object "2035-01-01"^^xsd:date ;
+                    mg:disputed true .
+                 ?b rdf:subject decision:cop-6-dental-amalgam ; rdf:object "2037"^^xsd:gYear ;
+                    mg:disputed true ; prov:wasDerivedFrom ?irib .
+                 FILTER(STRSTARTS(STR(?irib), "https://www.iribnews.ir/")) }""",
+        "conflict-dental-amalgam-phase-out-2034-2035-2037",
+    ),
+    fact(
+        """ASK { ?c rdf:subject meeting:cop-5 ; rdf:predicate mg:reportedDecisionCount ; rdf:object 23 ;
+                 mg:disputed true ; prov:wasDerivedFrom ?ec .
+                 FILTER(STR(?ec) = CONCAT("https://ec.europa.eu/newsroom/env/redirection/item/",
+                                          "816151/default/2315")) }""",
+        "conflict-cop-5-decision-count-23-second-source",
+    ),
+    fact(
+        f"""ASK {{ event:asgm-dos-grants-session mg:presents project:dos-asgm-formalization .
+                 project:dos-asgm-formalization schema:funder organisation:us-dos-oes .
+                 ?c rdf:subject event:asgm-dos-grants-session ; rdf:predicate mg:presents ;
+                    prov:wasDerivedFrom <{SESSION}> .
+                 FILTER NOT EXISTS {{ event:asgm-dos-grants-session
+                                      mg:presents project:dos-asgm-latin-america }} }}""",
+        "asgm-session-presents-the-formalization-grant-only",
+    ),
+    fact(
+        """ASK { project:dos-asgm-formalization mg:partnershipArea partnership-area:gmp-asgm ;
+                 dcterms:subject topic:asgm . }""",
+        "formalization-grant-tied-to-the-asgm-area",
+    ),
+    fact(
+        """ASK { country:jam prov:wasDerivedFrom source:iso-3166-1 ; mg:iso3166Alpha3 "JAM" .
+                 source:iso-3166-1 schema:url <https://salsa.debian.org/iso-codes-team/iso-codes> .
+                 FILTER NOT EXISTS { ?c mg:iso3166Alpha2 ?code .
+                                     FILTER NOT EXISTS { ?c prov:wasDerivedFrom source:iso-3166-1 } } }""",
+        "every-iso-coded-country-cites-the-iso-3166-source",
+    ),
+    fact(
+        """ASK { ?c rdf:subject meeting:cop-7 ; rdf:predicate schema:startDate ;
+                 rdf:object "2027"^^xsd:gYear ; mg:approximate true ;
+                 prov:wasDerivedFrom <https://www.environewsnigeria.com/?p=82380> .
+                 FILTER NOT EXISTS { meeting:cop-7 schema:startDate ?any } }""",
+        "cop-7-in-2027-approximate-only",
+    ),
+    fact(
+        """ASK { role:marie-claire-lhenry-cop-7-president-elect org:role mg:PresidentElect ;
+                 org:organization meeting:cop-7 ; schema:startDate "2025-11-07"^^xsd:date . }""",
+        "cop-7-president-elect-from-the-close-of-cop-6",
+    ),
+    fact(
+        """ASK { meeting:eeg-2026-02 schema:startDate "2026-02-09"^^xsd:date ;
+                 schema:endDate "2026-02-11"^^xsd:date ; schema:location place:geneva .
+                 ?r1 org:role mg:CoChair ; org:organization meeting:eeg-2026-02 ;
+                     org:member person:katerina-sebkova .
+                 ?r2 org:role mg:CoChair ; org:organization meeting:eeg-2026-02 ;
+                     org:member person:linroy-christian . }""",
+        "effectiveness-evaluation-group-met-in-geneva-with-two-co-chairs",
+    ),
+]
+
+
+@pytest.mark.parametrize("query", GMP_NEWS + MINAMATA_ONLINE + REFERENCE_2026)
 def test_seed_fact(graph, query: str) -> None:
     assert graph.query(HEADER + query).askAnswer
 
 
-@pytest.mark.parametrize("query", GMP_NEWS + MINAMATA_ONLINE)
+@pytest.mark.parametrize("query", GMP_NEWS + MINAMATA_ONLINE + REFERENCE_2026)
 def test_seed_fact_fails_without_the_data(query: str) -> None:
     """No ASK is true by construction: on an empty graph every one is false."""
     from rdflib import Graph
@@ -369,6 +502,6 @@ def test_seed_fact_fails_without_the_data(query: str) -> None:
 
 
 def test_every_seed_fact_is_checked_once() -> None:
-    ids = [p.id for p in GMP_NEWS + MINAMATA_ONLINE]
+    ids = [p.id for p in GMP_NEWS + MINAMATA_ONLINE + REFERENCE_2026]
     assert len(ids) == len(set(ids))
     assert len(ids) >= 40

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mgraph.statistics import compute_stats, note_date, render_stats
+from mgraph.namespaces import MG, MGID
+from mgraph.statistics import compute_stats, render_stats, reported, to_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stats"
 CASES = sorted(FIXTURES.glob("*.ttl"))
@@ -36,7 +37,7 @@ def test_figures_match_the_hand_counts(path: Path) -> None:
     pytest.param("parties", "with_approximate_deposit_date_only", 1, id="approximate-claim"),
     pytest.param("parties", "without_deposit_date", 1, id="month-only-date-is-not-exact"),
     pytest.param("parties", "reported_total", 6, id="latest-dated-count-beats-preferred"),
-    pytest.param("parties", "reported_as_of", "2025-11", id="count-date-from-note"),
+    pytest.param("parties", "reported_as_of", "2025-11", id="count-date-from-as-of-not-note"),
     pytest.param("decisions", "with_code", 1, id="only-mc-codes"),
     pytest.param("decisions", "linked_to_meeting", 2, id="adopted-at-a-non-meeting"),
     pytest.param("records", "total", 29, id="claims-and-scheme-are-not-records"),
@@ -77,14 +78,67 @@ def test_unknown_format_is_refused(small: dict) -> None:
         render_stats(small, "xml")
 
 
-@pytest.mark.parametrize(("note", "date"), [
-    pytest.param("Secretariat newsletter of 23 December 2024", "2024-12-23", id="day-month-year"),
-    pytest.param("count reported at the time of COP-6, November 2025", "2025-11", id="month-year"),
-    pytest.param("UNTC XML citing C.N.138.2024 of 25 April 2024", "2024-04-25", id="text-date"),
-    pytest.param("as of 2019-09-23 (UNEP/MC/COP.3/INF/21)", "2019-09-23", id="iso"),
-    pytest.param("C.N.138.2024 of 25 Apr. 2024", "2024-04-25", id="abbreviated-month"),
-    pytest.param("Wikipedia snapshot, 2015", "2015", id="year-only"),
-    pytest.param("no date here", None, id="none"),
+CLAIM = """mgid:claim\\/convention.minamata.reported_party_count.{n} a mg:Claim ;
+  rdf:subject mgid:convention\\/minamata ; rdf:predicate mg:reportedPartyCount ; rdf:object {value}
+  {extra} .
+"""
+PREFIXES = """@prefix mg: <https://w3id.org/mgraph/ontology#> .
+@prefix mgid: <https://w3id.org/mgraph/id/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def _newest(claims: list[tuple[int, str]], asserted: int | None = None) -> dict:
+    text = PREFIXES + "".join(CLAIM.format(n=n, value=v, extra=extra)
+                              for n, (v, extra) in enumerate(claims, start=1))
+    if asserted is not None:
+        text += f"mgid:convention\\/minamata mg:reportedPartyCount {asserted} .\n"
+    graph = Graph().parse(data=text, format="turtle")
+    return reported(to_store(graph), MGID["convention/minamata"], MG.reportedPartyCount)
+
+
+@pytest.mark.parametrize(("claims", "asserted", "expected"), [
+    pytest.param([(151, '; dcterms:valid "2024-12-23"^^xsd:date'),
+                  (153, '; dcterms:valid "2025-11"^^xsd:gYearMonth')], 151,
+                 {"value": 153, "as_of": "2025-11"}, id="later-as-of-beats-asserted"),
+    pytest.param([(148, '; dcterms:valid "2024-04-25"^^xsd:date ; skos:note "read 2026-12-02"'),
+                  (151, '; dcterms:valid "2024-12-23"^^xsd:date')], None,
+                 {"value": 151, "as_of": "2024-12-23"}, id="a-date-in-the-note-is-ignored"),
+    pytest.param([(153, '; dcterms:valid "2025-11"^^xsd:gYearMonth'),
+                  (150, '; dcterms:valid "2025-10-27"^^xsd:date')], None,
+                 {"value": 153, "as_of": "2025-11"}, id="month-counts-from-its-first-day"),
+    pytest.param([(11, '; dcterms:valid "2015"^^xsd:gYear'),
+                  (99, '; skos:note "undated snapshot"')], None,
+                 {"value": 11, "as_of": "2015"}, id="undated-ranks-below-dated"),
+    pytest.param([(52, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred true'),
+                  (51, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred false')], None,
+                 {"value": 52, "as_of": "2017-05-18"}, id="same-date-conflict-preferred-wins"),
+    pytest.param([(51, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred true'),
+                  (52, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred false')], None,
+                 {"value": 51, "as_of": "2017-05-18"}, id="same-date-conflict-not-the-larger"),
+    pytest.param([], 4, {"value": 4, "as_of": None}, id="asserted-only-is-undated"),
+    pytest.param([], None, {"value": None, "as_of": None}, id="no-figure"),
 ])
-def test_note_dates(note: str, date: str | None) -> None:
-    assert note_date(note) == date
+def test_newest_reported_count_by_as_of(claims, asserted, expected) -> None:
+    assert _newest(claims, asserted) == expected
+
+
+def test_build_summary_and_stats_count_entities_the_same_way(tmp_path):
+    """Regression: the build said `source 2` and `partnership-area 11` where stats said 293 and 8.
+
+    Both now print the same "records by kind" (curated records per data file kind), and stats
+    names its other figures for what they count (source documents cited, mg:PartnershipArea).
+    """
+    from mgraph.loader import load
+    from mgraph.release import build
+    from mgraph.statistics import compute_stats
+
+    result = build(out_dir=tmp_path / "dist")
+    figures = compute_stats(load().graph)
+    assert result.entities() == figures["records_by_kind"]
+    for kind, count in result.entities().items():
+        if count:
+            assert f"{kind:<17} {count:>6}" in result.summary()

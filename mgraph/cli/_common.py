@@ -23,3 +23,16 @@ def emit(text: str) -> None:
 
 def warn(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def write_output(path: str | None, content: str | bytes) -> None:
+    """Write a result to a file atomically (checked first), or to standard output for None or -."""
+    from mgraph.files import check_writable, write_file
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path is None or str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    check_writable(path)
+    write_file(path, data)

@@ -1,14 +1,20 @@
 """Run a library query (see --list) or your own .rq file on our graph or a SPARQL endpoint.
 
-The graph is dist/mercury.nt when it is built, else the curated data. A query's parameters are
-given as --param KEY=VALUE and bound as RDF terms, never pasted into the query text. A library
-query whose name ends in -violation is a data check: it exits 1 when it finds rows.
+The graph is dist/mercury.nt when it is built, else the curated data. Every query form works:
+SELECT prints rows (table, csv, tsv, json, markdown); ASK prints true or false and exits 0 or 1;
+CONSTRUCT and DESCRIBE print RDF (turtle, ntriples, jsonld). Our prefixes (mg:, mgid:, rdf:,
+rdfs:, owl:, xsd:, skos:, dcterms:, schema:, org:, prov:, time:, ...) need no PREFIX line.
+A query's parameters are given as --param KEY=VALUE and bound as RDF terms, never pasted into the
+query text; an entity may be given as people write it (COP-5, MC-5/3). A library query whose name
+ends in -violation is a data check: it exits 1 when it finds rows. A local query stops after
+--timeout seconds (default 60; 0: no limit), parsing included.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from mgraph.cli._common import emit, warn
 
@@ -17,10 +23,12 @@ EXAMPLES = """
   mgraph query decisions-by-meeting --param meeting=cop-5
   mgraph query my-question.rq --format csv
   mgraph query cop-timeline --endpoint http://127.0.0.1:7878/query
+  mgraph query posts-held --columns holder_label,title,start --no-truncate
 """
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-ENGINES = ("oxigraph", "rdflib")
+ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # mgraph.queries.FORMATS (a test checks)
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")  # mgraph.queries.GRAPH_FORMATS (likewise)
+ENGINES = ("oxigraph", "rdflib")  # mgraph.store.ENGINES (likewise)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,8 +39,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the query text with its header instead of running it")
     parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                         help="a query parameter (repeatable); see the query's header")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table",
-                        help="output format (table cells are shortened; csv/tsv/json are full)")
+    parser.add_argument("--format", "-f", choices=ROW_FORMATS + GRAPH_FORMATS, default="table",
+                        help="output format: table (default; long cells wrap to fit the terminal), "
+                             "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
+                             "and DESCRIBE (which print Turtle by default)")
+    parser.add_argument("--columns", metavar="A,B", help="show only these columns, in this order")
+    parser.add_argument("--width", type=int, metavar="N",
+                        help="fit tables in N columns (default: the terminal's width when printing "
+                             "to a terminal, else no limit)")
+    parser.add_argument("--no-truncate", action="store_true",
+                        help="print whole cells in tables, never wrapped or shortened")
     parser.add_argument("--endpoint", metavar="URL", help="ask this SPARQL endpoint instead")
     parser.add_argument("--engine", choices=ENGINES, default=None,
                         help="local engine (default: oxigraph)")
@@ -41,7 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-service", action="store_true",
                         help="let the query call other endpoints through SERVICE")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="give up after this long (remote default: 60)")
+                        help="stop the query after this long (default: 60; 0: no limit, local "
+                             "queries only)")
 
 
 def parse_param_args(items: list[str]) -> dict[str, str]:
@@ -67,7 +84,7 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     """Exit 0, or 1 when a ``*-violation`` check finds rows, 2 on bad input."""
     from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
-    from mgraph.queries import format_list, format_rows, get_query, list_rows
+    from mgraph.queries import DEFAULT_TIMEOUT, format_answer, format_list, format_rows, get_query, list_rows
     from mgraph.queries import run as run_query
 
     fmt = args.format
@@ -83,14 +100,40 @@ def run(args: argparse.Namespace) -> int:
     params = parse_param_args(args.param)
     if not args.endpoint and args.graph is None:
         _warn_if_stale()
-    rows = run_query(spec.path, params, engine=args.engine, graph=args.graph,
-                     endpoint=args.endpoint, timeout=args.timeout,
-                     allow_service=args.allow_service)
-    sys.stdout.write(format_rows(rows, fmt))
-    if spec.is_check and rows:
-        warn(f"{spec.name}: {len(rows)} problem row(s)")
+    if args.timeout is not None and args.timeout < 0:
+        raise InputError("--timeout takes a number of seconds, 0 for no limit")
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        answer = run_query(spec.path, params, engine=args.engine, graph=args.graph,
+                           endpoint=args.endpoint, timeout=timeout or None,
+                           allow_service=args.allow_service)
+    for warning in caught:
+        warn(f"warning: {warning.message}")
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    sys.stdout.write(format_answer(answer, fmt, width=_table_width(args.width), truncate=not
+                                   args.no_truncate, columns=columns))
+    if isinstance(answer, bool):
+        return EXIT_OK if answer else EXIT_FAILED
+    if spec.is_check and answer:
+        warn(f"{spec.name}: {len(answer)} problem row(s)")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _table_width(asked: int | None) -> int | None:
+    """``--width``, else the terminal's width when printing to one, else None: no wrapping."""
+    import shutil
+
+    if asked is not None:
+        if asked < 20:
+            from mgraph.errors import InputError
+
+            raise InputError("--width takes a number of columns, 20 or more")
+        return asked
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def _warn_if_stale() -> None:

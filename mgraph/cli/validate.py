@@ -87,8 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mgraph.cli._common import write_output
     from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
-    from mgraph.files import check_writable, write_output
+    from mgraph.files import check_writable
     from mgraph.report import render, summary
     from mgraph.results import SEVERITIES
     from mgraph.validation import engine_names, validate, validate_files
