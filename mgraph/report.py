@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 from mgraph.results import ValidationReport, ValidationResult, sort_key
@@ -68,8 +68,8 @@ def _plain(term: str) -> str:
     return term
 
 
-def _is_iri(term: str | None) -> bool:
-    return bool(term) and _IRI_IN_TERM.fullmatch(term) is not None
+def _is_iri(term: str | None) -> TypeGuard[str]:
+    return term is not None and _IRI_IN_TERM.fullmatch(term) is not None
 
 
 def summary(report: ValidationReport) -> str:
@@ -209,7 +209,7 @@ def _rule(rule_id: str, result: ValidationResult) -> dict[str, Any]:
     constraint = _plain(result.constraint) if _is_iri(result.constraint) else None
     shape = _plain(result.shape) if _is_iri(result.shape) else None
     name = re.sub(r"ConstraintComponent$", "", re.split(r"[#/]", constraint)[-1]) if constraint else None
-    label = shorten(result.shape) if shape else "SHACL shape"
+    label = shorten(result.shape or "") if shape else "SHACL shape"
     rule: dict[str, Any] = {
         "id": rule_id,
         "shortDescription": {"text": f"{label}: {name or 'validation result'}"},

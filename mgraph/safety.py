@@ -472,7 +472,7 @@ def _skip_prolog(text: str) -> int:
     """The offset just past the XML declaration, comments and processing instructions at the top."""
     pos = 0
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
         if text.startswith("<?", pos):
             end = text.find("?>", pos)
         elif text.startswith("<!--", pos):
@@ -507,7 +507,7 @@ def _scan_doctype(text: str, name: str) -> tuple[dict[str, str], tuple[int, int]
 def _scan_internal_subset(text: str, pos: int, name: str, entities: dict[str, str]) -> int:
     """Read declarations up to the closing ``]``; return the offset after it."""
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
         if text.startswith("]", pos):
             return pos + 1
         if text.startswith("<!--", pos):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -114,7 +115,7 @@ class _PropertyPlan:
     shape: Node
     path: URIRef | None  # None: the focus node itself is the value (node-level constraints)
     severity: str
-    messages: list[Literal]
+    messages: list[Node]
     min_count: int | None = None
     max_count: int | None = None
     has_values: list[Node] = field(default_factory=list)
@@ -125,8 +126,8 @@ class _PropertyPlan:
 class _SparqlPlan:
     shape: Node
     severity: str
-    constraint_messages: list[Literal]
-    shape_messages: list[Literal]
+    constraint_messages: list[Node]
+    shape_messages: list[Node]
     query: str  # with $this unbound (for checking that it parses)
     pieces: list[str]  # the query split at each $this/?this of its WHERE clause
     joinable: bool = False  # run once with $this unbound gives the same rows (see _joinable)
@@ -307,7 +308,7 @@ def _deactivated(shapes: Graph, node: Node) -> bool:
     return isinstance(flag, Literal) and flag.value is True
 
 
-def _check_known(shapes: Graph, shape: Node, allowed: set[Node]) -> None:
+def _check_known(shapes: Graph, shape: Node, allowed: AbstractSet[Node]) -> None:
     for predicate in shapes.predicates(shape, None):
         if (
             str(predicate).startswith(str(SH))
@@ -331,7 +332,7 @@ def _compile_property(shapes: Graph, shape: Node) -> _PropertyPlan:
         raise UnsupportedShapes(f"nested shapes under property shape {shape}")
     plan = _PropertyPlan(shape, path, _severity(shapes, shape), list(shapes.objects(shape, SH.message)))
     for predicate in (SH.minCount, SH.maxCount):
-        counts = [int(c) for c in shapes.objects(shape, predicate)]
+        counts = [int(c) for c in shapes.objects(shape, predicate)]  # type: ignore[call-overload]
         if counts:
             setattr(
                 plan,
@@ -385,13 +386,13 @@ def _value_test(
             raise UnsupportedShapes(f"{predicate.n3()} with a non-numeric bound")
         return _range_test(predicate, parameter.value)
     if predicate == SH["or"]:
-        members = []
+        alternatives: list[list[ValueTest]] = []
         for member in Collection(shapes, parameter):
             _check_known(shapes, member, _VALUE_CONSTRAINTS)
             if shapes.value(member, SH.path) is not None or shapes.value(member, SH.property):
                 raise UnsupportedShapes(f"sh:or member {member} with a path or properties")
-            members.append(_compile_values(shapes, member))
-        return lambda v, ix: any(all(test(v, ix) for _c, test in m) for m in members)
+            alternatives.append(_compile_values(shapes, member))
+        return lambda v, ix: any(all(test(v, ix) for _c, test in m) for m in alternatives)
     raise UnsupportedShapes(predicate.n3())
 
 
@@ -463,12 +464,13 @@ def _string_of(value: Node) -> str:
 
 
 def _range_test(predicate: Node, bound: Any) -> Callable[[Node, _Index], bool]:
-    compare = {
+    compares: dict[Node, Callable[[Any], Any]] = {
         SH.minInclusive: lambda x: x >= bound,
         SH.maxInclusive: lambda x: x <= bound,
         SH.minExclusive: lambda x: x > bound,
         SH.maxExclusive: lambda x: x < bound,
-    }[predicate]
+    }
+    compare = compares[predicate]
 
     def passes(value: Node, _index: _Index) -> bool:
         number = value.value if isinstance(value, Literal) else None
@@ -732,8 +734,8 @@ class SparqlStore:
             solutions = self.store.query(query, substitutions=bindings)
         except SyntaxError as err:
             raise UnsupportedShapes(
-                f"SPARQL constraint of {plan.shape.n3()} with $this pre-bound "
-                f"to {this.n3()}: {' '.join(str(err).split())}"
+                f"SPARQL constraint of {nt(plan.shape)} with $this pre-bound "
+                f"to {nt(this)}: {' '.join(str(err).split())}"
             ) from None
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
@@ -770,9 +772,9 @@ def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node], store: SparqlStore) 
         )
 
 
-def _format(message: Literal, bound: dict[str, Node]) -> str:
+def _format(message: Node, bound: dict[str, Node]) -> str:
     """Fill ``{?var}`` / ``{$var}`` in a message as pyshacl does (with the term's text)."""
     text = str(message)
     for name, term in bound.items():
-        text = re.sub("{[?$]" + re.escape(name) + "}", lambda _m, t=term: str(t), text)
+        text = re.sub("{[?$]" + re.escape(name) + "}", str(term).replace("\\", "\\\\"), text)
     return text

@@ -117,7 +117,7 @@ def _sparql_parsed_once() -> Iterator[None]:
             cache[key] = translate(parse(text), base, init_ns)
         return cache[key]
 
-    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate
+    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate  # type: ignore[assignment]
     try:
         yield
     finally:
