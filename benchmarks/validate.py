@@ -1,18 +1,23 @@
 """Time the validation engines on synthetic graphs of our shape, and check that they agree.
 
     python benchmarks/validate.py                      # 10k and 100k triples, every engine
-    python benchmarks/validate.py --sizes 20000 --engines native
+    python benchmarks/validate.py --sizes 20000 --engines native --file-sizes 100000 1000000
 
 The graphs are made up (deterministic for a seed): conventions, COPs and their segments,
 decisions, States and their legal acts, organisations, people, roles, projects, events, topics,
 sources and claims, with a share of records broken on purpose (``--error-rate``) so that every
-kind of constraint has something to report. Prints seconds per engine and the ratio to the
-fastest; asserts nothing.
+kind of constraint has something to report. Prints seconds per engine, the ratio to the fastest,
+and each engine's W3C SHACL suite score beside its speed (speed is never bought with wrong
+answers); then users' files: N-Triples files of those graphs, read and validated as
+`mgraph validate FILE` does, in fresh interpreters (seconds and peak memory, against plain
+pyoxigraph ``Store().load``), the line lookup, and the log-log slope of time against size.
+Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import string
 import sys
@@ -130,8 +135,11 @@ def build_world(b: Builder) -> dict[str, list[URIRef]]:
         convention = iri("convention", f"c{i}")
         b.record(convention, [MG.Convention], f"Convention {i}")
         b.add(convention, MG.adoptionDate, Literal(f"{2000 + i}-10-10", datatype=XSD.date))
-        b.add(convention, MG.openingForSignatureDate,
-              Literal(f"{2000 + i}-10-{'09' if b.broken() else '10'}", datatype=XSD.date))
+        b.add(
+            convention,
+            MG.openingForSignatureDate,
+            Literal(f"{2000 + i}-10-{'09' if b.broken() else '10'}", datatype=XSD.date),
+        )
         b.add(convention, MG.entryIntoForceDate, Literal(str(2005 + i), datatype=XSD.gYear))
         conventions.append(convention)
     return {"conventions": conventions, "organisations": [partnership]}
@@ -159,8 +167,11 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
     b.record(entry, [MG.EntryIntoForceForParty, MG.LegalAct], f"Entry into force {k}")
     b.add(entry, MG.actor, b.ref([country], world["conventions"]))
     b.add(entry, MG.ofConvention, convention)
-    b.add(entry, MG.actDate, Literal(str(deposit_year - 1 if b.broken() else deposit_year + 1),
-                                     datatype=XSD.gYear))
+    b.add(
+        entry,
+        MG.actDate,
+        Literal(str(deposit_year - 1 if b.broken() else deposit_year + 1), datatype=XSD.gYear),
+    )
     # places
     city = iri("place", f"city-{k}")
     b.record(city, [SCHEMA.City, SCHEMA.Place], f"City {k}")
@@ -176,8 +187,7 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
         b.add(cop, SCHEMA.startDate, start)
     b.add(cop, SCHEMA.endDate, end)
     b.add(cop, SCHEMA.location, b.ref([city], [country]))
-    b.add(cop, SCHEMA.eventAttendanceMode,
-          MG.Online if b.broken() else SCHEMA.OfflineEventAttendanceMode)
+    b.add(cop, SCHEMA.eventAttendanceMode, MG.Online if b.broken() else SCHEMA.OfflineEventAttendanceMode)
     for seg in (1, 2):
         segment = iri("meeting", f"cop-{k}-{seg}")
         b.record(segment, [MG.MeetingSegment, MG.Meeting, SCHEMA.Event], f"COP {k} part {seg}")
@@ -187,8 +197,11 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
         day = 1 + 9 * (seg - 1)
         seg_start = Literal(f"{str(start)[:7]}-{day:02d}", datatype=XSD.date)
         b.add(segment, SCHEMA.startDate, seg_start)
-        b.add(segment, SCHEMA.endDate,
-              Literal(f"{str(start)[:7]}-{25 if b.broken() else day + 5:02d}", datatype=XSD.date))
+        b.add(
+            segment,
+            SCHEMA.endDate,
+            Literal(f"{str(start)[:7]}-{25 if b.broken() else day + 5:02d}", datatype=XSD.date),
+        )
     person = iri("person", f"p{k}")
     b.record(person, [MG.Person], f"Person {k}")
     b.add(person, SCHEMA.nationality, b.ref([country], [city]))
@@ -219,15 +232,17 @@ def build_block(b: Builder, world: dict[str, list[URIRef]], k: int) -> None:
     b.add(role, ORG.organization, area)
     role_start = date(rng)
     b.add(role, SCHEMA.startDate, role_start)
-    b.add(role, SCHEMA.endDate, Literal("1999", datatype=XSD.gYear) if b.broken()
-          else later(rng, role_start, 400))
+    b.add(
+        role,
+        SCHEMA.endDate,
+        Literal("1999", datatype=XSD.gYear) if b.broken() else later(rng, role_start, 400),
+    )
     project = iri("project", f"pr{k}")
     b.record(project, [MG.Project], f"Project {k}")
     b.add(project, SCHEMA.funder, organisation)
     b.add(project, MG.participatingCountry, b.ref([country], [person]))
     b.add(project, MG.gefProjectId, Literal(f"GEF-{k}" if b.broken() else str(1000 + k)))
-    b.add(project, MG.grantAmountUSD, Literal(f"{rng.randint(-10, 10_000) * 100}.00",
-                                              datatype=XSD.decimal))
+    b.add(project, MG.grantAmountUSD, Literal(f"{rng.randint(-10, 10_000) * 100}.00", datatype=XSD.decimal))
     b.add(project, MG.partnershipArea, area)
     event = iri("event", f"e{k}")
     b.record(event, [MG.Webinar, MG.Event, SCHEMA.Event], f"Webinar {k}")
@@ -260,36 +275,170 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def main(argv: list[str] | None = None) -> None:
-    from mgraph.validation import ENGINES, validate
+def w3c_scores(engines: list[str]) -> dict[str, str]:
+    """Each engine's W3C SHACL suite score ("119/121"), so that speed is read beside correctness."""
+    import importlib.util
+    import logging
 
+    logging.disable(logging.CRITICAL)  # rdflib logs ill-typed literals of the suite
+    path = Path(__file__).resolve().parent.parent / "tests" / "w3c" / "suite.py"
+    spec = importlib.util.spec_from_file_location("w3c_suite", path)
+    assert spec is not None and spec.loader is not None
+    suite = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("w3c_suite", suite)
+    spec.loader.exec_module(suite)
+    cases = suite.cases()
+    scores = {}
+    for engine in engines:
+        outcomes = [suite.run(case, engine) for case in cases]
+        silent = sum(o.silent_miss for o in outcomes)
+        score = f"{sum(o.passed for o in outcomes)}/{len(cases)}"
+        scores[engine] = score + (f" ({silent} silent)" if silent else "")
+    logging.disable(logging.NOTSET)
+    return scores
+
+
+_MEASURE = """
+import re, sys, time
+sys.path.insert(0, {root!r})
+start = time.perf_counter()
+{code}
+seconds = time.perf_counter() - start
+status = open("/proc/self/status").read()  # VmHWM: this process's peak resident size
+print(seconds, re.search(r"VmHWM:\\s*(\\d+)", status).group(1))
+"""
+
+_STEPS = {
+    "pyoxigraph Store().load": (
+        "import pyoxigraph as ox\nox.Store().load(path={path!r}, format=ox.RdfFormat.N_TRIPLES)"
+    ),
+    "safe parse into pyoxigraph": (
+        "import pyoxigraph as ox\nfrom mgraph.safety import parse_user_file\n"
+        "parse_user_file({path!r}, store=ox.Store())"
+    ),
+    "safe parse into rdflib (pyshacl)": (
+        "from mgraph.safety import parse_user_file\nparse_user_file({path!r})"
+    ),
+    "mgraph validate FILE": (
+        "from mgraph.validation import validate_files\nfrom mgraph.report import render\n"
+        "report = validate_files([{path!r}])\nrender(report, 'json')\n"
+        "print(report.count('Violation'), report.count('Warning'), report.engine, file=sys.stderr)"
+    ),
+}
+
+
+def measure(code: str, path: Path) -> tuple[float, float, str]:
+    """Seconds and peak resident MiB of ``code`` in a fresh interpreter (and what it printed)."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parent.parent)
+    script = _MEASURE.format(root=root, code=code.format(path=str(path)))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    seconds, peak_kib = done.stdout.split()[-2:]
+    said = done.stderr.strip().splitlines()
+    return float(seconds), int(peak_kib) / 1024, said[-1] if said else ""
+
+
+def users_files(sizes: list[int], seed: int, error_rate: float, folder: Path) -> None:
+    """Users' files: N-Triples files of our vocabulary, read and validated as `mgraph validate` does."""
+    import math
+
+    print(
+        f"\n{'triples':>8} {'step':<30} {'seconds':>8} {'x load':>7} {'peak MiB':>9} {'x load':>7}  "
+        "violations warnings engine"
+    )
+    totals: dict[int, float] = {}
+    for size in sizes:
+        path = folder / f"synthetic-{size}.nt"
+        if not path.exists():
+            graph = synthetic_graph(size, seed=seed, error_rate=error_rate)
+            graph.serialize(path, format="nt", encoding="utf-8")
+            del graph
+        base: tuple[float, float] | None = None
+        for step, code in _STEPS.items():
+            seconds, peak, said = measure(code, path)
+            base = base or (seconds, peak)
+            print(
+                f"{size:>8} {step:<30} {seconds:>8.2f} {seconds / base[0]:>7.1f} {peak:>9.0f} "
+                f"{peak / base[1]:>7.1f}  {said}"
+            )
+            totals[size] = seconds
+        finder = line_lookup(path)
+        print(f"{size:>8} {'line lookup (LineFinder)':<30} {finder:>8.2f}")
+    ordered = sorted(totals)
+    for first, last in itertools.pairwise(ordered):  # the aim: at most 1.1 from 100k to 1M
+        slope = math.log(totals[last] / totals[first]) / math.log(last / first)
+        print(f"log-log slope of `mgraph validate` time, {first} to {last} triples: {slope:.2f}")
+
+
+def line_lookup(path: Path) -> float:
+    """Seconds to locate one result per distinct subject of the file (the worst case)."""
+    from mgraph.results import ValidationResult
+    from mgraph.shacl.common import LineFinder
+
+    subjects = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line}
+    results = [ValidationResult("Violation", s, None, None, "") for s in sorted(subjects)]
+    seconds, _ = timed(lambda: LineFinder([(str(path), path)]).locate_all(results))
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> None:
+    import tempfile
+
+    from mgraph.validation import engine_names, validate
+
+    engines_ = engine_names()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--engines", nargs="+", default=engines_, choices=engines_)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--error-rate", type=float, default=0.03)
-    parser.add_argument("--pyshacl-max", type=int, default=20_000,
-                        help="skip pyshacl above this many triples (it takes minutes at 100k)")
+    parser.add_argument(
+        "--pyshacl-max",
+        type=int,
+        default=20_000,
+        help="skip pyshacl above this many triples (it takes minutes at 100k)",
+    )
+    parser.add_argument(
+        "--file-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="sizes of the users' files measured (none: skip that part)",
+    )
+    parser.add_argument("--folder", type=Path, help="keep the generated N-Triples files here")
     args = parser.parse_args(argv)
 
+    scores = w3c_scores(args.engines)
     warm = synthetic_graph(300, seed=args.seed)
     for engine in args.engines:  # imports and shape compilation are not what we measure
         validate(warm, engine=engine)
-    print(f"{'triples':>8} {'engine':<9} {'seconds':>8} {'ratio':>6} {'violations':>10} "
-          f"{'warnings':>8}  same results")
+    print(
+        f"{'triples':>8} {'engine':<9} {'seconds':>8} {'ratio':>6} {'violations':>10} "
+        f"{'warnings':>8}  {'same results':<12}  W3C suite"
+    )
     for size in args.sizes:
         graph = synthetic_graph(size, seed=args.seed, error_rate=args.error_rate)
         engines = [e for e in args.engines if e != "pyshacl" or len(graph) <= args.pyshacl_max]
         for engine in sorted(set(args.engines) - set(engines)):
             print(f"{len(graph):>8} {engine:<9} skipped (over --pyshacl-max {args.pyshacl_max})")
-        runs = {engine: timed(lambda e=engine, g=graph: validate(g, engine=e))
-                for engine in engines}
+        runs = {engine: timed(lambda e=engine, g=graph: validate(g, engine=e)) for engine in engines}
         fastest = min(seconds for seconds, _ in runs.values())
         reference = next(iter(runs.values()))[1].results
         for engine, (seconds, report) in runs.items():
             same = "yes" if report.results == reference else "NO"
-            print(f"{len(graph):>8} {engine:<9} {seconds:>8.2f} {seconds / fastest:>6.1f} "
-                  f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same}")
+            print(
+                f"{len(graph):>8} {engine:<9} {seconds:>8.2f} {seconds / fastest:>6.1f} "
+                f"{report.count('Violation'):>10} {report.count('Warning'):>8}  {same:<12}  "
+                f"{scores[engine]}"
+            )
+    if args.file_sizes:
+        if args.folder:
+            args.folder.mkdir(parents=True, exist_ok=True)
+            users_files(args.file_sizes, args.seed, args.error_rate, args.folder)
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                users_files(args.file_sizes, args.seed, args.error_rate, Path(folder))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Validation reports as text (for people), JSON (for scripts) and SARIF 2.1.0 (for code scanning).
+"""Validation reports as text (for people), JSON (for scripts), SARIF 2.1.0 (for code scanning)
+and Turtle (the standard SHACL validation report graph, as pySHACL users expect it).
 
-Every format lists the results in one stable order (severity, file, line, focus, ...), so the
-same report always renders to the same bytes.
+Every format lists the results in one stable order (:func:`mgraph.results.sort_key`, the API's
+order too), so the same report always renders to the same bytes. The formats are the keys of
+one registry (:data:`RENDERERS`), which the CLI's ``--format`` choices come from.
 """
 
 from __future__ import annotations
@@ -11,18 +13,16 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
-from mgraph.namespaces import ONTOLOGY_IRI
-from mgraph.results import SEVERITIES, ValidationReport, ValidationResult
-from mgraph.terms import compact_iri
+from mgraph.results import ValidationReport, ValidationResult, sort_key
 
-FORMATS = ("text", "json", "sarif")
+# This module imports only the standard library and mgraph.results at its top, so that the CLI
+# can take its --format choices from RENDERERS without importing rdflib.
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-INFORMATION_URI = ONTOLOGY_IRI
 _SARIF_LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
 
 # Longest namespace first, so that mgid: wins over a shorter namespace it extends.
@@ -32,7 +32,7 @@ _TYPED_LITERAL = re.compile(r'(".*")\^\^<([^<>]*)>', re.DOTALL)
 
 def render(report: ValidationReport, fmt: str = "text") -> str:
     """The report in one of FORMATS; ends with a newline."""
-    renderer = _RENDERERS.get(fmt)
+    renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}")
     return renderer(report)
@@ -41,31 +41,14 @@ def render(report: ValidationReport, fmt: str = "text") -> str:
 # --- shared helpers ------------------------------------------------------------------------------
 
 
-def sort_key(result: ValidationResult) -> tuple[Any, ...]:
-    """Violations first, then by file, line, focus and the remaining fields."""
-    rank = SEVERITIES.index(result.severity) if result.severity in SEVERITIES else len(SEVERITIES)
-    return (
-        rank,
-        result.severity,
-        result.file is None,
-        result.file or "",
-        result.line or 0,
-        result.focus,
-        result.path or "",
-        result.value or "",
-        result.message,
-        result.shape or "",
-        result.constraint or "",
-        result.record or "",
-    )
-
-
 def _sorted(report: ValidationReport) -> list[ValidationResult]:
     return sorted(report.results, key=sort_key)
 
 
 def shorten_iri(iri: str) -> str:
     """``prefix:local`` for an IRI in one of our namespaces, else ``<iri>``."""
+    from mgraph.terms import compact_iri
+
     short = compact_iri(iri)
     return short if short != iri else f"<{iri}>"
 
@@ -85,18 +68,39 @@ def _plain(term: str) -> str:
     return term
 
 
-def _is_iri(term: str | None) -> bool:
-    return bool(term) and _IRI_IN_TERM.fullmatch(term) is not None
+def _is_iri(term: str | None) -> TypeGuard[str]:
+    return term is not None and _IRI_IN_TERM.fullmatch(term) is not None
 
 
-def _summary(report: ValidationReport) -> str:
+def summary(report: ValidationReport) -> str:
+    """One line: counts by severity, then by shape (most results first), e.g.
+    ``2 violations, 1 warning; by shape: mgsh:DecisionShape 2, [sh:MinCountConstraintComponent] 1``.
+
+    A blank-node shape has no name a reader can use: its results count under their constraint
+    component, in brackets.
+    """
     counts = [
         _plural(report.count("Violation"), "violation"),
         _plural(report.count("Warning"), "warning"),
     ]
     if report.count("Info"):
         counts.append(_plural(report.count("Info"), "info"))
-    return ", ".join(counts)
+    others = sorted({r.severity for r in report.results} - {"Violation", "Warning", "Info"})
+    counts.extend(f"{report.count(severity)} {severity}" for severity in others)
+    by_shape: dict[str, int] = {}
+    for result in report.results:
+        if _is_iri(result.shape):
+            name = shorten(result.shape or "")
+        else:
+            name = f"[{shorten(result.constraint)}]" if result.constraint else "[no shape]"
+        by_shape[name] = by_shape.get(name, 0) + 1
+    line = ", ".join(counts)
+    if by_shape:
+        ranked = sorted(by_shape.items(), key=lambda item: (-item[1], item[0]))
+        line += "; by shape: " + ", ".join(f"{name} {count}" for name, count in ranked)
+    if report.hidden:
+        line += f"; {report.hidden} more not shown (--severity)"
+    return line
 
 
 def _plural(count: int, noun: str) -> str:
@@ -109,7 +113,7 @@ def _plural(count: int, noun: str) -> str:
 def render_text(report: ValidationReport) -> str:
     """One block per result, then a summary line such as ``2 violations, 1 warning``."""
     blocks = [_text_block(result) for result in _sorted(report)]
-    return "".join(block + "\n\n" for block in blocks) + _summary(report) + "\n"
+    return "".join(block + "\n\n" for block in blocks) + summary(report) + "\n"
 
 
 def _text_block(result: ValidationResult) -> str:
@@ -158,6 +162,7 @@ def render_json(report: ValidationReport) -> str:
 def render_sarif(report: ValidationReport) -> str:
     """A SARIF 2.1.0 log with one run: a rule per shape and constraint component."""
     from mgraph import __version__
+    from mgraph.namespaces import ONTOLOGY_IRI
 
     results = _sorted(report)
     rules: dict[str, dict[str, Any]] = {}
@@ -174,7 +179,7 @@ def render_sarif(report: ValidationReport) -> str:
                     "driver": {
                         "name": "mgraph",
                         "version": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": ONTOLOGY_IRI,
                         "rules": [rules[rule_id] for rule_id in sorted(rules)],
                     }
                 },
@@ -204,7 +209,7 @@ def _rule(rule_id: str, result: ValidationResult) -> dict[str, Any]:
     constraint = _plain(result.constraint) if _is_iri(result.constraint) else None
     shape = _plain(result.shape) if _is_iri(result.shape) else None
     name = re.sub(r"ConstraintComponent$", "", re.split(r"[#/]", constraint)[-1]) if constraint else None
-    label = shorten(result.shape) if shape else "SHACL shape"
+    label = shorten(result.shape or "") if shape else "SHACL shape"
     rule: dict[str, Any] = {
         "id": rule_id,
         "shortDescription": {"text": f"{label}: {name or 'validation result'}"},
@@ -263,8 +268,117 @@ def _artifact_uri(file: str) -> str:
     return quote(posix.as_posix(), safe="/")
 
 
-_RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
+# --- Turtle: the SHACL validation report graph ----------------------------------------------------
+
+_TURTLE_PREFIXES = {"sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+_SHACL_SEVERITIES = {"Violation", "Warning", "Info"}
+
+
+def render_turtle(report: ValidationReport) -> str:
+    """The W3C SHACL validation report (``sh:ValidationReport``) as Turtle.
+
+    One ``sh:result`` per result, in the report's order (equal results stay distinct); terms as
+    the engines gave them; a complex path written back as a SHACL path; our own fields (file,
+    line, record) are not part of the vocabulary and are left out.
+    """
+    lines = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in _TURTLE_PREFIXES.items()]
+    lines += ["", "[] a sh:ValidationReport ;", f"    sh:conforms {'true' if report.conforms else 'false'}"]
+    results = _sorted(report)
+    for n, result in enumerate(results):
+        lines[-1] += " ;" if n == 0 else " ,"
+        if n == 0:
+            lines.append("    sh:result [")
+        else:
+            lines.append("        [")
+        lines.extend(f"        {line}" for line in _turtle_result(result))
+        lines.append("        ]")
+    lines[-1] += " ."
+    return "\n".join(lines) + "\n"
+
+
+def _turtle_result(result: ValidationResult) -> list[str]:
+    from rdflib import Literal
+
+    severity = result.severity
+    severity_term = f"sh:{severity}" if severity in _SHACL_SEVERITIES else f"<{severity}>"
+    fields = [
+        ("a", "sh:ValidationResult"),
+        ("sh:resultSeverity", severity_term),
+        ("sh:focusNode", result.focus),
+    ]
+    if result.path:
+        fields.append(("sh:resultPath", _turtle_path(result.path)))
+    if result.value:
+        fields.append(("sh:value", result.value))
+    if result.shape:
+        fields.append(("sh:sourceShape", result.shape))
+    if result.constraint:
+        fields.append(("sh:sourceConstraintComponent", result.constraint))
+    fields.extend(("sh:resultMessage", Literal(text).n3()) for text in result.message.split("\n") if text)
+    return [f"{predicate} {obj} ;" for predicate, obj in fields]
+
+
+_PATH_TOKEN = re.compile(r"\s*(<[^<>]*>|[()|/^*+?])")
+
+
+def _turtle_path(text: str) -> str:
+    """A SPARQL-style path (as the engines write it: ``^<p>``, ``<p>/<q>``, ``(<p>)*``, ...) as a
+    SHACL path in Turtle."""
+    tokens = _PATH_TOKEN.findall(text)
+    if "".join(tokens) != re.sub(r"\s+", "", text) or not tokens:
+        return text  # not a path we wrote: leave it as it is
+    position = 0
+
+    def sequence() -> str:
+        items = [alternative()]
+        while position < len(tokens) and tokens[position] == "/":
+            advance()
+            items.append(alternative())
+        return items[0] if len(items) == 1 else "( " + " ".join(items) + " )"
+
+    def alternative() -> str:
+        return unary()
+
+    def unary() -> str:
+        if tokens[position] == "^":
+            advance()
+            return f"[ sh:inversePath {unary()} ]"
+        if tokens[position] == "(":
+            advance()
+            options = [sequence()]
+            while tokens[position] == "|":
+                advance()
+                options.append(sequence())
+            advance()  # ")"
+            inner = (
+                options[0] if len(options) == 1 else "[ sh:alternativePath ( " + " ".join(options) + " ) ]"
+            )
+            modifier = tokens[position] if position < len(tokens) else ""
+            if modifier in ("*", "+", "?"):
+                advance()
+                name = {"*": "zeroOrMorePath", "+": "oneOrMorePath", "?": "zeroOrOnePath"}[modifier]
+                return f"[ sh:{name} {inner} ]"
+            return inner
+        term = tokens[position]
+        advance()
+        return term
+
+    def advance() -> None:
+        nonlocal position
+        position += 1
+
+    try:
+        written = sequence()
+    except IndexError:
+        return text
+    return written if position == len(tokens) else text
+
+
+RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
     "text": render_text,
     "json": render_json,
     "sarif": render_sarif,
+    "turtle": render_turtle,
 }
+"""Report formats by name: ``--format`` choices and :func:`render`."""
+FORMATS = tuple(RENDERERS)

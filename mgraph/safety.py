@@ -95,13 +95,28 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 # --------------------------------------------------------------------------------------------
 
 
-def parse_user_file(path: str | Path, *, format: str | None = None, max_depth: int = MAX_NESTING) -> Graph:
+def parse_user_file(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    max_depth: int = MAX_NESTING,
+    data: bytes | None = None,
+    into: Graph | None = None,
+    store: Any = None,
+) -> Graph:
     """Parse a local RDF file into an rdflib Graph, refusing anything that is not safe to read.
 
     The format comes from ``format`` or from the file's extension. Triples of every named graph
     (TriG, N-Quads) go into the one returned graph. Blank node labels are renumbered per file
     (stable from run to run, distinct between files), so graphs of several files can be merged.
+    ``data``: the file's bytes, already read (standard input: ``path`` is then ``-``, shown as
+    ``<stdin>``, and the format defaults to Turtle). ``into``: add the triples to this graph
+    (no second copy when merging files) and return it. ``store``: add them to this pyoxigraph
+    Store instead, with no rdflib graph at all (the returned graph is then empty): the same
+    checks and the same blank node labels.
     """
+    if data is not None:
+        return _parse_bytes(data, str(path), Path.cwd(), format or "turtle", max_depth, into, store)
     name = str(path)
     if _URL.match(name):
         raise InputError(
@@ -111,7 +126,22 @@ def parse_user_file(path: str | Path, *, format: str | None = None, max_depth: i
     file = Path(path)
     _check_regular_file(file, name)
     fmt = _choose_format(file, name, format)
-    data = original = _read(file, name)
+    return _parse_bytes(_read(file, name), name, file, fmt, max_depth, into, store)
+
+
+def _parse_bytes(
+    data: bytes, name: str, file: Path, fmt: str, max_depth: int, into: Graph | None, store: Any = None
+) -> Graph:
+    """The screened parse of a file's bytes (``file`` gives the base IRI)."""
+    if name == "-":
+        name = "<stdin>"
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"{name}: is over {MAX_FILE_BYTES} bytes; not read")
+        file = file / "stdin"
+    fmt = _FORMAT_ALIASES.get(fmt.strip().lower(), "")
+    if not fmt:
+        raise InputError(f"{name}: unknown RDF format; use one of: {', '.join(FORMATS)}")
+    original = data
     if fmt == "xml":
         original, data = _screen_xml(data, name, max_depth)
     else:
@@ -121,8 +151,50 @@ def parse_user_file(path: str | Path, *, format: str | None = None, max_depth: i
             _screen_jsonld(text, name, max_depth)
         elif fmt in ("turtle", "trig", "n3"):
             _screen_nesting(text, name, max_depth)
+        del text  # only the bytes are parsed: do not hold the file twice
     quads = _parse_quads(data, fmt, name, base=file.resolve().as_uri(), original=original)
-    return _to_rdflib(quads, fmt, name)
+    if store is not None:
+        _to_store(quads, fmt, name, store)
+        from rdflib import Graph
+
+        return Graph()
+    return _to_rdflib(quads, fmt, name, into)
+
+
+def _to_store(quads: Iterable[Any], fmt: str, name: str, store: Any) -> None:
+    """Add pyoxigraph quads to ``store``'s default graph: blank nodes relabelled as _to_rdflib
+    does (stable from run to run, distinct between files), the same terms refused."""
+    import hashlib
+
+    import pyoxigraph
+
+    tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    blank_node, literal, named_node = pyoxigraph.BlankNode, pyoxigraph.Literal, pyoxigraph.NamedNode
+    default_graph, quad_type = pyoxigraph.DefaultGraph, pyoxigraph.Quad
+    labels: dict[Any, Any] = {}
+    blank_numbers = itertools.count()
+
+    def term(value: Any) -> Any:
+        if isinstance(value, named_node):
+            return value
+        if isinstance(value, blank_node):
+            found = labels.get(value)
+            if found is None:
+                found = labels[value] = blank_node(f"u{tag}b{next(blank_numbers)}")
+            return found
+        if isinstance(value, literal):
+            if getattr(value, "direction", None) is not None:
+                raise InputError(f"{name}: directional language strings (RDF 1.2) are not supported: {value}")
+            return value
+        raise InputError(f"{name}: triple terms (RDF 1.2 / RDF-star) are not supported: {value}")
+
+    def converted() -> Iterable[Any]:
+        for quad in quads:
+            if fmt == "n3" and not isinstance(quad.graph_name, default_graph):
+                raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
+            yield quad_type(term(quad.subject), quad.predicate, term(quad.object))
+
+    store.bulk_extend(converted())
 
 
 def _choose_format(file: Path, name: str, format: str | None) -> str:
@@ -400,7 +472,7 @@ def _skip_prolog(text: str) -> int:
     """The offset just past the XML declaration, comments and processing instructions at the top."""
     pos = 0
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
         if text.startswith("<?", pos):
             end = text.find("?>", pos)
         elif text.startswith("<!--", pos):
@@ -435,7 +507,7 @@ def _scan_doctype(text: str, name: str) -> tuple[dict[str, str], tuple[int, int]
 def _scan_internal_subset(text: str, pos: int, name: str, entities: dict[str, str]) -> int:
     """Read declarations up to the closing ``]``; return the offset after it."""
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
         if text.startswith("]", pos):
             return pos + 1
         if text.startswith("<!--", pos):
@@ -554,16 +626,18 @@ _LOCATED = re.compile(
 _LINE_SUFFIX = re.compile(r" \(line \d+\)$")
 
 
-def _parse_quads(data: bytes, fmt: str, name: str, base: str, original: bytes) -> list[Any]:
+def _parse_quads(data: bytes, fmt: str, name: str, base: str, original: bytes) -> Iterable[Any]:
     """Parse with pyoxigraph, which never fetches anything (it has no context loader set).
 
-    ``original`` is the file as the user wrote it, used to locate errors pyoxigraph cannot.
+    The quads are streamed (no list of the whole file); a syntax error met on the way is raised
+    as a located InputError. ``original`` is the file as the user wrote it, used to locate
+    errors pyoxigraph cannot.
     """
     import pyoxigraph
 
     ox_format = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMAT[fmt])
     try:
-        return list(pyoxigraph.parse(data, ox_format, base_iri=base))
+        yield from pyoxigraph.parse(data, ox_format, base_iri=base)
     except SyntaxError as err:
         raise _syntax_error(err, original, fmt, name, base) from None
     except (ValueError, OSError) as err:
@@ -614,8 +688,11 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
-    """Turn pyoxigraph quads into an rdflib Graph, with stable per-file blank node labels."""
+def _to_rdflib(quads: Iterable[Any], fmt: str, name: str, into: Graph | None = None) -> Graph:
+    """Turn pyoxigraph quads into an rdflib Graph (``into``), with stable per-file blank node labels.
+
+    The quads are added as they come, so the file is never held twice; a file refused half-way
+    leaves ``into`` half-filled, which is why callers give only a graph of their own."""
     import hashlib
 
     import pyoxigraph
@@ -650,11 +727,16 @@ def _to_rdflib(quads: list[Any], fmt: str, name: str) -> Graph:
             found = converted[value] = convert(value)
         return found
 
-    graph = Graph()
-    for quad in quads:
-        if fmt == "n3" and not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
-            raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    graph = Graph() if into is None else into
+    default_graph = pyoxigraph.DefaultGraph
+
+    def triples() -> Iterable[tuple[Any, Any, Any, Graph]]:
+        for quad in quads:
+            if fmt == "n3" and not isinstance(quad.graph_name, default_graph):
+                raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
+            yield term(quad.subject), term(quad.predicate), term(quad.object), graph
+
+    graph.addN(triples())
     return graph
 
 

@@ -1,6 +1,6 @@
 """Every validation engine gives the same results, and the API around them keeps its promises.
 
-pyshacl is the reference; the native engine (and pyrudof, when installed) must agree with it on
+pyshacl is the reference; the native engine must agree with it on
 every fixture of ``tests/shapes`` and on a made-up graph with errors of every kind.
 """
 
@@ -23,14 +23,14 @@ OTHERS = [name for name in ENGINES if name != "pyshacl"]
 
 
 def fixtures() -> list:
-    return [pytest.param(path, id=f"{path.parent.name}/{path.stem}")
-            for path in sorted(FIXTURES.glob("*/*.ttl"))]
+    return [
+        pytest.param(path, id=f"{path.parent.name}/{path.stem}") for path in sorted(FIXTURES.glob("*/*.ttl"))
+    ]
 
 
 def synthetic(triples: int) -> Graph:
     """The benchmark's made-up graph (benchmarks/ is not a package: load it by path)."""
-    spec = importlib.util.spec_from_file_location("bench_validate",
-                                                  ROOT / "benchmarks" / "validate.py")
+    spec = importlib.util.spec_from_file_location("bench_validate", ROOT / "benchmarks" / "validate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_validate", module)
@@ -89,28 +89,34 @@ ex:T a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .
 
 def test_native_refuses_what_it_does_not_implement_and_auto_falls_back() -> None:
     shapes = Graph().parse(data=SHAPES_WITH_SH_NODE, format="turtle")
-    data = Graph().parse(data="""
+    data = Graph().parse(
+        data="""
         @prefix ex: <https://example.org/> .
         ex:a a ex:A ; ex:p ex:b .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     with pytest.raises(UnsupportedShapes, match="shacl#node"):
         validate(data, engine="native", shapes=shapes)
     report = validate(data, engine="auto", shapes=shapes)
     assert report.engine == "pyshacl"
     assert [(r.focus, r.value) for r in report.results] == [
-        ("<https://example.org/a>", "<https://example.org/b>")]
+        ("<https://example.org/a>", "<https://example.org/b>")
+    ]
 
 
 @pytest.mark.parametrize("engine", ["native", "pyshacl"])
 def test_sparql_constraints_with_values_are_refused_as_shacl_says(engine: str) -> None:
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix ex: <https://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:A ;
             sh:sparql [ sh:select "SELECT $this WHERE { VALUES ?x { 1 } $this ex:p ?x }" ] .
-    """, format="turtle")
-    data = Graph().parse(data="<https://example.org/a> a <https://example.org/A> .",
-                         format="turtle")
+    """,
+        format="turtle",
+    )
+    data = Graph().parse(data="<https://example.org/a> a <https://example.org/A> .", format="turtle")
     with pytest.raises(InputError, match="VALUES"):
         validate(data, engine=engine, shapes=shapes)
 
@@ -128,10 +134,8 @@ def test_the_callers_graph_is_not_changed() -> None:
     """Type closure goes into a copy: a COP typed only as such stays so in the caller's graph."""
     graph = Graph()
     cop = URIRef(f"{MGID}meeting/cop-1")
-    graph.add((cop, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-               MG.ConferenceOfTheParties))
-    graph.add((cop, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-               Literal("COP-1", lang="en")))
+    graph.add((cop, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), MG.ConferenceOfTheParties))
+    graph.add((cop, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("COP-1", lang="en")))
     before = set(graph)
     report = validate(graph)
     assert set(graph) == before

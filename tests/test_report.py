@@ -122,7 +122,8 @@ def test_text_lists_violations_first_then_by_file_and_line(report: ValidationRep
         "Violation my data/graph.ttl",
         "Warning data/decisions.yaml:12: decision 'mc-5-3'",
         "Info",
-        "3 violations, 1 warning, 1 info",
+        "3 violations, 1 warning, 1 info; by shape: [sh:DatatypeConstraintComponent] 2, [no shape] 1, "
+        "mgsh:DecisionShape 1, mgsh:MeetingShape 1",
     ]
 
 
@@ -178,9 +179,13 @@ def test_json_has_counts_and_every_field(report: ValidationReport) -> None:
     }
 
 
-def test_json_of_a_report_with_only_warnings_conforms() -> None:
-    document = json.loads(render(ValidationReport(results=[MISSING_URL], engine="x"), "json"))
-    assert (document["conforms"], document["violations"], document["warnings"]) == (True, 0, 1)
+def test_json_of_a_report_with_only_warnings_does_not_conform_as_shacl_says() -> None:
+    """sh:conforms is false when there is any result, of any severity (issue 11); whether the
+    CLI fails on warnings is a separate decision (``ValidationReport.failed``)."""
+    report = ValidationReport(results=[MISSING_URL], engine="x")
+    document = json.loads(render(report, "json"))
+    assert (document["conforms"], document["violations"], document["warnings"]) == (False, 0, 1)
+    assert not report.failed() and report.failed(fail_on_warning=True)
 
 
 # --- SARIF ---------------------------------------------------------------------------------------

@@ -3,8 +3,7 @@
 - :mod:`mgraph.shacl.common`: type closure, term rendering, result locations and messages.
 - :mod:`mgraph.shacl.native`: our own evaluator (Core in Python, SPARQL on pyoxigraph).
 - :mod:`mgraph.shacl.pyshacl_engine`: pyshacl, the reference, with its SPARQL parsed once.
-- :mod:`mgraph.shacl.rudof`: SHACL Core by pyrudof (Rust), SPARQL as in the native engine.
 
 Each engine is a function ``run(data, shapes, mixin) -> list[ValidationResult]``; the heavy
-libraries (pyshacl, pyoxigraph, pyrudof) are imported inside them, so importing mgraph stays cheap.
+libraries (pyshacl, pyoxigraph) are imported inside them, so importing mgraph stays cheap.
 """

@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import RDF, XSD, Graph, Literal
 from rdflib.term import Node
 
+from mgraph.errors import InputError
 from mgraph.namespaces import MGID
 from mgraph.ontology import superclasses
 from mgraph.results import ValidationResult
@@ -17,8 +18,16 @@ from mgraph.results import ValidationResult
 Origin = tuple[str, int, str]
 
 
-class UnsupportedShapes(Exception):
-    """The shapes use a SHACL feature the native engine does not implement."""
+class UnsupportedShapes(InputError):
+    """The shapes use a SHACL feature an engine does not evaluate (exactly).
+
+    The native engine raises it to refuse shapes (``auto`` then falls back to pyshacl); when no
+    engine can evaluate the shapes it reaches the user as an input error (exit 2).
+    """
+
+
+class ShapesError(InputError):
+    """The shapes are malformed (SHACL says they must be refused); the message names the shape."""
 
 
 def missing_types(data: Graph, ontology: Graph) -> set[tuple[Node, Node, Node]]:
@@ -39,6 +48,32 @@ def ontology_mixin(data: Graph, ontology: Graph) -> Graph:
     missing types, so the data graph, however big, is never copied.
     """
     missing = missing_types(data, ontology)
+    if not missing:
+        return ontology
+    mixin = Graph()
+    mixin.addN((s, p, o, mixin) for s, p, o in ontology)
+    mixin.addN((s, p, o, mixin) for s, p, o in missing)
+    return mixin
+
+
+def store_ontology_mixin(store: object, ontology: Graph) -> Graph:
+    """:func:`ontology_mixin` for data held in a pyoxigraph Store (a user's file read into it)."""
+    import pyoxigraph as ox
+
+    from mgraph.terms import to_rdflib
+
+    supers = _ontology_superclasses(ontology)
+    rdf_type = ox.NamedNode(str(RDF.type))
+    types: dict[object, set[Node]] = {}
+    for quad in store.quads_for_pattern(None, rdf_type, None):  # type: ignore[attr-defined]
+        types.setdefault(quad.subject, set()).add(to_rdflib(quad.object))
+    missing = {
+        (to_rdflib(node), RDF.type, sup)
+        for node, classes in types.items()
+        for cls in classes
+        for sup in supers.get(cls, ())
+        if sup not in classes
+    }
     if not missing:
         return ontology
     mixin = Graph()
@@ -84,59 +119,134 @@ def _claim_record(iri: str) -> str | None:
     prefix = f"{MGID}claim/"
     if not iri.startswith(prefix):
         return None
-    parts = iri[len(prefix):].split("/")
+    parts = iri[len(prefix) :].split("/")
     return f"{MGID}{parts[0]}/{parts[1]}" if len(parts) >= 2 else None
 
 
 class LineFinder:
-    """Finds the first line of a user's file where an IRI is written, in full or prefixed."""
+    """Finds the first line of a user's file where an IRI is written, in full or prefixed.
+
+    Each file is read once and scanned once (linear in its size) for the IRIs asked about, all
+    at once: ``<iri>``, a prefixed name of a declared prefix, and (JSON-LD, RDF/XML) ``"iri"``.
+    """
 
     PREFIX_RE = re.compile(r"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
+    _IRI = re.compile(r"<([^<>\s\"]*)>")
+    _QUOTED = re.compile(r'"([^"\\\s<>]+)"')
+    _PNAME = re.compile(r"(?<![\w:/#.<-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:((?:[\w-]|\.(?=[\w-]))+)")
 
-    def __init__(self, files: list[Path]) -> None:
-        self.files = files
-        self._lines: dict[Path, list[str]] = {}
-        self._prefixes: dict[Path, list[tuple[str, str]]] = {}
-        self._found: dict[tuple[Path, str], int | None] = {}
+    def __init__(self, sources: list[tuple[str, Path | str]]) -> None:
+        """``sources``: (name shown in results, the file or its text), in the order given."""
+        self.sources = sources
 
-    def locate(self, result: ValidationResult) -> ValidationResult:
-        """The result with the file and line where its focus node first appears."""
-        iri = result.focus[1:-1] if result.focus.startswith("<") else None
-        for path in self.files:
-            line = self.find(path, iri) if iri else None
-            if line is not None:
-                return replace(result, file=str(path), line=line)
-        return replace(result, file=str(self.files[0])) if len(self.files) == 1 else result
+    def locate_all(self, results: list[ValidationResult]) -> list[ValidationResult]:
+        """The results with the file and line where their focus node first appears."""
+        wanted = {r.focus[1:-1] for r in results if r.focus.startswith("<")}
+        found: dict[str, tuple[str, int]] = {}
+        for name, source in self.sources:
+            for iri, line in self._scan(name, source, wanted - found.keys()).items():
+                found[iri] = (name, line)
+        single = self.sources[0][0] if len(self.sources) == 1 else None
+        located = []
+        for result in results:
+            where = found.get(result.focus[1:-1]) if result.focus.startswith("<") else None
+            if where is not None:
+                located.append(replace(result, file=where[0], line=where[1]))
+            else:
+                located.append(replace(result, file=single) if single else result)
+        return located
 
-    def find(self, path: Path, iri: str) -> int | None:
-        key = (path, iri)
-        if key not in self._found:
-            self._found[key] = self._search(path, iri)
-        return self._found[key]
-
-    def _read(self, path: Path) -> list[str]:
-        if path not in self._lines:
+    def _scan(self, name: str, source: Path | str, wanted: set[str]) -> dict[str, int]:
+        """First line of each wanted IRI in one file: one pass of each token pattern."""
+        if not wanted:
+            return {}
+        if isinstance(source, str):
+            text = source
+        else:
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = source.read_text(encoding="utf-8", errors="replace")
             except OSError:
-                text = ""
-            self._lines[path] = text.splitlines()
-            self._prefixes[path] = [(m.group(1) or "", m.group(2)) for line in self._lines[path]
-                                    for m in self.PREFIX_RE.finditer(line)]
-        return self._lines[path]
+                return {}
+        declarations = list(self.PREFIX_RE.finditer(text))
+        spans = [(m.start(), m.end()) for m in declarations]  # no use of an IRI
+        prefixes = {(m.group(1) or ""): m.group(2) for m in declarations}
+        hits: dict[str, int] = {}  # iri -> offset of first use
+        patterns = [self._IRI]
+        if not name.lower().endswith((".nt", ".nq")):  # JSON-LD, RDF/XML write "iri"
+            patterns.append(self._QUOTED)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                iri = match.group(1)
+                if iri in wanted and (iri not in hits or match.start() < hits[iri]):
+                    if not _in_declaration(match.start(), spans):
+                        hits[iri] = match.start()
+        if prefixes:
+            for match in self._PNAME.finditer(text):
+                namespace = prefixes.get(match.group(1) or "")
+                if namespace is None:
+                    continue
+                iri = namespace + match.group(2)
+                if iri in wanted and (iri not in hits or match.start() < hits[iri]):
+                    if not _in_declaration(match.start(), spans):
+                        hits[iri] = match.start()
+        return _line_numbers(text, hits)
 
-    def _search(self, path: Path, iri: str) -> int | None:
-        lines = self._read(path)
-        patterns = [re.compile(re.escape(f"<{iri}>")),
-                    re.compile(re.escape(f'"{iri}"'))]  # JSON-LD, RDF/XML attributes
-        for prefix, namespace in self._prefixes[path]:
-            if namespace and iri.startswith(namespace) and len(iri) > len(namespace):
-                name = re.escape(f"{prefix}:{iri[len(namespace):]}")
-                patterns.append(re.compile(rf"(?<![\w:/#.-]){name}(?![\w:/#-])"))
-        for number, line in enumerate(lines, start=1):
-            if not self.PREFIX_RE.search(line) and any(p.search(line) for p in patterns):
-                return number
-        return None
+
+def _in_declaration(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``offset`` lies inside a prefix declaration (spans in order of their start)."""
+    from bisect import bisect_right
+
+    i = bisect_right(spans, (offset, float("inf"))) - 1
+    return i >= 0 and offset < spans[i][1]
+
+
+def _line_numbers(text: str, offsets: dict[str, int]) -> dict[str, int]:
+    """Line numbers of offsets, counting newlines once over the text (offsets in order)."""
+    lines: dict[str, int] = {}
+    line, position = 1, 0
+    for iri, offset in sorted(offsets.items(), key=lambda item: item[1]):
+        line += text.count("\n", position, offset)
+        position = offset
+        lines[iri] = line
+    return lines
+
+
+SPARQL_OPAQUE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
+"""Strings, IRIs and comments of a SPARQL text: keywords and variables inside them do not count."""
+PROJECTS_THIS = re.compile(r"(?<![?$\w])SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[?$]this\b)", re.I)
+
+
+def sparql_code(text: str) -> str:
+    """A SPARQL text with its strings, IRIs and comments blanked out (same offsets)."""
+    return SPARQL_OPAQUE.sub(lambda m: " " * len(m.group()), text)
+
+
+def check_select_projects_this(shapes: Graph) -> None:
+    """SHACL 5.3.2: a SPARQL constraint's SELECT projects $this; else the shapes are ill-formed
+    (pyshacl would silently find nothing)."""
+    from mgraph.namespaces import SH
+
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        for select in shapes.objects(constraint, SH.select):
+            code = sparql_code(str(select))
+            if not PROJECTS_THIS.search(code[: max(code.find("{"), 0)]):
+                raise ShapesError(
+                    f"the shapes cannot be used: the SPARQL constraint of {shape.n3()} does not select $this"
+                )
+
+
+def severity_name(severity: Node | None) -> str:
+    """``Violation``, ``Warning``, ``Info`` for SHACL's severities; a custom one's full IRI."""
+    if severity is None:
+        return "Violation"
+    text = str(severity)
+    return text.removeprefix(_SH) if text in _SH_SEVERITIES else text
+
+
+_SH = "http://www.w3.org/ns/shacl#"
+_SH_SEVERITIES = {f"{_SH}Violation", f"{_SH}Warning", f"{_SH}Info"}
 
 
 def message_text(literals: Iterable[Node]) -> str:

@@ -14,43 +14,78 @@ from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from mgraph.errors import InputError
 from mgraph.namespaces import SH
 from mgraph.results import ValidationResult
-from mgraph.shacl.common import message_text, nt
+from mgraph.shacl.common import (
+    ShapesError,
+    UnsupportedShapes,
+    check_select_projects_this,
+    message_text,
+    nt,
+    severity_name,
+)
 
 
 def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     """Validate with pyshacl, the ontology (and closed types) mixed in as its ont_graph."""
     import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
 
-    with _sparql_parsed_once():
-        _conforms, report_graph, _text = pyshacl.validate(
-            data, shacl_graph=shapes, ont_graph=mixin if len(mixin) else None,
-            inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True,
-            meta_shacl=False, advanced=False, do_owl_imports=False, inplace=False,
-        )
+    check_select_projects_this(shapes)
+    try:
+        with _sparql_parsed_once():
+            _conforms, report_graph, _text = pyshacl.validate(
+                data,
+                shacl_graph=shapes,
+                ont_graph=mixin if len(mixin) else None,
+                inference="none",
+                abort_on_first=False,
+                allow_infos=True,
+                allow_warnings=True,
+                meta_shacl=False,
+                advanced=False,
+                do_owl_imports=False,
+                inplace=False,
+            )
+    except NotImplementedError as err:
+        raise UnsupportedShapes(f"the shapes use what pyshacl does not evaluate: {_one_line(err)}") from None
+    except (ReportableRuntimeError, RuntimeError, SyntaxError, ValueError, TypeError, LookupError) as err:
+        raise ShapesError(f"the shapes cannot be used: {_one_line(err)}") from None
+    except Exception as err:
+        if type(err) is not Exception and not type(err).__module__.startswith(("pyparsing", "rdflib")):
+            raise
+        raise ShapesError(f"the shapes cannot be used: {_one_line(err)}") from None
     if not isinstance(report_graph, Graph):  # pyshacl's ValidationFailure: the shapes are wrong
-        raise InputError(f"the shapes cannot be used: {report_graph}")
+        raise ShapesError(f"the shapes cannot be used: {_one_line(report_graph)}")
     results = []
-    top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport)
-           for r in report_graph.objects(report, SH.result)]  # not the nested sh:detail ones
+    top = [
+        r
+        for report in report_graph.subjects(RDF.type, SH.ValidationReport)
+        for r in report_graph.objects(report, SH.result)
+    ]  # not the nested sh:detail ones
     for node in top:
+
         def one(predicate: URIRef, node: Node = node) -> Node | None:
             return report_graph.value(node, predicate)
 
         severity = one(SH.resultSeverity)
         path = one(SH.resultPath)
-        results.append(ValidationResult(
-            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-            focus=nt(one(SH.focusNode)) or "",
-            path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
-            value=nt(one(SH.value)),
-            message=message_text(report_graph.objects(node, SH.resultMessage)),
-            shape=nt(one(SH.sourceShape)),
-            constraint=nt(one(SH.sourceConstraintComponent)),
-        ))
+        results.append(
+            ValidationResult(
+                severity=severity_name(severity),
+                focus=nt(one(SH.focusNode)) or "",
+                path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
+                value=nt(one(SH.value)),
+                message=message_text(report_graph.objects(node, SH.resultMessage)),
+                shape=nt(one(SH.sourceShape)),
+                constraint=nt(one(SH.sourceConstraintComponent)),
+            )
+        )
     return results
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())
 
 
 _PARSED_SPARQL: dict[tuple, Any] = {}
@@ -82,7 +117,7 @@ def _sparql_parsed_once() -> Iterator[None]:
             cache[key] = translate(parse(text), base, init_ns)
         return cache[key]
 
-    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate
+    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -93,17 +128,16 @@ def _path_text(graph: Graph, path: Node) -> str:
     """A SHACL path as SPARQL property path text (only pyshacl meets complex paths)."""
     if isinstance(path, URIRef):
         return path.n3()
+    if graph.value(path, RDF.first) is not None:  # a sequence first, as pyshacl reads it
+        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return f"^{_path_text(graph, inverse)}"
-    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
-                              (SH.zeroOrOnePath, "?")):
+    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = graph.value(path, predicate)
         if inner is not None:
             return f"({_path_text(graph, inner)}){suffix}"
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
         return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
     return str(path)
