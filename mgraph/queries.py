@@ -238,7 +238,10 @@ def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = N
             value = param.default
         try:
             if param.type == "id":
-                ids[param.name] = id_candidates(param, value)
+                try:
+                    ids[param.name] = id_candidates(param, value)
+                except InputError:  # not an id: a code, label or name (COP-5, MC-5/3, WHO)
+                    bindings[param.name] = by_name(param, value)
             else:
                 bindings[param.name] = to_term(param, value)
         except InputError as exc:
@@ -315,6 +318,17 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
     return [URIRef(f"{MGID}{kind}/{text}") for kind in kinds]
 
 
+def by_name(param: Param, value: Any) -> URIRef:
+    """The entity a parameter's value names as people write it (``COP-5``, ``MC-5/3``, ``WHO``),
+    looked up in the project's graph by :func:`mgraph.resolver.resolve`."""
+    from mgraph.resolver import resolve
+
+    try:
+        return URIRef(resolve(str(value), kinds=param.kind))
+    except InputError as exc:
+        raise InputError([f"parameter {param.name!r}: {m}" for m in exc.messages]) from None
+
+
 def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str, Any],
                  store: Store | None, problems: list[str]) -> dict[str, Term]:
     """Keep, for each id parameter, the one candidate IRI the graph has a record for."""
@@ -331,9 +345,13 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
         hits = [iri for iri in candidates if store.query(_EXISTS, {"s": iri}) is True]
         param = query.param(name)
         what = param.kind if param and param.kind else "record"
-        if not hits:
-            problems.append(f"parameter {name!r}: no {what} with id {str(values.get(name, ''))!r} "
-                            "in the graph")
+        if not hits and param is not None:
+            try:  # an id that is not there may still be a name: "who", "bfa"
+                hits = [by_name(param, values.get(name, ""))]
+            except InputError:
+                problems.append(f"parameter {name!r}: no {what} with id "
+                                f"{str(values.get(name, ''))!r} in the graph")
+                continue
         elif len(hits) > 1:
             shown = ", ".join(str(h)[len(str(MGID)):] for h in hits)
             problems.append(f"parameter {name!r}: ambiguous id; give one of: {shown}")

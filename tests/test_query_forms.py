@@ -222,3 +222,18 @@ def test_a_capped_parameter_is_said_not_silent():
     quiet = cli("query", "connections", "--param", "from=mc-5-4", "--param",
                 "to=minamata-secretariat", "--param", "max_hops=2", "--graph", str(FIXTURE))
     assert "warning" not in quiet.stderr
+
+
+@pytest.mark.parametrize(("query", "param", "name", "same_as"), [
+    pytest.param("decisions-by-meeting", "meeting", "COP-5", "cop-5", id="meeting-by-code"),
+    pytest.param("legal-acts", "party", "Burkina Faso", "bfa", id="party-by-name"),
+    pytest.param("entity-facts", "entity", "WHO", "organisation/who", id="entity-by-acronym"),
+])
+def test_entity_parameters_take_names_as_people_write_them(query, param, name, same_as):
+    assert run(query, {param: name}) == run(query, {param: same_as})
+
+
+def test_an_unknown_entity_name_lists_the_closest(capsys):
+    assert main(["query", "decisions-by-meeting", "--param", "meeting=COP-55"]) == 2
+    err = capsys.readouterr().err
+    assert "parameter 'meeting': no entity is named 'COP-55'" in err and "did you mean" in err
