@@ -37,18 +37,35 @@ def main() -> None:
 
     kg = load()
     print(f"curated graph: {len(kg.graph)} triples")
-    rows: list[tuple[str, str, float]] = [("load", "mgraph (PyYAML + rdflib)",
-                                          median_time(load, args.repeat))]
+    rows: list[tuple[str, str, float]] = [
+        ("load", "mgraph (PyYAML + rdflib)", median_time(load, args.repeat))
+    ]
     for engine in ENGINES:
-        rows.append(("validate", engine, median_time(
-            lambda e=engine: validate(kg.graph, engine=e, origins=kg.origins), args.repeat)))
-    rows.append(("serialise turtle", "rdflib", median_time(
-        lambda: kg.graph.serialize(format="turtle"), args.repeat)))
-    rows.append(("serialise turtle", "pyoxigraph (used, with sorting)", median_time(
-        lambda: to_turtle(prepare(kg.graph)), args.repeat)))
+        rows.append(
+            (
+                "validate",
+                engine,
+                median_time(lambda e=engine: validate(kg.graph, engine=e, origins=kg.origins), args.repeat),
+            )
+        )
+    rows.append(
+        ("serialise turtle", "rdflib", median_time(lambda: kg.graph.serialize(format="turtle"), args.repeat))
+    )
+    rows.append(
+        (
+            "serialise turtle",
+            "pyoxigraph (used, with sorting)",
+            median_time(lambda: to_turtle(prepare(kg.graph)), args.repeat),
+        )
+    )
     triples = prepare(kg.graph)
-    rows.append(("serialise turtle", "pyoxigraph (already sorted)", median_time(
-        lambda: ox.serialize(triples, format=ox.RdfFormat.TURTLE), args.repeat)))
+    rows.append(
+        (
+            "serialise turtle",
+            "pyoxigraph (already sorted)",
+            median_time(lambda: ox.serialize(triples, format=ox.RdfFormat.TURTLE), args.repeat),
+        )
+    )
 
     fastest: dict[str, float] = {}
     for stage, _, seconds in rows:
@@ -60,9 +77,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         result = build(out_dir=Path(tmp) / "dist")
     total = sum(result.timings.values())
-    print("\nmgraph build (default engines): " + ", ".join(
-        f"{stage} {seconds:.2f}s ({seconds / total:.0%})" for stage, seconds in
-        result.timings.items()) + f"; total {total:.2f}s")
+    print(
+        "\nmgraph build (default engines): "
+        + ", ".join(
+            f"{stage} {seconds:.2f}s ({seconds / total:.0%})" for stage, seconds in result.timings.items()
+        )
+        + f"; total {total:.2f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
 SIZES = {"curated": None, "100k": 100_000, "1m": 1_000_000}
-VIEWS = [("actors", False), ("actors", True), ("decisions", False), ("parties", False),
-         ("full", False)]
+VIEWS = [("actors", False), ("actors", True), ("decisions", False), ("parties", False), ("full", False)]
 EXPORT_VIEW = "full"  # the largest view: every format is timed on it
 ANALYZE_VIEW = "actors"
 
@@ -65,8 +64,11 @@ def graph_file(size: str) -> Path:
     target = SIZES[size]
     triples = list(base) if target is None else _generator().synthetic(base, target)
     temporary = path.with_suffix(".tmp")
-    ox.serialize([ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples],
-                 output=str(temporary), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(
+        [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples],
+        output=str(temporary),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
     os.replace(temporary, path)
     return path
 
@@ -111,14 +113,15 @@ def child(task: dict[str, Any]) -> dict[str, Any]:
             if task["target"] == "betweenness":
                 info["betweenness"] = result[1]["method"]
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"steps": steps, "cpu": usage.ru_utime + usage.ru_stime,
-            "peak_mb": usage.ru_maxrss / 1024, **info}
+    return {"steps": steps, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, **info}
 
 
 def run_child(task: dict[str, Any], timeout: float) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(task)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get(
-        "PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     try:
         done = subprocess.run(command, capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired:
@@ -132,8 +135,13 @@ def run_command(argv: list[str], timeout: float) -> dict[str, Any]:
     """A whole ``mgraph`` command: wall time, CPU time and peak memory of its process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "mgraph", *argv], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mgraph", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
     deadline = start + timeout
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -166,12 +174,20 @@ def tasks(graph: Path, quick: bool) -> list[tuple[str, dict[str, Any]]]:
         plan.append((label, {"kind": "view", "view": view, "fold": fold, "target": None}))
     formats = ["graphml", "gexf", "ntriples"] if quick else list(names())
     for fmt in formats:
-        plan.append((f"export {fmt} ({EXPORT_VIEW})",
-                     {"kind": "export", "view": EXPORT_VIEW, "fold": False, "target": fmt}))
+        plan.append(
+            (
+                f"export {fmt} ({EXPORT_VIEW})",
+                {"kind": "export", "view": EXPORT_VIEW, "fold": False, "target": fmt},
+            )
+        )
     analytics = ["analyze"] if quick else [*ANALYTICS, "analyze"]
     for name in analytics:
-        plan.append((f"{name} ({ANALYZE_VIEW})",
-                     {"kind": "analytic", "view": ANALYZE_VIEW, "fold": False, "target": name}))
+        plan.append(
+            (
+                f"{name} ({ANALYZE_VIEW})",
+                {"kind": "analytic", "view": ANALYZE_VIEW, "fold": False, "target": name},
+            )
+        )
     for _, task in plan:
         task["graph"] = str(graph)
     return plan
@@ -187,8 +203,12 @@ def whole_commands(timeout: float) -> list[tuple[str, dict[str, Any]]]:
             out.append((f"mgraph export --format {fmt}", run_command(argv, timeout)))
         out.append(("mgraph analyze", run_command(["analyze"], timeout)))
         out.append(("mgraph analyze --view full", run_command(["analyze", "--view", "full"], timeout)))
-        out.append(("mgraph path 'Burkina Faso' Switzerland",
-                    run_command(["path", "Burkina Faso", "Switzerland"], timeout)))
+        out.append(
+            (
+                "mgraph path 'Burkina Faso' Switzerland",
+                run_command(["path", "Burkina Faso", "Switzerland"], timeout),
+            )
+        )
     return out
 
 
@@ -203,8 +223,9 @@ def _cell(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="curated,100k,1m",
-                        help="comma-separated: curated, 100k, 1m (default: all three)")
+    parser.add_argument(
+        "--sizes", default="curated,100k,1m", help="comma-separated: curated, 100k, 1m (default: all three)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer measurements on synthetic graphs")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per measurement")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -217,14 +238,12 @@ def main() -> None:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size(s) {', '.join(unknown)}; choose from {', '.join(SIZES)}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start",
-          file=sys.stderr)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", file=sys.stderr)
     for size in sizes:
         graph = graph_file(size)
         triples = sum(1 for _ in graph.open(encoding="utf-8"))
         print(f"\n== {size}: {triples} triples ({graph.name})")
-        print("measured step: its time (the whole child: parse + index + view + step; CPU time; "
-              "peak memory)")
+        print("measured step: its time (the whole child: parse + index + view + step; CPU time; peak memory)")
         for label, task in tasks(graph, args.quick and size != "curated"):
             result = run_child(task, args.timeout)
             extra = ""
@@ -241,10 +260,15 @@ def main() -> None:
                 if "error" in result:
                     print(f"  {label:<42} error: {result['error']}")
                 else:
-                    print(f"  {label:<42} {result['wall']:6.2f} s (cpu {result['cpu']:5.2f} s, "
-                          f"{result['peak_mb']:5.0f} MB)", flush=True)
-    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (the machine is shared: compare CPU "
-          "times when it is busy)")
+                    print(
+                        f"  {label:<42} {result['wall']:6.2f} s (cpu {result['cpu']:5.2f} s, "
+                        f"{result['peak_mb']:5.0f} MB)",
+                        flush=True,
+                    )
+    print(
+        f"\nload average at the end: {os.getloadavg()[0]:.1f} (the machine is shared: compare CPU "
+        "times when it is busy)"
+    )
 
 
 if __name__ == "__main__":

@@ -87,8 +87,9 @@ def median_time(work: Callable[[], object], repeat: int, budget: float) -> tuple
     return statistics.median(times), len(times)
 
 
-def measure(triples: list[tuple[Any, Any, Any]], engines: list[str], repeat: int,
-            budget: float) -> dict[str, dict[str, float]]:
+def measure(
+    triples: list[tuple[Any, Any, Any]], engines: list[str], repeat: int, budget: float
+) -> dict[str, dict[str, float]]:
     """{engine: {query: median seconds}}, plus "load" (building the store) per engine.
 
     The stores are built first and the garbage collector then told to leave every object made so
@@ -110,10 +111,10 @@ def measure(triples: list[tuple[Any, Any, Any]], engines: list[str], repeat: int
                 params = example_params(query)
                 run(name, params, store=store)  # warm: screening, id lookup, rdflib's parse cache
                 seconds, runs = median_time(
-                    lambda n=name, p=params, s=store: run(n, p, store=s), repeat, budget)
+                    lambda n=name, p=params, s=store: run(n, p, store=s), repeat, budget
+                )
                 out[engine][name] = seconds
-                print(f"  {engine:<8} {name:<36} {seconds * 1000:10.1f} ms ({runs} runs)",
-                      file=sys.stderr)
+                print(f"  {engine:<8} {name:<36} {seconds * 1000:10.1f} ms ({runs} runs)", file=sys.stderr)
     finally:
         gc.unfreeze()
     return out
@@ -124,7 +125,8 @@ def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
 
     names = list(library())
     head = f"{'query':<36}" + "".join(
-        f" | {label + f' ({triples // 1000}k)':^30}" for label, triples, _ in sizes)
+        f" | {label + f' ({triples // 1000}k)':^30}" for label, triples, _ in sizes
+    )
     sub = f"{'':<36}" + "".join(f" | {'oxigraph':>9} {'rdflib':>9} {'ratio':>8}" for _ in sizes)
     print(head)
     print(sub)
@@ -136,23 +138,26 @@ def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
             rd = timings.get("rdflib", {}).get(name)
             line += f" | {_ms(ox):>9} {_ms(rd):>9} {_ratio(rd, ox):>8}"
         print(line)
-    print("\ntimes in ms (median of the runs); ratio = rdflib time / oxigraph time; "
-          "'-' = not run")
+    print("\ntimes in ms (median of the runs); ratio = rdflib time / oxigraph time; '-' = not run")
     for label, triples, timings in sizes:
         ox = timings.get("oxigraph", {})
         rd = timings.get("rdflib", {})
         ox_times = [ox[n] for n in names if n in ox]
-        summary = (f"{label} ({triples} triples): oxigraph median "
-                   f"{_ms(statistics.median(ox_times))} ms, slowest "
-                   f"{max(ox_times) * 1000:.1f} ms "
-                   f"({max(names, key=lambda n: ox.get(n, 0))})")
+        summary = (
+            f"{label} ({triples} triples): oxigraph median "
+            f"{_ms(statistics.median(ox_times))} ms, slowest "
+            f"{max(ox_times) * 1000:.1f} ms "
+            f"({max(names, key=lambda n: ox.get(n, 0))})"
+        )
         if rd:
             ratios = sorted(rd[n] / ox[n] for n in names if n in rd and ox.get(n))
             rd_times = [rd[n] for n in names if n in rd]
-            summary += (f"; rdflib median {_ms(statistics.median(rd_times))} ms; median of the "
-                        f"per-query ratios {statistics.median(ratios):.1f}x, "
-                        f"lowest {ratios[0]:.1f}x; ratio of the medians "
-                        f"{statistics.median(rd_times) / statistics.median(ox_times):.1f}x")
+            summary += (
+                f"; rdflib median {_ms(statistics.median(rd_times))} ms; median of the "
+                f"per-query ratios {statistics.median(ratios):.1f}x, "
+                f"lowest {ratios[0]:.1f}x; ratio of the medians "
+                f"{statistics.median(rd_times) / statistics.median(ox_times):.1f}x"
+            )
         over = [n for n in names if ox.get(n, 0) > 1.0]
         summary += f"; oxigraph queries over 1 s: {', '.join(over) if over else 'none'}"
         print(summary)
@@ -168,13 +173,21 @@ def _ratio(slow: float | None, fast: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="curated graph and a small synthetic one (two copies), 3 runs each")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="curated graph and a small synthetic one (two copies), 3 runs each",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs per query (median)")
-    parser.add_argument("--rdflib-1m", action="store_true",
-                        help="also run rdflib on the 1M graph (very slow)")
-    parser.add_argument("--budget", type=float, default=20.0,
-                        help="stop repeating a query once its runs took this many seconds")
+    parser.add_argument(
+        "--rdflib-1m", action="store_true", help="also run rdflib on the 1M graph (very slow)"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=20.0,
+        help="stop repeating a query once its runs took this many seconds",
+    )
     args = parser.parse_args()
 
     from mgraph.loader import load
@@ -193,15 +206,15 @@ def main() -> None:
         plan.append(("synthetic", 20_000, ["oxigraph", "rdflib"]))
     else:
         plan.append(("synthetic", 100_000, ["oxigraph", "rdflib"]))
-        plan.append(("synthetic", 1_000_000,
-                     ["oxigraph", "rdflib"] if args.rdflib_1m else ["oxigraph"]))
+        plan.append(("synthetic", 1_000_000, ["oxigraph", "rdflib"] if args.rdflib_1m else ["oxigraph"]))
     print(f"base graph: {origin}, {len(base)} triples; {repeat} runs per query", file=sys.stderr)
     sizes = []
     for label, target, engines in plan:
         start = time.perf_counter()
         triples = list(base) if target is None else synthetic(base, target)
-        print(f"{label}: {len(triples)} triples (made in {time.perf_counter() - start:.1f} s)",
-              file=sys.stderr)
+        print(
+            f"{label}: {len(triples)} triples (made in {time.perf_counter() - start:.1f} s)", file=sys.stderr
+        )
         count = len(triples)
         sizes.append((label, count, measure(triples, engines, repeat, args.budget)))
     report(sizes)

@@ -93,8 +93,14 @@ def communities(graph: Any) -> tuple[list[list[str]], float]:
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0])), modularity
 
 
-ANALYTICS = {"degree": degree, "weighted_degree": weighted_degree, "betweenness": betweenness,
-             "pagerank": pagerank, "components": components, "communities": communities}
+ANALYTICS = {
+    "degree": degree,
+    "weighted_degree": weighted_degree,
+    "betweenness": betweenness,
+    "pagerank": pagerank,
+    "components": components,
+    "communities": communities,
+}
 """Each analytic by name, on the undirected graph of a view (for the benchmark)."""
 
 
@@ -108,8 +114,12 @@ def measure(view: Any, top: int = 10) -> dict[str, Any]:
     rank = pagerank(graph)
     parts = components(graph)
     groups, modularity = communities(graph)
-    values: dict[str, dict[str, Any]] = {"degree": degree(graph), "weighted_degree": weighted_degree(graph),
-              "betweenness": between, "pagerank": rank}
+    values: dict[str, dict[str, Any]] = {
+        "degree": degree(graph),
+        "weighted_degree": weighted_degree(graph),
+        "betweenness": between,
+        "pagerank": rank,
+    }
     component_of = {node: i for i, c in enumerate(parts) for node in c}
     community_of = {node: i for i, c in enumerate(groups) for node in c}
     limit = top or n
@@ -120,26 +130,47 @@ def measure(view: Any, top: int = 10) -> dict[str, Any]:
 
     def ranked(scores: dict[str, float], members: list[str] | None = None) -> list[str]:
         pool = members if members is not None else list(scores)
-        return sorted(pool, key=lambda node: (-scores[node], view.nodes[node].get("label", node),
-                                              node))[:limit]
+        return sorted(pool, key=lambda node: (-scores[node], view.nodes[node].get("label", node), node))[
+            :limit
+        ]
 
     return {
-        "view": view.graph.get("view"), "options": view.graph.get("options", {}),
-        "nodes": n, "edges": view.number_of_edges(), "linked_pairs": graph.number_of_edges(),
+        "view": view.graph.get("view"),
+        "options": view.graph.get("options", {}),
+        "nodes": n,
+        "edges": view.number_of_edges(),
+        "linked_pairs": graph.number_of_edges(),
         "betweenness": method,
-        "top": {name: [{**entity(node), "value": _round(values[name][node])}
-                       for node in ranked(values[name])] for name in MEASURES},
-        "entities": [{**entity(node), **{name: _round(values[name][node]) for name in MEASURES},
-                      "component": component_of[node], "community": community_of[node]}
-                     for node in ranked(rank)],
+        "top": {
+            name: [{**entity(node), "value": _round(values[name][node])} for node in ranked(values[name])]
+            for name in MEASURES
+        },
+        "entities": [
+            {
+                **entity(node),
+                **{name: _round(values[name][node]) for name in MEASURES},
+                "component": component_of[node],
+                "community": community_of[node],
+            }
+            for node in ranked(rank)
+        ],
         "components": {"count": len(parts), "sizes": [len(c) for c in parts][:limit]},
         "communities": {
-            "count": len(groups), "modularity": _round(modularity), "seed": SEED,
+            "count": len(groups),
+            "modularity": _round(modularity),
+            "seed": SEED,
             "method": "louvain",
-            "groups": [{"community": i, "size": len(c),
-                        "top": [{**entity(node), "pagerank": _round(rank[node])}
-                                for node in ranked(rank, c)[:min(limit, 5)]]}
-                       for i, c in enumerate(groups[:limit])],
+            "groups": [
+                {
+                    "community": i,
+                    "size": len(c),
+                    "top": [
+                        {**entity(node), "pagerank": _round(rank[node])}
+                        for node in ranked(rank, c)[: min(limit, 5)]
+                    ],
+                }
+                for i, c in enumerate(groups[:limit])
+            ],
         },
     }
 
@@ -148,8 +179,7 @@ def _round(value: float) -> float | int:
     return value if isinstance(value, int) else round(float(value), 6)
 
 
-def analyze(view: str = "actors", top: int = 10, *, graph: Any = None,
-            **view_options: Any) -> dict[str, Any]:
+def analyze(view: str = "actors", top: int = 10, *, graph: Any = None, **view_options: Any) -> dict[str, Any]:
     """Build a view (see :func:`mgraph.views.build_view`) and take every measure of it."""
     from mgraph.views import build_view
 
@@ -162,8 +192,7 @@ def analyze(view: str = "actors", top: int = 10, *, graph: Any = None,
 # Relation chains
 
 
-def chains(view: Any, source: str, target: str, max_length: int = 6,
-           limit: int = 20) -> list[dict[str, Any]]:
+def chains(view: Any, source: str, target: str, max_length: int = 6, limit: int = 20) -> list[dict[str, Any]]:
     """The shortest chains of relations between two nodes of a view, in either direction.
 
     Each chain: ``length``, ``nodes`` (IRIs), ``steps`` (``from``, ``to``, ``relation``,
@@ -196,12 +225,21 @@ def chains(view: Any, source: str, target: str, max_length: int = 6,
         for combination in itertools.product(*options):
             steps = []
             for a, b, key, direction in combination:
-                data = view.get_edge_data(a, b, key) if direction == "forward" else \
-                    view.get_edge_data(b, a, key)
-                steps.append({"from": a, "to": b, "relation": key,
-                              "label": data.get("label", key), "direction": direction})
-            out.append({"length": len(steps), "nodes": list(nodes), "steps": steps,
-                        "text": chain_text(view, steps)})
+                data = (
+                    view.get_edge_data(a, b, key) if direction == "forward" else view.get_edge_data(b, a, key)
+                )
+                steps.append(
+                    {
+                        "from": a,
+                        "to": b,
+                        "relation": key,
+                        "label": data.get("label", key),
+                        "direction": direction,
+                    }
+                )
+            out.append(
+                {"length": len(steps), "nodes": list(nodes), "steps": steps, "text": chain_text(view, steps)}
+            )
             if len(out) >= limit:
                 return out
     return out
@@ -209,6 +247,7 @@ def chains(view: Any, source: str, target: str, max_length: int = 6,
 
 def chain_text(view: Any, steps: list[dict[str, Any]]) -> str:
     """``Burkina Faso <-co-organiser- Event ... -co-organiser-> Switzerland``."""
+
     def name(node: str) -> str:
         return str(view.nodes[node].get("label") or node)
 
@@ -219,8 +258,16 @@ def chain_text(view: Any, steps: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
-def paths(source: str, target: str, max_length: int = 6, view: str = "actors", *,
-          limit: int = 20, graph: Any = None, **view_options: Any) -> list[dict[str, Any]]:
+def paths(
+    source: str,
+    target: str,
+    max_length: int = 6,
+    view: str = "actors",
+    *,
+    limit: int = 20,
+    graph: Any = None,
+    **view_options: Any,
+) -> list[dict[str, Any]]:
     """The shortest relation chains between two entities (named as :func:`mgraph.resolve` takes
     them) in a view (default ``actors``; source documents and places are never in a view unless
     asked for, so chains never run through them)."""
@@ -233,8 +280,11 @@ def paths(source: str, target: str, max_length: int = 6, view: str = "actors", *
     index = get_index(graph)
     a, b = resolve(source, index), resolve(target, index)
     network = build_view(view, graph=index, **view_options)
-    missing = [f"{text!r} ({index.label(iri)}) is not in the {view} view with these options"
-               for text, iri in ((source, a), (target, b)) if iri not in network]
+    missing = [
+        f"{text!r} ({index.label(iri)}) is not in the {view} view with these options"
+        for text, iri in ((source, a), (target, b))
+        if iri not in network
+    ]
     if missing:
         raise InputError(missing)
     return chains(network, a, b, max_length, limit)
@@ -259,23 +309,30 @@ def render(result: dict[str, Any], fmt: str = "table") -> str:
         raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     markdown = fmt == "markdown"
     b = result["betweenness"]
-    how = ("exact" if b["method"] == "exact"
-           else f"sampled from {b['samples']} sources, seed {b['seed']}")
+    how = "exact" if b["method"] == "exact" else f"sampled from {b['samples']} sources, seed {b['seed']}"
     c = result["communities"]
-    lines = [f"{'# ' if markdown else ''}{result['view']} view: {result['nodes']} nodes, "
-             f"{result['edges']} edges ({result['linked_pairs']} linked pairs); "
-             f"{result['components']['count']} connected components (largest "
-             f"{(result['components']['sizes'] or [0])[0]}); betweenness {how}", ""]
+    lines = [
+        f"{'# ' if markdown else ''}{result['view']} view: {result['nodes']} nodes, "
+        f"{result['edges']} edges ({result['linked_pairs']} linked pairs); "
+        f"{result['components']['count']} connected components (largest "
+        f"{(result['components']['sizes'] or [0])[0]}); betweenness {how}",
+        "",
+    ]
     for name in MEASURES:
         lines.append(f"{'## ' if markdown else ''}top by {name.replace('_', ' ')}")
-        rows = [[str(i), _fmt(e["value"]), e["label"], e["class"]]
-                for i, e in enumerate(result["top"][name], start=1)]
+        rows = [
+            [str(i), _fmt(e["value"]), e["label"], e["class"]]
+            for i, e in enumerate(result["top"][name], start=1)
+        ]
         lines += _table(["#", name.replace("_", " "), "entity", "class"], rows, markdown)
         lines.append("")
-    lines.append(f"{'## ' if markdown else ''}communities (Louvain, seed {c['seed']}): "
-                 f"{c['count']}, modularity {c['modularity']:.4f}")
-    rows = [[str(g["community"]), str(g["size"]), "; ".join(m["label"] for m in g["top"])]
-            for g in c["groups"]]
+    lines.append(
+        f"{'## ' if markdown else ''}communities (Louvain, seed {c['seed']}): "
+        f"{c['count']}, modularity {c['modularity']:.4f}"
+    )
+    rows = [
+        [str(g["community"]), str(g["size"]), "; ".join(m["label"] for m in g["top"])] for g in c["groups"]
+    ]
     lines += _table(["community", "size", "top members (by PageRank)"], rows, markdown)
     return "\n".join(lines) + "\n"
 
@@ -286,11 +343,15 @@ def _fmt(value: float | int) -> str:
 
 def _table(head: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
     if markdown:
+
         def cell(text: str) -> str:
             return text.replace("|", "\\|")
 
-        return ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|",
-                *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)]
+        return [
+            "| " + " | ".join(head) + " |",
+            "|" + "|".join("---" for _ in head) + "|",
+            *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows),
+        ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
     widths[-1] = len(head[-1])  # the last column is not padded
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]

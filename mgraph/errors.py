@@ -61,7 +61,9 @@ class DataLoadError(InputError):
         lines = list(files)
         if self.caused:
             n = len(self.caused)
-            lines.append(f"... and {n} more error{'s' if n != 1 else ''} caused by the "
-                         f"error{'s' if len(files) != 1 else ''} above (references to records lost there)")
+            lines.append(
+                f"... and {n} more error{'s' if n != 1 else ''} caused by the "
+                f"error{'s' if len(files) != 1 else ''} above (references to records lost there)"
+            )
         lines += [str(e) for e in self.errors if not (e.primary and not e.record)]
         super().__init__(lines)

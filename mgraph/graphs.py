@@ -20,8 +20,13 @@ _CACHE: dict[tuple[Any, ...], Store] = {}
 _CACHE_SIZE = 4
 
 
-def open_store(engine: str | None = None, *, graph: str | Path | Graph | None = None,
-               endpoint: str | None = None, timeout: float | None = None) -> Store:
+def open_store(
+    engine: str | None = None,
+    *,
+    graph: str | Path | Graph | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+) -> Store:
     """The store a query runs on: a remote endpoint, a given graph, or the project's own graph.
 
     The project's graph is ``dist/mercury.nt`` when it was built, else ``data/`` loaded directly.
@@ -77,8 +82,6 @@ def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Cal
         return from_graph(load().graph, engine)
 
     return key, make
-
-
 
 
 _GRAPHS: dict[tuple[Any, ...], Graph] = {}

@@ -19,8 +19,17 @@ from mgraph.ontology import load_ontology, superclasses
 from mgraph.records import URL_RE, Alt, Reading, Record, read_records
 from mgraph.schema import TOPIC_SCHEME, Field
 
-LANG_PREDICATES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.note,
-                   DCTERMS.description, DCTERMS.title, MG.theme, MG.postTitle}
+LANG_PREDICATES = {
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.definition,
+    SKOS.note,
+    DCTERMS.description,
+    DCTERMS.title,
+    MG.theme,
+    MG.postTitle,
+}
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 Origin = tuple[str, int, str]  # (file, line, "kind 'id'")
@@ -72,16 +81,27 @@ def _index(records: list[Record], errors: list[DataError]) -> dict[str, Record]:
     for record in records:
         first = index.get(record.id)
         if first is not None:
-            errors.append(DataError(record.file, record.line, record.label,
-                                    f"duplicate id: also {first.label} at {first.file}:{first.line}",
-                                    primary=True))
+            errors.append(
+                DataError(
+                    record.file,
+                    record.line,
+                    record.label,
+                    f"duplicate id: also {first.label} at {first.file}:{first.line}",
+                    primary=True,
+                )
+            )
             continue
         index[record.id] = record
     return index
 
 
-def _check_references(records: list[Record], index: dict[str, Record], errors: list[DataError],
-                      caused: list[DataError], reading: Reading) -> None:
+def _check_references(
+    records: list[Record],
+    index: dict[str, Record],
+    errors: list[DataError],
+    caused: list[DataError],
+    reading: Reading,
+) -> None:
     """Dangling and wrong-kind references; those to a record a broken file lost go to ``caused``."""
 
     def check(record: Record, name: str, targets: tuple[str, ...], alt: Alt) -> None:
@@ -93,8 +113,9 @@ def _check_references(records: list[Record], index: dict[str, Record], errors: l
             lost = reading.lost_unknown or alt.value in reading.lost_ids
             found = caused if lost else errors
         elif target.kind.name not in targets:
-            message = (f"{name} refers to '{alt.value}', a {target.kind.name}; "
-                       f"expected a {' or '.join(targets)}")
+            message = (
+                f"{name} refers to '{alt.value}', a {target.kind.name}; expected a {' or '.join(targets)}"
+            )
             found = errors
         else:
             return
@@ -126,26 +147,41 @@ def _check_iso_codes(records: list[Record], errors: list[DataError]) -> None:
         for name, alt in codes.items():
             match = pycountry.countries.get(**{"alpha_2" if name == "iso2" else "alpha_3": alt.value})
             if match is None:
-                errors.append(DataError(record.file, alt.line, record.label,
-                                        f"{name} '{alt.value}' is not an ISO 3166-1 code"))
+                errors.append(
+                    DataError(
+                        record.file, alt.line, record.label, f"{name} '{alt.value}' is not an ISO 3166-1 code"
+                    )
+                )
             else:
                 found[name] = match
         if len(found) == 2 and found["iso2"].alpha_3 != found["iso3"].alpha_3:
-            errors.append(DataError(record.file, codes["iso3"].line, record.label,
-                                    f"iso2 '{codes['iso2'].value}' and iso3 '{codes['iso3'].value}' "
-                                    "name different countries"))
+            errors.append(
+                DataError(
+                    record.file,
+                    codes["iso3"].line,
+                    record.label,
+                    f"iso2 '{codes['iso2'].value}' and iso3 '{codes['iso3'].value}' name different countries",
+                )
+            )
 
 
 @cache
 def type_closure() -> dict[URIRef, frozenset[URIRef]]:
     """Every class's named superclasses in our ontology, so queries need no reasoner."""
-    return {cls: frozenset(s for s in sups if isinstance(s, URIRef))
-            for cls, sups in superclasses(load_ontology()).items() if isinstance(cls, URIRef)}
+    return {
+        cls: frozenset(s for s in sups if isinstance(s, URIRef))
+        for cls, sups in superclasses(load_ontology()).items()
+        if isinstance(cls, URIRef)
+    }
 
 
-def _record_triples(record: Record, subject: URIRef, index: dict[str, Record],
-                    closure: dict[URIRef, frozenset[URIRef]],
-                    origins: dict[str, Origin]) -> Iterable[tuple[Any, Any, Any]]:
+def _record_triples(
+    record: Record,
+    subject: URIRef,
+    index: dict[str, Record],
+    closure: dict[URIRef, frozenset[URIRef]],
+    origins: dict[str, Origin],
+) -> Iterable[tuple[Any, Any, Any]]:
     kind = record.kind
     cls = kind.cls
     if kind.class_field and kind.class_field in record.values:
@@ -169,8 +205,15 @@ def _record_triples(record: Record, subject: URIRef, index: dict[str, Record],
             yield from _value_triples(record, subject, spec, item, position, index, origins)
 
 
-def _value_triples(record: Record, subject: URIRef, spec: Field, alts: list[Alt], position: int,
-                   index: dict[str, Record], origins: dict[str, Origin]):
+def _value_triples(
+    record: Record,
+    subject: URIRef,
+    spec: Field,
+    alts: list[Alt],
+    position: int,
+    index: dict[str, Record],
+    origins: dict[str, Origin],
+):
     # Values dated by `as_of` form a series over time (issue 12): only values given for the same
     # date (or all undated ones) dispute one another, and the first of each such group is its
     # preferred value. Without `as_of` this is the plain rule: several values = one conflict.
@@ -246,6 +289,7 @@ def _object(spec: Field, value: Any, index: dict[str, Record]) -> URIRef | Liter
 
 def _derived_label(record: Record, index: dict[str, Record]) -> str:
     """A label for records that have no name of their own (legal acts, roles): not a fact."""
+
     def name_of(field_name: str) -> str:
         value = record.get(field_name)
         if value is None:
@@ -284,4 +328,3 @@ def assert_no_blank_nodes(graph: Graph) -> None:
     for triple in graph:
         if any(isinstance(term, BNode) for term in triple):
             raise AssertionError(f"blank node in {triple}")
-

@@ -54,8 +54,10 @@ VIOLATION_SUFFIX = "-violation"
 TABLE_CELL_WIDTH = 80
 TABLE_CELL_LINES = 4
 
-_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
-                       r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$")
+_PARAM_RE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
+    r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$"
+)
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -142,8 +144,16 @@ def parse_query(text: str, name: str, path: Path) -> Query:
         problems.append(f"{path}: parameter '{duplicate}' is declared twice")
     if problems:
         raise InputError(problems)
-    return Query(name, path, text, fields.get("title", name), fields.get("question", ""),
-                 tuple(params), tuple(examples), tuple(notes))
+    return Query(
+        name,
+        path,
+        text,
+        fields.get("title", name),
+        fields.get("question", ""),
+        tuple(params),
+        tuple(examples),
+        tuple(notes),
+    )
 
 
 def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
@@ -161,12 +171,13 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
             return None
         bounds, kind = (int(low), int(high)), ""
     if base not in PARAM_TYPES or (kind and base != "id"):
-        problems.append(f"{where}: parameter type {typ!r} is not one of: "
-                        "id, id:KIND, iri, date, number, number:MIN..MAX, string")
+        problems.append(
+            f"{where}: parameter type {typ!r} is not one of: "
+            "id, id:KIND, iri, date, number, number:MIN..MAX, string"
+        )
         return None
     if kind and kind not in KINDS_BY_NAME:
-        problems.append(f"{where}: unknown record kind {kind!r}; kinds are: "
-                        f"{', '.join(KINDS_BY_NAME)}")
+        problems.append(f"{where}: unknown record kind {kind!r}; kinds are: {', '.join(KINDS_BY_NAME)}")
         return None
     if name in RESERVED:
         problems.append(f"{where}: parameter name {name!r} is reserved; choose another")
@@ -212,8 +223,7 @@ def get_query(name_or_path: str | Path) -> Query:
 # --- parameters -------------------------------------------------------------------------------
 
 
-def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = None
-                ) -> dict[str, Term]:
+def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = None) -> dict[str, Term]:
     """Check every value against its declared type and turn it into an RDF term.
 
     Record ids are checked to exist in the graph (one query), so a misspelt id is an error
@@ -230,8 +240,7 @@ def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = N
         value = values.get(param.name)
         if value is None:
             if param.required:
-                problems.append(f"{query.name}: parameter {param.name!r} is required "
-                                f"({param.doc})")
+                problems.append(f"{query.name}: parameter {param.name!r} is required ({param.doc})")
                 continue
             if param.default is None:
                 continue
@@ -274,15 +283,17 @@ def to_term(param: Param, value: Any) -> Term:
         if isinstance(value, float):
             text = repr(value) if value == value and abs(value) != float("inf") else "nan"
         if not _NUMBER_RE.match(text):
-            raise InputError(f"{where}: {value!r} is not a number (digits, optionally with a "
-                             "decimal point)")
+            raise InputError(f"{where}: {value!r} is not a number (digits, optionally with a decimal point)")
         if param.bounds:
             low, high = param.bounds
             number = Decimal(text)
             if not low <= number <= high:
                 capped = low if number < low else high
-                warnings.warn(f"parameter {param.name!r}: {text} is outside {low}..{high}; "
-                              f"using {capped}", ParameterCapped, stacklevel=2)
+                warnings.warn(
+                    f"parameter {param.name!r}: {text} is outside {low}..{high}; using {capped}",
+                    ParameterCapped,
+                    stacklevel=2,
+                )
                 text = str(capped)
         if "." in text:
             return Literal(str(Decimal(text)), datatype=XSD.decimal)
@@ -303,9 +314,9 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
     text = str(value).strip()
     kinds = [param.kind] if param.kind else [k.name for k in KINDS]
     if text.startswith(str(MGID)):
-        text = text[len(str(MGID)):]
+        text = text[len(str(MGID)) :]
     elif text.startswith("mgid:"):
-        text = text[len("mgid:"):]
+        text = text[len("mgid:") :]
     if "/" in text:
         kind, _, text = text.partition("/")
         if kind not in kinds:
@@ -313,8 +324,9 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
             raise InputError(f"{where}: {kind!r} is not {allowed}")
         kinds = [kind]
     if not _ID_RE.match(text):
-        raise InputError(f"{where}: {str(value)!r} is not a record id (lower case letters, "
-                         "digits, '-' and '.')")
+        raise InputError(
+            f"{where}: {str(value)!r} is not a record id (lower case letters, digits, '-' and '.')"
+        )
     return [URIRef(f"{MGID}{kind}/{text}") for kind in kinds]
 
 
@@ -329,8 +341,13 @@ def by_name(param: Param, value: Any) -> URIRef:
         raise InputError([f"parameter {param.name!r}: {m}" for m in exc.messages]) from None
 
 
-def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str, Any],
-                 store: Store | None, problems: list[str]) -> dict[str, Term]:
+def _resolve_ids(
+    query: Query,
+    ids: dict[str, list[URIRef]],
+    values: Mapping[str, Any],
+    store: Store | None,
+    problems: list[str],
+) -> dict[str, Term]:
     """Keep, for each id parameter, the one candidate IRI the graph has a record for."""
     if store is None:  # nothing to check against: only a kind-specific id is unambiguous
         out: dict[str, Term] = {}
@@ -349,11 +366,12 @@ def _resolve_ids(query: Query, ids: dict[str, list[URIRef]], values: Mapping[str
             try:  # an id that is not there may still be a name: "who", "bfa"
                 hits = [by_name(param, values.get(name, ""))]
             except InputError:
-                problems.append(f"parameter {name!r}: no {what} with id "
-                                f"{str(values.get(name, ''))!r} in the graph")
+                problems.append(
+                    f"parameter {name!r}: no {what} with id {str(values.get(name, ''))!r} in the graph"
+                )
                 continue
         elif len(hits) > 1:
-            shown = ", ".join(str(h)[len(str(MGID)):] for h in hits)
+            shown = ", ".join(str(h)[len(str(MGID)) :] for h in hits)
             problems.append(f"parameter {name!r}: ambiguous id; give one of: {shown}")
         else:
             out[name] = hits[0]
@@ -388,10 +406,19 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds a local query may take from the command line (parsing, screening and evaluation)."""
 
 
-def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
-        engine: str | None = None, graph: str | Path | Graph | None = None,
-        endpoint: str | None = None, timeout: float | None = None,
-        allow_service: bool = False, store: Store | None = None, **kwparams: Any) -> Answer:
+def run(
+    query: str | Path,
+    params: Mapping[str, Any] | None = None,
+    /,
+    *,
+    engine: str | None = None,
+    graph: str | Path | Graph | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+    store: Store | None = None,
+    **kwparams: Any,
+) -> Answer:
     """Run a library query (by name) or a .rq file: rows for SELECT, a bool for ASK, triples else.
 
     Parameters go as keywords (``run("decisions-by-meeting", meeting="cop-5")``) or as a
@@ -409,14 +436,14 @@ def run(query: str | Path, params: Mapping[str, Any] | None = None, /, *,
     ['MC-5/1', 'MC-5/11']
     """
     spec = get_query(query)
-    target = store if store is not None else open_store(engine, graph=graph, endpoint=endpoint,
-                                                         timeout=timeout)
+    target = (
+        store if store is not None else open_store(engine, graph=graph, endpoint=endpoint, timeout=timeout)
+    )
     bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
 
     def work() -> Answer:
         screen(spec.text, allow_service=allow_service, source=str(spec.path))
-        return target.query(spec.text, bindings, timeout=timeout if remote else None,
-                            source=str(spec.path))
+        return target.query(spec.text, bindings, timeout=timeout if remote else None, source=str(spec.path))
 
     remote = isinstance(target, RemoteStore)
     if remote:
@@ -489,13 +516,20 @@ def format_answer(answer: Answer, fmt: str = "table", **table: Any) -> str:
             return to_turtle(list(answer)).decode("utf-8")
         raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(GRAPH_FORMATS)}")
     if fmt in GRAPH_FORMATS:
-        raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT rows take one of: "
-                         f"{', '.join(FORMATS)}")
+        raise InputError(
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT rows take one of: {', '.join(FORMATS)}"
+        )
     return format_rows(answer, fmt, **table)
 
 
-def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table", *, width: int | None = None,
-                truncate: bool = True, columns: list[str] | None = None) -> str:
+def format_rows(
+    rows: Rows | list[dict[str, Any]],
+    fmt: str = "table",
+    *,
+    width: int | None = None,
+    truncate: bool = True,
+    columns: list[str] | None = None,
+) -> str:
     """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
 
     ``columns`` keeps only those columns, in that order (an unknown name is an error); a table
@@ -526,20 +560,21 @@ def format_rows(rows: Rows | list[dict[str, Any]], fmt: str = "table", *, width:
             writer.writerow(values)
         return out.getvalue()
     if fmt == "markdown":
+
         def esc(text: str) -> str:
             return " ".join(text.replace("|", "\\|").split())
 
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(esc(cell(r.get(c), short=True)) for c in columns) + " |"
-                  for r in rows]
+        lines += ["| " + " | ".join(esc(cell(r.get(c), short=True)) for c in columns) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
         return _table(columns, rows, width, truncate)
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _table(columns: list[str], rows: list[dict[str, Any]], width: int | None = None,
-           truncate: bool = True) -> str:
+def _table(
+    columns: list[str], rows: list[dict[str, Any]], width: int | None = None, truncate: bool = True
+) -> str:
     """An aligned table; with ``width``, long cells wrap so each line fits in ``width`` columns.
 
     ``truncate`` caps a cell at :data:`TABLE_CELL_WIDTH` characters a line and
@@ -567,9 +602,12 @@ def _table(columns: list[str], rows: list[dict[str, Any]], width: int | None = N
 
     def render(cells: list[list[str]]) -> list[str]:
         height = max(len(c) for c in cells) if cells else 1
-        return ["  ".join((c[k] if k < len(c) else "").ljust(w)
-                          for c, w in zip(cells, widths, strict=True)).rstrip()
-                for k in range(height)]
+        return [
+            "  ".join(
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
+            ).rstrip()
+            for k in range(height)
+        ]
 
     lines = [*render([[c] for c in columns]), "  ".join("-" * w for w in widths)]
     for line in texts:
@@ -592,9 +630,10 @@ def _fit_widths(widths: list[int], minimum: list[int], room: int) -> list[int]:
 
 def list_rows() -> Rows:
     """One row per library query: its name, question and parameters."""
-    rows = [{"name": q.name, "question": q.question,
-             "parameters": ", ".join(p.spec() for p in q.params)}
-            for q in library().values()]
+    rows = [
+        {"name": q.name, "question": q.question, "parameters": ", ".join(p.spec() for p in q.params)}
+        for q in library().values()
+    ]
     return Rows(["name", "question", "parameters"], rows)
 
 
@@ -605,9 +644,9 @@ def format_list() -> str:
     out = []
     for row in list_rows():
         out.append(row["name"])
-        out += textwrap.wrap(row["question"], 96, initial_indent="    ",
-                             subsequent_indent="    ")
+        out += textwrap.wrap(row["question"], 96, initial_indent="    ", subsequent_indent="    ")
         if row["parameters"]:
-            out += textwrap.wrap(f"parameters: {row['parameters']}", 96,
-                                 initial_indent="    ", subsequent_indent="        ")
+            out += textwrap.wrap(
+                f"parameters: {row['parameters']}", 96, initial_indent="    ", subsequent_indent="        "
+            )
     return "\n".join(out) + "\n"

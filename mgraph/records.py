@@ -301,8 +301,13 @@ def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
-                           event.style)
+    node = yaml.ScalarNode(
+        tag,
+        event.value,
+        event.start_mark,
+        event.end_mark,  # type: ignore[arg-type]
+        event.style,
+    )
     constructor = loader.yaml_constructors.get(tag) or loader.yaml_constructors[None]
     return constructor(loader, node)
 

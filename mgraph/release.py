@@ -20,8 +20,15 @@ from mgraph.serialize import jsonld_context, prepare, to_jsonld, to_ntriples, to
 INPUTS_FILE = "inputs.sha256"
 """In dist/: a digest of the data, ontology and shapes the release was built from."""
 
-RELEASE_FILES = ("mercury.ttl", "mercury.nt", "mercury.jsonld", "context.jsonld",
-                 "ontology.ttl", "shapes.ttl", INPUTS_FILE)
+RELEASE_FILES = (
+    "mercury.ttl",
+    "mercury.nt",
+    "mercury.jsonld",
+    "context.jsonld",
+    "ontology.ttl",
+    "shapes.ttl",
+    INPUTS_FILE,
+)
 
 
 class BuildFailed(MgraphError):
@@ -104,16 +111,20 @@ def stale_note(out_dir: str | Path | None = None, data_dir: str | Path | None = 
     return None
 
 
-def build(data_dir: str | Path | None = None, out_dir: str | Path | None = None, *,
-          engine: str = "auto", fail_on_warning: bool = False) -> BuildResult:
+def build(
+    data_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    engine: str = "auto",
+    fail_on_warning: bool = False,
+) -> BuildResult:
     """Build the release into ``out_dir`` (default ``dist/``); raise, writing nothing, on failure."""
     from mgraph.validation import validate
 
     target = Path(out_dir) if out_dir is not None else locations.DIST
     timings: dict[str, float] = {}
     kg = _timed(timings, "load", lambda: load(data_dir))
-    report = _timed(timings, "validate", lambda: validate(kg.graph, engine=engine,
-                                                          origins=kg.origins))
+    report = _timed(timings, "validate", lambda: validate(kg.graph, engine=engine, origins=kg.origins))
     if report.failed(fail_on_warning=fail_on_warning):
         raise BuildFailed(report)
     files = _timed(timings, "serialise", lambda: release_files(kg.graph))

@@ -53,7 +53,7 @@ class Names:
                 continue
             label = index.label(iri)
             if iri.startswith(str(MGID)):
-                self.names.append(Name(iri[len(str(MGID)):].rsplit("/", 1)[-1], iri, "id"))
+                self.names.append(Name(iri[len(str(MGID)) :].rsplit("/", 1)[-1], iri, "id"))
             if label != iri:  # a source cited by its bare URL is named by its IRI only
                 self.names.append(Name(label, iri, "label"))
             codes = {o.value for o in index.values(iri, IDENTIFIER)}
@@ -69,8 +69,13 @@ class Names:
     def lookup(self, text: str, kinds: set[str] | None = None) -> list[str]:
         """IRIs of the first matching step (several means ambiguous)."""
         for step, key in enumerate((text, text.casefold(), _normal(text))):
-            hits = sorted({n.iri for n in self.steps[step].get(key, ())
-                           if kinds is None or self.index.kind(n.iri) in kinds})
+            hits = sorted(
+                {
+                    n.iri
+                    for n in self.steps[step].get(key, ())
+                    if kinds is None or self.index.kind(n.iri) in kinds
+                }
+            )
             if hits:
                 return hits
         return []
@@ -79,8 +84,7 @@ class Names:
         return f"{self.index.label(iri)} ({self.index.record_id(iri)})"
 
     def closest(self, text: str, kinds: set[str] | None = None, n: int = 5) -> list[str]:
-        candidates = [name for name in self.names
-                      if kinds is None or self.index.kind(name.iri) in kinds]
+        candidates = [name for name in self.names if kinds is None or self.index.kind(name.iri) in kinds]
         by_text: dict[str, set[str]] = {}
         for name in candidates:
             by_text.setdefault(name.text.casefold(), set()).add(name.iri)
@@ -127,8 +131,11 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
         raise InputError("an entity name is empty")
 
     def accepted(iri: str) -> bool:
-        return iri in index.types and CLAIM not in index.types[iri] and (
-            wanted is None or index.kind(iri) in wanted)
+        return (
+            iri in index.types
+            and CLAIM not in index.types[iri]
+            and (wanted is None or index.kind(iri) in wanted)
+        )
 
     expanded = expand_curie(query)
     if accepted(expanded):
@@ -143,15 +150,17 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
     if hits:
         listed = "; ".join(names.describe(i) for i in hits[:10])
         more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
-        raise InputError(f"{query!r} is ambiguous{where}: it names {listed}{more}; "
-                         "give an id such as kind/id")
+        raise InputError(
+            f"{query!r} is ambiguous{where}: it names {listed}{more}; give an id such as kind/id"
+        )
     close = names.closest(query, wanted)
     hint = f"; did you mean: {'; '.join(names.describe(i) for i in close)}" if close else ""
     raise InputError(f"no entity is named {query!r}{where}{hint}")
 
 
-def search(text: str, limit: int = 20, graph: Any = None,
-           kinds: str | Iterable[str] | None = None) -> list[dict[str, str]]:
+def search(
+    text: str, limit: int = 20, graph: Any = None, kinds: str | Iterable[str] | None = None
+) -> list[dict[str, str]]:
     """Entities whose names match ``text``, best first: exact names, then names that start with
     it, then names containing it (case and punctuation ignored); close spellings only when no name
     contains it.
@@ -191,6 +200,14 @@ def search(text: str, limit: int = 20, graph: Any = None,
             if iri not in ranked:
                 ranked[iri] = ((3, 0, ""), Name(index.label(iri), iri, "similar"))
     best = sorted(ranked.values(), key=lambda item: (item[0], index.label(item[1].iri), item[1].iri))
-    return [{"iri": name.iri, "id": index.record_id(name.iri), "kind": index.kind(name.iri),
-             "label": index.label(name.iri), "matched_on": name.matched_on, "name": name.text}
-            for _, name in best[:limit]]
+    return [
+        {
+            "iri": name.iri,
+            "id": index.record_id(name.iri),
+            "kind": index.kind(name.iri),
+            "label": index.label(name.iri),
+            "matched_on": name.matched_on,
+            "name": name.text,
+        }
+        for _, name in best[:limit]
+    ]

@@ -21,8 +21,14 @@ from mgraph.terms import compact_iri
 CLASS_PREFIXES = ("mg", "schema", "org", "skos")
 """Classes counted in ``classes``: our vocabulary and the vocabularies it reuses for records."""
 
-DEPOSIT_CLASSES = ("mg:DepositOfInstrument", "mg:Ratification", "mg:Acceptance", "mg:Approval",
-                   "mg:Accession", "mg:Deposit")
+DEPOSIT_CLASSES = (
+    "mg:DepositOfInstrument",
+    "mg:Ratification",
+    "mg:Acceptance",
+    "mg:Approval",
+    "mg:Accession",
+    "mg:Deposit",
+)
 """Acts that make a State or REIO a Party. Listed, not only inferred, so the figures do not
 depend on the ontology's subclass axioms being present."""
 
@@ -39,9 +45,11 @@ def _record_filter(var: str) -> str:
     Not a claim, not the topic scheme, and not a source document: sources are where provenance
     ends, as in the shapes (RecordShape does not target mg:SourceDocument).
     """
-    return (f'FILTER(isIRI({var}) && STRSTARTS(STR({var}), "{MGID}") '
-            f'&& !STRSTARTS(STR({var}), "{MGID}claim/") && !STRSTARTS(STR({var}), "{MGID}source/") '
-            f'&& STR({var}) != "{MGID}scheme/topics")')
+    return (
+        f'FILTER(isIRI({var}) && STRSTARTS(STR({var}), "{MGID}") '
+        f'&& !STRSTARTS(STR({var}), "{MGID}claim/") && !STRSTARTS(STR({var}), "{MGID}source/") '
+        f'&& STR({var}) != "{MGID}scheme/topics")'
+    )
 
 
 Q_CLASSES = """
@@ -139,6 +147,7 @@ Q_COUNT = """
 SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
 """
 
+
 def stats(kg: Any = None) -> dict[str, Any]:
     """Counts, sources and coverage figures of a loaded graph (default: the curated data)."""
     if kg is None:
@@ -160,7 +169,7 @@ def records_by_kind(graph: Graph) -> dict[str, int]:
     subjects = {str(s) for s in graph.subjects(unique=True) if str(s).startswith(base)}
     counts: dict[str, int] = {k.name: 0 for k in KINDS}
     for iri in subjects:
-        kind = iri[len(base):].split("/", 1)[0]
+        kind = iri[len(base) :].split("/", 1)[0]
         if kind in counts:
             counts[kind] += 1
     return counts
@@ -182,10 +191,16 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
         "records_by_kind": records_by_kind(graph),
         "classes": _counts(store, Q_CLASSES, "class", CLASS_PREFIXES),
         "predicates": _counts(store, Q_PREDICATES, "p", None),
-        "records": {"total": len(facts_per_record), "with_source": len(sourced),
-                    "without_source": len(facts_per_record) - len(sourced)},
-        "facts": {"total": facts_total, "from_sourced_records": facts_sourced,
-                  "from_unsourced_records": facts_total - facts_sourced},
+        "records": {
+            "total": len(facts_per_record),
+            "with_source": len(sourced),
+            "without_source": len(facts_per_record) - len(sourced),
+        },
+        "facts": {
+            "total": facts_total,
+            "from_sourced_records": facts_sourced,
+            "from_unsourced_records": facts_total - facts_sourced,
+        },
         "claims": _row(store, Q_CLAIMS),
         "parties": _parties(store, conv, convention),
         "decisions": _row(store, Q_DECISIONS),
@@ -218,9 +233,20 @@ def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> li
     return [{name: _plain(solution[name]) for name in names} for solution in solutions]
 
 
-_INTEGER_TYPES = frozenset(f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "unsignedInt", "unsignedLong"))
+_INTEGER_TYPES = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{t}"
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+)
 
 
 def _plain(term: Any) -> Any:
@@ -282,8 +308,10 @@ def reported(store: Any, subject: URIRef, predicate: URIRef) -> dict[str, Any]:
     """
     bindings = {"convention": subject, "predicate": predicate}
     asserted = {row["value"] for row in _query(store, Q_ASSERTED, bindings)}
-    candidates = [(row["value"], row["as_of"] or "", row["preferred"] not in ("false", "0"))
-                  for row in _query(store, Q_CLAIMED, bindings)]
+    candidates = [
+        (row["value"], row["as_of"] or "", row["preferred"] not in ("false", "0"))
+        for row in _query(store, Q_CLAIMED, bindings)
+    ]
     candidates += [(value, "", True) for value in asserted]
     best: tuple[str, bool, bool, int, str] | None = None
     for value, as_of, preferred in candidates:
@@ -299,10 +327,11 @@ def reported(store: Any, subject: URIRef, predicate: URIRef) -> dict[str, Any]:
 
 def _day_key(date: str) -> str:
     """An ISO date of any precision as the text of its first day ("2017" -> "2017-01-01")."""
-    return date + "-01-01"[len(date) - 4:] if date else ""
+    return date + "-01-01"[len(date) - 4 :] if date else ""
 
 
 # ------------------------------------------------------------------------------------ rendering
+
 
 def render_stats(stats: dict[str, Any], fmt: str = "table") -> str:
     """``json``: the dict itself, indented; ``table``: aligned text for a terminal."""
@@ -324,47 +353,62 @@ def _table(s: dict[str, Any]) -> str:
     areas, prov = s["partnership_areas"], s["provisions"]
     as_of = f" (reported total as of {p['reported_as_of']})" if p["reported_as_of"] else ""
     sections: list[tuple[str, list[tuple[str, str]]]] = [
-        ("Graph", [
-            ("triples", str(s["triples"])),
-            ("records", str(rec["total"])),
-            ("records with a source", _of(rec["with_source"], rec["total"])),
-            ("records without a source", str(rec["without_source"])),
-            ("source documents cited (mg:SourceDocument)",
-             str(s["classes"].get("mg:SourceDocument", 0))),
-            ("facts (triples about records)", str(facts["total"])),
-            ("facts from sourced records", _of(facts["from_sourced_records"], facts["total"])),
-            ("facts from unsourced records", str(facts["from_unsourced_records"])),
-            ("claims", str(claims["total"])),
-            ("claims disputed", str(claims["disputed"])),
-            ("claims approximate", str(claims["approximate"])),
-        ]),
-        (f"Parties: {p['convention_name'] or p['convention']}{as_of}", [
-            ("Parties (deposited an instrument)", _of(p["total"], p["reported_total"])),
-            ("with an exact deposit date", _of(p["with_exact_deposit_date"], p["reported_total"])),
-            ("with an approximate deposit date only",
-             _of(p["with_approximate_deposit_date_only"], p["reported_total"])),
-            ("without a deposit date", str(p["without_deposit_date"])),
-            ("signatories", _of(p["signatories"], p["reported_signatories"])),
-        ]),
-        ("Decisions and meetings", [
-            ("decisions", str(dec["total"])),
-            ("decisions with a code (MC-x/y)", _of(dec["with_code"], dec["total"])),
-            ("decisions linked to a meeting", _of(dec["linked_to_meeting"], dec["total"])),
-            ("meetings", str(meet["total"])),
-            ("meetings with a start date", _of(meet["with_start_date"], meet["total"])),
-            ("meetings with a place", _of(meet["with_place"], meet["total"])),
-            ("COP sessions (all conventions)", str(cop["total"])),
-            ("COP sessions with dates", _of(cop["with_start_date"], cop["total"])),
-            ("COP sessions with a place", _of(cop["with_place"], cop["total"])),
-        ]),
-        ("Partnership and treaty text", [
-            ("partnership areas (mg:PartnershipArea)", str(areas["total"])),
-            ("partnership areas with a lead or co-lead", _of(areas["with_lead"], areas["total"])),
-            ("articles", str(prov["articles"])),
-            ("annexes", str(prov["annexes"])),
-        ]),
-        ("Records by kind (as mgraph build counts them)",
-         [(k, str(v)) for k, v in s["records_by_kind"].items() if v]),
+        (
+            "Graph",
+            [
+                ("triples", str(s["triples"])),
+                ("records", str(rec["total"])),
+                ("records with a source", _of(rec["with_source"], rec["total"])),
+                ("records without a source", str(rec["without_source"])),
+                ("source documents cited (mg:SourceDocument)", str(s["classes"].get("mg:SourceDocument", 0))),
+                ("facts (triples about records)", str(facts["total"])),
+                ("facts from sourced records", _of(facts["from_sourced_records"], facts["total"])),
+                ("facts from unsourced records", str(facts["from_unsourced_records"])),
+                ("claims", str(claims["total"])),
+                ("claims disputed", str(claims["disputed"])),
+                ("claims approximate", str(claims["approximate"])),
+            ],
+        ),
+        (
+            f"Parties: {p['convention_name'] or p['convention']}{as_of}",
+            [
+                ("Parties (deposited an instrument)", _of(p["total"], p["reported_total"])),
+                ("with an exact deposit date", _of(p["with_exact_deposit_date"], p["reported_total"])),
+                (
+                    "with an approximate deposit date only",
+                    _of(p["with_approximate_deposit_date_only"], p["reported_total"]),
+                ),
+                ("without a deposit date", str(p["without_deposit_date"])),
+                ("signatories", _of(p["signatories"], p["reported_signatories"])),
+            ],
+        ),
+        (
+            "Decisions and meetings",
+            [
+                ("decisions", str(dec["total"])),
+                ("decisions with a code (MC-x/y)", _of(dec["with_code"], dec["total"])),
+                ("decisions linked to a meeting", _of(dec["linked_to_meeting"], dec["total"])),
+                ("meetings", str(meet["total"])),
+                ("meetings with a start date", _of(meet["with_start_date"], meet["total"])),
+                ("meetings with a place", _of(meet["with_place"], meet["total"])),
+                ("COP sessions (all conventions)", str(cop["total"])),
+                ("COP sessions with dates", _of(cop["with_start_date"], cop["total"])),
+                ("COP sessions with a place", _of(cop["with_place"], cop["total"])),
+            ],
+        ),
+        (
+            "Partnership and treaty text",
+            [
+                ("partnership areas (mg:PartnershipArea)", str(areas["total"])),
+                ("partnership areas with a lead or co-lead", _of(areas["with_lead"], areas["total"])),
+                ("articles", str(prov["articles"])),
+                ("annexes", str(prov["annexes"])),
+            ],
+        ),
+        (
+            "Records by kind (as mgraph build counts them)",
+            [(k, str(v)) for k, v in s["records_by_kind"].items() if v],
+        ),
         ("Instances by class", [(k, str(v)) for k, v in s["classes"].items()]),
         ("Triples by predicate", [(k, str(v)) for k, v in s["predicates"].items()]),
     ]

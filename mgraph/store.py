@@ -43,6 +43,7 @@ ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
 DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
 
+
 class Rows(list):
     """Result rows (dicts of plain values, one key per projected variable, in order)."""
 
@@ -58,7 +59,8 @@ def values_block(names: list[str], rows: list[list[Term | None]]) -> str:
             raise InputError(f"invalid variable name {name!r}")
     head = " ".join(f"?{n}" for n in names)
     body = " ".join(
-        "(" + " ".join("UNDEF" if t is None else sparql_term(t) for t in row) + ")" for row in rows)
+        "(" + " ".join("UNDEF" if t is None else sparql_term(t) for t in row) + ")" for row in rows
+    )
     return f"VALUES ({head}) {{ {body} }}"
 
 
@@ -69,10 +71,11 @@ def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
     names = sorted(bindings)
     block = values_block(names, [[bindings[n] for n in names]])
     at = where_brace(query)
-    return f"{query[:at + 1]} {block}\n{query[at + 1:]}"
+    return f"{query[: at + 1]} {block}\n{query[at + 1 :]}"
 
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
@@ -82,7 +85,9 @@ _TOKEN = re.compile(r"""
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<brace>[{}])
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 def _tokens(query: str) -> Iterable[tuple[str, str, int]]:
@@ -99,8 +104,10 @@ def strip_comments(query: str) -> str:
     SPARQLWrapper guesses a query's form from its first keyword and reads words in comments
     ("mercury-added" as ADD), so remote queries are sent without them.
     """
-    return "".join("\n" * m.group().count("\n") if m.lastgroup == "comment" else m.group()
-                   for m in _TOKEN.finditer(query))
+    return "".join(
+        "\n" * m.group().count("\n") if m.lastgroup == "comment" else m.group()
+        for m in _TOKEN.finditer(query)
+    )
 
 
 def query_form(query: str) -> str:
@@ -186,8 +193,14 @@ class Store:
     def __bool__(self) -> bool:
         return True  # a store is never "empty" in a test; counting a big one is slow
 
-    def query(self, query: str, bindings: Mapping[str, Term] | None = None, *,
-              timeout: float | None = None, source: str = "query") -> Answer:
+    def query(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        timeout: float | None = None,
+        source: str = "query",
+    ) -> Answer:
         """Run any query form with parameters bound (see the module's docstring for answers).
 
         ``source`` names the query in error messages (``FILE:LINE:COL: ...``).
@@ -206,8 +219,9 @@ class Store:
 
         return run_with_time_limit(work, timeout, what=f"the query on {self.engine}")
 
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
-               timeout: float | None = None) -> Rows:
+    def select(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> Rows:
         """Run a SELECT query with parameters bound; rows hold plain Python values."""
         form = query_form(query)
         if form != "SELECT":
@@ -216,8 +230,9 @@ class Store:
         assert isinstance(answer, Rows)
         return answer
 
-    def _query(self, query: str, bindings: dict[str, Term],
-               timeout: float | None) -> Answer:  # pragma: no cover
+    def _query(
+        self, query: str, bindings: dict[str, Term], timeout: float | None
+    ) -> Answer:  # pragma: no cover
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -247,15 +262,13 @@ class OxigraphStore(Store):
         substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
         try:
             try:
-                result = self.store.query(query, substitutions=substitutions,
-                                          prefixes=_oxigraph_prefixes())
+                result = self.store.query(query, substitutions=substitutions, prefixes=_oxigraph_prefixes())
             except RuntimeError as exc:
                 # pyoxigraph 0.5 substitutes only variables a SELECT projects (ASK, CONSTRUCT,
                 # DESCRIBE and SELECT * take any): bind the others with a VALUES block.
                 if "SELECT projection" not in str(exc):
                     raise InputError(f"the query failed on oxigraph: {exc}") from exc
-                result = self.store.query(bind_values(query, bindings),
-                                          prefixes=_oxigraph_prefixes())
+                result = self.store.query(bind_values(query, bindings), prefixes=_oxigraph_prefixes())
         except SyntaxError as exc:
             raise SparqlSyntaxError.from_oxigraph(exc) from None
         if isinstance(result, ox.QueryBoolean):
@@ -289,17 +302,23 @@ class RdflibStore(Store):
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
             if "Unknown namespace prefix" in str(exc):
                 prefix = str(exc).rsplit(":", 1)[-1].strip()
-                raise SparqlSyntaxError(_where(query, f"{prefix}:"),
-                                        f"undeclared prefix '{prefix}:' (declare it with PREFIX "
-                                        f"{prefix}: <...>)") from None
+                raise SparqlSyntaxError(
+                    _where(query, f"{prefix}:"),
+                    f"undeclared prefix '{prefix}:' (declare it with PREFIX {prefix}: <...>)",
+                ) from None
             raise InputError(f"the query failed on rdflib: {type(exc).__name__}: {exc}") from None
         if result.type == "ASK":
             return bool(result.askAnswer)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return sorted_triples(_oxigraph_triple(triple) for triple in result)
         columns = [str(v) for v in result.vars or []]
-        return Rows(columns, [{c: rdflib_value(row[i]) for i, c in enumerate(columns)}  # type: ignore[index]
-                              for row in result])
+        return Rows(
+            columns,
+            [
+                {c: rdflib_value(row[i]) for i, c in enumerate(columns)}  # type: ignore[index]
+                for row in result
+            ],
+        )
 
 
 def _oxigraph_triple(triple: Any) -> Any:
@@ -368,8 +387,9 @@ class RemoteStore(Store):
         if not isinstance(data, dict) or "results" not in data:
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
         columns = list(data.get("head", {}).get("vars", []))
-        return Rows(columns, [{c: json_value(b.get(c)) for c in columns}
-                              for b in data["results"].get("bindings", [])])
+        return Rows(
+            columns, [{c: json_value(b.get(c)) for c in columns} for b in data["results"].get("bindings", [])]
+        )
 
     def _triples(self, response: Any) -> Triples:
         import pyoxigraph as ox
@@ -380,8 +400,7 @@ class RemoteStore(Store):
         try:
             return sorted_triples(q.triple for q in ox.parse(body, format=fmt))
         except SyntaxError as exc:
-            raise InputError(f"{self.endpoint}: the answer is not readable {fmt.name}: {exc}") \
-                from exc
+            raise InputError(f"{self.endpoint}: the answer is not readable {fmt.name}: {exc}") from exc
 
 
 def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> str:
@@ -392,8 +411,7 @@ def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> s
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     reason = getattr(exc, "reason", None)
-    if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError,
-                                                                                socket.timeout)):
+    if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError, socket.timeout)):
         return f"{endpoint}: no answer within {timeout:g} s (timed out); try --timeout"
     if isinstance(exc, SPARQLWrapperException):
         cause = exc.__cause__ or exc.__context__

@@ -24,13 +24,25 @@ Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_INTEGER_TYPES = {str(XSD[t]) for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-    "unsignedByte")}
+_INTEGER_TYPES = {
+    str(XSD[t])
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 _TEXT_TYPES = {str(XSD.string), str(RDF.langString)}
-
-
 
 
 def canonical_decimal(text: str) -> Decimal:
@@ -98,8 +110,6 @@ def json_value(binding: Mapping[str, str] | None) -> Value:
     return literal_value(binding["value"], binding.get("datatype"), binding.get("xml:lang"))
 
 
-
-
 def sparql_term(term: Term) -> str:
     """A term in SPARQL syntax; refuses anything that could be read as more than one term."""
     if isinstance(term, URIRef):
@@ -141,7 +151,6 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
-
 def to_oxigraph(term: Any) -> Any:
     """An rdflib term as a pyoxigraph term."""
     import pyoxigraph as ox
@@ -168,10 +177,9 @@ def to_rdflib(term: Any) -> Any:
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
-
-
-_NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()),
-                     key=lambda item: (-len(item[0]), item[1]))
+_NAMESPACES = sorted(
+    ((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda item: (-len(item[0]), item[1])
+)
 
 
 def compact_iri(iri: str) -> str:
@@ -182,7 +190,7 @@ def compact_iri(iri: str) -> str:
     """
     for namespace, prefix in _NAMESPACES:
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

@@ -25,15 +25,15 @@ from mgraph.errors import InputError, MgraphError
 T = TypeVar("T")
 
 
-def run_with_time_limit(work: Callable[[], T], seconds: float | None, *, what: str = "the work",
-                        hint: str = "try --timeout") -> T:
+def run_with_time_limit(
+    work: Callable[[], T], seconds: float | None, *, what: str = "the work", hint: str = "try --timeout"
+) -> T:
     """``work()``'s result, or an InputError when it takes longer than ``seconds`` (None, 0: no limit)."""
     if not seconds or seconds <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return _guarded(work, what)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, what, sender), daemon=True,
-                            name="mgraph-time-limited")
+    child = context.Process(target=_child, args=(work, what, sender), daemon=True, name="mgraph-time-limited")
     child.start()
     sender.close()
     try:
@@ -61,8 +61,9 @@ def _guarded(work: Callable[[], T], what: str) -> T:
     try:
         return work()
     except RecursionError:
-        raise InputError(f"{what} is nested too deeply for the engine; refused (simplify it, "
-                         "or use the oxigraph engine)") from None
+        raise InputError(
+            f"{what} is nested too deeply for the engine; refused (simplify it, or use the oxigraph engine)"
+        ) from None
 
 
 def _child(work: Callable[[], Any], what: str, sender: Any) -> None:

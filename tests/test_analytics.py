@@ -42,10 +42,10 @@ def _values(result: dict, name: str) -> dict:
 def test_hand_computed_centralities(two_triangles) -> None:
     result = measure(two_triangles, top=0)
     assert _values(result, "degree") == {"a": 2, "b": 2, "c": 3, "d": 3, "e": 2, "f": 2, "g": 0}
-    assert _values(result, "weighted_degree") == {"a": 3, "b": 3, "c": 3, "d": 3, "e": 2, "f": 2,
-                                                  "g": 0}
+    assert _values(result, "weighted_degree") == {"a": 3, "b": 3, "c": 3, "d": 3, "e": 2, "f": 2, "g": 0}
     assert _values(result, "betweenness") == pytest.approx(
-        {"a": 0, "b": 0, "c": 0.4, "d": 0.4, "e": 0, "f": 0, "g": 0})
+        {"a": 0, "b": 0, "c": 0.4, "d": 0.4, "e": 0, "f": 0, "g": 0}
+    )
     assert result["betweenness"] == {"method": "exact", "samples": None, "seed": None}
     rank = _values(result, "pagerank")
     assert sum(rank.values()) == pytest.approx(1)
@@ -117,18 +117,24 @@ def test_chains_list_every_relation_with_its_direction(two_triangles) -> None:
     assert [c["steps"][0]["direction"] for c in both] == ["forward", "backward"]
 
 
-@pytest.mark.parametrize(("source", "target", "max_length"), [
-    pytest.param("a", "g", 6, id="unreachable"),
-    pytest.param("a", "e", 2, id="longer-than-allowed"),
-])
+@pytest.mark.parametrize(
+    ("source", "target", "max_length"),
+    [
+        pytest.param("a", "g", 6, id="unreachable"),
+        pytest.param("a", "e", 2, id="longer-than-allowed"),
+    ],
+)
 def test_no_chain(two_triangles, source: str, target: str, max_length: int) -> None:
     assert chains(two_triangles, source, target, max_length) == []
 
 
-@pytest.mark.parametrize(("source", "target", "max_length"), [
-    pytest.param("a", "a", 6, id="same-entity"),
-    pytest.param("a", "e", 0, id="zero-length"),
-])
+@pytest.mark.parametrize(
+    ("source", "target", "max_length"),
+    [
+        pytest.param("a", "a", 6, id="same-entity"),
+        pytest.param("a", "e", 0, id="zero-length"),
+    ],
+)
 def test_bad_chain_requests(two_triangles, source: str, target: str, max_length: int) -> None:
     with pytest.raises(InputError):
         chains(two_triangles, source, target, max_length)
@@ -140,8 +146,10 @@ def test_bad_chain_requests(two_triangles, source: str, target: str, max_length:
 def test_path_burkina_faso_switzerland_runs_through_the_waste_event(capsys) -> None:
     assert main(["path", "Burkina Faso", "Switzerland"]) == 0
     out = capsys.readouterr().out
-    assert ("Burkina Faso <-co-organiser- Event on environmentally sound management of mercury "
-            "waste in developing countries -co-organiser-> Switzerland") in out.splitlines()
+    assert (
+        "Burkina Faso <-co-organiser- Event on environmentally sound management of mercury "
+        "waste in developing countries -co-organiser-> Switzerland"
+    ) in out.splitlines()
 
 
 def test_paths_api_never_runs_through_sources_or_places() -> None:

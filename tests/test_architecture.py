@@ -21,18 +21,36 @@ import mgraph.cli
 
 PACKAGE = Path(mgraph.__file__).parent
 CORE = {  # module -> layer; every other module is a feature (FEATURES) or the CLI (TOP)
-    "mgraph.errors": 0, "mgraph.locations": 0,
-    "mgraph.namespaces": 1, "mgraph.timelimit": 1, "mgraph.files": 1,
-    "mgraph.terms": 2, "mgraph.schema": 2, "mgraph.ontology": 2,
-    "mgraph.models": 3, "mgraph.safety": 3, "mgraph.serialize": 3,
+    "mgraph.errors": 0,
+    "mgraph.locations": 0,
+    "mgraph.namespaces": 1,
+    "mgraph.timelimit": 1,
+    "mgraph.files": 1,
+    "mgraph.terms": 2,
+    "mgraph.schema": 2,
+    "mgraph.ontology": 2,
+    "mgraph.models": 3,
+    "mgraph.safety": 3,
+    "mgraph.serialize": 3,
     "mgraph.records": 4,
-    "mgraph.loader": 5, "mgraph.store": 5,
+    "mgraph.loader": 5,
+    "mgraph.store": 5,
     "mgraph.graphs": 6,
 }
 FEATURES = 7  # validation, shacl, report, queries, release, statistics, views, exporters, server...
 TOP = 8  # mgraph.cli.*, mgraph.__main__
-HEAVY = ("rdflib", "pyoxigraph", "pyshacl", "networkx", "SPARQLWrapper", "starlette", "uvicorn",
-         "pyrudof", "yaml", "pydantic")
+HEAVY = (
+    "rdflib",
+    "pyoxigraph",
+    "pyshacl",
+    "networkx",
+    "SPARQLWrapper",
+    "starlette",
+    "uvicorn",
+    "pyrudof",
+    "yaml",
+    "pydantic",
+)
 
 
 def modules() -> list[str]:
@@ -67,8 +85,10 @@ def imported(module: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
-                                + ([node.module] if node.module else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + ([node.module] if node.module else [])
+                )
             if not base.startswith("mgraph"):
                 continue
             for alias in node.names:
@@ -101,8 +121,7 @@ def test_imports_point_down(module):
 
 
 def test_nothing_imports_the_cli():
-    importers = [m for m in ALL if layer(m) < TOP and any(t.startswith("mgraph.cli")
-                                                          for t in imported(m))]
+    importers = [m for m in ALL if layer(m) < TOP and any(t.startswith("mgraph.cli") for t in imported(m))]
     assert not importers
 
 
@@ -113,20 +132,25 @@ def test_library_modules_never_print():
             continue
         tree = ast.parse(source_of(module).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id == "print":
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
                 printing.append(f"{module}:{node.lineno}")
-            if isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") and \
-                    isinstance(node.value, ast.Name) and node.value.id == "sys":
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("stdout", "stderr")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+            ):
                 printing.append(f"{module}:{node.lineno}")
     assert not printing, "library code prints: " + ", ".join(printing)
 
 
 def test_help_and_import_load_no_heavy_library():
-    code = ("import sys, contextlib, io\nimport mgraph, mgraph.cli\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n        mgraph.cli.main(['--help'])\n    except SystemExit:\n        pass\n"
-            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))")
+    code = (
+        "import sys, contextlib, io\nimport mgraph, mgraph.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        mgraph.cli.main(['--help'])\n    except SystemExit:\n        pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout
 
@@ -139,8 +163,9 @@ def test_every_command_has_a_description_and_examples(command):
 
 
 def test_python_dash_m_mgraph_works():
-    done = subprocess.run([sys.executable, "-m", "mgraph", "--help"], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "mgraph", "--help"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and "COMMAND" in done.stdout
 
 
@@ -161,4 +186,3 @@ def test_the_version_is_written_once():
     from importlib.metadata import version
 
     assert version("mgraph") == mgraph.__version__
-

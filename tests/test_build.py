@@ -91,8 +91,9 @@ def test_successful_build_keeps_files_a_user_added(dist, tmp_path) -> None:
 
 def test_console_script_exit_codes(tmp_path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "mgraph", *args],
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "mgraph", *args], capture_output=True, text=True, check=False
+        )
 
     assert run("--help").returncode == 0
     assert run("no-such-command").returncode == 2

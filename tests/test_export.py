@@ -52,8 +52,10 @@ def _flat_nodes(view) -> dict:
 
 
 def _flat_edges(view) -> list:
-    return sorted((u, v, json.dumps(edge_values(k, a), sort_keys=True))
-                  for u, v, k, a in view.edges(keys=True, data=True))
+    return sorted(
+        (u, v, json.dumps(edge_values(k, a), sort_keys=True))
+        for u, v, k, a in view.edges(keys=True, data=True)
+    )
 
 
 def test_every_listed_format_but_html_is_here() -> None:
@@ -68,8 +70,9 @@ def test_graphml_reads_back_with_the_same_typed_attributes(actors, exported, tmp
     assert back.number_of_nodes() == actors.number_of_nodes()
     assert back.number_of_edges() == actors.number_of_edges()
     assert dict(back.nodes(data=True)) == _flat_nodes(actors)  # same values, same types (int, str)
-    assert sorted((u, v, json.dumps(d, sort_keys=True)) for u, v, d in back.edges(data=True)) \
-        == _flat_edges(actors)
+    assert sorted((u, v, json.dumps(d, sort_keys=True)) for u, v, d in back.edges(data=True)) == _flat_edges(
+        actors
+    )
 
 
 def test_gexf_reads_back_with_types_and_timeline_dates(actors, exported, tmp_path) -> None:
@@ -156,11 +159,14 @@ def test_csv_zip_has_gephi_tables(actors, exported) -> None:
     assert all(e["Source"] in actors and e["Target"] in actors for e in edges)
 
 
-@pytest.mark.parametrize(("name", "fmt"), [
-    pytest.param("turtle", "turtle", id="turtle"),
-    pytest.param("ntriples", "nt", id="ntriples"),
-    pytest.param("jsonld", "json-ld", id="jsonld"),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        pytest.param("turtle", "turtle", id="turtle"),
+        pytest.param("ntriples", "nt", id="ntriples"),
+        pytest.param("jsonld", "json-ld", id="jsonld"),
+    ],
+)
 def test_rdf_formats_reparse_to_exactly_the_views_triples(focused, name: str, fmt: str) -> None:
     expected = Graph()
     for t in view_triples(focused):
@@ -197,20 +203,30 @@ def test_api_returns_bytes_without_an_output() -> None:
     assert content.decode().startswith("flowchart LR") and "Burkina Faso" in content.decode()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    pytest.param(["--format", "pdf"], "invalid choice", id="unknown-format"),
-    pytest.param(["--classes", "mg:Nothing"], "unknown class", id="unknown-class"),
-    pytest.param(["--relations", "nothing-at-all"], "unknown relation", id="unknown-relation"),
-    pytest.param(["--focus", "Atlantis"], "no entity is named", id="focus-matches-nothing"),
-    pytest.param(["--focus", "GEF"], "ambiguous", id="focus-matches-several"),
-    pytest.param(["--focus", "who", "--depth", "-1"], "depth", id="negative-depth"),
-    pytest.param(["--since", "2024", "--until", "2023"], "after until", id="since-after-until"),
-    pytest.param(["--view", "everything"], "unknown view", id="unknown-view"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--format", "pdf"], "invalid choice", id="unknown-format"),
+        pytest.param(["--classes", "mg:Nothing"], "unknown class", id="unknown-class"),
+        pytest.param(["--relations", "nothing-at-all"], "unknown relation", id="unknown-relation"),
+        pytest.param(["--focus", "Atlantis"], "no entity is named", id="focus-matches-nothing"),
+        pytest.param(["--focus", "GEF"], "ambiguous", id="focus-matches-several"),
+        pytest.param(["--focus", "who", "--depth", "-1"], "depth", id="negative-depth"),
+        pytest.param(["--since", "2024", "--until", "2023"], "after until", id="since-after-until"),
+        pytest.param(["--view", "everything"], "unknown view", id="unknown-view"),
+    ],
+)
 def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, capsys, args: list, message: str) -> None:
     out = tmp_path / "out.graphml"
-    argv = ["export", *(["--format", "graphml"] if "--format" not in args else []), *args,
-            "--graph", str(TINY), "-o", str(out)]
+    argv = [
+        "export",
+        *(["--format", "graphml"] if "--format" not in args else []),
+        *args,
+        "--graph",
+        str(TINY),
+        "-o",
+        str(out),
+    ]
     with pytest.raises(SystemExit) if message == "invalid choice" else _no_raise() as caught:
         code = main(argv)
     if caught is not None and message == "invalid choice":

@@ -33,8 +33,13 @@ from mgraph.schema import KINDS, Field, Kind
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 SCHEMA = SDO  # rdflib's schema.org namespace uses https://schema.org/, as we do
 DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
-LITERAL_TYPES = {"int": {XSD.integer}, "decimal": {XSD.decimal}, "duration": {XSD.duration},
-                 "date": DATE_TYPES, "text": {RDF.langString}}
+LITERAL_TYPES = {
+    "int": {XSD.integer},
+    "decimal": {XSD.decimal},
+    "duration": {XSD.duration},
+    "date": DATE_TYPES,
+    "text": {RDF.langString},
+}
 OBJECT_VALUES = ("ref", "url", "enum")  # field types whose values are IRIs
 BUILT_IN = (str(RDF), str(RDFS))  # rdf:/rdfs: terms need (and may have) no declaration
 # Reused vocabularies whose terms rdflib knows: a misspelt reused term fails test_reused_term_exists.
@@ -131,8 +136,10 @@ def test_parses_alike_with_pyoxigraph():
         datatype = URIRef(term.datatype.value)
         return Literal(term.value, datatype=None if datatype == XSD.string else datatype).n3()
 
-    oxi = {tuple(n3(t) for t in (q.subject, q.predicate, q.object))
-           for q in ox.parse(path=str(paths.ONTOLOGY), format=ox.RdfFormat.TURTLE)}
+    oxi = {
+        tuple(n3(t) for t in (q.subject, q.predicate, q.object))
+        for q in ox.parse(path=str(paths.ONTOLOGY), format=ox.RdfFormat.TURTLE)
+    }
     rdf = {tuple(t.n3() for t in triple) for triple in ontology()}
     assert oxi == rdf
 
@@ -156,14 +163,14 @@ METADATA = [
 ]
 
 
-@pytest.mark.parametrize(("predicate", "value"),
-                         [pytest.param(p, v, id=curie(p)) for p, v in METADATA])
+@pytest.mark.parametrize(("predicate", "value"), [pytest.param(p, v, id=curie(p)) for p, v in METADATA])
 def test_ontology_metadata(predicate, value):
     assert (ONTOLOGY, predicate, value) in ontology()
 
 
-@pytest.mark.parametrize("predicate", [pytest.param(p, id=curie(p))
-                                       for p in (DCTERMS.title, DCTERMS.description)])
+@pytest.mark.parametrize(
+    "predicate", [pytest.param(p, id=curie(p)) for p in (DCTERMS.title, DCTERMS.description)]
+)
 def test_ontology_text_in_english(predicate):
     values = list(ontology().objects(ONTOLOGY, predicate))
     assert len(values) == 1 and values[0].language == "en" and len(values[0]) > 10
@@ -198,9 +205,14 @@ def test_minted_term_is_declared(term):
     assert types & wanted, f"{curie(term)} ({what}) needs one of {sorted(map(curie, wanted))}"
 
 
-@pytest.mark.parametrize("term", params(t for t in emitted_terms()
-                                        if not is_mg(t) and not str(t).startswith(BUILT_IN)
-                                        and emitted_terms()[t] != "concept"))
+@pytest.mark.parametrize(
+    "term",
+    params(
+        t
+        for t in emitted_terms()
+        if not is_mg(t) and not str(t).startswith(BUILT_IN) and emitted_terms()[t] != "concept"
+    ),
+)
 def test_reused_term_is_declared_for_owl_dl(term):
     """Reused classes and properties are typed once, as the data uses them (no punning)."""
     types = set(ontology().objects(term, RDF.type))
@@ -209,8 +221,9 @@ def test_reused_term_is_declared_for_owl_dl(term):
     assert types & wanted, f"{curie(term)} needs one of {sorted(map(curie, wanted))}"
 
 
-@pytest.mark.parametrize("predicate", [pytest.param(class_field(k).predicate, id=k.name)
-                                       for k in KINDS if k.class_field])
+@pytest.mark.parametrize(
+    "predicate", [pytest.param(class_field(k).predicate, id=k.name) for k in KINDS if k.class_field]
+)
 def test_class_field_predicate_is_not_declared(predicate):
     """The loader turns a class field into rdf:type, so its predicate never reaches the data."""
     assert (predicate, None, None) not in ontology()
@@ -233,7 +246,12 @@ def test_term_has_one_english_label_and_definition(term):
 @pytest.mark.parametrize("term", params(minted_subjects()))
 def test_term_is_typed(term):
     assert set(ontology().objects(term, RDF.type)) & {
-        OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept, SKOS.ConceptScheme}
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        SKOS.Concept,
+        SKOS.ConceptScheme,
+    }
 
 
 def documented_names() -> set[str]:
@@ -271,8 +289,7 @@ def test_class_is_aligned(cls):
 @pytest.mark.parametrize("prop", params(minted_of_type(OWL.ObjectProperty, OWL.DatatypeProperty)))
 def test_property_is_aligned_or_says_why_not(prop):
     external = [p for p in ancestors(prop, RDFS.subPropertyOf) if not is_mg(p)]
-    why_not = [n for n in ontology().objects(prop, SKOS.editorialNote)
-               if str(n).startswith("Unaligned:")]
+    why_not = [n for n in ontology().objects(prop, SKOS.editorialNote) if str(n).startswith("Unaligned:")]
     assert bool(external) != bool(why_not), "need a reused super-property or an 'Unaligned:' note"
 
 
@@ -344,8 +361,9 @@ def test_domain_fits_every_record_that_uses_the_property(prop, uses):
     subjects = {c for kind, _ in uses for c in record_classes(kind)}
     domain = list(graph.objects(prop, RDFS.domain))
     assert len(domain) <= 1
-    problems = covered(subjects, domain[0] if domain else None,
-                       list(graph.objects(prop, SCHEMA.domainIncludes)))
+    problems = covered(
+        subjects, domain[0] if domain else None, list(graph.objects(prop, SCHEMA.domainIncludes))
+    )
     assert problems == []
 
 
@@ -355,6 +373,7 @@ def test_range_fits_every_value_of_the_property(prop, uses):
     objects = {c for _, spec in uses for c in value_classes(spec)}
     range_ = list(graph.objects(prop, RDFS.range))
     assert len(range_) <= 1
-    problems = covered(objects, range_[0] if range_ else None,
-                       list(graph.objects(prop, SCHEMA.rangeIncludes)))
+    problems = covered(
+        objects, range_[0] if range_ else None, list(graph.objects(prop, SCHEMA.rangeIncludes))
+    )
     assert problems == []

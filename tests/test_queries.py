@@ -99,8 +99,10 @@ def test_fixture_is_the_loader_output():
     """fixture.ttl is exactly what the loader makes of tests/queries/data: same shape as data/."""
     loaded = load(FIXTURE_DATA).graph
     if REGENERATE:
-        header = ("# Generated from tests/queries/data/*.yaml by mgraph.load(); do not edit.\n"
-                  "# Regenerate: MGRAPH_REGENERATE=1 pytest tests/test_queries.py\n")
+        header = (
+            "# Generated from tests/queries/data/*.yaml by mgraph.load(); do not edit.\n"
+            "# Regenerate: MGRAPH_REGENERATE=1 pytest tests/test_queries.py\n"
+        )
         FIXTURE.write_text(header + loaded.serialize(format="turtle"), encoding="utf-8")
     on_disk = Graph().parse(FIXTURE, format="turtle")
     assert _canonical(on_disk) == _canonical(loaded), "fixture.ttl is stale: regenerate it"
@@ -108,8 +110,9 @@ def test_fixture_is_the_loader_output():
 
 def _canonical(graph: Graph) -> set:
     """Triples compared by value, so 45262295 and 45262295.0 (both xsd:decimal) are equal."""
-    return {(s, p, (o.toPython(), o.datatype, o.language) if isinstance(o, Literal) else o)
-            for s, p, o in graph}
+    return {
+        (s, p, (o.toPython(), o.datatype, o.language) if isinstance(o, Literal) else o) for s, p, o in graph
+    }
 
 
 # --- the library ---------------------------------------------------------------------------
@@ -119,8 +122,11 @@ def test_library_size_and_required_queries():
     assert len(LIBRARY) >= 30
     assert "disputed-facts" in LIBRARY
     checks = [n for n in LIBRARY if n.endswith("-violation")]
-    assert {"records-without-sources-violation", "meetings-without-dates-violation",
-            "dangling-links-violation"} <= set(checks)
+    assert {
+        "records-without-sources-violation",
+        "meetings-without-dates-violation",
+        "dangling-links-violation",
+    } <= set(checks)
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))
@@ -169,30 +175,33 @@ def _rewrite(name: str, case: dict, rows: list[dict]) -> None:
     for item in data:
         if item.get("params") == case.get("params") and item.get("graph") == case.get("graph"):
             item["rows"] = rows
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
 
 
 # --- parameters ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "params", "message"), [
-    pytest.param("parties-in-period", {"from": "2023-02-30"}, "not a date", id="impossible-date"),
-    pytest.param("parties-in-period", {"from": "last year"}, "not a date", id="words-for-date"),
-    pytest.param("parties-in-period", {"to": "2017"}, "not a date", id="year-for-date"),
-    pytest.param("events-by-year", {"year": "1e3"}, "not a number", id="exponent"),
-    pytest.param("events-by-year", {"year": "twenty"}, "not a number", id="words-for-number"),
-    pytest.param("decisions-by-meeting", {"meeting": "COP 5"}, "not a record id", id="bad-id"),
-    pytest.param("decisions-by-meeting", {"meeting": "cop-55"}, "no meeting with id",
-                 id="unknown-id"),
-    pytest.param("decisions-by-meeting", {"meeting": "topic/asgm"}, "not a meeting",
-                 id="id-of-wrong-kind"),
-    pytest.param("entity-links", {"entity": "nowhere"}, "no record with id", id="unknown-any-id"),
-    pytest.param("entity-links", {}, "is required", id="missing-required"),
-    pytest.param("decisions-by-meeting", {"meting": "cop-5"}, "unknown parameter", id="typo"),
-    pytest.param("fact-sources", {"entity": "inc-5", "property": "not an iri"},
-                 "not an absolute IRI", id="bad-iri"),
-])
+@pytest.mark.parametrize(
+    ("query", "params", "message"),
+    [
+        pytest.param("parties-in-period", {"from": "2023-02-30"}, "not a date", id="impossible-date"),
+        pytest.param("parties-in-period", {"from": "last year"}, "not a date", id="words-for-date"),
+        pytest.param("parties-in-period", {"to": "2017"}, "not a date", id="year-for-date"),
+        pytest.param("events-by-year", {"year": "1e3"}, "not a number", id="exponent"),
+        pytest.param("events-by-year", {"year": "twenty"}, "not a number", id="words-for-number"),
+        pytest.param("decisions-by-meeting", {"meeting": "COP 5"}, "not a record id", id="bad-id"),
+        pytest.param("decisions-by-meeting", {"meeting": "cop-55"}, "no meeting with id", id="unknown-id"),
+        pytest.param(
+            "decisions-by-meeting", {"meeting": "topic/asgm"}, "not a meeting", id="id-of-wrong-kind"
+        ),
+        pytest.param("entity-links", {"entity": "nowhere"}, "no record with id", id="unknown-any-id"),
+        pytest.param("entity-links", {}, "is required", id="missing-required"),
+        pytest.param("decisions-by-meeting", {"meting": "cop-5"}, "unknown parameter", id="typo"),
+        pytest.param(
+            "fact-sources", {"entity": "inc-5", "property": "not an iri"}, "not an absolute IRI", id="bad-iri"
+        ),
+    ],
+)
 def test_bad_parameters_are_input_errors(query, params, message):
     with pytest.raises(InputError, match=message):
         run(query, params, store=store())
@@ -202,21 +211,30 @@ def test_parameter_types_and_defaults():
     query = parse_query(
         "# param: when date (any) — a day\n# param: n number 3 — a count\n"
         "# param: who id:person (required) — a person\n# param: iri iri (any) — any IRI\n"
-        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s", "t", Path("t.rq"))
-    bound = bind_params(query, {"who": "person/marc-chardonnens", "when": dt.date(2020, 1, 2),
-                                "iri": "mgid:meeting/cop-5"}, store())
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s",
+        "t",
+        Path("t.rq"),
+    )
+    bound = bind_params(
+        query,
+        {"who": "person/marc-chardonnens", "when": dt.date(2020, 1, 2), "iri": "mgid:meeting/cop-5"},
+        store(),
+    )
     assert str(bound["who"]) == "https://w3id.org/mgraph/id/person/marc-chardonnens"
     assert bound["when"].toPython() == dt.date(2020, 1, 2)
     assert bound["n"].toPython() == 3  # the default
     assert str(bound["iri"]) == "https://w3id.org/mgraph/id/meeting/cop-5"
 
 
-@pytest.mark.parametrize("header", [
-    pytest.param("# param: x badtype (any) — y", id="unknown-type"),
-    pytest.param("# param: x id:nokind (any) — y", id="unknown-kind"),
-    pytest.param("# param: x string", id="no-description"),
-    pytest.param("# param: engine string (any) — reserved", id="reserved-name"),
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("# param: x badtype (any) — y", id="unknown-type"),
+        pytest.param("# param: x id:nokind (any) — y", id="unknown-kind"),
+        pytest.param("# param: x string", id="no-description"),
+        pytest.param("# param: engine string (any) — reserved", id="reserved-name"),
+    ],
+)
 def test_malformed_headers_are_errors(header):
     with pytest.raises(InputError):
         parse_query(header + "\nSELECT * WHERE { ?s ?p ?o }", "t", Path("t.rq"))
@@ -238,8 +256,10 @@ HOSTILE = [
 def test_string_values_come_back_unchanged(tmp_path, engine, value):
     """A value is data: it is returned exactly, as one row, and changes nothing in the query."""
     echo = tmp_path / "echo.rq"
-    echo.write_text("# param: text string (required) — anything\n"
-                    "SELECT ?text WHERE { } ORDER BY ?text\n", encoding="utf-8")
+    echo.write_text(
+        "# param: text string (required) — anything\nSELECT ?text WHERE { } ORDER BY ?text\n",
+        encoding="utf-8",
+    )
     rows = run(echo, {"text": value}, store=store(engine=engine))
     assert rows == [{"text": value}]
     assert run("legal-acts", {"type": value}, store=store(engine=engine)) == []
@@ -250,8 +270,7 @@ def test_hostile_ids_and_iris_are_refused(value):
     with pytest.raises(InputError):
         run("decisions-by-meeting", {"meeting": value}, store=store())
     with pytest.raises(InputError):
-        run("fact-sources", {"entity": "inc-5", "property": f"https://x.org/{value}"},
-            store=store())
+        run("fact-sources", {"entity": "inc-5", "property": f"https://x.org/{value}"}, store=store())
 
 
 # --- safety ---------------------------------------------------------------------------------
@@ -259,17 +278,21 @@ def test_hostile_ids_and_iris_are_refused(value):
 
 def test_service_is_refused_without_allow_service(tmp_path, capsys):
     query = tmp_path / "service.rq"
-    query.write_text("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } } "
-                     "ORDER BY ?s\n", encoding="utf-8")
+    query.write_text(
+        "SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } } ORDER BY ?s\n", encoding="utf-8"
+    )
     assert cli.main(["query", str(query), "--graph", str(FIXTURE)]) == 2
     assert "SERVICE" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("SELECT * WHERE { ?s ?p }", id="syntax-error"),
-    pytest.param("INSERT DATA { <a:b> <a:c> <a:d> }", id="update"),
-    pytest.param("SELECT * FROM <https://example.org/g> WHERE { ?s ?p ?o }", id="from"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("SELECT * WHERE { ?s ?p }", id="syntax-error"),
+        pytest.param("INSERT DATA { <a:b> <a:c> <a:d> }", id="update"),
+        pytest.param("SELECT * FROM <https://example.org/g> WHERE { ?s ?p ?o }", id="from"),
+    ],
+)
 def test_unsafe_or_broken_queries_exit_2(tmp_path, capsys, text):
     query = tmp_path / "q.rq"
     query.write_text(text, encoding="utf-8")
@@ -328,14 +351,12 @@ def test_list_shows_every_query_with_its_question(capsys):
     assert len(list_rows()) == len(LIBRARY)
     assert cli.main(["query", "--list", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert {q["name"]: q["question"] for q in listed} == {
-        n: q.question for n, q in LIBRARY.items()}
+    assert {q["name"]: q["question"] for q in listed} == {n: q.question for n, q in LIBRARY.items()}
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "markdown"])
 def test_formats(capsys, fmt):
-    args = ["query", "legal-acts", "--param", "party=bra", "--graph", str(FIXTURE),
-            "--format", fmt]
+    args = ["query", "legal-acts", "--param", "party=bra", "--graph", str(FIXTURE), "--format", fmt]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     expected = run("legal-acts", {"party": "bra"}, store=store())
@@ -360,16 +381,22 @@ def test_violation_queries_exit_1_when_they_find_rows(capsys):
     assert "problem row" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [
-    pytest.param(["query"], id="no-query"),
-    pytest.param(["query", "nope-such-query"], id="unknown-query"),
-    pytest.param(["query", "legal-acts", "--param", "party"], id="param-without-value"),
-    pytest.param(["query", "legal-acts", "--param", "party=bra", "--param", "party=che"],
-                 id="param-twice"),
-    pytest.param(["query", "legal-acts", "--graph", "missing.nt"], id="missing-graph"),
-    pytest.param(["query", "legal-acts", "--engine", "rdflib", "--endpoint",
-                  "http://127.0.0.1:9/"], id="engine-and-endpoint"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["query"], id="no-query"),
+        pytest.param(["query", "nope-such-query"], id="unknown-query"),
+        pytest.param(["query", "legal-acts", "--param", "party"], id="param-without-value"),
+        pytest.param(
+            ["query", "legal-acts", "--param", "party=bra", "--param", "party=che"], id="param-twice"
+        ),
+        pytest.param(["query", "legal-acts", "--graph", "missing.nt"], id="missing-graph"),
+        pytest.param(
+            ["query", "legal-acts", "--engine", "rdflib", "--endpoint", "http://127.0.0.1:9/"],
+            id="engine-and-endpoint",
+        ),
+    ],
+)
 def test_usage_errors_exit_2(capsys, argv):
     assert cli.main(argv) == 2
     assert capsys.readouterr().err.strip()

@@ -86,40 +86,49 @@ def test_runs_on_the_full_graph(full_graph, name):
 # --- the engine layer ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lexical", "datatype", "expected"), [
-    pytest.param("007", "integer", 7, id="integer"),
-    pytest.param("45262295.00", "decimal", "45262295", id="decimal-integral"),
-    pytest.param("1.50", "decimal", "1.5", id="decimal"),
-    pytest.param("true", "boolean", True, id="boolean"),
-    pytest.param("2017-08-16", "date", "2017-08-16", id="date"),
-    pytest.param("2017-08", "gYearMonth", "2017-08", id="month-stays-text"),
-    pytest.param("PT90M", "duration", "PT90M", id="duration-stays-text"),
-    pytest.param("not a number", "integer", "not a number", id="ill-typed-stays-text"),
-])
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "expected"),
+    [
+        pytest.param("007", "integer", 7, id="integer"),
+        pytest.param("45262295.00", "decimal", "45262295", id="decimal-integral"),
+        pytest.param("1.50", "decimal", "1.5", id="decimal"),
+        pytest.param("true", "boolean", True, id="boolean"),
+        pytest.param("2017-08-16", "date", "2017-08-16", id="date"),
+        pytest.param("2017-08", "gYearMonth", "2017-08", id="month-stays-text"),
+        pytest.param("PT90M", "duration", "PT90M", id="duration-stays-text"),
+        pytest.param("not a number", "integer", "not a number", id="ill-typed-stays-text"),
+    ],
+)
 def test_literal_values_are_engine_independent(lexical, datatype, expected):
     value = literal_value(lexical, f"http://www.w3.org/2001/XMLSchema#{datatype}")
     shown = value.isoformat() if hasattr(value, "isoformat") else value
     assert (str(shown) if datatype == "decimal" else shown) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("SELECT * WHERE { ?s ?p ?o }", "{ ?s", id="plain"),
-    pytest.param('PREFIX a: <http://x/a?b=c> SELECT ("{" AS ?x) WHERE { ?s ?p ?o }', "{ ?s",
-                 id="braces-in-iri-and-string"),
-    pytest.param("# where {\nSELECT ?where WHERE { ?s ?p ?o }", "{ ?s", id="comment-and-var"),
-    pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?q ?o }", "{ ?s ?q", id="construct"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("SELECT * WHERE { ?s ?p ?o }", "{ ?s", id="plain"),
+        pytest.param(
+            'PREFIX a: <http://x/a?b=c> SELECT ("{" AS ?x) WHERE { ?s ?p ?o }',
+            "{ ?s",
+            id="braces-in-iri-and-string",
+        ),
+        pytest.param("# where {\nSELECT ?where WHERE { ?s ?p ?o }", "{ ?s", id="comment-and-var"),
+        pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?q ?o }", "{ ?s ?q", id="construct"),
+    ],
+)
 def test_where_brace(text, expected):
-    assert text[where_brace(text):].startswith(expected)
+    assert text[where_brace(text) :].startswith(expected)
 
 
 def test_values_block_is_placed_in_the_where_group():
     from rdflib import Literal, URIRef
 
-    text = bind_values("SELECT ?s WHERE { ?s ?p ?o }",
-                       {"p": URIRef("https://x.org/p"), "o": Literal('a "b" }')})
-    assert text == ('SELECT ?s WHERE { VALUES (?o ?p) { ("a \\"b\\" }" <https://x.org/p>) }\n'
-                    " ?s ?p ?o }")
+    text = bind_values(
+        "SELECT ?s WHERE { ?s ?p ?o }", {"p": URIRef("https://x.org/p"), "o": Literal('a "b" }')}
+    )
+    assert text == ('SELECT ?s WHERE { VALUES (?o ?p) { ("a \\"b\\" }" <https://x.org/p>) }\n ?s ?p ?o }')
 
 
 def test_open_store_caches_and_engines():
@@ -132,8 +141,7 @@ def test_open_store_caches_and_engines():
 
 
 def test_local_timeout_is_an_input_error():
-    slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } "
-            "ORDER BY ?n")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?n"
     with pytest.raises(InputError, match="timed out"):
         store("fixture", "rdflib").select(slow, timeout=0.2)
 
@@ -145,8 +153,7 @@ def test_default_graph_is_the_built_release(tmp_path, monkeypatch, engine):
 
     from mgraph import locations as paths
 
-    Graph().parse(GRAPHS["fixture"]).serialize(tmp_path / "mercury.nt", format="nt",
-                                               encoding="utf-8")
+    Graph().parse(GRAPHS["fixture"]).serialize(tmp_path / "mercury.nt", format="nt", encoding="utf-8")
     monkeypatch.setattr(paths, "DIST", tmp_path)
     rows = run("source-usage", engine=engine)
     assert rows == run("source-usage", store=store("fixture", "oxigraph"))

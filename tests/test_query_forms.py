@@ -38,26 +38,37 @@ def write(tmp_path: Path, text: str, name: str = "q.rq") -> Path:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mgraph", *args, "--width", "80"],
-                          capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mgraph", *args, "--width", "80"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 # --- forms -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("ASK { ?d a mg:Decision ; rdfs:label ?label }", True, id="true"),
-    pytest.param("ASK { ?d a mg:Decision ; mg:noSuchProperty ?x }", False, id="false"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("ASK { ?d a mg:Decision ; rdfs:label ?label }", True, id="true"),
+        pytest.param("ASK { ?d a mg:Decision ; mg:noSuchProperty ?x }", False, id="false"),
+    ],
+)
 def test_ask_answers_a_boolean_without_prefix_lines(tmp_path, engine, text, expected):
     assert run(write(tmp_path, text), store=store(engine)) is expected
 
 
-@pytest.mark.parametrize(("text", "code", "out"), [
-    pytest.param("ASK { ?m a mg:Meeting }", 0, "true", id="true-exits-0"),
-    pytest.param("ASK { ?m a mg:NoSuchClass }", 1, "false", id="false-exits-1"),
-])
+@pytest.mark.parametrize(
+    ("text", "code", "out"),
+    [
+        pytest.param("ASK { ?m a mg:Meeting }", 0, "true", id="true-exits-0"),
+        pytest.param("ASK { ?m a mg:NoSuchClass }", 1, "false", id="false-exits-1"),
+    ],
+)
 def test_ask_from_the_command_line_exits_0_or_1(tmp_path, text, code, out):
     done = cli("query", str(write(tmp_path, text)), "--graph", str(FIXTURE))
     assert (done.returncode, done.stdout.strip()) == (code, out), done.stderr
@@ -81,7 +92,8 @@ def test_construct_gives_the_same_graph_on_every_engine(tmp_path):
 
 def test_construct_is_bound_by_parameters_not_by_text(tmp_path):
     text = "# param: meeting id:meeting (required) — the meeting\n" + CONSTRUCT.replace(
-        "?d a mg:Decision ;", "?d a mg:Decision ; mg:adoptedAt ?meeting ;")
+        "?d a mg:Decision ;", "?d a mg:Decision ; mg:adoptedAt ?meeting ;"
+    )
     path = write(tmp_path, text)
     for engine in ENGINES:
         answer = run(path, store=store(engine), meeting="cop-5")
@@ -94,8 +106,9 @@ def test_construct_output_parses_back_to_the_same_graph(tmp_path, fmt):
     path = write(tmp_path, CONSTRUCT)
     done = cli("query", str(path), "--graph", str(FIXTURE), "--format", fmt)
     assert done.returncode == 0, done.stderr
-    parsed = Graph().parse(data=done.stdout, format={"turtle": "turtle", "ntriples": "nt",
-                                                     "jsonld": "json-ld"}[fmt])
+    parsed = Graph().parse(
+        data=done.stdout, format={"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[fmt]
+    )
     assert isomorphic(parsed, _graph(run(path, store=store("oxigraph"))))
 
 
@@ -110,7 +123,15 @@ def test_row_formats_refuse_graph_answers_and_graph_formats_refuse_rows(tmp_path
     done = cli("query", "cop-timeline", "--graph", str(FIXTURE), "--format", "turtle")
     assert done.returncode == 2 and "CONSTRUCT and DESCRIBE" in done.stderr
     assert set(FORMATS) | set(GRAPH_FORMATS) == {
-        "table", "csv", "tsv", "json", "markdown", "turtle", "ntriples", "jsonld"}
+        "table",
+        "csv",
+        "tsv",
+        "json",
+        "markdown",
+        "turtle",
+        "ntriples",
+        "jsonld",
+    }
 
 
 def test_cli_choices_are_the_library_s():
@@ -148,8 +169,16 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j
 
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)
 def test_a_runaway_query_is_stopped_at_the_time_limit(tmp_path, engine):
-    done = cli("query", str(write(tmp_path, CARTESIAN)), "--graph", str(FIXTURE),
-               "--engine", engine, "--timeout", "1")
+    done = cli(
+        "query",
+        str(write(tmp_path, CARTESIAN)),
+        "--graph",
+        str(FIXTURE),
+        "--engine",
+        engine,
+        "--timeout",
+        "1",
+    )
     assert done.returncode == 2, done.stderr
     assert "timed out" in done.stderr and "Traceback" not in done.stderr
 
@@ -215,20 +244,43 @@ def test_posts_held_are_listed_by_date():
 
 def test_a_capped_parameter_is_said_not_silent():
     """Regression: connections silently capped max_hops at 3."""
-    done = cli("query", "connections", "--param", "from=mc-5-4", "--param",
-               "to=minamata-secretariat", "--param", "max_hops=7", "--graph", str(FIXTURE))
+    done = cli(
+        "query",
+        "connections",
+        "--param",
+        "from=mc-5-4",
+        "--param",
+        "to=minamata-secretariat",
+        "--param",
+        "max_hops=7",
+        "--graph",
+        str(FIXTURE),
+    )
     assert done.returncode == 0, done.stderr
     assert "warning: parameter 'max_hops': 7 is outside 1..3; using 3" in done.stderr
-    quiet = cli("query", "connections", "--param", "from=mc-5-4", "--param",
-                "to=minamata-secretariat", "--param", "max_hops=2", "--graph", str(FIXTURE))
+    quiet = cli(
+        "query",
+        "connections",
+        "--param",
+        "from=mc-5-4",
+        "--param",
+        "to=minamata-secretariat",
+        "--param",
+        "max_hops=2",
+        "--graph",
+        str(FIXTURE),
+    )
     assert "warning" not in quiet.stderr
 
 
-@pytest.mark.parametrize(("query", "param", "name", "same_as"), [
-    pytest.param("decisions-by-meeting", "meeting", "COP-5", "cop-5", id="meeting-by-code"),
-    pytest.param("legal-acts", "party", "Burkina Faso", "bfa", id="party-by-name"),
-    pytest.param("entity-facts", "entity", "WHO", "organisation/who", id="entity-by-acronym"),
-])
+@pytest.mark.parametrize(
+    ("query", "param", "name", "same_as"),
+    [
+        pytest.param("decisions-by-meeting", "meeting", "COP-5", "cop-5", id="meeting-by-code"),
+        pytest.param("legal-acts", "party", "Burkina Faso", "bfa", id="party-by-name"),
+        pytest.param("entity-facts", "entity", "WHO", "organisation/who", id="entity-by-acronym"),
+    ],
+)
 def test_entity_parameters_take_names_as_people_write_them(query, param, name, same_as):
     assert run(query, {param: name}) == run(query, {param: same_as})
 

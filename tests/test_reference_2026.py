@@ -32,13 +32,16 @@ def status(store, day: str) -> dict[str, dict]:
     return {row["party"].removeprefix(f"{ID}country/"): row for row in rows}
 
 
-@pytest.mark.parametrize(("party", "deposited", "in_force_on"), [
-    pytest.param("eu", "2017-05-18", "2017-08-16", id="deposit-on-the-50th-instrument-day"),
-    pytest.param("swe", "2017-05-18", "2017-08-16", id="same-day-deposit-also-on-16-august-2017"),
-    pytest.param("usa", "2013-11-06", "2017-08-16", id="early-deposit-waits-for-the-convention"),
-    pytest.param("idn", "2017-09-22", "2017-12-21", id="later-deposit-90th-day"),
-    pytest.param("ken", "2023-09-22", "2023-12-21", id="later-deposit-across-a-year-end"),
-])
+@pytest.mark.parametrize(
+    ("party", "deposited", "in_force_on"),
+    [
+        pytest.param("eu", "2017-05-18", "2017-08-16", id="deposit-on-the-50th-instrument-day"),
+        pytest.param("swe", "2017-05-18", "2017-08-16", id="same-day-deposit-also-on-16-august-2017"),
+        pytest.param("usa", "2013-11-06", "2017-08-16", id="early-deposit-waits-for-the-convention"),
+        pytest.param("idn", "2017-09-22", "2017-12-21", id="later-deposit-90th-day"),
+        pytest.param("ken", "2023-09-22", "2023-12-21", id="later-deposit-across-a-year-end"),
+    ],
+)
 def test_article_31_derived_date(store, party, deposited, in_force_on) -> None:
     row = status(store, "2023-12-31")[party]
     assert (row["deposited"], row["entry_into_force"]) == (deposited, in_force_on)
@@ -51,19 +54,25 @@ def test_sourced_date_wins_over_the_rule(store) -> None:
     assert (row["entry_into_force"], row["entry_into_force_basis"]) == ("2017-11-06", "sourced")
 
 
-@pytest.mark.parametrize(("day", "in_force"), [
-    pytest.param("2017-08-15", False, id="day-before-entry-into-force"),
-    pytest.param("2017-08-16", True, id="entry-into-force-day"),
-])
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [
+        pytest.param("2017-08-15", False, id="day-before-entry-into-force"),
+        pytest.param("2017-08-16", True, id="entry-into-force-day"),
+    ],
+)
 def test_threshold_day(store, day, in_force) -> None:
     row = status(store, day)["eu"]
     assert row["has_deposited"] is True and row["in_force"] is in_force
 
 
-@pytest.mark.parametrize(("day", "in_force"), [
-    pytest.param("2023-12-20", False, id="89th-day"),
-    pytest.param("2023-12-21", True, id="90th-day"),
-])
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [
+        pytest.param("2023-12-20", False, id="89th-day"),
+        pytest.param("2023-12-21", True, id="90th-day"),
+    ],
+)
 def test_later_deposit_day(store, day, in_force) -> None:
     assert status(store, day)["ken"]["in_force"] is in_force
 
@@ -78,11 +87,14 @@ def test_a_signatory_without_deposit_is_only_a_signatory(store) -> None:
     assert row["entry_into_force"] is None and row["entry_into_force_basis"] is None
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    pytest.param({}, "is required", id="date-is-required"),
-    pytest.param({"date": "2018"}, "not a date", id="year-is-not-a-date"),
-    pytest.param({"date": "2018-01-01", "convention": "cop-5"}, "no convention with id", id="wrong-kind"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        pytest.param({}, "is required", id="date-is-required"),
+        pytest.param({"date": "2018"}, "not a date", id="year-is-not-a-date"),
+        pytest.param({"date": "2018-01-01", "convention": "cop-5"}, "no convention with id", id="wrong-kind"),
+    ],
+)
 def test_bad_parameters(store, params, message) -> None:
     with pytest.raises(InputError, match=message):
         run("status-as-of", params, store=store)

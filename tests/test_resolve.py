@@ -13,19 +13,22 @@ TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 ID = "https://w3id.org/mgraph/id/"
 
 
-@pytest.mark.parametrize(("text", "iri"), [
-    pytest.param("cop-5", "meeting/cop-5", id="id"),
-    pytest.param("COP-5", "meeting/cop-5", id="id-in-capitals"),
-    pytest.param("meeting/cop-5", "meeting/cop-5", id="kind-slash-id"),
-    pytest.param("mgid:meeting/cop-5", "meeting/cop-5", id="compact-iri"),
-    pytest.param(ID + "meeting/cop-5", "meeting/cop-5", id="iri"),
-    pytest.param("MC-5/3", "decision/mc-5-3", id="decision-code"),
-    pytest.param("mc 5/3", "decision/mc-5-3", id="code-case-and-punctuation"),
-    pytest.param("WHO", "organisation/who", id="acronym"),
-    pytest.param("Burkina Faso", "country/bfa", id="label"),
-    pytest.param("burkina faso", "country/bfa", id="label-any-case"),
-    pytest.param("CHE", "country/che", id="iso-code"),
-])
+@pytest.mark.parametrize(
+    ("text", "iri"),
+    [
+        pytest.param("cop-5", "meeting/cop-5", id="id"),
+        pytest.param("COP-5", "meeting/cop-5", id="id-in-capitals"),
+        pytest.param("meeting/cop-5", "meeting/cop-5", id="kind-slash-id"),
+        pytest.param("mgid:meeting/cop-5", "meeting/cop-5", id="compact-iri"),
+        pytest.param(ID + "meeting/cop-5", "meeting/cop-5", id="iri"),
+        pytest.param("MC-5/3", "decision/mc-5-3", id="decision-code"),
+        pytest.param("mc 5/3", "decision/mc-5-3", id="code-case-and-punctuation"),
+        pytest.param("WHO", "organisation/who", id="acronym"),
+        pytest.param("Burkina Faso", "country/bfa", id="label"),
+        pytest.param("burkina faso", "country/bfa", id="label-any-case"),
+        pytest.param("CHE", "country/che", id="iso-code"),
+    ],
+)
 def test_curated_entities_resolve(text: str, iri: str) -> None:
     assert resolve(text) == ID + iri
 
@@ -70,7 +73,9 @@ def test_search_ranks_exact_then_prefix_then_contained() -> None:
     assert found[0]["matched_on"] == "id" and found[0]["label"] == "World Health Organization"
     assert set(found[0]) == {"iri", "id", "kind", "label", "matched_on", "name"}
     assert [m["id"] for m in search("global env", graph=TINY)] == [
-        "organisation/gef", "organisation/gef-secretariat"]
+        "organisation/gef",
+        "organisation/gef-secretariat",
+    ]
 
 
 def test_search_on_the_curated_graph_finds_codes() -> None:

@@ -360,8 +360,10 @@ MINAMATA_ONLINE = [
 
 
 GEF_PAGE = "https://minamataconvention.org/en/implementation/gef"
-SESSION = ("https://unep.org/globalmercurypartnership/events/unep-event/"
-           "webinar-us-department-state-mercury-grants-artisanal-and-small-scale-gold-mining")
+SESSION = (
+    "https://unep.org/globalmercurypartnership/events/unep-event/"
+    "webinar-us-department-state-mercury-grants-artisanal-and-small-scale-gold-mining"
+)
 
 REFERENCE_2026 = [
     fact(

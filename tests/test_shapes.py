@@ -32,9 +32,11 @@ Key = tuple[str, str, str | None, str | None, str | None]  # severity, focus, pa
 
 
 def fixture_files(kind: str) -> list:
-    return [pytest.param(path, id=f"{path.parent.name}/{path.stem}")
-            for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir())
-            for path in sorted(folder.glob(f"{kind}*.ttl"))]
+    return [
+        pytest.param(path, id=f"{path.parent.name}/{path.stem}")
+        for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+        for path in sorted(folder.glob(f"{kind}*.ttl"))
+    ]
 
 
 def read_expected(path: Path, graph: Graph) -> Counter[Key]:
@@ -137,8 +139,9 @@ def test_pyshacl_accepts_the_shapes_graph() -> None:
     """The shapes are valid SHACL: they conform to the SHACL-for-SHACL shapes."""
     import pyshacl
 
-    conforms, _graph, text = pyshacl.validate(Graph(), shacl_graph=load_shapes(),
-                                              meta_shacl=True, do_owl_imports=False)
+    conforms, _graph, text = pyshacl.validate(
+        Graph(), shacl_graph=load_shapes(), meta_shacl=True, do_owl_imports=False
+    )
     assert conforms, text
 
 
@@ -177,8 +180,11 @@ def shape_for(kind: Kind) -> URIRef:
     """The kind's own node shape: it targets the kind's class and holds "<kind>-<field>" shapes."""
     shapes = load_shapes()
     prefix = f"{MGSH}{kind.name}-"
-    found = [s for s in shapes.subjects(SH.targetClass, kind.cls)
-             if any(str(p).startswith(prefix) for p in shapes.objects(s, SH.property))]
+    found = [
+        s
+        for s in shapes.subjects(SH.targetClass, kind.cls)
+        if any(str(p).startswith(prefix) for p in shapes.objects(s, SH.property))
+    ]
     assert len(found) == 1, f"{kind.name}: want one node shape targeting {kind.cls}, got {found}"
     return found[0]
 
@@ -201,10 +207,13 @@ def allowed_classes(shapes: Graph, shape: URIRef) -> set[URIRef]:
 # Common fields (name, sources...) are checked by RecordShape; a topic's name is its
 # skos:prefLabel and a source's name its title, so these two have shapes of their own.
 OWN_NAME = {"topic", "source"}
-KIND_FIELDS = [pytest.param(kind, f, id=f"{kind.name}.{f.name}") for kind in KINDS
-               for f in kind.fields if f.name != kind.class_field
-               and (f.name not in {c.name for c in COMMON}
-                    or (f.name == "name" and kind.name in OWN_NAME))]
+KIND_FIELDS = [
+    pytest.param(kind, f, id=f"{kind.name}.{f.name}")
+    for kind in KINDS
+    for f in kind.fields
+    if f.name != kind.class_field
+    and (f.name not in {c.name for c in COMMON} or (f.name == "name" and kind.name in OWN_NAME))
+]
 
 
 @pytest.mark.parametrize(("kind", "spec"), KIND_FIELDS)
@@ -269,7 +278,6 @@ def test_shapes_use_only_declared_terms() -> None:
     """Every mg: class and property the shapes mention is declared in the ontology."""
     shapes, ontology = load_shapes(), load_ontology()
     declared = set(ontology.subjects(RDF.type, None))
-    used = {o for o in shapes.objects() if isinstance(o, URIRef) and str(o).startswith(
-        str(PREFIXES["mg"]))}
+    used = {o for o in shapes.objects() if isinstance(o, URIRef) and str(o).startswith(str(PREFIXES["mg"]))}
     used |= {o for o in shapes.objects(None, SH.path) if str(o).startswith(str(PREFIXES["mg"]))}
     assert sorted(used - declared) == []

@@ -31,19 +31,22 @@ def test_figures_match_the_hand_counts(path: Path) -> None:
     assert compute_stats(_graph(path)) == expected
 
 
-@pytest.mark.parametrize(("section", "key", "value"), [
-    pytest.param("parties", "total", 4, id="a-party-of-another-convention-is-not-counted"),
-    pytest.param("parties", "with_exact_deposit_date", 2, id="eu-counts-as-a-party"),
-    pytest.param("parties", "with_approximate_deposit_date_only", 1, id="approximate-claim"),
-    pytest.param("parties", "without_deposit_date", 1, id="month-only-date-is-not-exact"),
-    pytest.param("parties", "reported_total", 6, id="latest-dated-count-beats-preferred"),
-    pytest.param("parties", "reported_as_of", "2025-11", id="count-date-from-as-of-not-note"),
-    pytest.param("decisions", "with_code", 1, id="only-mc-codes"),
-    pytest.param("decisions", "linked_to_meeting", 2, id="adopted-at-a-non-meeting"),
-    pytest.param("records", "total", 29, id="claims-and-scheme-are-not-records"),
-    pytest.param("records", "without_source", 1, id="unsourced-record"),
-    pytest.param("partnership_areas", "with_lead", 1, id="member-is-not-a-lead"),
-])
+@pytest.mark.parametrize(
+    ("section", "key", "value"),
+    [
+        pytest.param("parties", "total", 4, id="a-party-of-another-convention-is-not-counted"),
+        pytest.param("parties", "with_exact_deposit_date", 2, id="eu-counts-as-a-party"),
+        pytest.param("parties", "with_approximate_deposit_date_only", 1, id="approximate-claim"),
+        pytest.param("parties", "without_deposit_date", 1, id="month-only-date-is-not-exact"),
+        pytest.param("parties", "reported_total", 6, id="latest-dated-count-beats-preferred"),
+        pytest.param("parties", "reported_as_of", "2025-11", id="count-date-from-as-of-not-note"),
+        pytest.param("decisions", "with_code", 1, id="only-mc-codes"),
+        pytest.param("decisions", "linked_to_meeting", 2, id="adopted-at-a-non-meeting"),
+        pytest.param("records", "total", 29, id="claims-and-scheme-are-not-records"),
+        pytest.param("records", "without_source", 1, id="unsourced-record"),
+        pytest.param("partnership_areas", "with_lead", 1, id="member-is-not-a-lead"),
+    ],
+)
 def test_the_rules_behind_the_figures(small: dict, section: str, key: str, value: object) -> None:
     assert small[section][key] == value
 
@@ -60,13 +63,16 @@ def test_json_rendering_round_trips(small: dict) -> None:
     assert json.loads(render_stats(small, "json")) == small
 
 
-@pytest.mark.parametrize(("label", "value"), [
-    pytest.param("Parties (deposited an instrument)", "4 of 6", id="parties-n-of-N"),
-    pytest.param("with an exact deposit date", "2 of 6", id="exact-n-of-N"),
-    pytest.param("signatories", "2", id="no-reported-signatories"),
-    pytest.param("decisions with a code (MC-x/y)", "1 of 3", id="decisions"),
-    pytest.param("mg:State", "4", id="class-count"),
-])
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [
+        pytest.param("Parties (deposited an instrument)", "4 of 6", id="parties-n-of-N"),
+        pytest.param("with an exact deposit date", "2 of 6", id="exact-n-of-N"),
+        pytest.param("signatories", "2", id="no-reported-signatories"),
+        pytest.param("decisions with a code (MC-x/y)", "1 of 3", id="decisions"),
+        pytest.param("mg:State", "4", id="class-count"),
+    ],
+)
 def test_table_rendering(small: dict, label: str, value: str) -> None:
     table = render_stats(small, "table")
     assert re.search(rf"^  {re.escape(label)} +{re.escape(value)}$", table, re.M), table
@@ -92,36 +98,73 @@ PREFIXES = """@prefix mg: <https://w3id.org/mgraph/ontology#> .
 
 
 def _newest(claims: list[tuple[int, str]], asserted: int | None = None) -> dict:
-    text = PREFIXES + "".join(CLAIM.format(n=n, value=v, extra=extra)
-                              for n, (v, extra) in enumerate(claims, start=1))
+    text = PREFIXES + "".join(
+        CLAIM.format(n=n, value=v, extra=extra) for n, (v, extra) in enumerate(claims, start=1)
+    )
     if asserted is not None:
         text += f"mgid:convention\\/minamata mg:reportedPartyCount {asserted} .\n"
     graph = Graph().parse(data=text, format="turtle")
     return reported(to_store(graph), MGID["convention/minamata"], MG.reportedPartyCount)
 
 
-@pytest.mark.parametrize(("claims", "asserted", "expected"), [
-    pytest.param([(151, '; dcterms:valid "2024-12-23"^^xsd:date'),
-                  (153, '; dcterms:valid "2025-11"^^xsd:gYearMonth')], 151,
-                 {"value": 153, "as_of": "2025-11"}, id="later-as-of-beats-asserted"),
-    pytest.param([(148, '; dcterms:valid "2024-04-25"^^xsd:date ; skos:note "read 2026-12-02"'),
-                  (151, '; dcterms:valid "2024-12-23"^^xsd:date')], None,
-                 {"value": 151, "as_of": "2024-12-23"}, id="a-date-in-the-note-is-ignored"),
-    pytest.param([(153, '; dcterms:valid "2025-11"^^xsd:gYearMonth'),
-                  (150, '; dcterms:valid "2025-10-27"^^xsd:date')], None,
-                 {"value": 153, "as_of": "2025-11"}, id="month-counts-from-its-first-day"),
-    pytest.param([(11, '; dcterms:valid "2015"^^xsd:gYear'),
-                  (99, '; skos:note "undated snapshot"')], None,
-                 {"value": 11, "as_of": "2015"}, id="undated-ranks-below-dated"),
-    pytest.param([(52, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred true'),
-                  (51, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred false')], None,
-                 {"value": 52, "as_of": "2017-05-18"}, id="same-date-conflict-preferred-wins"),
-    pytest.param([(51, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred true'),
-                  (52, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred false')], None,
-                 {"value": 51, "as_of": "2017-05-18"}, id="same-date-conflict-not-the-larger"),
-    pytest.param([], 4, {"value": 4, "as_of": None}, id="asserted-only-is-undated"),
-    pytest.param([], None, {"value": None, "as_of": None}, id="no-figure"),
-])
+@pytest.mark.parametrize(
+    ("claims", "asserted", "expected"),
+    [
+        pytest.param(
+            [
+                (151, '; dcterms:valid "2024-12-23"^^xsd:date'),
+                (153, '; dcterms:valid "2025-11"^^xsd:gYearMonth'),
+            ],
+            151,
+            {"value": 153, "as_of": "2025-11"},
+            id="later-as-of-beats-asserted",
+        ),
+        pytest.param(
+            [
+                (148, '; dcterms:valid "2024-04-25"^^xsd:date ; skos:note "read 2026-12-02"'),
+                (151, '; dcterms:valid "2024-12-23"^^xsd:date'),
+            ],
+            None,
+            {"value": 151, "as_of": "2024-12-23"},
+            id="a-date-in-the-note-is-ignored",
+        ),
+        pytest.param(
+            [
+                (153, '; dcterms:valid "2025-11"^^xsd:gYearMonth'),
+                (150, '; dcterms:valid "2025-10-27"^^xsd:date'),
+            ],
+            None,
+            {"value": 153, "as_of": "2025-11"},
+            id="month-counts-from-its-first-day",
+        ),
+        pytest.param(
+            [(11, '; dcterms:valid "2015"^^xsd:gYear'), (99, '; skos:note "undated snapshot"')],
+            None,
+            {"value": 11, "as_of": "2015"},
+            id="undated-ranks-below-dated",
+        ),
+        pytest.param(
+            [
+                (52, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred true'),
+                (51, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred false'),
+            ],
+            None,
+            {"value": 52, "as_of": "2017-05-18"},
+            id="same-date-conflict-preferred-wins",
+        ),
+        pytest.param(
+            [
+                (51, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred true'),
+                (52, '; dcterms:valid "2017-05-18"^^xsd:date ; mg:preferred false'),
+            ],
+            None,
+            {"value": 51, "as_of": "2017-05-18"},
+            id="same-date-conflict-not-the-larger",
+        ),
+        pytest.param([], 4, {"value": 4, "as_of": None}, id="asserted-only-is-undated"),
+        pytest.param([], None, {"value": None, "as_of": None}, id="no-figure"),
+    ],
+)
 def test_newest_reported_count_by_as_of(claims, asserted, expected) -> None:
     assert _newest(claims, asserted) == expected
 

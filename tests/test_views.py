@@ -26,62 +26,126 @@ def shape(view) -> tuple[list[str], list[tuple[str, str, str]]]:
 
 
 ACTORS = ["ann", "bfa", "che", "gef", "gef-secretariat", "unep", "waste", "webinar-2020", "who"]
-ACTOR_EDGES = [("ann", "mg:Lead", "unep"), ("waste", "mg:coOrganiser", "bfa"),
-               ("waste", "mg:coOrganiser", "che"), ("waste", "schema:organizer", "unep"),
-               ("webinar-2020", "schema:organizer", "who")]
+ACTOR_EDGES = [
+    ("ann", "mg:Lead", "unep"),
+    ("waste", "mg:coOrganiser", "bfa"),
+    ("waste", "mg:coOrganiser", "che"),
+    ("waste", "schema:organizer", "unep"),
+    ("webinar-2020", "schema:organizer", "who"),
+]
 
 
-@pytest.mark.parametrize(("options", "nodes", "edges"), [
-    pytest.param({}, ACTORS, ACTOR_EDGES, id="actors-no-place-no-source-role-as-edge"),
-    pytest.param({"fold": True}, ["ann", "bfa", "che", "gef", "gef-secretariat", "unep", "who"],
-                 [("ann", "mg:Lead", "unep"), ("bfa", "dcterms:relation", "che"),
-                  ("bfa", "dcterms:relation", "unep"), ("che", "dcterms:relation", "unep")],
-                 id="actors-folded"),
-    pytest.param({"since": "2021"}, [n for n in ACTORS if n != "webinar-2020"],
-                 [e for e in ACTOR_EDGES if e[0] != "webinar-2020"],
-                 id="since-drops-2020-keeps-undated-and-open-ended-post"),
-    pytest.param({"since": "2010", "until": "2014"}, [n for n in ACTORS if n != "webinar-2020"],
-                 [e for e in ACTOR_EDGES if e[0] not in ("webinar-2020", "ann")],
-                 id="until-drops-the-post-begun-later"),
-    pytest.param({"with_places": True}, sorted([*ACTORS, "geneva"]),
-                 sorted([*ACTOR_EDGES, ("waste", "schema:location", "geneva")]), id="with-places"),
-    pytest.param({"with_sources": True},
-                 sorted([*ACTORS, "event.waste.organisers.1", "one", "two"]),
-                 sorted([*ACTOR_EDGES, ("event.waste.organisers.1", "prov:wasDerivedFrom", "two"),
-                         ("event.waste.organisers.1", "rdf:object", "unep"),
-                         ("event.waste.organisers.1", "rdf:subject", "waste"),
-                         ("unep", "prov:wasDerivedFrom", "one"),
-                         ("waste", "prov:wasDerivedFrom", "one")]),
-                 id="with-sources-brings-claims-and-their-sources"),
-    pytest.param({"focus": "WHO", "depth": 1}, ["webinar-2020", "who"],
-                 [("webinar-2020", "schema:organizer", "who")], id="focus-depth-1"),
-    pytest.param({"focus": "Burkina Faso", "depth": 2}, ["bfa", "che", "unep", "waste"],
-                 [e for e in ACTOR_EDGES if e[0] == "waste"], id="focus-depth-2-undirected"),
-    pytest.param({"focus": "bfa", "depth": 0}, ["bfa"], [], id="focus-depth-0"),
-    pytest.param({"classes": "mg:State, Event"}, ["bfa", "che", "waste", "webinar-2020"],
-                 [e for e in ACTOR_EDGES if e[2] in ("bfa", "che")], id="classes-by-name-and-label"),
-    pytest.param({"relations": ["co-organiser"]}, ACTORS,
-                 [e for e in ACTOR_EDGES if e[1] == "mg:coOrganiser"], id="relations-by-label"),
-    pytest.param({"exclude": ["schema:organizer", "Person", "who"]},
-                 [n for n in ACTORS if n not in ("ann", "who")],
-                 [e for e in ACTOR_EDGES if e[1] == "mg:coOrganiser"],
-                 id="exclude-relation-class-entity"),
-])
+@pytest.mark.parametrize(
+    ("options", "nodes", "edges"),
+    [
+        pytest.param({}, ACTORS, ACTOR_EDGES, id="actors-no-place-no-source-role-as-edge"),
+        pytest.param(
+            {"fold": True},
+            ["ann", "bfa", "che", "gef", "gef-secretariat", "unep", "who"],
+            [
+                ("ann", "mg:Lead", "unep"),
+                ("bfa", "dcterms:relation", "che"),
+                ("bfa", "dcterms:relation", "unep"),
+                ("che", "dcterms:relation", "unep"),
+            ],
+            id="actors-folded",
+        ),
+        pytest.param(
+            {"since": "2021"},
+            [n for n in ACTORS if n != "webinar-2020"],
+            [e for e in ACTOR_EDGES if e[0] != "webinar-2020"],
+            id="since-drops-2020-keeps-undated-and-open-ended-post",
+        ),
+        pytest.param(
+            {"since": "2010", "until": "2014"},
+            [n for n in ACTORS if n != "webinar-2020"],
+            [e for e in ACTOR_EDGES if e[0] not in ("webinar-2020", "ann")],
+            id="until-drops-the-post-begun-later",
+        ),
+        pytest.param(
+            {"with_places": True},
+            sorted([*ACTORS, "geneva"]),
+            sorted([*ACTOR_EDGES, ("waste", "schema:location", "geneva")]),
+            id="with-places",
+        ),
+        pytest.param(
+            {"with_sources": True},
+            sorted([*ACTORS, "event.waste.organisers.1", "one", "two"]),
+            sorted(
+                [
+                    *ACTOR_EDGES,
+                    ("event.waste.organisers.1", "prov:wasDerivedFrom", "two"),
+                    ("event.waste.organisers.1", "rdf:object", "unep"),
+                    ("event.waste.organisers.1", "rdf:subject", "waste"),
+                    ("unep", "prov:wasDerivedFrom", "one"),
+                    ("waste", "prov:wasDerivedFrom", "one"),
+                ]
+            ),
+            id="with-sources-brings-claims-and-their-sources",
+        ),
+        pytest.param(
+            {"focus": "WHO", "depth": 1},
+            ["webinar-2020", "who"],
+            [("webinar-2020", "schema:organizer", "who")],
+            id="focus-depth-1",
+        ),
+        pytest.param(
+            {"focus": "Burkina Faso", "depth": 2},
+            ["bfa", "che", "unep", "waste"],
+            [e for e in ACTOR_EDGES if e[0] == "waste"],
+            id="focus-depth-2-undirected",
+        ),
+        pytest.param({"focus": "bfa", "depth": 0}, ["bfa"], [], id="focus-depth-0"),
+        pytest.param(
+            {"classes": "mg:State, Event"},
+            ["bfa", "che", "waste", "webinar-2020"],
+            [e for e in ACTOR_EDGES if e[2] in ("bfa", "che")],
+            id="classes-by-name-and-label",
+        ),
+        pytest.param(
+            {"relations": ["co-organiser"]},
+            ACTORS,
+            [e for e in ACTOR_EDGES if e[1] == "mg:coOrganiser"],
+            id="relations-by-label",
+        ),
+        pytest.param(
+            {"exclude": ["schema:organizer", "Person", "who"]},
+            [n for n in ACTORS if n not in ("ann", "who")],
+            [e for e in ACTOR_EDGES if e[1] == "mg:coOrganiser"],
+            id="exclude-relation-class-entity",
+        ),
+    ],
+)
 def test_actors_view_of_the_tiny_graph(options: dict, nodes: list, edges: list) -> None:
     assert shape(build_view("actors", graph=TINY, **options)) == (nodes, edges)
 
 
-@pytest.mark.parametrize(("view", "nodes", "edges"), [
-    pytest.param("decisions", ["cop-1", "mc-1-1", "who"],
-                 [("mc-1-1", "mg:adoptedAt", "cop-1"), ("mc-1-1", "mg:requests", "who")],
-                 id="decisions-bring-whom-they-request"),
-    pytest.param("parties", ["bfa", "che"], [], id="parties"),
-    pytest.param("full", sorted([*ACTORS, "ann-lead", "cop-1", "mc-1-1"]),
-                 sorted([e for e in ACTOR_EDGES if e[1] != "mg:Lead"]
-                        + [("ann-lead", "org:member", "ann"), ("ann-lead", "org:organization", "unep"),
-                           ("mc-1-1", "mg:adoptedAt", "cop-1"), ("mc-1-1", "mg:requests", "who")]),
-                 id="full-keeps-role-records-as-nodes"),
-])
+@pytest.mark.parametrize(
+    ("view", "nodes", "edges"),
+    [
+        pytest.param(
+            "decisions",
+            ["cop-1", "mc-1-1", "who"],
+            [("mc-1-1", "mg:adoptedAt", "cop-1"), ("mc-1-1", "mg:requests", "who")],
+            id="decisions-bring-whom-they-request",
+        ),
+        pytest.param("parties", ["bfa", "che"], [], id="parties"),
+        pytest.param(
+            "full",
+            sorted([*ACTORS, "ann-lead", "cop-1", "mc-1-1"]),
+            sorted(
+                [e for e in ACTOR_EDGES if e[1] != "mg:Lead"]
+                + [
+                    ("ann-lead", "org:member", "ann"),
+                    ("ann-lead", "org:organization", "unep"),
+                    ("mc-1-1", "mg:adoptedAt", "cop-1"),
+                    ("mc-1-1", "mg:requests", "who"),
+                ]
+            ),
+            id="full-keeps-role-records-as-nodes",
+        ),
+    ],
+)
 def test_other_views_of_the_tiny_graph(view: str, nodes: list, edges: list) -> None:
     assert shape(build_view(view, graph=TINY)) == (nodes, edges)
 
@@ -91,12 +155,17 @@ def test_attributes_follow_the_contract_on_the_tiny_graph() -> None:
     who = view.nodes[ID + "organisation/who"]
     assert who["id"] == "organisation/who" and who["kind"] == "organisation"
     assert who["label"] == "World Health Organization" and who["class"] == "mg:SpecialisedAgency"
-    assert who["classes"] == ["mg:Organisation", "mg:SpecialisedAgency", "org:Organization",
-                              "schema:Organization"]
+    assert who["classes"] == [
+        "mg:Organisation",
+        "mg:SpecialisedAgency",
+        "org:Organization",
+        "schema:Organization",
+    ]
     assert who["alt_names"] == ["WHO"] and who["sources"] == [] and who["n_sources"] == 0
     unep = view.nodes[ID + "organisation/unep"]
-    assert unep["sources"] == [{"iri": ID + "source/one", "label": "Source one",
-                                "url": "https://example.org/one"}]
+    assert unep["sources"] == [
+        {"iri": ID + "source/one", "label": "Source one", "url": "https://example.org/one"}
+    ]
     webinar = view.nodes[ID + "event/webinar-2020"]
     assert (webinar["start"], webinar["end"]) == ("2020-09-15", "2020-09-15")  # a point in time
     lead = view.edges[ID + "person/ann", ID + "organisation/unep", "mg:Lead"]
@@ -109,8 +178,9 @@ def test_attributes_follow_the_contract_on_the_tiny_graph() -> None:
     assert co["predicate"] == "https://w3id.org/mgraph/ontology#coOrganiser"
     assert co["label"] == "co-organiser"
     geneva = [f for f in view.nodes[ID + "event/waste"]["facts"] if f["predicate"] == "schema:location"]
-    assert geneva == [{"predicate": "schema:location", "label": "location", "value": "Geneva",
-                       "iri": ID + "place/geneva"}]
+    assert geneva == [
+        {"predicate": "schema:location", "label": "location", "value": "Geneva", "iri": ID + "place/geneva"}
+    ]
 
 
 def test_folded_edges_count_and_list_what_is_shared() -> None:
@@ -130,7 +200,8 @@ def test_rdf_triples_of_a_view_are_the_hand_listed_ones() -> None:
     got = Graph()
     for t in view_triples(view):
         got.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    expected = Graph().parse(data="""
+    expected = Graph().parse(
+        data="""
         @prefix mg: <https://w3id.org/mgraph/ontology#> .
         @prefix org: <http://www.w3.org/ns/org#> .
         @prefix schema: <https://schema.org/> .
@@ -143,7 +214,9 @@ def test_rdf_triples_of_a_view_are_the_hand_listed_ones() -> None:
         <https://w3id.org/mgraph/id/event/webinar-2020> a mg:Webinar, mg:Event, schema:Event ;
             rdfs:label "Webinar of 2020"@en ; schema:startDate "2020-09-15"^^xsd:date ;
             schema:organizer <https://w3id.org/mgraph/id/organisation/who> .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     assert isomorphic(got, expected)
 
 
@@ -216,21 +289,25 @@ def test_view_names_of_the_command_line_are_the_views() -> None:
 # --- bad input -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    pytest.param({"view": "people"}, "unknown view", id="unknown-view"),
-    pytest.param({"classes": "mg:Decisoin"}, "did you mean: mg:Decision", id="unknown-class"),
-    pytest.param({"classes": "mg:Decision"}, "no entity in the actors view", id="class-not-in-view"),
-    pytest.param({"relations": "co-organised-by"}, "unknown relation", id="unknown-relation"),
-    pytest.param({"focus": "Atlantis"}, "no entity is named", id="focus-matches-nothing"),
-    pytest.param({"focus": "GEF"}, "ambiguous", id="focus-matches-several"),
-    pytest.param({"focus": "cop-1"}, "is not in the actors view", id="focus-outside-the-view"),
-    pytest.param({"focus": "who", "depth": -1}, "depth", id="negative-depth"),
-    pytest.param({"since": "2024", "until": "2023"}, "is after until", id="since-after-until"),
-    pytest.param({"since": "2023-02-30"}, "not an ISO date", id="impossible-date"),
-    pytest.param({"view": "parties", "fold": True}, "fold applies", id="fold-without-events"),
-    pytest.param({"exclude": "nothing-like-this"}, "not a class, relation or entity",
-                 id="unknown-exclude"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"view": "people"}, "unknown view", id="unknown-view"),
+        pytest.param({"classes": "mg:Decisoin"}, "did you mean: mg:Decision", id="unknown-class"),
+        pytest.param({"classes": "mg:Decision"}, "no entity in the actors view", id="class-not-in-view"),
+        pytest.param({"relations": "co-organised-by"}, "unknown relation", id="unknown-relation"),
+        pytest.param({"focus": "Atlantis"}, "no entity is named", id="focus-matches-nothing"),
+        pytest.param({"focus": "GEF"}, "ambiguous", id="focus-matches-several"),
+        pytest.param({"focus": "cop-1"}, "is not in the actors view", id="focus-outside-the-view"),
+        pytest.param({"focus": "who", "depth": -1}, "depth", id="negative-depth"),
+        pytest.param({"since": "2024", "until": "2023"}, "is after until", id="since-after-until"),
+        pytest.param({"since": "2023-02-30"}, "not an ISO date", id="impossible-date"),
+        pytest.param({"view": "parties", "fold": True}, "fold applies", id="fold-without-events"),
+        pytest.param(
+            {"exclude": "nothing-like-this"}, "not a class, relation or entity", id="unknown-exclude"
+        ),
+    ],
+)
 def test_bad_options_are_input_errors(options: dict, message: str) -> None:
     view = options.pop("view", "actors")
     with pytest.raises(InputError, match=message):

@@ -18,8 +18,19 @@ from collections.abc import Callable, Sequence
 
 from mgraph.errors import EXIT_OK, EXIT_USAGE, MgraphError
 
-COMMANDS = ("build", "validate", "lint", "stats", "query", "search", "export", "analyze", "path",
-            "serve", "schema")
+COMMANDS = (
+    "build",
+    "validate",
+    "lint",
+    "stats",
+    "query",
+    "search",
+    "export",
+    "analyze",
+    "path",
+    "serve",
+    "schema",
+)
 """The commands, in the order ``mgraph --help`` lists them (module ``mgraph.cli.<name>``)."""
 
 EPILOG = "Exit codes: 0 ok, 1 data does not conform or a check failed, 2 bad input or usage."
@@ -46,18 +57,22 @@ def parser() -> argparse.ArgumentParser:
     """The whole command line, built from the command modules."""
     from mgraph import __version__
 
-    top = _Parser(prog="mgraph", description="mgraph: the mercury governance knowledge graph.",
-                  epilog=EPILOG, formatter_class=_Formatter)
+    top = _Parser(
+        prog="mgraph",
+        description="mgraph: the mercury governance knowledge graph.",
+        epilog=EPILOG,
+        formatter_class=_Formatter,
+    )
     top.add_argument("--version", action="version", version=f"mgraph {__version__}")
-    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                             parser_class=_Parser)
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for name, module in zip(COMMANDS, _command_modules(), strict=True):
         doc = (module.__doc__ or "").strip()
         summary = doc.splitlines()[0].rstrip(".") if doc else name
         examples = getattr(module, "EXAMPLES", "").strip("\n")
         epilog = f"examples:\n{examples}\n\n{EPILOG}" if examples else EPILOG
-        command = sub.add_parser(name.replace("_", "-"), help=summary, description=doc,
-                                 epilog=epilog, formatter_class=_Formatter)
+        command = sub.add_parser(
+            name.replace("_", "-"), help=summary, description=doc, epilog=epilog, formatter_class=_Formatter
+        )
         module.add_arguments(command)  # type: ignore[attr-defined]
         command.set_defaults(func=module.run)  # type: ignore[attr-defined]
     return top

@@ -11,9 +11,13 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_engine_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", default="auto", metavar="NAME",
-                        help="SHACL engine: auto (default: native, falling back to pyshacl "
-                             "for shapes it does not evaluate exactly), native or pyshacl")
+    parser.add_argument(
+        "--engine",
+        default="auto",
+        metavar="NAME",
+        help="SHACL engine: auto (default: native, falling back to pyshacl "
+        "for shapes it does not evaluate exactly), native or pyshacl",
+    )
 
 
 def emit(text: str) -> None:

@@ -25,10 +25,19 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--top", type=int, default=10, metavar="N",
-                        help="entities per ranking and communities listed (0: all; default 10)")
-    parser.add_argument("--format", choices=FORMATS, default="table",
-                        help="table (default), csv (one row per entity), json or markdown")
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="entities per ranking and communities listed (0: all; default 10)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (default), csv (one row per entity), json or markdown",
+    )
     add_view_arguments(parser)
 
 

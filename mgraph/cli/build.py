@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(parser)
     parser.add_argument("--out", metavar="DIR", help="release folder (default: dist/)")
     add_engine_argument(parser)
-    parser.add_argument("--fail-on-warning", action="store_true",
-                        help="fail (exit 1, nothing written) on warnings too")
+    parser.add_argument(
+        "--fail-on-warning", action="store_true", help="fail (exit 1, nothing written) on warnings too"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.report import render
 
     try:
-        result = build(args.data, args.out, engine=args.engine,
-                       fail_on_warning=args.fail_on_warning)
+        result = build(args.data, args.out, engine=args.engine, fail_on_warning=args.fail_on_warning)
     except BuildFailed as exc:
         warn(render(exc.report, "text"))
         warn(f"build failed: {exc}")

@@ -30,10 +30,17 @@ EXAMPLES = """
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from mgraph.exporters import names
 
-    parser.add_argument("--format", "-f", required=True, choices=names(), metavar="FORMAT",
-                        help=f"one of: {', '.join(names())}")
-    parser.add_argument("--output", "-o", required=True, metavar="FILE",
-                        help="file to write ('-' for standard output)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        required=True,
+        choices=names(),
+        metavar="FORMAT",
+        help=f"one of: {', '.join(names())}",
+    )
+    parser.add_argument(
+        "--output", "-o", required=True, metavar="FILE", help="file to write ('-' for standard output)"
+    )
     add_view_arguments(parser)
 
 

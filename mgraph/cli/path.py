@@ -23,12 +23,17 @@ EXAMPLES = """
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="A", help="the first entity")
     parser.add_argument("target", metavar="B", help="the second entity")
-    parser.add_argument("--max-length", type=int, default=6, metavar="N",
-                        help="longest chain to look for, in relations (default 6)")
-    parser.add_argument("--limit", type=int, default=20, metavar="N",
-                        help="most chains to print (default 20)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text (default) or json")
+    parser.add_argument(
+        "--max-length",
+        type=int,
+        default=6,
+        metavar="N",
+        help="longest chain to look for, in relations (default 6)",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="most chains to print (default 20)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     add_view_arguments(parser)
 
 

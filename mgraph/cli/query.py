@@ -32,33 +32,56 @@ ENGINES = ("oxigraph", "rdflib")  # mgraph.store.ENGINES (likewise)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="?", metavar="NAME|FILE.rq",
-                        help="a library query name or a SPARQL file")
+    parser.add_argument(
+        "query", nargs="?", metavar="NAME|FILE.rq", help="a library query name or a SPARQL file"
+    )
     parser.add_argument("--list", action="store_true", help="list the library queries")
-    parser.add_argument("--show", action="store_true",
-                        help="print the query text with its header instead of running it")
-    parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
-                        help="a query parameter (repeatable); see the query's header")
-    parser.add_argument("--format", "-f", choices=ROW_FORMATS + GRAPH_FORMATS, default="table",
-                        help="output format: table (default; long cells wrap to fit the terminal), "
-                             "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
-                             "and DESCRIBE (which print Turtle by default)")
+    parser.add_argument(
+        "--show", action="store_true", help="print the query text with its header instead of running it"
+    )
+    parser.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a query parameter (repeatable); see the query's header",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=ROW_FORMATS + GRAPH_FORMATS,
+        default="table",
+        help="output format: table (default; long cells wrap to fit the terminal), "
+        "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
+        "and DESCRIBE (which print Turtle by default)",
+    )
     parser.add_argument("--columns", metavar="A,B", help="show only these columns, in this order")
-    parser.add_argument("--width", type=int, metavar="N",
-                        help="fit tables in N columns (default: the terminal's width when printing "
-                             "to a terminal, else no limit)")
-    parser.add_argument("--no-truncate", action="store_true",
-                        help="print whole cells in tables, never wrapped or shortened")
+    parser.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="fit tables in N columns (default: the terminal's width when printing "
+        "to a terminal, else no limit)",
+    )
+    parser.add_argument(
+        "--no-truncate", action="store_true", help="print whole cells in tables, never wrapped or shortened"
+    )
     parser.add_argument("--endpoint", metavar="URL", help="ask this SPARQL endpoint instead")
-    parser.add_argument("--engine", choices=ENGINES, default=None,
-                        help="local engine (default: oxigraph)")
-    parser.add_argument("--graph", metavar="PATH",
-                        help="RDF file to query (default: dist/mercury.nt, else data/)")
-    parser.add_argument("--allow-service", action="store_true",
-                        help="let the query call other endpoints through SERVICE")
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="stop the query after this long (default: 60; 0: no limit, local "
-                             "queries only)")
+    parser.add_argument("--engine", choices=ENGINES, default=None, help="local engine (default: oxigraph)")
+    parser.add_argument(
+        "--graph", metavar="PATH", help="RDF file to query (default: dist/mercury.nt, else data/)"
+    )
+    parser.add_argument(
+        "--allow-service", action="store_true", help="let the query call other endpoints through SERVICE"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the query after this long (default: 60; 0: no limit, local queries only)",
+    )
 
 
 def parse_param_args(items: list[str]) -> dict[str, str]:
@@ -105,14 +128,23 @@ def run(args: argparse.Namespace) -> int:
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        answer = run_query(spec.path, params, engine=args.engine, graph=args.graph,
-                           endpoint=args.endpoint, timeout=timeout or None,
-                           allow_service=args.allow_service)
+        answer = run_query(
+            spec.path,
+            params,
+            engine=args.engine,
+            graph=args.graph,
+            endpoint=args.endpoint,
+            timeout=timeout or None,
+            allow_service=args.allow_service,
+        )
     for warning in caught:
         warn(f"warning: {warning.message}")
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-    sys.stdout.write(format_answer(answer, fmt, width=_table_width(args.width), truncate=not
-                                   args.no_truncate, columns=columns))
+    sys.stdout.write(
+        format_answer(
+            answer, fmt, width=_table_width(args.width), truncate=not args.no_truncate, columns=columns
+        )
+    )
     if isinstance(answer, bool):
         return EXIT_OK if answer else EXIT_FAILED
     if spec.is_check and answer:

@@ -18,14 +18,23 @@ EXAMPLES = """
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", help="what to look for")
-    parser.add_argument("--limit", type=int, default=20, metavar="N",
-                        help="most matches to print (default 20)")
-    parser.add_argument("--kind", action="append", metavar="KIND",
-                        help="only this record kind (country, meeting, decision...; repeatable)")
-    parser.add_argument("--format", choices=("table", "json"), default="table",
-                        help="table (default) or json")
-    parser.add_argument("--graph", metavar="PATH",
-                        help="an RDF file to search (default: dist/mercury.nt when built, else data/)")
+    parser.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="most matches to print (default 20)"
+    )
+    parser.add_argument(
+        "--kind",
+        action="append",
+        metavar="KIND",
+        help="only this record kind (country, meeting, decision...; repeatable)",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
+    parser.add_argument(
+        "--graph",
+        metavar="PATH",
+        help="an RDF file to search (default: dist/mercury.nt when built, else data/)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,8 +12,19 @@ from types import ModuleType
 
 from mgraph.errors import InputError
 
-FORMATS = ("graphml", "gexf", "cytoscape", "dot", "mermaid", "nodelink", "csv", "turtle",
-           "ntriples", "jsonld", "html")
+FORMATS = (
+    "graphml",
+    "gexf",
+    "cytoscape",
+    "dot",
+    "mermaid",
+    "nodelink",
+    "csv",
+    "turtle",
+    "ntriples",
+    "jsonld",
+    "html",
+)
 """Format names, each a module ``mgraph.exporters.<name>``, in the order help lists them."""
 
 
@@ -41,8 +52,9 @@ def get(name: str) -> ModuleType:
     return module
 
 
-def export_view(format: str, out: str | None = None, view: str = "actors", *, graph: object = None,
-                **view_options: object) -> bytes | None:
+def export_view(
+    format: str, out: str | None = None, view: str = "actors", *, graph: object = None, **view_options: object
+) -> bytes | None:
     """Build a view and export it in ``format``: written atomically to the file ``out``, or
     returned as bytes when ``out`` is None. Checks the format and the output path before any
     work, so bad input writes nothing."""

@@ -11,8 +11,20 @@ from collections.abc import Iterator
 from typing import Any
 
 SEP = "; "
-NODE_FIELDS = ("label", "iri", "record_id", "kind", "class", "classes", "alt_names", "start", "end",
-               "n_sources", "sources", "facts")
+NODE_FIELDS = (
+    "label",
+    "iri",
+    "record_id",
+    "kind",
+    "class",
+    "classes",
+    "alt_names",
+    "start",
+    "end",
+    "n_sources",
+    "sources",
+    "facts",
+)
 """Node attributes of flat formats, in this order (``record_id`` is the view's ``id``)."""
 EDGE_FIELDS = ("relation", "label", "predicate", "start", "end", "weight", "via", "record", "sources")
 """Edge attributes of flat formats (``relation`` is the edge key, the compact predicate)."""
@@ -21,10 +33,15 @@ EDGE_FIELDS = ("relation", "label", "predicate", "start", "end", "weight", "via"
 def node_values(attrs: dict[str, Any], *, lists: bool = False) -> dict[str, Any]:
     """A node's attributes as plain values; ``lists`` keeps lists of strings as lists."""
     values = {
-        "label": attrs.get("label"), "iri": attrs.get("iri"), "record_id": attrs.get("id"),
-        "kind": attrs.get("kind"), "class": attrs.get("class"),
-        "classes": attrs.get("classes") or [], "alt_names": attrs.get("alt_names") or [],
-        "start": attrs.get("start"), "end": attrs.get("end"),
+        "label": attrs.get("label"),
+        "iri": attrs.get("iri"),
+        "record_id": attrs.get("id"),
+        "kind": attrs.get("kind"),
+        "class": attrs.get("class"),
+        "classes": attrs.get("classes") or [],
+        "alt_names": attrs.get("alt_names") or [],
+        "start": attrs.get("start"),
+        "end": attrs.get("end"),
         "n_sources": int(attrs.get("n_sources") or 0),
         "sources": [s["iri"] for s in attrs.get("sources") or ()],
         "facts": [f"{f['label']}: {f['value']}" for f in attrs.get("facts") or ()],
@@ -34,9 +51,14 @@ def node_values(attrs: dict[str, Any], *, lists: bool = False) -> dict[str, Any]
 
 def edge_values(key: str, attrs: dict[str, Any], *, lists: bool = False) -> dict[str, Any]:
     values = {
-        "relation": key, "label": attrs.get("label"), "predicate": attrs.get("predicate"),
-        "start": attrs.get("start"), "end": attrs.get("end"), "weight": int(attrs.get("weight") or 1),
-        "via": list(attrs.get("via") or []), "record": attrs.get("record"),
+        "relation": key,
+        "label": attrs.get("label"),
+        "predicate": attrs.get("predicate"),
+        "start": attrs.get("start"),
+        "end": attrs.get("end"),
+        "weight": int(attrs.get("weight") or 1),
+        "via": list(attrs.get("via") or []),
+        "record": attrs.get("record"),
         "sources": [s["iri"] for s in attrs.get("sources") or ()],
     }
     return _plain(values, lists)
@@ -64,8 +86,10 @@ def nodes(view: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def graph_values(view: Any) -> dict[str, str]:
-    return {"view": str(view.graph.get("view", "")),
-            "options": json.dumps(view.graph.get("options", {}), sort_keys=True)}
+    return {
+        "view": str(view.graph.get("view", "")),
+        "options": json.dumps(view.graph.get("options", {}), sort_keys=True),
+    }
 
 
 def flat_graph(view: Any, node_id: str | None = None) -> Any:

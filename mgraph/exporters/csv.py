@@ -20,8 +20,15 @@ MEDIA_TYPE = "application/zip"
 DESCRIPTION = "ZIP of nodes.csv and edges.csv (Gephi spreadsheet import)"
 
 NODE_COLUMNS = ("Id", "Label", *(f for f in NODE_FIELDS if f != "label"))
-EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight",
-                *(f for f in EDGE_FIELDS if f not in ("label", "weight")))
+EDGE_COLUMNS = (
+    "Source",
+    "Target",
+    "Type",
+    "Id",
+    "Label",
+    "Weight",
+    *(f for f in EDGE_FIELDS if f not in ("label", "weight")),
+)
 _STAMP = (1980, 1, 1, 0, 0, 0)  # fixed, so the same view gives the same bytes
 
 
@@ -34,9 +41,17 @@ def tables(view: Any) -> dict[str, bytes]:
     edge_rows = []
     for n, (u, v, key, attrs) in enumerate(edges(view)):
         values = edge_values(key, attrs)
-        edge_rows.append({"Source": u, "Target": v, "Type": "Directed", "Id": f"e{n}",
-                          "Label": values.pop("label", key), "Weight": values.pop("weight"),
-                          **values})
+        edge_rows.append(
+            {
+                "Source": u,
+                "Target": v,
+                "Type": "Directed",
+                "Id": f"e{n}",
+                "Label": values.pop("label", key),
+                "Weight": values.pop("weight"),
+                **values,
+            }
+        )
     return {"nodes.csv": _csv(NODE_COLUMNS, node_rows), "edges.csv": _csv(EDGE_COLUMNS, edge_rows)}
 
 

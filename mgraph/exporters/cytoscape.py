@@ -18,14 +18,19 @@ DESCRIPTION = "Cytoscape.js JSON (also Cytoscape desktop)"
 def export(view: Any, **options: Any) -> bytes:
     node_elements = []
     for iri, attrs in nodes(view):
-        data = {"id": iri, "value": iri, "name": attrs.get("label") or iri,
-                **node_values(attrs, lists=True)}
+        data = {"id": iri, "value": iri, "name": attrs.get("label") or iri, **node_values(attrs, lists=True)}
         node_elements.append({"data": data, "group": "nodes"})
     edge_elements = []
     for n, (u, v, key, attrs) in enumerate(edges(view)):
         values = edge_values(key, attrs, lists=True)
-        data = {"id": f"e{n}", "source": u, "target": v, "key": key,
-                "interaction": values.get("label", key), **values}
+        data = {
+            "id": f"e{n}",
+            "source": u,
+            "target": v,
+            "key": key,
+            "interaction": values.get("label", key),
+            **values,
+        }
         edge_elements.append({"data": data, "group": "edges"})
     document = {
         "format_version": "1.0",

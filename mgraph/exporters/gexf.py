@@ -18,15 +18,16 @@ DESCRIPTION = "GEXF 1.3 with dated nodes and edges for Gephi's timeline"
 INTEGERS = {"n_sources", "weight"}
 ON_ELEMENT = {"label", "start", "end", "weight"}
 """Written as attributes of the node or edge element, as GEXF defines them."""
-HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-          '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" '
-          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-          'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">\n'
-          '  <meta>\n    <creator>mgraph</creator>\n  </meta>\n')
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">\n'
+    "  <meta>\n    <creator>mgraph</creator>\n  </meta>\n"
+)
 
 
-def _element(tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[str, str],
-             indent: str) -> str:
+def _element(tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[str, str], indent: str) -> str:
     from mgraph.views import date_bounds
 
     if values.get("start"):
@@ -37,12 +38,17 @@ def _element(tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[s
         if name in values:
             head[name] = values[name]
     opening = " ".join(f"{k}={attr(v)}" for k, v in head.items())
-    rows = [f'{indent}    <attvalue for="{ids[name]}" value={attr(value)} />\n'
-            for name, value in values.items() if name not in ON_ELEMENT]
+    rows = [
+        f'{indent}    <attvalue for="{ids[name]}" value={attr(value)} />\n'
+        for name, value in values.items()
+        if name not in ON_ELEMENT
+    ]
     if not rows:
         return f"{indent}<{tag} {opening} />\n"
-    return (f"{indent}<{tag} {opening}>\n{indent}  <attvalues>\n{''.join(rows)}"
-            f"{indent}  </attvalues>\n{indent}</{tag}>\n")
+    return (
+        f"{indent}<{tag} {opening}>\n{indent}  <attvalues>\n{''.join(rows)}"
+        f"{indent}  </attvalues>\n{indent}</{tag}>\n"
+    )
 
 
 def export(view: Any, **options: Any) -> bytes:
@@ -51,13 +57,17 @@ def export(view: Any, **options: Any) -> bytes:
     node_ids = {name: f"n{i}" for i, name in enumerate(node_fields)}
     edge_ids = {name: f"e{i}" for i, name in enumerate(edge_fields)}
     dated = any(a.get("start") or a.get("end") for _, a in view.nodes(data=True)) or any(
-        a.get("start") or a.get("end") for *_, a in view.edges(data=True))
+        a.get("start") or a.get("end") for *_, a in view.edges(data=True)
+    )
     mode = ' mode="dynamic" timeformat="date"' if dated else ' mode="static"'
     out = [HEADER, f'  <graph defaultedgetype="directed"{mode}>\n']
     for cls, fields, ids in (("node", node_fields, node_ids), ("edge", edge_fields, edge_ids)):
         out.append(f'    <attributes class="{cls}" mode="static">\n')
-        out.extend(f'      <attribute id="{ids[name]}" title="{name}" '
-                   f'type="{"integer" if name in INTEGERS else "string"}" />\n' for name in fields)
+        out.extend(
+            f'      <attribute id="{ids[name]}" title="{name}" '
+            f'type="{"integer" if name in INTEGERS else "string"}" />\n'
+            for name in fields
+        )
         out.append("    </attributes>\n")
     out.append("    <nodes>\n")
     for iri, attrs in nodes(view):
@@ -66,7 +76,6 @@ def export(view: Any, **options: Any) -> bytes:
     out.append("    </nodes>\n    <edges>\n")
     for n, (u, v, key, attrs) in enumerate(edges(view)):
         values = edge_values(key, attrs)
-        out.append(_element("edge", {"id": f"e{n}", "source": u, "target": v}, values, edge_ids,
-                            "      "))
+        out.append(_element("edge", {"id": f"e{n}", "source": u, "target": v}, values, edge_ids, "      "))
     out.append("    </edges>\n  </graph>\n</gexf>\n")
     return "".join(out).encode("utf-8")

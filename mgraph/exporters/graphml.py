@@ -15,11 +15,13 @@ MEDIA_TYPE = "application/graphml+xml"
 DESCRIPTION = "GraphML with typed attributes (Gephi, Cytoscape, yEd, networkx)"
 
 INTEGERS = {"n_sources", "weight"}
-HEADER = ('<?xml version="1.0" encoding="utf-8"?>\n'
-          '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-          'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+HEADER = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
 
 
 def export(view: Any, **options: Any) -> bytes:
@@ -37,13 +39,17 @@ def export(view: Any, **options: Any) -> bytes:
         out.append(f'    <data key="{keys["graph", name]}">{text(value)}</data>\n')
     for iri, attrs in nodes(view):
         out.append(f"    <node id={attr(iri)}>\n")
-        out.extend(f'      <data key="{keys["node", name]}">{text(value)}</data>\n'
-                   for name, value in node_values(attrs).items())
+        out.extend(
+            f'      <data key="{keys["node", name]}">{text(value)}</data>\n'
+            for name, value in node_values(attrs).items()
+        )
         out.append("    </node>\n")
     for n, (u, v, key, attrs) in enumerate(edges(view)):
         out.append(f'    <edge id="e{n}" source={attr(u)} target={attr(v)}>\n')
-        out.extend(f'      <data key="{keys["edge", name]}">{text(value)}</data>\n'
-                   for name, value in edge_values(key, attrs).items())
+        out.extend(
+            f'      <data key="{keys["edge", name]}">{text(value)}</data>\n'
+            for name, value in edge_values(key, attrs).items()
+        )
         out.append("    </edge>\n")
     out.append("  </graph>\n</graphml>\n")
     return "".join(out).encode("utf-8")

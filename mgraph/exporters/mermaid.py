@@ -18,8 +18,7 @@ DESCRIPTION = "Mermaid flowchart"
 def label(text: str) -> str:
     """A quoted Mermaid label."""
     escaped = " ".join(text.split())
-    for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
-                       ("|", "#124;")):
+    for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;")):
         escaped = escaped.replace(char, code)
     return f'"{escaped}"'
 

@@ -65,14 +65,21 @@ FOLD_PREDICATE = DCTERMS + "relation"
 FOLD_KEY = "dcterms:relation"
 FOLD_LABEL = "shares events or projects with"
 
-ACTORS = frozenset(str(c) for c in (MG.Organisation, MG.State, MG.RegionalEconomicIntegrationOrganisation,
-                                     MG.Person, ORG.OrganizationalUnit))
+ACTORS = frozenset(
+    str(c)
+    for c in (
+        MG.Organisation,
+        MG.State,
+        MG.RegionalEconomicIntegrationOrganisation,
+        MG.Person,
+        ORG.OrganizationalUnit,
+    )
+)
 ACTIVITIES = frozenset({str(MG.Event), str(MG.Project)})
 LEGAL_ACT = str(MG.LegalAct)
 POINTS_IN_TIME = frozenset({str(SCHEMA.Event), LEGAL_ACT})
 """Classes whose members happen on a date: without an end they end when they start."""
-START_PREDICATES = tuple(str(p) for p in (SCHEMA.startDate, MG.actDate, MG.establishedIn,
-                                           MG.adoptionDate))
+START_PREDICATES = tuple(str(p) for p in (SCHEMA.startDate, MG.actDate, MG.establishedIn, MG.adoptionDate))
 END_PREDICATES = (str(SCHEMA.endDate), str(MG.actDate))
 DATED_SUBJECTS = frozenset({LEGAL_ACT, ROLE_HOLDING})
 """Relations from these records carry the record's dates (a post held, a legal act)."""
@@ -99,25 +106,47 @@ def _iris(*terms: Any) -> frozenset[str]:
     return frozenset(str(t) for t in terms)
 
 
-VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
-    ViewSpec("actors", "organisations, countries, people and partnership areas, with the events "
-             "and projects they take part in (or folded into actor-actor edges) and the posts "
-             "they hold", ACTORS | ACTIVITIES, roles_as_edges=True, foldable=ACTIVITIES),
-    ViewSpec("decisions", "meetings, decisions, provisions, conventions and topics, and whom "
-             "decisions request or invite",
-             _iris(MG.Meeting, MG.Decision, MG.Provision, MG.Convention, MG.Topic),
-             relations=_iris(MG.adoptedAt, MG.concernsProvision, MG.requests, MG.invites,
-                             MG.amends, MG.ofConvention, SCHEMA.superEvent, DCTERMS + "subject",
-                             DCTERMS + "replaces", DCTERMS + "isPartOf",
-                             "http://www.w3.org/2004/02/skos/core#broader"),
-             linked=((ACTORS, _iris(MG.requests, MG.invites)),)),
-    ViewSpec("parties", "countries and regional organisations, their dated legal acts and the "
-             "conventions they concern",
-             _iris(MG.State, MG.RegionalEconomicIntegrationOrganisation, MG.LegalAct,
-                   MG.Convention)),
-    ViewSpec("full", "every entity and relation except provenance (and places)", None,
-             foldable=ACTIVITIES),
-)}
+VIEWS: dict[str, ViewSpec] = {
+    spec.name: spec
+    for spec in (
+        ViewSpec(
+            "actors",
+            "organisations, countries, people and partnership areas, with the events "
+            "and projects they take part in (or folded into actor-actor edges) and the posts "
+            "they hold",
+            ACTORS | ACTIVITIES,
+            roles_as_edges=True,
+            foldable=ACTIVITIES,
+        ),
+        ViewSpec(
+            "decisions",
+            "meetings, decisions, provisions, conventions and topics, and whom decisions request or invite",
+            _iris(MG.Meeting, MG.Decision, MG.Provision, MG.Convention, MG.Topic),
+            relations=_iris(
+                MG.adoptedAt,
+                MG.concernsProvision,
+                MG.requests,
+                MG.invites,
+                MG.amends,
+                MG.ofConvention,
+                SCHEMA.superEvent,
+                DCTERMS + "subject",
+                DCTERMS + "replaces",
+                DCTERMS + "isPartOf",
+                "http://www.w3.org/2004/02/skos/core#broader",
+            ),
+            linked=((ACTORS, _iris(MG.requests, MG.invites)),),
+        ),
+        ViewSpec(
+            "parties",
+            "countries and regional organisations, their dated legal acts and the conventions they concern",
+            _iris(MG.State, MG.RegionalEconomicIntegrationOrganisation, MG.LegalAct, MG.Convention),
+        ),
+        ViewSpec(
+            "full", "every entity and relation except provenance (and places)", None, foldable=ACTIVITIES
+        ),
+    )
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,8 +184,7 @@ def _window(since: Any, until: Any) -> tuple[dt.date | None, dt.date | None]:
                 raise ValueError(text)
             return date_bounds(text)[1 if upper else 0]
         except ValueError:
-            raise InputError(f"{name} {value!r} is not an ISO date (2023, 2023-06 or 2023-06-19)")\
-                from None
+            raise InputError(f"{name} {value!r} is not an ISO date (2023, 2023-06 or 2023-06-19)") from None
 
     low, high = parse(since, "since", False), parse(until, "until", True)
     if low and high and low > high:
@@ -222,10 +250,20 @@ def _split(value: Any) -> list[str]:
 # Building
 
 
-def build_view(view: str = "actors", graph: Any = None, classes: Any = None, relations: Any = None,
-               exclude: Any = None, focus: str | None = None, depth: int = 1, since: Any = None,
-               until: Any = None, fold: bool = False, with_sources: bool = False,
-               with_places: bool = False) -> Any:
+def build_view(
+    view: str = "actors",
+    graph: Any = None,
+    classes: Any = None,
+    relations: Any = None,
+    exclude: Any = None,
+    focus: str | None = None,
+    depth: int = 1,
+    since: Any = None,
+    until: Any = None,
+    fold: bool = False,
+    with_sources: bool = False,
+    with_places: bool = False,
+) -> Any:
     """A network view of the graph (a ``networkx.MultiDiGraph``).
 
     ``view``: one of :data:`VIEWS`. ``graph``: None for the project's graph (dist/mercury.nt when
@@ -243,15 +281,24 @@ def build_view(view: str = "actors", graph: Any = None, classes: Any = None, rel
         raise InputError(f"depth must be a whole number 0 or more, not {depth!r}")
     low, high = _window(since, until)
     if fold and not spec.foldable:
-        raise InputError(f"fold applies to the views with events and projects "
-                         f"({', '.join(n for n, s in VIEWS.items() if s.foldable)}), not {view!r}")
+        raise InputError(
+            f"fold applies to the views with events and projects "
+            f"({', '.join(n for n, s in VIEWS.items() if s.foldable)}), not {view!r}"
+        )
     index = get_index(graph)
     class_names, relation_names, excluded = _split(classes), _split(relations), _split(exclude)
-    options = {"classes": class_names, "relations": relation_names,
-               "exclude": excluded, "focus": focus, "depth": depth,
-               "since": str(since) if since else None, "until": str(until) if until else None,
-               "fold": bool(fold), "with_sources": bool(with_sources),
-               "with_places": bool(with_places)}
+    options = {
+        "classes": class_names,
+        "relations": relation_names,
+        "exclude": excluded,
+        "focus": focus,
+        "depth": depth,
+        "since": str(since) if since else None,
+        "until": str(until) if until else None,
+        "fold": bool(fold),
+        "with_sources": bool(with_sources),
+        "with_places": bool(with_places),
+    }
     builder = _Builder(index, spec, with_sources, with_places)
     builder.select_nodes()
     builder.select_edges()
@@ -293,8 +340,11 @@ class _Builder:
     def select_nodes(self) -> None:
         spec, types = self.spec, self.index.types
         hidden = ALWAYS_HIDDEN | ({ROLE_HOLDING} if spec.roles_as_edges else frozenset())
-        core = {e for e, ts in types.items()
-                if (spec.classes is None or not ts.isdisjoint(spec.classes)) and ts.isdisjoint(hidden)}
+        core = {
+            e
+            for e, ts in types.items()
+            if (spec.classes is None or not ts.isdisjoint(spec.classes)) and ts.isdisjoint(hidden)
+        }
         admitted: set[str] = set()
         for tier_classes, tier_relations in self.tiers:
             candidates = {e for e, ts in types.items() if not ts.isdisjoint(tier_classes)} - core
@@ -304,8 +354,7 @@ class _Builder:
             admitted |= found
         self.nodes = core | admitted
 
-    def _linked(self, core: set[str], candidates: set[str],
-                relations: frozenset[str] | None) -> set[str]:
+    def _linked(self, core: set[str], candidates: set[str], relations: frozenset[str] | None) -> set[str]:
         """Candidates linked to the core, or to candidates linked to it (a claim's sources)."""
         out = self.index.out
         anchor, found = set(core), set[str]()
@@ -353,13 +402,27 @@ class _Builder:
                 v = o.value
                 if p == RDF_TYPE or v not in nodes or _is_literal(o):
                     continue
-                if allowed is not None and p not in allowed and u not in self.open_tier \
-                        and v not in self.open_tier:
+                if (
+                    allowed is not None
+                    and p not in allowed
+                    and u not in self.open_tier
+                    and v not in self.open_tier
+                ):
                     continue
                 start, end = self.node_dates(u) if dated else (None, None)
-                self._add_edge(u, v, compact_iri(p), {
-                    "predicate": p, "label": term_label(p), "start": start, "end": end,
-                    "weight": 1, "sources": self._edge_sources(u, p, v)})
+                self._add_edge(
+                    u,
+                    v,
+                    compact_iri(p),
+                    {
+                        "predicate": p,
+                        "label": term_label(p),
+                        "start": start,
+                        "end": end,
+                        "weight": 1,
+                        "sources": self._edge_sources(u, p, v),
+                    },
+                )
         if self.spec.roles_as_edges:
             self._role_edges()
 
@@ -384,10 +447,20 @@ class _Builder:
             if u not in self.nodes or v not in self.nodes:
                 continue
             start, end = self.node_dates(role_record)
-            self._add_edge(u, v, compact_iri(role), {
-                "predicate": role, "label": f"{term_label(role).lower()} of", "start": start,
-                "end": end, "weight": 1, "record": role_record,
-                "sources": self.sources_of(role_record)})
+            self._add_edge(
+                u,
+                v,
+                compact_iri(role),
+                {
+                    "predicate": role,
+                    "label": f"{term_label(role).lower()} of",
+                    "start": start,
+                    "end": end,
+                    "weight": 1,
+                    "record": role_record,
+                    "sources": self.sources_of(role_record),
+                },
+            )
 
     def _claim_sources(self) -> dict[tuple[str, str, str], list[str]]:
         if self._claims is None:
@@ -395,12 +468,16 @@ class _Builder:
             for claim, types in self.index.types.items():
                 if CLAIM not in types:
                     continue
-                parts = {p: o.value for p, o in self.index.out.get(claim, ())
-                         if p in (RDF + "subject", RDF + "predicate", RDF + "object")}
+                parts = {
+                    p: o.value
+                    for p, o in self.index.out.get(claim, ())
+                    if p in (RDF + "subject", RDF + "predicate", RDF + "object")
+                }
                 if len(parts) == 3:
                     key = (parts[RDF + "subject"], parts[RDF + "predicate"], parts[RDF + "object"])
                     self._claims.setdefault(key, []).extend(
-                        o.value for o in self.index.values(claim, DERIVED_FROM))
+                        o.value for o in self.index.values(claim, DERIVED_FROM)
+                    )
         return self._claims
 
     def _edge_sources(self, u: str, p: str, v: str) -> list[dict[str, Any]]:
@@ -413,8 +490,16 @@ class _Builder:
         entry = self._sources.get(iri)
         if entry is None:
             urls = sorted(o.value for o in self.index.values(iri, SCHEMA_URL))
-            url = urls[0] if urls else (iri if iri.startswith(("http://", "https://"))
-                                        and not iri.startswith("https://w3id.org/mgraph/") else None)
+            url = (
+                urls[0]
+                if urls
+                else (
+                    iri
+                    if iri.startswith(("http://", "https://"))
+                    and not iri.startswith("https://w3id.org/mgraph/")
+                    else None
+                )
+            )
             entry = {"iri": iri, "label": self.index.label(iri), "url": url}
             self._sources[iri] = entry
         return entry
@@ -422,8 +507,10 @@ class _Builder:
     def sources_of(self, iri: str) -> list[dict[str, Any]]:
         found = self._sources_of.get(iri)
         if found is None:
-            found = [self.source(s) for s in sorted({o.value for p, o in self.index.out.get(iri, ())
-                                                     if p == DERIVED_FROM})]
+            found = [
+                self.source(s)
+                for s in sorted({o.value for p, o in self.index.out.get(iri, ()) if p == DERIVED_FROM})
+            ]
             self._sources_of[iri] = found
         return found
 
@@ -448,8 +535,10 @@ class _Builder:
         types = self.index.types
         for iri in sorted(wanted):
             if not any(iri in types.get(n, ()) for n in self.nodes):
-                raise InputError(f"class {compact_iri(iri)} has no entity in the {self.spec.name} "
-                                 "view; see `mgraph export --help` for what each view holds")
+                raise InputError(
+                    f"class {compact_iri(iri)} has no entity in the {self.spec.name} "
+                    "view; see `mgraph export --help` for what each view holds"
+                )
         self.nodes = {n for n in self.nodes if not types.get(n, set()).isdisjoint(wanted)}
         self._drop_dangling()
 
@@ -479,8 +568,9 @@ class _Builder:
             try:
                 self.nodes.discard(resolve(name, self.index))
             except InputError as exc:
-                raise InputError([f"exclude {name!r}: not a class, relation or entity", *exc.messages])\
-                    from None
+                raise InputError(
+                    [f"exclude {name!r}: not a class, relation or entity", *exc.messages]
+                ) from None
         self._drop_dangling()
 
     def resolve_focus(self, focus: str) -> str:
@@ -488,8 +578,10 @@ class _Builder:
 
         iri = resolve(focus, self.index)
         if iri not in self.nodes:
-            raise InputError(f"focus {focus!r} ({self.index.label(iri)}, {self.index.record_id(iri)}) "
-                             f"is not in the {self.spec.name} view with these options")
+            raise InputError(
+                f"focus {focus!r} ({self.index.label(iri)}, {self.index.record_id(iri)}) "
+                f"is not in the {self.spec.name} view with these options"
+            )
         return iri
 
     def window(self, low: dt.date | None, high: dt.date | None) -> None:
@@ -510,7 +602,7 @@ class _Builder:
         for activity, actors in members.items():
             ordered = sorted(actors)
             for i, a in enumerate(ordered):
-                for b in ordered[i + 1:]:
+                for b in ordered[i + 1 :]:
                     via.setdefault((a, b), set()).add(activity)
         self.nodes -= folded
         self._drop_dangling()
@@ -521,12 +613,20 @@ class _Builder:
             starts = [first for s, e in spans if (first := s or e)]
             ends = [last for s, e in spans if (last := e or s)]
             sources = sorted({s["iri"] for x in ordered for s in self.sources_of(x)})
-            self._add_edge(a, b, FOLD_KEY, {
-                "predicate": FOLD_PREDICATE, "label": FOLD_LABEL,
-                "start": min(starts) if dated and starts else None,
-                "end": max(ends) if dated and ends else None,
-                "weight": len(ordered), "via": ordered,
-                "sources": [self.source(s) for s in sources]})
+            self._add_edge(
+                a,
+                b,
+                FOLD_KEY,
+                {
+                    "predicate": FOLD_PREDICATE,
+                    "label": FOLD_LABEL,
+                    "start": min(starts) if dated and starts else None,
+                    "end": max(ends) if dated and ends else None,
+                    "weight": len(ordered),
+                    "via": ordered,
+                    "sources": [self.source(s) for s in sources],
+                },
+            )
 
     def neighbourhood(self, focus: str, depth: int) -> None:
         adjacent: dict[str, set[str]] = {}
@@ -556,19 +656,28 @@ class _Builder:
             if p in (RDF_TYPE, RDFS_LABEL, PREF_LABEL, DERIVED_FROM):
                 continue
             if _is_literal(o):
-                facts.append({"predicate": compact_iri(p), "label": term_label(p),
-                              "value": o.value, "iri": None})
+                facts.append(
+                    {"predicate": compact_iri(p), "label": term_label(p), "value": o.value, "iri": None}
+                )
             elif o.value not in self.nodes:
                 target = o.value
                 name = index.label(target) if target in index.out else term_label(target)
-                facts.append({"predicate": compact_iri(p), "label": term_label(p),
-                              "value": name, "iri": target})
+                facts.append(
+                    {"predicate": compact_iri(p), "label": term_label(p), "value": name, "iri": target}
+                )
         facts.sort(key=lambda f: (f["predicate"], f["value"], f["iri"] or ""))
         return {
-            "iri": iri, "id": index.record_id(iri), "kind": index.kind(iri),
-            "label": index.label(iri), "class": compact_iri(most_specific(types)) if types else "",
-            "classes": sorted(compact_iri(c) for c in types), "alt_names": index.alt_names(iri),
-            "start": start, "end": end, "sources": sources, "n_sources": len(sources),
+            "iri": iri,
+            "id": index.record_id(iri),
+            "kind": index.kind(iri),
+            "label": index.label(iri),
+            "class": compact_iri(most_specific(types)) if types else "",
+            "classes": sorted(compact_iri(c) for c in types),
+            "alt_names": index.alt_names(iri),
+            "start": start,
+            "end": end,
+            "sources": sources,
+            "n_sources": len(sources),
             "facts": facts,
         }
 

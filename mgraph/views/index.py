@@ -65,7 +65,7 @@ class GraphIndex:
         """The record kind (``decision``): the first segment of an mgid: IRI; ``source`` for a
         source document cited by its URL."""
         if iri.startswith(str(MGID)):
-            return iri[len(str(MGID)):].split("/", 1)[0]
+            return iri[len(str(MGID)) :].split("/", 1)[0]
         if SOURCE_DOCUMENT in self.types.get(iri, ()):
             return "source"
         return compact_iri(iri).split(":", 1)[0]
@@ -73,7 +73,7 @@ class GraphIndex:
     def record_id(self, iri: str) -> str:
         """``decision/mc-5-3`` for an mgid: IRI, else the compact IRI."""
         if iri.startswith(str(MGID)):
-            return iri[len(str(MGID)):]
+            return iri[len(str(MGID)) :]
         return compact_iri(iri)
 
 
