@@ -169,7 +169,7 @@ def _yaml() -> Any:
         raise InputError("mgraph lint needs ruamel.yaml: pip install 'ruamel.yaml>=0.18'") from exc
     yaml = YAML(typ="rt")
 
-    class Resolver(VersionedResolver):  # type: ignore[misc]
+    class Resolver(VersionedResolver):
         """YAML 1.1, as the loader reads it: 'NO' (Norway) stays quoted, never becomes false."""
 
         @property

@@ -7,7 +7,7 @@ properties), the instances (one IRI per curated record) and the shapes.
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 MG = Namespace("https://w3id.org/mgraph/ontology#")
 """Vocabulary: classes, properties and controlled concepts of the ontology."""
@@ -27,7 +27,7 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "mg": MG,
     "mgid": MGID,
     "mgsh": MGSH,

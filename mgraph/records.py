@@ -248,7 +248,7 @@ def _compose(loader: _Loader, file: str, errors: list[DataError]) -> Node | None
             if anchor is not None:
                 anchors[anchor] = node
         elif isinstance(event, yaml.AliasEvent):
-            target = anchors.get(event.anchor)
+            target = anchors.get(event.anchor) if event.anchor is not None else None
             if target is None:
                 raise _Refused(line, f"YAML alias *{event.anchor} names no anchor before it")
             copied += target.size
@@ -304,7 +304,7 @@ def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> Any:
     node = yaml.ScalarNode(
         tag,
         event.value,
-        event.start_mark,
+        event.start_mark,  # type: ignore[arg-type]
         event.end_mark,  # type: ignore[arg-type]
         event.style,
     )

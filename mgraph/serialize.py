@@ -52,6 +52,7 @@ def to_turtle(triples: list) -> bytes:
 
     prefixes = turtle_prefixes()
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    assert body is not None  # serialize returns the bytes when given no output
     lines = body.decode("utf-8").splitlines(keepends=True)
     statements = "".join(line for line in lines if not line.startswith("@prefix "))
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))

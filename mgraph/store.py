@@ -419,7 +419,7 @@ def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> s
         body = str(exc).split("Response:", 1)[-1].strip() if "Response:" in str(exc) else ""
         body = _clean_body(body)
         head = f"HTTP {status}" if status else type(exc).__name__
-        return f"{endpoint}: {head}: {body or exc.msg}"  # type: ignore[attr-defined]
+        return f"{endpoint}: {head}: {body or exc.msg}"
     if isinstance(exc, urllib.error.HTTPError):
         try:
             body = _clean_body(exc.read().decode("utf-8", "replace"))

@@ -53,7 +53,7 @@ def run_with_time_limit(
             child.kill()
         child.join(5)
     if status == "ok":
-        return payload  # type: ignore[no-any-return]
+        return payload  # type: ignore[no-any-return,unused-ignore]
     raise payload
 
 
