@@ -250,6 +250,8 @@ def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = N
                 try:
                     ids[param.name] = id_candidates(param, value)
                 except InputError:  # not an id: a code, label or name (COP-5, MC-5/3, WHO)
+                    if str(value).partition("/")[0] in KINDS_BY_NAME:
+                        raise  # kind/id of another kind: say so, it is no name
                     bindings[param.name] = by_name(param, value)
             else:
                 bindings[param.name] = to_term(param, value)

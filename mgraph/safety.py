@@ -876,19 +876,6 @@ class UpdateRefused(InputError):
     """A SPARQL update sent to a read-only endpoint (answered 403, not 400)."""
 
 
-# Tokens that hide words: comments, strings, IRIs, variables, prefixed names, language tags.
-_QUERY_TOKEN = re.compile(
-    r"""(?P<skip>\#[^\n]*
-      | '''(?:[^'\\]|\\[\s\S]|'(?!''))*''' | \"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
-      | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*"
-      | [?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+
-      | @[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.:%-]|\\.)*)
-    | (?P<word>[^\W\d][\w]*)
-    """,
-    re.VERBOSE,
-)
 _UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
@@ -913,7 +900,9 @@ def screen_endpoint_query(
         raise _fail(source, text, offset, f"query nested more than {max_depth} levels deep; refused")
     known = set(graphs)
     prefixes: dict[str, str] = {}
-    tokens = [(m.lastgroup, m.group(), m.start()) for m in _QUERY_TOKEN.finditer(text)]
+    from mgraph.sparql_text import tokens as sparql_tokens
+
+    tokens: list[tuple[str, str, int]] = list(sparql_tokens(text))
     for index, (kind, token, start) in enumerate(tokens):
         if kind != "word":
             continue
@@ -936,7 +925,7 @@ def screen_endpoint_query(
 
 def _check_from(
     text: str,
-    tokens: list[tuple[str | None, str, int]],
+    tokens: list[tuple[str, str, int]],
     index: int,
     known: set[str],
     prefixes: dict[str, str],

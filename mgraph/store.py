@@ -25,6 +25,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from mgraph import sparql_text
 from mgraph.errors import InputError
 from mgraph.terms import (
     VAR_RE,
@@ -74,65 +75,26 @@ def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
     return f"{query[: at + 1]} {block}\n{query[at + 1 :]}"
 
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_]+)
-  | (?P<pname>(?:[A-Za-z][A-Za-z0-9_.-]*)?:[A-Za-z0-9_.:%-]*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<brace>[{}])
-  | (?P<other>.)
-""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def _tokens(query: str) -> Iterable[tuple[str, str, int]]:
-    """(kind, text, offset) of the tokens that matter for finding the WHERE group."""
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup or "other"
-        if kind in ("word", "brace"):
-            yield kind, match.group(), match.start()
-
-
 def strip_comments(query: str) -> str:
-    """The query without its comments (``#`` outside strings and IRIs), line breaks kept.
-
-    SPARQLWrapper guesses a query's form from its first keyword and reads words in comments
-    ("mercury-added" as ADD), so remote queries are sent without them.
-    """
-    return "".join(
-        "\n" * m.group().count("\n") if m.lastgroup == "comment" else m.group()
-        for m in _TOKEN.finditer(query)
-    )
+    """The query without its comments (SPARQLWrapper reads words in them: "mercury-added" as ADD)."""
+    return sparql_text.strip_comments(query)
 
 
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside strings and IRIs."""
-    for kind, text, _ in _tokens(query):
-        if kind == "word" and text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return text.upper()
-    raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    form = sparql_text.query_form(query)
+    if form is None:
+        raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return form
 
 
 def where_brace(query: str) -> int:
     """Offset of the ``{`` that opens the query's WHERE group (after a CONSTRUCT template)."""
-    skip_template = query_form(query) == "CONSTRUCT"
-    depth = 0
-    seen_where = False
-    for kind, text, offset in _tokens(query):
-        if kind == "word" and text.upper() == "WHERE" and depth == 0:
-            seen_where = True
-        elif kind == "brace" and text == "{":
-            if depth == 0 and (not skip_template or seen_where):
-                return offset
-            depth += 1
-        elif kind == "brace":
-            depth -= 1
-    raise InputError("the query has no WHERE group to bind parameters in")
+    query_form(query)
+    at = sparql_text.where_brace(query)
+    if at is None:
+        raise InputError("the query has no WHERE group to bind parameters in")
+    return at
 
 
 # --- stores ----------------------------------------------------------------------------------

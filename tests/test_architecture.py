@@ -23,6 +23,7 @@ PACKAGE = Path(mgraph.__file__).parent
 CORE = {  # module -> layer; every other module is a feature (FEATURES) or the CLI (TOP)
     "mgraph.errors": 0,
     "mgraph.locations": 0,
+    "mgraph.sparql_text": 0,
     "mgraph.namespaces": 1,
     "mgraph.timelimit": 1,
     "mgraph.files": 1,

@@ -189,7 +189,9 @@ def _rewrite(name: str, case: dict, rows: list[dict]) -> None:
         pytest.param("parties-in-period", {"to": "2017"}, "not a date", id="year-for-date"),
         pytest.param("events-by-year", {"year": "1e3"}, "not a number", id="exponent"),
         pytest.param("events-by-year", {"year": "twenty"}, "not a number", id="words-for-number"),
-        pytest.param("decisions-by-meeting", {"meeting": "COP 5"}, "not a record id", id="bad-id"),
+        pytest.param(
+            "decisions-by-meeting", {"meeting": "Nothing Like It"}, "no entity is named", id="bad-id"
+        ),
         pytest.param("decisions-by-meeting", {"meeting": "cop-55"}, "no meeting with id", id="unknown-id"),
         pytest.param(
             "decisions-by-meeting", {"meeting": "topic/asgm"}, "not a meeting", id="id-of-wrong-kind"

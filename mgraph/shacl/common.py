@@ -211,16 +211,14 @@ def _line_numbers(text: str, offsets: dict[str, int]) -> dict[str, int]:
     return lines
 
 
-SPARQL_OPAQUE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
-"""Strings, IRIs and comments of a SPARQL text: keywords and variables inside them do not count."""
 PROJECTS_THIS = re.compile(r"(?<![?$\w])SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[?$]this\b)", re.I)
 
 
 def sparql_code(text: str) -> str:
     """A SPARQL text with its strings, IRIs and comments blanked out (same offsets)."""
-    return SPARQL_OPAQUE.sub(lambda m: " " * len(m.group()), text)
+    from mgraph.sparql_text import blank_opaque
+
+    return blank_opaque(text)
 
 
 def check_select_projects_this(shapes: Graph) -> None:
