@@ -27,6 +27,7 @@ _API: dict[str, tuple[str, str]] = {
     "validate": ("mgraph.validation", "validate"),
     "query": ("mgraph.queries", "run"),
     "stats": ("mgraph.statistics", "stats"),
+    "push": ("mgraph.upload", "push"),
 }
 
 __all__ = [  # the keys of _API (a test keeps them equal)
@@ -37,6 +38,7 @@ __all__ = [  # the keys of _API (a test keeps them equal)
     "__version__",
     "build",
     "load",
+    "push",
     "query",
     "stats",
     "validate",
@@ -48,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from mgraph.queries import run as query
     from mgraph.release import build
     from mgraph.statistics import stats
+    from mgraph.upload import push
     from mgraph.validation import validate
 
 

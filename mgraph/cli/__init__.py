@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from mgraph.errors import EXIT_OK, EXIT_USAGE, MgraphError
 
-COMMANDS = ("build", "validate", "stats", "query", "schema")
+COMMANDS = ("build", "validate", "stats", "query", "push", "schema")
 """The commands, in the order ``mgraph --help`` lists them (module ``mgraph.cli.<name>``)."""
 
 EPILOG = "Exit codes: 0 ok, 1 data does not conform or a check failed, 2 bad input or usage."
