@@ -226,7 +226,7 @@ def chunks(store: ox.Store, size: int) -> Iterator[list[ox.Triple]]:
     groups: dict[str, list[ox.Triple]] = {}
     for triple in with_blank:
         node = triple.subject if isinstance(triple.subject, ox.BlankNode) else triple.object
-        assert isinstance(node, ox.BlankNode)  # noqa: S101 - with_blank holds only such triples
+        assert isinstance(node, ox.BlankNode)  # with_blank holds only such triples
         groups.setdefault(find(node.value), []).append(triple)
     for group in groups.values():
         ground.extend(group)
