@@ -56,6 +56,11 @@ MAX_RETRIES = 5
 """How many times one request is retried after HTTP 429 or 503."""
 
 MAX_RETRY_WAIT = 60.0
+
+SWAP_RATE = 2_000
+"""Triples a second the swap (and a count of a big graph) is given on top of the timeout:
+Oxigraph server moves about 10,000 triples a second in one update, so a big graph's swap
+outlasts any fixed timeout."""
 """Longest ``Retry-After`` honoured; a server asking for more makes the push give up."""
 
 Progress = Callable[[int, int], None]
@@ -316,17 +321,19 @@ class _Client:
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def request(
+        self, method: str, url: str, *, timeout: float | None = None, **kwargs: Any
+    ) -> httpx.Response:
         """The response (2xx), or :class:`_Failure` with a message free of credentials."""
         import httpx
 
         shown = redact(url)
         for attempt in range(self.retries + 1):
             try:
-                response = self.http.request(method, url, **kwargs)
+                response = self.http.request(method, url, timeout=timeout or self.timeout, **kwargs)
             except httpx.TimeoutException as exc:
                 raise _Failure(
-                    f"{shown}: no answer within {self.timeout:g} s (timed out)", sent=True
+                    f"{shown}: no answer within {timeout or self.timeout:g} s (timed out)", sent=True
                 ) from exc
             except httpx.HTTPError as exc:
                 connected = not isinstance(exc, httpx.ConnectError)
@@ -347,13 +354,17 @@ class _Client:
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def select_count(self, endpoint: str, graph: str) -> int:
+    def select_count(self, endpoint: str, graph: str, *, timeout: float | None = None) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        return self.select_int(endpoint, query)
+        return self.select_int(endpoint, query, timeout=timeout)
 
-    def select_int(self, endpoint: str, query: str) -> int:
+    def select_int(self, endpoint: str, query: str, *, timeout: float | None = None) -> int:
         response = self.request(
-            "POST", endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+            "POST",
+            endpoint,
+            timeout=timeout,
+            data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
         )
         try:
             bindings = response.json()["results"]["bindings"]
@@ -370,10 +381,11 @@ class _Client:
         except (ValueError, KeyError, TypeError) as exc:
             raise _Failure(f"{redact(endpoint)}: did not answer with SPARQL JSON results", sent=True) from exc
 
-    def update(self, endpoint: str, update: str) -> None:
+    def update(self, endpoint: str, update: str, *, timeout: float | None = None) -> None:
         self.request(
             "POST",
             endpoint,
+            timeout=timeout,
             content=update.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update"},
         )
@@ -477,9 +489,10 @@ def _push(
     progress: Progress | None,
     started: float,
 ) -> PushResult:
+    long = client.timeout + total / SWAP_RATE  # the swap and the counts of big graphs
     staging = f"{target}#staging-{secrets.token_hex(8)}"
     try:
-        before = client.select_count(points.query, target)
+        before = client.select_count(points.query, target, timeout=long)
         # An update that changes nothing: are we allowed to write, with these credentials?
         client.update(points.update, f"DROP SILENT GRAPH <{staging}>")
     except _Failure as exc:
@@ -500,7 +513,7 @@ def _push(
             sent += len(chunk)
             if progress is not None:
                 progress(sent, total)
-        loaded = client.select_count(points.query, staging)
+        loaded = client.select_count(points.query, staging, timeout=long)
         if loaded != total:
             raise _Failure(
                 f"the store counts {loaded} triples in the staging graph, not the {total} sent", sent=True
@@ -509,19 +522,19 @@ def _push(
         reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
         raise PushError(
             f"push failed while loading the staging graph: {reason}",
-            unchanged + "; " + _drop_staging(client, points, staging),
+            unchanged + "; " + _drop_staging(client, points, staging, long),
         ) from exc
     # One operation, so the swap is one request and one statement: Virtuoso applies the
     # statements of a multi-statement update one by one and keeps the first when a later fails.
     swap = f"MOVE <{staging}> TO <{target}>" if replace else f"ADD <{staging}> TO <{target}>"
     try:
-        client.update(points.update, swap)
+        client.update(points.update, swap, timeout=long)
     except _Failure as exc:
         if exc.status is not None:  # the store answered with an error: see what it holds
             state = (
                 _state_after_refusal(client, points, target, before)
                 + "; "
-                + _drop_staging(client, points, staging)
+                + _drop_staging(client, points, staging, long)
             )
         else:
             state = (
@@ -539,10 +552,10 @@ def _push(
         ) from exc
     leftover = None
     if not replace:  # MOVE removed the staging graph; ADD leaves it
-        note = _drop_staging(client, points, staging)
+        note = _drop_staging(client, points, staging, long)
         leftover = None if note.endswith("was removed.") else note
     try:
-        after = client.select_count(points.query, target)
+        after = client.select_count(points.query, target, timeout=long)
         visible = _visible(client, points.query, data)
     except _Failure as exc:
         raise PushError(
@@ -584,9 +597,9 @@ def _state_after_refusal(client: _Client, points: Endpoints, target: str, before
     )
 
 
-def _drop_staging(client: _Client, points: Endpoints, staging: str) -> str:
+def _drop_staging(client: _Client, points: Endpoints, staging: str, timeout: float | None = None) -> str:
     try:
-        client.update(points.update, f"DROP SILENT GRAPH <{staging}>")
+        client.update(points.update, f"DROP SILENT GRAPH <{staging}>", timeout=timeout)
     except _Failure as exc:
         return (
             f"the staging graph <{staging}> could not be removed ({exc}): "
