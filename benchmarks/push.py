@@ -30,10 +30,12 @@ kwargs = json.loads(sys.argv[3])
 if "auth" in kwargs:
     kwargs["auth"] = tuple(kwargs["auth"])
 result = push(sys.argv[2], source=source, replace=True, **kwargs)
-import resource
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"peak_kib": peak, "read": read, "push": result.seconds, "triples": result.triples,
-                  "after": result.after, "chunks": result.chunks, "method": result.method}))
+status = open("/proc/self/status").read()  # VmHWM: this process's own peak (ru_maxrss keeps the parent's)
+peak = int(status.split("VmHWM:")[1].split()[0])
+print(json.dumps({"peak_kib": peak, "read": read, "push": result.seconds,
+                  "load": result.load_seconds, "swap": result.swap_seconds,
+                  "triples": result.triples, "after": result.after, "chunks": result.chunks,
+                  "method": result.method}))
 """
 
 
@@ -72,8 +74,9 @@ def write_nt(triples: list, path: Path) -> None:
 def line(label: str, f: dict) -> str:
     rate = f["triples"] / f["push"] if f["push"] else float("nan")
     return (
-        f"{label:<44} {f['triples']:>9,} {f['read']:>7.1f} {f['push']:>7.1f} {f['wall']:>7.1f} "
-        f"{rate:>9,.0f} {f['peak_mb']:>8.0f}  {f['chunks']} x {f['method']}"
+        f"{label:<44} {f['triples']:>9,} {f['read']:>7.1f} {f['load']:>7.1f} {f['swap']:>7.1f} "
+        f"{f['push']:>7.1f} {f['wall']:>7.1f} {rate:>9,.0f} {f['peak_mb']:>8.0f}  "
+        f"{f['chunks']} x {f['method']}"
     )
 
 
@@ -119,8 +122,8 @@ def main() -> None:
                 )
             )
     print(
-        f"{'push':<44} {'triples':>9} {'read s':>7} {'push s':>7} {'wall s':>7} {'triples/s':>9} "
-        f"{'peak MB':>8}"
+        f"{'push':<44} {'triples':>9} {'read s':>7} {'load s':>7} {'swap s':>7} {'push s':>7} "
+        f"{'wall s':>7} {'triples/s':>9} {'peak MB':>8}"
     )
     print("\n".join(rows))
     print(

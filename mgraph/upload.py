@@ -100,6 +100,8 @@ class PushResult:
     seconds: float
     visible: bool  # a query naming no graph sees the pushed triples
     leftover: str | None = None  # the staging graph could not be removed: what to do
+    load_seconds: float = 0.0  # sending the chunks into the staging graph and counting them
+    swap_seconds: float = 0.0  # the one swap update
 
 
 # --- endpoints --------------------------------------------------------------------------------
@@ -527,6 +529,7 @@ def _push(
     # One operation, so the swap is one request and one statement: Virtuoso applies the
     # statements of a multi-statement update one by one and keeps the first when a later fails.
     swap = f"MOVE <{staging}> TO <{target}>" if replace else f"ADD <{staging}> TO <{target}>"
+    loaded_at = time.monotonic()
     try:
         client.update(points.update, swap, timeout=long)
     except _Failure as exc:
@@ -550,6 +553,7 @@ def _push(
             f"The graph <{target}> may hold either its old triples or the new ones; "
             f"drop <{staging}> if it is still there.",
         ) from exc
+    swapped_at = time.monotonic()
     leftover = None
     if not replace:  # MOVE removed the staging graph; ADD leaves it
         note = _drop_staging(client, points, staging, long)
@@ -563,7 +567,18 @@ def _push(
             f"The graph <{target}> holds the pushed triples.",
         ) from exc
     return PushResult(
-        target, total, before, after, replace, method, count, time.monotonic() - started, visible, leftover
+        target,
+        total,
+        before,
+        after,
+        replace,
+        method,
+        count,
+        time.monotonic() - started,
+        visible,
+        leftover,
+        loaded_at - started,
+        swapped_at - loaded_at,
     )
 
 

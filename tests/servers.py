@@ -282,17 +282,20 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 class FaultyProxy:
     """A real HTTP server on 127.0.0.1 in front of a store that misbehaves on purpose.
 
-    ``fault(method, path, n)`` is asked for every request (``n``: how many requests with this
-    method and path came before, from 0) and returns None to forward the request to ``upstream``,
-    or ``(status, headers)`` to answer that instead. ``seen`` lists (method, path, status) answered.
+    ``fault(method, path, n)`` (or ``fault(method, path, n, headers)``) is asked for every
+    request (``n``: how many requests with this method and path came before, from 0) and
+    returns None to forward the request to ``upstream``, or ``(status, headers)`` to answer
+    that instead. ``seen`` lists (method, path, status) answered.
     """
 
     def __init__(self, upstream: str, fault) -> None:  # type: ignore[no-untyped-def]
         import http.server
+        import inspect
         import threading
 
         self.upstream = upstream
         self.fault = fault
+        self.wants_headers = len(inspect.signature(fault).parameters) == 4
         self.seen: list[tuple[str, str, int]] = []
         self.counts: dict[tuple[str, str], int] = {}
         proxy = self
@@ -308,7 +311,10 @@ class FaultyProxy:
                 key = (self.command, path)
                 n = proxy.counts.get(key, 0)
                 proxy.counts[key] = n + 1
-                answer = proxy.fault(self.command, path, n)
+                if proxy.wants_headers:
+                    answer = proxy.fault(self.command, path, n, dict(self.headers.items()))
+                else:
+                    answer = proxy.fault(self.command, path, n)
                 if answer is not None:
                     status, headers = answer
                     payload = b"injected failure"
