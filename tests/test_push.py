@@ -249,6 +249,7 @@ def test_every_library_query_gives_the_local_rows_on_virtuoso(pushed_virtuoso):
 def test_cli_query_after_push_prints_the_local_output(request, store, query, fmt, capsys):
     endpoint, _ = request.getfixturevalue(f"pushed_{store}")
     file, _ = request.getfixturevalue("curated")
+    capsys.readouterr()  # the fixtures' own output, when they were set up just now
     args = ["query", *query, "--format", fmt]
     assert cli.main([*args, "--endpoint", endpoint]) == 0
     remote = capsys.readouterr().out
