@@ -689,6 +689,11 @@ def test_endpoint_is_an_http_url(tmp_path, capsys):
 def test_derived_endpoints(endpoint, auth, update, store):
     points = derive_endpoints(endpoint, authenticated=auth)
     assert (points.query, points.update, points.store) == (endpoint, update, store)
+    assert points.bulk == store.endswith("/store") if store else not points.bulk  # Oxigraph's loader
+
+
+def test_bulk_loading_only_on_the_derived_oxigraph_store():
+    assert not derive_endpoints("http://h/query", store="http://h/other/store").bulk
 
 
 def test_redact_removes_credentials():
