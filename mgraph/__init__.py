@@ -33,6 +33,7 @@ _API: dict[str, tuple[str, str]] = {
     "paths": ("mgraph.analytics", "paths"),
     "search": ("mgraph.resolver", "search"),
     "resolve": ("mgraph.resolver", "resolve"),
+    "push": ("mgraph.upload", "push"),
 }
 
 __all__ = [  # the keys of _API (a test keeps them equal)
@@ -47,6 +48,7 @@ __all__ = [  # the keys of _API (a test keeps them equal)
     "load",
     "network",
     "paths",
+    "push",
     "query",
     "resolve",
     "search",
@@ -63,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from mgraph.release import build
     from mgraph.resolver import resolve, search
     from mgraph.statistics import stats
+    from mgraph.upload import push
     from mgraph.validation import validate
     from mgraph.views import build_view as network
 

@@ -8,17 +8,15 @@ missing.
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from servers import Oxigraph, free_port, running
 
 from mgraph import cli
 from mgraph.errors import InputError
@@ -31,51 +29,14 @@ LIBRARY = library()
 HOSTILE = ['x" } ?s ?p ?o { "', "> . ?s ?p ?o <", "a'''b\"\"\"c\n}\\"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-         "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_until_ready(base, server)
-        request = urllib.request.Request(f"{base}/store?default", data=FIXTURE.read_bytes(),
+    with running(Oxigraph(tmp_path_factory.mktemp("oxigraph"), union=False)) as server:
+        request = urllib.request.Request(f"{server.store}?default", data=FIXTURE.read_bytes(),
                                          method="PUT", headers={"Content-Type": "text/turtle"})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status in (200, 201, 204)
-        yield f"{base}/query"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_ready(base: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            error = server.stderr.read().decode() if server.stderr else ""
-            pytest.fail(f"oxigraph serve exited with {server.returncode}: {error}")
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(f"oxigraph serve did not answer within {seconds} s")
+        yield server.query
 
 
 _LOCAL: dict = {}

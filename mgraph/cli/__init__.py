@@ -29,6 +29,7 @@ COMMANDS = (
     "analyze",
     "path",
     "serve",
+    "push",
     "schema",
 )
 """The commands, in the order ``mgraph --help`` lists them (module ``mgraph.cli.<name>``)."""
