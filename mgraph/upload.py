@@ -187,7 +187,7 @@ def read_graph(files: Sequence[str | Path] | None = None) -> ox.Store:
             graph = parse_user_file(file)
             store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
         return store
-    from mgraph.store import default_graph_file
+    from mgraph.graphs import default_graph_file
 
     built = default_graph_file()
     if built is None:

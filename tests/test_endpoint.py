@@ -32,8 +32,12 @@ HOSTILE = ['x" } ?s ?p ?o { "', "> . ?s ?p ?o <", "a'''b\"\"\"c\n}\\"]
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     with running(Oxigraph(tmp_path_factory.mktemp("oxigraph"), union=False)) as server:
-        request = urllib.request.Request(f"{server.store}?default", data=FIXTURE.read_bytes(),
-                                         method="PUT", headers={"Content-Type": "text/turtle"})
+        request = urllib.request.Request(
+            f"{server.store}?default",
+            data=FIXTURE.read_bytes(),
+            method="PUT",
+            headers={"Content-Type": "text/turtle"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status in (200, 201, 204)
         yield server.query
@@ -52,8 +56,15 @@ def endpoint_cases() -> list:
     out = []
     for name, query in LIBRARY.items():
         path = HERE / "expected" / f"{name}.yaml"
-        params = [c.get("params") or {} for c in yaml.safe_load(path.read_text(encoding="utf-8"))
-                  if c.get("graph", "fixture") == "fixture"] if path.exists() else []
+        params = (
+            [
+                c.get("params") or {}
+                for c in yaml.safe_load(path.read_text(encoding="utf-8"))
+                if c.get("graph", "fixture") == "fixture"
+            ]
+            if path.exists()
+            else []
+        )
         if not any(p.required for p in query.params) and {} not in params:
             params.append({})
         out += [pytest.param(name, p, id=f"{name}-{i}") for i, p in enumerate(params)]
@@ -80,16 +91,19 @@ def test_cli_with_endpoint(endpoint, capsys):
 @pytest.mark.parametrize("value", HOSTILE, ids=[f"hostile-{i}" for i in range(len(HOSTILE))])
 def test_values_are_data_on_the_endpoint(endpoint, tmp_path, value):
     echo = tmp_path / "echo.rq"
-    echo.write_text("# param: text string (required) — anything\n"
-                    "SELECT ?text WHERE { } ORDER BY ?text\n", encoding="utf-8")
+    echo.write_text(
+        "# param: text string (required) — anything\nSELECT ?text WHERE { } ORDER BY ?text\n",
+        encoding="utf-8",
+    )
     assert run(echo, {"text": value}, endpoint=endpoint) == [{"text": value}]
     assert run("legal-acts", {"type": value}, endpoint=endpoint) == []
 
 
 def test_service_is_refused_before_reaching_the_endpoint(endpoint, tmp_path):
     query = tmp_path / "service.rq"
-    query.write_text("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } "
-                     "ORDER BY ?s\n", encoding="utf-8")
+    query.write_text(
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } ORDER BY ?s\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="SERVICE"):
         run(query, endpoint=endpoint)
 
@@ -117,12 +131,10 @@ def test_timeout(capsys):
         listener.listen()
         port = listener.getsockname()[1]
         accepted: list[socket.socket] = []
-        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]),
-                                  daemon=True)
+        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True)
         thread.start()
         started = time.monotonic()
-        code = cli.main(["query", "topics", "--endpoint", f"http://127.0.0.1:{port}/query",
-                         "--timeout", "1"])
+        code = cli.main(["query", "topics", "--endpoint", f"http://127.0.0.1:{port}/query", "--timeout", "1"])
         elapsed = time.monotonic() - started
         for conn in accepted:
             conn.close()
