@@ -162,11 +162,9 @@ def _read(text: str, display: str, errors: list[DataError]) -> Node | None:
 
 
 def _yaml() -> Any:
-    try:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.resolver import VersionedResolver
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise InputError("mgraph lint needs ruamel.yaml: pip install 'ruamel.yaml>=0.18'") from exc
+    from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
+
     yaml = YAML(typ="rt")
 
     class Resolver(VersionedResolver):

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from mgraph import locations
@@ -321,10 +321,3 @@ def _add_topic_scheme(graph: Graph, index: dict[str, Record]) -> None:
             iri = URIRef(instance_iri("topic", topic.id))
             graph.add((scheme, SKOS.hasTopConcept, iri))
             graph.add((iri, SKOS.topConceptOf, scheme))
-
-
-def assert_no_blank_nodes(graph: Graph) -> None:
-    """Release files carry no blank nodes; the loader never makes any."""
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
-            raise AssertionError(f"blank node in {triple}")
