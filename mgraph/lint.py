@@ -38,7 +38,7 @@ from mgraph import locations
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.files import write_file
 from mgraph.models import DATE_RE, LONG_FORM_KEYS
-from mgraph.records import Node, display_path, parse_yaml, read_text
+from mgraph.records import Node, display_path, link_out_of, parse_yaml, read_text
 from mgraph.schema import KINDS_BY_FILE, Field, Kind
 
 WIDTH = 100
@@ -83,16 +83,9 @@ def lint(paths: Iterable[str | Path] | None = None, *, check: bool = False) -> L
         if kind is None:
             raise InputError(f"{path}: not a data file; expected one of: {', '.join(sorted(KINDS_BY_FILE))}")
         display = display_path(path)
-        if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
-            errors.append(
-                DataError(
-                    display,
-                    1,
-                    "",
-                    f"a symbolic link to a file outside the data folder ({path.resolve()}); refused",
-                    primary=True,
-                )
-            )
+        escape = link_out_of(path, path.parent.resolve(), display)
+        if escape is not None:
+            errors.append(escape)
             continue
         text = read_text(path, display, errors)
         if text is None:

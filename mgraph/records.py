@@ -312,6 +312,14 @@ def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> Any:
     return constructor(loader, node)
 
 
+def link_out_of(path: Path, folder: Path, display: str) -> DataError | None:
+    """The error for a data file that is a symbolic link leaving ``folder``, else None."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder):
+        message = f"a symbolic link to a file outside the data folder ({path.resolve()}); refused"
+        return DataError(display, 1, "", message, primary=True)
+    return None
+
+
 def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
     """Every record of every known file in ``data_dir``; unknown YAML files are an error."""
     reading = Reading()
@@ -323,16 +331,9 @@ def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
             known = ", ".join(sorted(KINDS_BY_FILE))
             errors.append(DataError(display, 1, "", f"unknown data file; expected one of: {known}"))
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(folder):
-            errors.append(
-                DataError(
-                    display,
-                    1,
-                    "",
-                    f"a symbolic link to a file outside the data folder ({path.resolve()}); refused",
-                    primary=True,
-                )
-            )
+        escape = link_out_of(path, folder, display)
+        if escape is not None:
+            errors.append(escape)
             reading.lost_unknown = True
             continue
         root = read_yaml(path, display, errors, reading=reading)

@@ -8,14 +8,14 @@ number of Parties), so a reader sees how much of the real world the curated data
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import re
 from typing import Any
 
 from rdflib import Graph, URIRef
 
 from mgraph.errors import InputError
-from mgraph.namespaces import MG, MGID, PREFIXES
+from mgraph.namespaces import MG, MGID
 from mgraph.terms import compact_iri
 
 CLASS_PREFIXES = ("mg", "schema", "org", "skos")
@@ -35,8 +35,6 @@ depend on the ontology's subclass axioms being present."""
 PARTY_CLASSES = ("mg:State", "mg:RegionalEconomicIntegrationOrganisation")
 
 DECISION_CODE_REGEX = r"^MC-[1-9][0-9]*/[1-9][0-9]*$"
-
-_PREAMBLE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items())) + "\n"
 
 
 def _record_filter(var: str) -> str:
@@ -218,44 +216,28 @@ def to_store(graph: Graph) -> Any:
     """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
     from mgraph.store import from_graph
 
-    return from_graph(graph, "oxigraph").store  # type: ignore[attr-defined]
+    return from_graph(graph, "oxigraph")
 
 
 def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Rows of ``query`` as dicts of plain values: int for integers, else the term's text.
+    """Rows of ``query`` as dicts of plain values: int for integers, else the value's text.
 
-    ``?name`` variables are replaced by the IRIs in ``bindings`` before the query is parsed.
+    Bindings are IRIs bound by the store as terms (never pasted into the text); our prefixes
+    are known to the store.
     """
-    for name, iri in (bindings or {}).items():
-        query = re.sub(rf"\?{name}\b", f"<{iri}>", query)
-    solutions = store.query(_PREAMBLE + query)
-    names = [v.value for v in solutions.variables]
-    return [{name: _plain(solution[name]) for name in names} for solution in solutions]
+    terms = {name: URIRef(str(iri)) for name, iri in (bindings or {}).items()}
+    rows = store.query(query, terms)
+    return [{name: _plain(value) for name, value in row.items()} for row in rows]
 
 
-_INTEGER_TYPES = frozenset(
-    f"http://www.w3.org/2001/XMLSchema#{t}"
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-    )
-)
-
-
-def _plain(term: Any) -> Any:
-    if term is None:
-        return None
-    datatype = getattr(term, "datatype", None)
-    if datatype is not None and datatype.value in _INTEGER_TYPES:
-        return int(term.value)
-    return term.value
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _row(store: Any, query: str, bindings: dict[str, Any] | None = None) -> dict[str, int]:

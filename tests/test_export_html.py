@@ -18,21 +18,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 from mgraph.errors import InputError
 from mgraph.exporters import html as html_export
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EVIL = '</script><script>alert(1)</script> & <!-- "quoted" </SCRIPT'
 
 

@@ -12,21 +12,11 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
+from browser import CHROMIUM
+from browser import CHROMIUM_ARGS as ARGS
 from serve_support import FIXTURES, curated_graph, start
 
 from mgraph.queries import run
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
