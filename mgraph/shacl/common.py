@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from rdflib import RDF, XSD, Graph, Literal
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from mgraph.errors import InputError
-from mgraph.namespaces import MGID
+from mgraph.namespaces import MGID, SH
 from mgraph.ontology import superclasses
 from mgraph.results import ValidationResult
 
@@ -250,3 +251,31 @@ _SH_SEVERITIES = {f"{_SH}Violation", f"{_SH}Warning", f"{_SH}Info"}
 def message_text(literals: Iterable[Node]) -> str:
     """The text of a result's messages: several are joined in a stable order."""
     return "\n".join(sorted({str(m) for m in literals}))
+
+
+def path_text(graph: Graph, path: Node | None) -> str | None:
+    """A result's SHACL path as the engines write it: a simple path as its N-Triples term, a
+    complex one as SPARQL property path text; None for no path."""
+    if path is None:
+        return None
+    if not isinstance(path, BNode):
+        return nt(path)
+    return _path_text(graph, path)
+
+
+def _path_text(graph: Graph, path: Node) -> str:
+    if isinstance(path, URIRef):
+        return path.n3()
+    if graph.value(path, RDF.first) is not None:  # a sequence first, as pyshacl reads it
+        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path_text(graph, inverse)}"
+    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return f"({_path_text(graph, inner)}){suffix}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+    return str(path)

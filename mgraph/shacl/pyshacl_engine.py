@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rdflib import RDF, BNode, Graph, URIRef
-from rdflib.collection import Collection
+from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from mgraph.namespaces import SH
@@ -22,6 +21,7 @@ from mgraph.shacl.common import (
     check_select_projects_this,
     message_text,
     nt,
+    path_text,
     severity_name,
 )
 
@@ -74,7 +74,7 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
             ValidationResult(
                 severity=severity_name(severity),
                 focus=nt(one(SH.focusNode)) or "",
-                path=_path_text(shapes, path) if isinstance(path, BNode) else nt(path),
+                path=path_text(shapes, path),
                 value=nt(one(SH.value)),
                 message=message_text(report_graph.objects(node, SH.resultMessage)),
                 shape=nt(one(SH.sourceShape)),
@@ -122,22 +122,3 @@ def _sparql_parsed_once() -> Iterator[None]:
         yield
     finally:
         processor.parseQuery, processor.translateQuery = parse, translate
-
-
-def _path_text(graph: Graph, path: Node) -> str:
-    """A SHACL path as SPARQL property path text (only pyshacl meets complex paths)."""
-    if isinstance(path, URIRef):
-        return path.n3()
-    if graph.value(path, RDF.first) is not None:  # a sequence first, as pyshacl reads it
-        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_path_text(graph, inverse)}"
-    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        inner = graph.value(path, predicate)
-        if inner is not None:
-            return f"({_path_text(graph, inner)}){suffix}"
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
-    return str(path)

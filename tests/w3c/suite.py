@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
+from rdflib import RDF, BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
+
+from mgraph.shacl.common import path_text
 
 SUITE = Path(__file__).parent / "data-shapes"
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
@@ -94,7 +95,7 @@ def expected(case: Case) -> Counter[Key]:
         (
             _local(graph.value(r, SH.resultSeverity)),
             _term(graph.value(r, SH.focusNode)),
-            _path(graph, graph.value(r, SH.resultPath)),
+            path_text(graph, graph.value(r, SH.resultPath)),
             _term(graph.value(r, SH.value)),
             _term(graph.value(r, SH.sourceShape)),
             _term(graph.value(r, SH.sourceConstraintComponent)),
@@ -128,27 +129,6 @@ def _term(node: Node | None) -> str | None:
 
 def _text(term: str | None) -> str | None:
     return "_:" if term is not None and term.startswith("_:") else term
-
-
-def _path(graph: Graph, path: Node | None) -> str | None:
-    """A SHACL path as SPARQL property path text, as the engines write complex paths."""
-    if path is None:
-        return None
-    if isinstance(path, (URIRef, Literal)):
-        return path.n3()
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(str(_path(graph, p)) for p in Collection(graph, path))
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_path(graph, inverse)}"
-    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        inner = graph.value(path, predicate)
-        if inner is not None:
-            return f"({_path(graph, inner)}){suffix}"
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(str(_path(graph, p)) for p in Collection(graph, alternatives)) + ")"
-    return str(path)
 
 
 @dataclass(frozen=True)
@@ -205,7 +185,7 @@ def run_plain_pyshacl(case: Case) -> Outcome:
         (
             _local(report.value(r, SH.resultSeverity)),
             _term(report.value(r, SH.focusNode)),
-            _path(report, report.value(r, SH.resultPath)),
+            path_text(report, report.value(r, SH.resultPath)),
             _term(report.value(r, SH.value)),
             _term(report.value(r, SH.sourceShape)),
             _term(report.value(r, SH.sourceConstraintComponent)),
