@@ -270,6 +270,14 @@ def test_service_description_parses(server):
     assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
 
 
+def test_pages_do_not_reveal_the_server_s_folders(server, curated):
+    """Regression: the query page and the service description named /work/.../dist/mercury.nt."""
+    for url in (server.url + "/", server.sparql):
+        text = httpx.get(url).text
+        assert str(curated.parent) not in text and "/tmp/" not in text, url
+    assert curated.name in httpx.get(server.url + "/").text
+
+
 def test_named_graph_kept_and_from_named_of_a_held_graph_allowed(server):
     query = (
         f"SELECT ?label FROM NAMED <{NAMED}> WHERE {{ GRAPH <{NAMED}> {{ ?s ?p ?label }} }} ORDER BY ?label"

@@ -63,7 +63,7 @@ def prepare(files: Sequence[str | Path] = (), store: str | Path | None = None) -
                     f"{folder}: already holds a store; serve it without FILEs, or remove it to load "
                     "the files again"
                 )
-            return _describe(folder, f"store {folder}")
+            return _describe(folder, f"an on-disk store ({folder.name})")
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise InputError(f"{folder}: is not an mgraph/Oxigraph store and not empty; not touched")
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +75,7 @@ def prepare(files: Sequence[str | Path] = (), store: str | Path | None = None) -
             (staging / "store").rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return _describe(folder, f"store {folder} (loaded from {_names(paths)})")
+        return _describe(folder, f"an on-disk store (loaded from {_names(paths)})")
     temporary = Path(tempfile.mkdtemp(prefix="mgraph-serve-"))
     try:
         _fill(temporary / "store", paths)
@@ -89,14 +89,15 @@ def prepare(files: Sequence[str | Path] = (), store: str | Path | None = None) -
 
 
 def _names(paths: list[Path]) -> str:
-    return ", ".join(str(p) for p in paths) if paths else _default_description()
+    """File names only: the server's folders are nobody's business on a shared endpoint."""
+    return ", ".join(p.name for p in paths) if paths else _default_description()
 
 
 def _default_description() -> str:
     from mgraph.graphs import default_graph_file
 
     built = default_graph_file()
-    return str(built) if built is not None else "the curated data (data/)"
+    return f"the built release ({built.name})" if built is not None else "the curated data (data/)"
 
 
 def _holds_store(folder: Path) -> bool:
