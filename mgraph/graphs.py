@@ -52,6 +52,15 @@ def open_store(
     return store
 
 
+def is_project_store(store: Store) -> bool:
+    """Whether ``store`` is the cached store of the project's own graph (as it is on disk now)."""
+    try:
+        key, _ = _source(store.engine, None)
+    except InputError:
+        return False
+    return _CACHE.get(key) is store
+
+
 def default_graph_file() -> Path | None:
     """The built release graph, when there is one."""
     from mgraph import locations

@@ -289,3 +289,19 @@ def test_an_unknown_entity_name_lists_the_closest(capsys):
     assert main(["query", "decisions-by-meeting", "--param", "meeting=COP-55"]) == 2
     err = capsys.readouterr().err
     assert "parameter 'meeting': no entity is named 'COP-55'" in err and "did you mean" in err
+
+
+def test_names_are_looked_up_in_the_graph_queried(tmp_path):
+    """A name resolves against the local graph a query runs on, not only against ours."""
+    graph = tmp_path / "own.ttl"
+    graph.write_text(
+        "@prefix mg: <https://w3id.org/mgraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/mgraph/id/meeting/zz-1> a mg:Meeting ; rdfs:label "
+        '"Only In My Graph" .\n',
+        encoding="utf-8",
+    )
+    rows = run("decisions-by-meeting", {"meeting": "Only In My Graph"}, graph=graph)
+    assert rows == []  # resolved (no error), and the meeting adopted nothing here
+    with pytest.raises(InputError, match="no entity is named 'Only In My Graph'"):
+        run("decisions-by-meeting", {"meeting": "Only In My Graph"})
