@@ -92,6 +92,10 @@ _COMPONENT = {
 _NUMBER = (int, float, Decimal)
 
 
+_Pairs = Callable[[Node], Iterator[tuple[Node, Node]]]
+"""(subject, object) pairs of a predicate, from whichever engine holds the data."""
+
+
 @dataclass
 class _Index:
     """The graph as dictionaries: values by subject and predicate, closed types, subjects."""
@@ -152,7 +156,7 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     return _evaluate(
         plans,
         index,
-        lambda plan: focus_nodes_of(plan, index, data, mixin),
+        lambda plan: focus_nodes_of(plan, index, graph_pairs(data, mixin)),
         lambda: SparqlStore(data, mixin),
     )
 
@@ -175,7 +179,7 @@ def run_store(store: Any, shapes: Graph, mixin: Graph) -> list[ValidationResult]
     return _evaluate(
         plans,
         index,
-        lambda plan: store_focus_nodes(plan, index, store, convert),
+        lambda plan: focus_nodes_of(plan, index, store_pairs(store, convert)),
         lambda: SparqlStore.over(store),
     )
 
@@ -229,22 +233,25 @@ def build_store_index(store: Any, predicates: set[URIRef], convert: _Converter) 
     return index
 
 
-def store_focus_nodes(plan: _NodePlan, index: _Index, store: Any, convert: _Converter) -> list[Node]:
-    """:func:`focus_nodes_of` over a pyoxigraph Store."""
+def store_pairs(store: Any, convert: _Converter) -> _Pairs:
+    """The (subject, object) pairs of a predicate in a pyoxigraph Store, as rdflib terms."""
     import pyoxigraph as ox
 
-    found: dict[Node, None] = {}
-    for kind, target in plan.targets:
-        if kind == SH.targetClass:
-            found.update(dict.fromkeys(index.instances.get(target, ())))
-        elif kind == SH.targetNode:
-            found[target] = None
-        else:
-            quads = store.quads_for_pattern(None, ox.NamedNode(str(target)), None)
-            found.update(
-                dict.fromkeys(convert[q.subject if kind == SH.targetSubjectsOf else q.object] for q in quads)
-            )
-    return list(found)
+    def pairs(predicate: Node) -> Iterator[tuple[Node, Node]]:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
+            yield convert[quad.subject], convert[quad.object]
+
+    return pairs
+
+
+def graph_pairs(data: Graph, mixin: Graph) -> _Pairs:
+    """The (subject, object) pairs of a predicate in the data and the ontology mixin."""
+
+    def pairs(predicate: Node) -> Iterator[tuple[Node, Node]]:
+        for graph in (data, mixin):
+            yield from graph.subject_objects(predicate)
+
+    return pairs
 
 
 def shape_plans(shapes: Graph) -> list[_NodePlan]:
@@ -651,7 +658,8 @@ def _close_types(index: _Index, direct_types: dict[Node, set[Node]], subclass_gr
             index.instances.setdefault(cls, []).append(node)
 
 
-def focus_nodes_of(plan: _NodePlan, index: _Index, data: Graph, mixin: Graph) -> list[Node]:
+def focus_nodes_of(plan: _NodePlan, index: _Index, pairs: _Pairs) -> list[Node]:
+    """A shape's focus nodes, in target order; ``pairs`` reads a predicate's (subject, object)s."""
     found: dict[Node, None] = {}
     for kind, target in plan.targets:
         if kind == SH.targetClass:
@@ -659,9 +667,8 @@ def focus_nodes_of(plan: _NodePlan, index: _Index, data: Graph, mixin: Graph) ->
         elif kind == SH.targetNode:
             found[target] = None
         else:
-            for graph in (data, mixin):
-                pairs = graph.subject_objects(target)
-                found.update(dict.fromkeys(s if kind == SH.targetSubjectsOf else o for s, o in pairs))
+            subjects = kind == SH.targetSubjectsOf
+            found.update(dict.fromkeys(s if subjects else o for s, o in pairs(target)))
     return list(found)
 
 
