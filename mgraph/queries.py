@@ -223,15 +223,12 @@ def get_query(name_or_path: str | Path) -> Query:
 # --- parameters -------------------------------------------------------------------------------
 
 
-def bind_params(
-    query: Query, values: Mapping[str, Any], store: Store | None = None, *, names: Any = None
-) -> dict[str, Term]:
+def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = None) -> dict[str, Term]:
     """Check every value against its declared type and turn it into an RDF term.
 
     Record ids are checked to exist in the graph (one query), so a misspelt id is an error
-    rather than an empty result. A name (``COP-5``) is looked up in ``names``: None for the
-    project's graph, or a graph :func:`mgraph.resolver.resolve` takes. All problems are
-    reported together.
+    rather than an empty result. A name (``COP-5``) is looked up in the graph of ``store`` when it
+    is local (see :func:`by_name`). All problems are reported together.
     """
     problems: list[str] = []
     unknown = sorted(set(values) - {p.name for p in query.params})
@@ -256,13 +253,13 @@ def bind_params(
                 except InputError:  # not an id: a code, label or name (COP-5, MC-5/3, WHO)
                     if str(value).partition("/")[0] in KINDS_BY_NAME:
                         raise  # kind/id of another kind: say so, it is no name
-                    bindings[param.name] = by_name(param, value, names)
+                    bindings[param.name] = by_name(param, value, store)
             else:
                 bindings[param.name] = to_term(param, value)
         except InputError as exc:
             problems.extend(exc.messages)
     if not problems and ids:
-        bindings.update(_resolve_ids(query, ids, values, store, problems, names))
+        bindings.update(_resolve_ids(query, ids, values, store, problems))
     if problems:
         raise InputError(problems)
     return bindings
@@ -336,11 +333,13 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
     return [URIRef(f"{MGID}{kind}/{text}") for kind in kinds]
 
 
-def by_name(param: Param, value: Any, names: Any = None) -> URIRef:
+def by_name(param: Param, value: Any, store: Store | None = None) -> URIRef:
     """The entity a parameter's value names as people write it (``COP-5``, ``MC-5/3``, ``WHO``),
-    looked up by :func:`mgraph.resolver.resolve` in ``names`` (None: the project's graph)."""
+    looked up by :func:`mgraph.resolver.resolve` in the graph ``store`` holds when it is local,
+    else in the project's graph."""
     from mgraph.resolver import resolve
 
+    names = _names_graph(store) if store is not None else None
     try:
         return URIRef(resolve(str(value), graph=names, kinds=param.kind))
     except InputError as exc:
@@ -353,7 +352,6 @@ def _resolve_ids(
     values: Mapping[str, Any],
     store: Store | None,
     problems: list[str],
-    names: Any = None,
 ) -> dict[str, Term]:
     """Keep, for each id parameter, the one candidate IRI the graph has a record for."""
     if store is None:  # nothing to check against: only a kind-specific id is unambiguous
@@ -371,7 +369,7 @@ def _resolve_ids(
         what = param.kind if param and param.kind else "record"
         if not hits and param is not None:
             try:  # an id that is not there may still be a name: "who", "bfa"
-                hits = [by_name(param, values.get(name, ""), names)]
+                hits = [by_name(param, values.get(name, ""), store)]
             except InputError:
                 problems.append(
                     f"parameter {name!r}: no {what} with id {str(values.get(name, ''))!r} in the graph"
@@ -461,7 +459,7 @@ def run(
     target = (
         store if store is not None else open_store(engine, graph=graph, endpoint=endpoint, timeout=timeout)
     )
-    bindings = bind_params(spec, {**(params or {}), **kwparams}, target, names=_names_graph(target))
+    bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
 
     def work() -> Answer:
         screen(spec.text, allow_service=allow_service, source=str(spec.path))
