@@ -399,6 +399,10 @@ def screen(text: str, *, allow_service: bool = False, source: str = "query") -> 
     from mgraph.safety import screen_query
 
     screen_query(text, allow_service=allow_service, source=source)
+    _remember_screened(text, allow_service)
+
+
+def _remember_screened(text: str, allow_service: bool) -> None:
     if len(_SCREENED) > 256:
         _SCREENED.clear()
     _SCREENED.add((text, allow_service))
@@ -468,7 +472,11 @@ def run(
     remote = isinstance(target, RemoteStore)
     if remote:
         return work()
-    return run_with_time_limit(work, timeout, what=f"query {spec.name}")
+    answer = run_with_time_limit(work, timeout, what=f"query {spec.name}")
+    # A child process screened the text: remember the verdict here, so the next child (forked
+    # from this process) does not parse the same query again.
+    _remember_screened(spec.text, allow_service)
+    return answer
 
 
 def to_dataframe(rows: Rows | list[dict[str, Any]]):
