@@ -201,12 +201,17 @@ def parse_yaml(
     return None
 
 
+_TOO_DEEP = f"values nest more than {MAX_DEPTH} deep; a record needs far fewer"
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, str, str]:
     """(line, record, message): the cause in one line, with a hint for indentation mistakes."""
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     column = f", column {mark.column + 1}" if mark else ""
     problem = exc.problem or "not valid YAML"
+    if "nesting depth" in problem:  # libyaml >= 0.2.6 (PyYAML 6.0.2+) stops deep flows itself
+        return line, "", _TOO_DEEP
     message = f"YAML syntax error{column}: {problem}"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
@@ -237,7 +242,7 @@ def _compose(loader: _Loader, file: str, errors: list[DataError]) -> Node | None
         line = event.start_mark.line + 1
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:
-                raise _Refused(line, f"values nest more than {MAX_DEPTH} deep; a record needs far fewer")
+                raise _Refused(line, _TOO_DEEP)
             value: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
             stack.append([Node(value, line), None, None, event.anchor])
             continue

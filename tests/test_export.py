@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -105,9 +104,12 @@ def test_cytoscape_json_has_elements_and_reads_back(actors, exported) -> None:
     assert back.number_of_edges() == actors.number_of_edges()
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by .ci/run")
 def test_dot_renders_with_graphviz(focused, tmp_path) -> None:
+    from servers import require_tool
+
     from mgraph.exporters.dot import LEGEND_PREFIX
+
+    require_tool("dot", "Debian package graphviz")
 
     source = _write(tmp_path, "a.dot", get("dot").export(focused))
     done = subprocess.run(["dot", "-Tjson", str(source)], capture_output=True, timeout=60)

@@ -386,8 +386,23 @@ def test_deeply_nested_yaml_is_refused_not_a_crash(tmp_path, release, capsys) ->
     data = _good_copy(tmp_path)
     (data / "events.yaml").write_text("[" * 100_000 + "]" * 100_000 + "\n")
     code, err = _hostile_build(release, data, capsys)
+    # Our depth check or libyaml's own (PyYAML 6.0.2+ stops a flow at depth 1,000 while scanning,
+    # before our composer sees the events): the same located, one-line refusal either way.
     assert code == 2
     assert err == f"{data}/events.yaml:1: values nest more than 20 deep; a record needs far fewer\n"
+
+
+def test_deep_block_nesting_is_refused_by_our_own_check(tmp_path, release, capsys) -> None:
+    # Block nesting that libyaml accepts (depth 30): our composer must stop it, whatever PyYAML.
+    data = _good_copy(tmp_path)
+    text = "".join("  " * i + f"k{i}:\n" for i in range(30)) + "  " * 30 + "v\n"
+    (data / "events.yaml").write_text(
+        "- id: x\n  deep:\n" + "".join("    " + line + "\n" for line in text.splitlines())
+    )
+    code, err = _hostile_build(release, data, capsys)
+    assert code == 2
+    assert err.startswith(f"{data}/events.yaml:") and "values nest more than 20 deep" in err
+    assert "Traceback" not in err and err.count("\n") == 1
 
 
 def test_symbolic_link_out_of_the_data_folder_is_refused_and_dist_untouched(

@@ -8,13 +8,13 @@ what it requests (data/decisions.yaml: adopted at cop-5, requests minamata-secre
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from browser import CHROMIUM
 from browser import CHROMIUM_ARGS as ARGS
 from serve_support import FIXTURES, curated_graph, start
+from servers import require_tool
 
 from mgraph.queries import run
 
@@ -37,8 +37,7 @@ def server(tmp_path_factory, curated):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
+    require_tool(CHROMIUM, "Debian package chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,55 @@
+"""What every test shares: the project's paths, the test tiers, and ``--regenerate``.
+
+Tiers (markers, registered in pyproject.toml):
+- ``slow``: tests that start processes, servers (Oxigraph, Virtuoso, ``mgraph serve``) or a browser,
+  or run whole conformance suites. The files listed in ``SLOW_FILES`` are marked here as a whole;
+  a test elsewhere can carry ``@pytest.mark.slow`` itself.
+- everything else is the fast tier: ``pytest -m "not slow"`` (what a contributor runs while
+  editing; the README names it).
+
+``--regenerate`` rewrites golden outputs (query results, snapshots) from the current code instead
+of comparing with them; review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
+
+# Whole files in the slow tier: processes, servers, browsers, conformance suites.
+SLOW_FILES = {
+    "test_first_run.py",  # every command in a subprocess on a fresh copy of the project
+    "test_serve.py",  # mgraph serve in a subprocess
+    "test_serve_page.py",  # mgraph serve + Chromium
+    "test_endpoint.py",  # mgraph serve in a subprocess
+    "test_export_html.py",  # Chromium
+    "test_push.py",  # Oxigraph server and Virtuoso
+    "test_query_engines.py",  # every library query on three engines and Virtuoso
+    "test_w3c_shacl.py",  # the W3C SHACL suite on two engines
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regenerate",
+        action="store_true",
+        default=False,
+        help="rewrite golden outputs from the current code instead of comparing with them",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def regenerate(request: pytest.FixtureRequest) -> bool:
+    """True under ``--regenerate``: write golden outputs instead of comparing with them."""
+    return bool(request.config.getoption("--regenerate"))
