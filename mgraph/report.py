@@ -144,14 +144,26 @@ def _text_block(result: ValidationResult) -> str:
 # --- JSON ----------------------------------------------------------------------------------------
 
 
+_TERM_FIELDS = ("focus", "path", "value", "shape", "constraint")
+
+
 def render_json(report: ValidationReport) -> str:
-    """Counts and every field of every result, keys sorted, terms in full N-Triples form."""
+    """Counts and every field of every result, keys sorted; IRIs plain (``https://...``),
+    literals and blank nodes in N-Triples form (``"2023"^^<...>``, ``_:b0``)."""
+    results = []
+    for result in _sorted(report):
+        fields = asdict(result)
+        for name in _TERM_FIELDS:
+            term = fields[name]
+            if isinstance(term, str) and term.startswith("<") and term.endswith(">") and term.count("<") == 1:
+                fields[name] = term[1:-1]
+        results.append(fields)
     document = {
         "conforms": report.conforms,
         "engine": report.engine,
         "violations": report.count("Violation"),
         "warnings": report.count("Warning"),
-        "results": [asdict(result) for result in _sorted(report)],
+        "results": results,
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -24,6 +24,7 @@ their fields are equal (SHACL reports one result per violation); they come in on
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -118,6 +119,7 @@ def validate_files(
     Each result names the file where its focus node first appears, and the line, best effort.
     """
     from mgraph.safety import EXTENSIONS, parse_user_file
+    from mgraph.shacl.check import check_shapes
 
     if engine not in engine_names():
         raise UnknownEngine(f"unknown engine {engine!r}; choose one of: {', '.join(engine_names())}")
@@ -132,7 +134,9 @@ def validate_files(
         if shapes_graph is not None:
             combined.addN((s, p, o, combined) for s, p, o in shapes_graph)
         for path in shapes_files:
-            parse_user_file(path, into=combined)
+            own = parse_user_file(path)
+            check_shapes(own, path, path.read_text(encoding="utf-8", errors="replace"))
+            combined.addN((s, p, o, combined) for s, p, o in own)
         shapes_graph = combined
     reads = [(path, stdin if str(path) == "-" else None) for path in paths_]
 
@@ -153,7 +157,7 @@ def validate_files(
     results = report.results
     if mine is not None:
         results = [r for r in results if r.focus in mine]
-    results = [_in_rdf_words(r) for r in results]
+    results = _with_link_hints([_in_rdf_words(r) for r in results], with_graph)
     sources = [
         (name, (stdin or b"").decode("utf-8", "replace") if str(path) == "-" else path)
         for name, path in zip(names, paths_, strict=True)
@@ -222,6 +226,47 @@ def _in_rdf_words(result: ValidationResult) -> ValidationResult:
     text = " ".join(part for part in _SENTENCE_END.split(text) if not _YAML_ADVICE.search(part))
     text = _RECORD.sub(r"resource\1", _ID_OF.sub(r"\1 ", text)).strip()
     return replace(result, message=text or result.message)
+
+
+def _with_link_hints(results: list[ValidationResult], with_graph: bool) -> list[ValidationResult]:
+    """Results on a link to one of our entities say what to do about it.
+
+    Without our graph, a value naming an entity our graph holds is reported like a truly unknown
+    one; the message says so (validate with our graph). With it, a value in our namespace that
+    names nothing gets the closest entities of the same kind.
+    """
+    from dataclasses import replace
+
+    from mgraph.namespaces import MGID
+
+    ours = f"<{MGID}"
+    linked = [r for r in results if r.value and r.value.startswith(ours) and r.value.endswith(">")]
+    if not linked:
+        return results
+    entities = {str(s) for s in _our_graph().subjects() if str(s).startswith(str(MGID))}
+    hints: dict[str, str] = {}
+    for result in linked:
+        iri = result.value[1:-1]  # type: ignore[index]
+        if iri in hints:
+            continue
+        short = "mgid:" + iri.removeprefix(str(MGID))
+        if not with_graph and iri in entities:
+            hints[iri] = (
+                f"{short} is an entity of our graph: validate with it (--with-graph) "
+                "so that the link resolves"
+            )
+        elif with_graph and iri not in entities:
+            kind = iri.removeprefix(str(MGID)).split("/", 1)[0]
+            same_kind = sorted(e for e in entities if e.startswith(f"{MGID}{kind}/"))
+            close = difflib.get_close_matches(iri, same_kind, n=3, cutoff=0.6)
+            named = ", ".join("mgid:" + c.removeprefix(str(MGID)) for c in close)
+            hints[iri] = f"{short} is not in our graph" + (f"; did you mean {named}?" if named else "")
+    return [
+        replace(r, message=f"{r.message}\n{hints[r.value[1:-1]]}")
+        if r.value and r.value.startswith(ours) and r.value[1:-1] in hints
+        else r
+        for r in results
+    ]
 
 
 def _our_graph() -> Graph:

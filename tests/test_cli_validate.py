@@ -155,7 +155,7 @@ def test_with_graph_links_to_our_entities_resolve(capsys) -> None:
     assert main(["validate", path, "--with-graph", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["violations"] == 0
-    assert all(r["focus"] == "<https://example.org/my/decision-9>" for r in report["results"])
+    assert all(r["focus"] == "https://example.org/my/decision-9" for r in report["results"])
 
 
 def test_standard_input_with_its_format(monkeypatch, capsys) -> None:

@@ -153,8 +153,29 @@ def test_validate_files_names_the_file_and_line(tmp_path: Path) -> None:
     report = validate_files([path])
     bad = [r for r in report.results if r.focus.endswith("/decision/bad>")]
     assert bad and {r.file for r in bad} == {str(path)}
-    line = source.splitlines().index("decision:bad a mg:Decision ;") + 1
-    assert {r.line for r in bad} == {line}
+    lines = source.splitlines()
+    subject = lines.index("decision:bad a mg:Decision ;") + 1
+    # each result names its triple's line (issue 16); a missing value, the subject's line
+    where = {(r.path.rsplit("#", 1)[-1].rsplit("/", 1)[-1].rstrip(">"), r.line) for r in bad if r.path}
+    expected = {
+        ("adoptedAt", subject),
+        *(
+            (name, next(i for i, t in enumerate(lines, 1) if f":{name} " in t and i > subject))
+            for name in (
+                "identifier",
+                "title",
+                "ofConvention",
+                "concernsProvision",
+                "subject",
+                "requests",
+                "invites",
+                "amends",
+                "replaces",
+                "phaseOutDeadline",
+            )
+        ),
+    }
+    assert where == expected
 
 
 def test_our_shapes_are_compiled_once() -> None:

@@ -81,7 +81,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra:  # positional values after an option: kept where the command allows it, else refused
+        intermixed = getattr(importlib.import_module(f"mgraph.cli.{args.command}"), "INTERMIXED", None)
+        if intermixed is None or any(value.startswith("-") and value != "-" for value in extra):
+            top.error(f"unrecognized arguments: {' '.join(extra)}")
+        getattr(args, intermixed).extend(extra)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -24,11 +24,13 @@ EXAMPLES = """
   mgraph validate
   mgraph validate my-data.ttl --format sarif -o report.sarif
   mgraph validate my-data.ttl --shapes my-shapes.ttl --no-default-shapes
+  mgraph validate --shapes a.ttl,b.ttl my-data.ttl more-data.ttl
   mgraph validate my-data.ttl --with-graph --severity violation
   cat my-data.nt | mgraph validate - --input-format nt --format turtle
 """
 
 SEVERITY_CHOICES = ("violation", "warning", "info")
+INTERMIXED = "files"  # data files may stand anywhere: before, between or after the options
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,11 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(parser)
     parser.add_argument(
         "--shapes",
-        nargs="+",
-        action="extend",
+        action="append",
         default=[],
         metavar="FILE",
-        help="your own SHACL shapes files (used with ours unless --no-default-shapes)",
+        help="your own SHACL shapes file, checked before use (used with ours unless "
+        "--no-default-shapes); repeat it or give a comma-separated list",
     )
     parser.add_argument(
         "--no-default-shapes", action="store_true", help="validate against --shapes only, not our shapes"
@@ -102,19 +104,20 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("standard input (-) can be read only once")
     if not args.files and (args.with_graph or args.input_format):
         raise InputError("--with-graph and --input-format apply to FILEs; none given")
+    shapes = [name for given in args.shapes for name in given.split(",") if name]
     if args.files:
         stdin = _read_stdin() if "-" in args.files else None
         report = validate_files(
             args.files,
             engine=args.engine,
-            shapes=args.shapes,
+            shapes=shapes,
             default_shapes=not args.no_default_shapes,
             with_graph=args.with_graph,
             input_format=args.input_format,
             stdin=stdin,
         )
     else:
-        if args.shapes or args.no_default_shapes:
+        if shapes or args.no_default_shapes:
             raise InputError("--shapes and --no-default-shapes apply to FILEs; none given")
         from mgraph.loader import load
 

@@ -139,6 +139,7 @@ class LineFinder:
     def __init__(self, sources: list[tuple[str, Path | str]]) -> None:
         """``sources``: (name shown in results, the file or its text), in the order given."""
         self.sources = sources
+        self._read: dict[str, tuple[list[str], dict[str, str]]] = {}  # name -> (lines, prefixes)
 
     def locate_all(self, results: list[ValidationResult]) -> list[ValidationResult]:
         """The results with the file and line where their focus node first appears."""
@@ -152,7 +153,8 @@ class LineFinder:
         for result in results:
             where = found.get(result.focus[1:-1]) if result.focus.startswith("<") else None
             if where is not None:
-                located.append(replace(result, file=where[0], line=where[1]))
+                line = self._triple_line(where[0], where[1], result)
+                located.append(replace(result, file=where[0], line=line))
             else:
                 located.append(replace(result, file=single) if single else result)
         return located
@@ -171,6 +173,7 @@ class LineFinder:
         declarations = list(self.PREFIX_RE.finditer(text))
         spans = [(m.start(), m.end()) for m in declarations]  # no use of an IRI
         prefixes = {(m.group(1) or ""): m.group(2) for m in declarations}
+        self._read[name] = (text.splitlines(), prefixes)
         hits: dict[str, int] = {}  # iri -> offset of first use
         patterns = [self._IRI]
         if not name.lower().endswith((".nt", ".nq")):  # JSON-LD, RDF/XML write "iri"
@@ -191,6 +194,58 @@ class LineFinder:
                     if not _in_declaration(match.start(), spans):
                         hits[iri] = match.start()
         return _line_numbers(text, hits)
+
+    _LEXICAL = re.compile(r'^"((?:[^"\\]|\\.)*)"')
+    _NEARBY = 500  # lines after the focus node's first line searched for the end of its statement
+
+    def _triple_line(self, name: str, line: int, result: ValidationResult) -> int:
+        """The line of the result's triple, searched within the focus node's statement (from its
+        first line to the line ending in ``.``): the line writing both its path and its value,
+        else its value, else its path; one triple a line (N-Triples): the line with the focus
+        node, path and value. The focus node's line when none is found (a missing value)."""
+        lines, prefixes = self._read.get(name, ([], {}))
+        if not lines or line > len(lines):
+            return line
+        values, paths = self._tokens(result.value, prefixes), self._tokens(result.path, prefixes)
+        end = line
+        while end < min(len(lines), line + self._NEARBY) and not self._ENDS.search(lines[end - 1]):
+            end += 1
+        block = range(line, end + 1)
+
+        def first(*needed: list[str], rows: Iterable[int] = block) -> int | None:
+            wanted = [tokens for tokens in needed if tokens]
+            if not wanted:
+                return None
+            for number in rows:
+                text = lines[number - 1]
+                if all(any(token in text for token in tokens) for tokens in wanted):
+                    return number
+            return None
+
+        focus = self._tokens(result.focus, prefixes)
+        found = (
+            first(paths, values)
+            or first(values)
+            or (first(paths) if result.value is None else None)
+            or first(focus, paths, values, rows=range(line, len(lines) + 1))
+        )
+        return found or line
+
+    _ENDS = re.compile(r"\.\s*(#[^\"'>]*)?$")
+
+    def _tokens(self, term: str | None, prefixes: dict[str, str]) -> list[str]:
+        """How an N-Triples term may be written in a file: ``<iri>``, ``pfx:local``, ``"text"``."""
+        if not term:
+            return []
+        if term.startswith("<") and term.endswith(">") and term.count("<") == 1:
+            iri = term[1:-1]
+            written = [term, f'"{iri}"']
+            written += [f"{p}:{iri[len(ns) :]}" for p, ns in prefixes.items() if ns and iri.startswith(ns)]
+            return written
+        lexical = self._LEXICAL.match(term)
+        if lexical and lexical.group(1):
+            return [f'"{lexical.group(1)}"']
+        return []
 
 
 def _in_declaration(offset: int, spans: list[tuple[int, int]]) -> bool:

@@ -111,7 +111,7 @@ class _Index:
         return cls in self.types.get(node, ())
 
 
-ValueTest = tuple[URIRef, Callable[[Node, _Index], bool]]  # (component, passes(value, index))
+ValueTest = tuple[URIRef, Callable[[Node, _Index], bool], str]  # (component, passes(value, index), why)
 
 
 @dataclass
@@ -357,7 +357,13 @@ def _compile_values(shapes: Graph, shape: Node) -> list[ValueTest]:
     flags = str(shapes.value(shape, SH.flags) or "")
     for predicate in sorted(_VALUE_CONSTRAINTS, key=str):
         for parameter in shapes.objects(shape, predicate):
-            tests.append((_COMPONENT[predicate], _value_test(shapes, predicate, parameter, flags)))
+            tests.append(
+                (
+                    _COMPONENT[predicate],
+                    _value_test(shapes, predicate, parameter, flags),
+                    _explain(shapes, predicate, parameter),
+                )
+            )
     return tests
 
 
@@ -399,7 +405,7 @@ def _value_test(
             if shapes.value(member, SH.path) is not None or shapes.value(member, SH.property):
                 raise UnsupportedShapes(f"sh:or member {member} with a path or properties")
             alternatives.append(_compile_values(shapes, member))
-        return lambda v, ix: any(all(test(v, ix) for _c, test in m) for m in alternatives)
+        return lambda v, ix: any(all(test(v, ix) for _c, test, _w in m) for m in alternatives)
     raise UnsupportedShapes(predicate.n3())
 
 
@@ -411,6 +417,39 @@ _NODE_KINDS: dict[Node, tuple[type, ...]] = {
     SH.BlankNodeOrLiteral: (BNode, Literal),
     SH.IRIOrLiteral: (URIRef, Literal),
 }
+
+
+def _short(term: Node) -> str:
+    """A term as a reader writes it: a prefixed name where a prefix of ours fits, else N-Triples."""
+    from mgraph.terms import compact_iri
+
+    if isinstance(term, URIRef):
+        short = compact_iri(str(term))
+        return short if short != str(term) else f"<{term}>"
+    return term.n3()
+
+
+def _explain(shapes: Graph, predicate: Node, parameter: Node) -> str:
+    """What a value-node constraint requires, said for a result whose shape has no sh:message."""
+    if predicate in (SH["in"], SH.languageIn):
+        members = ", ".join(_short(m) for m in Collection(shapes, parameter))
+        what = "one of" if predicate == SH["in"] else "a literal in one of the languages"
+        return f"the value must be {what}: {members} ({_short(predicate)})"
+    phrases: dict[Node, str] = {
+        SH.datatype: "a literal of datatype {}",
+        SH["class"]: "an instance of {}",
+        SH.nodeKind: "of node kind {}",
+        SH.pattern: "text matching the pattern {}",
+        SH.minInclusive: "at least {}",
+        SH.maxInclusive: "at most {}",
+        SH.minExclusive: "more than {}",
+        SH.maxExclusive: "less than {}",
+    }
+    wanted = phrases.get(predicate)
+    if wanted is None:  # sh:or
+        return "the value satisfies none of the alternatives of sh:or"
+    shown = repr(str(parameter)) if predicate == SH.pattern else _short(parameter)
+    return f"the value must be {wanted.format(shown)} ({_short(predicate)})"
 
 
 def _has_datatype(value: Node, datatype: Node) -> bool:
@@ -680,23 +719,29 @@ def _check_property(
     message = message_text(prop.messages)
     shape = nt(prop.shape)
     severity = prop.severity
+    named = _short(prop.path) if prop.path is not None else "the focus node"
 
-    def result(focus: Node, value: Node | None, component: URIRef) -> ValidationResult:
-        return ValidationResult(severity, nt(focus) or "", path, nt(value), message, shape, nt(component))
+    def result(focus: Node, value: Node | None, component: URIRef, why: str) -> ValidationResult:
+        # a shape without sh:message still says what is wrong: the engine's own explanation
+        text = message or why
+        return ValidationResult(severity, nt(focus) or "", path, nt(value), text, shape, nt(component))
 
     for focus in focus_nodes:
         values = index.get(focus, prop.path) if prop.path is not None else [focus]
         if prop.min_count is not None and len(values) < prop.min_count:
-            yield result(focus, None, SH.MinCountConstraintComponent)
+            why = f"{named} has {len(values)} value(s); at least {prop.min_count} required (sh:minCount)"
+            yield result(focus, None, SH.MinCountConstraintComponent, why)
         if prop.max_count is not None and len(values) > prop.max_count:
-            yield result(focus, None, SH.MaxCountConstraintComponent)
+            why = f"{named} has {len(values)} values; at most {prop.max_count} allowed (sh:maxCount)"
+            yield result(focus, None, SH.MaxCountConstraintComponent, why)
         for wanted in prop.has_values:
             if wanted not in values:
-                yield result(focus, None, SH.HasValueConstraintComponent)
-        for component, test in prop.tests:
+                why = f"{named} lacks the required value {_short(wanted)} (sh:hasValue)"
+                yield result(focus, None, SH.HasValueConstraintComponent, why)
+        for component, test, why in prop.tests:
             for value in values:
                 if not test(value, index):
-                    yield result(focus, value, component)
+                    yield result(focus, value, component, why)
 
 
 class SparqlStore:
