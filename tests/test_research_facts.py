@@ -210,7 +210,8 @@ def test_a_supporter_that_is_not_an_organisation_is_refused(tmp_path):
 def test_two_acts_claiming_the_same_ordinal_are_listed_with_their_sources(curated):
     rows = run("ordinal-conflicts", convention="minamata", graph=curated)
     pairs = {
-        (a, b, r["conflict"], r["number"]) for a, b, r in zip(ids(rows, "act"), ids(rows, "other_act"), rows)
+        (a, b, r["conflict"], r["number"])
+        for a, b, r in zip(ids(rows, "act"), ids(rows, "other_act"), rows, strict=True)
     }
     assert ("bgd-ratification", "eri-ratification", "same number", 141) in pairs
     assert all(r["source"] and r["other_source"] for r in rows)
