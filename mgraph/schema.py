@@ -528,6 +528,13 @@ KINDS: tuple[Kind, ...] = (
             "event",
             doc="meetings the event prepares for or briefs on before they open, as its sources state",
         ),
+        _refs(
+            "reports_on",
+            MG.reportsOn,
+            "meeting",
+            "event",
+            doc="meetings the event reports on or reviews after they closed, as its sources state",
+        ),
         Field("planned_sessions", MG.plannedSessionCount, "int"),
         Field("min_duration", MG.minDuration, "duration", doc="ISO 8601, e.g. PT60M"),
         Field("max_duration", MG.maxDuration, "duration", doc="ISO 8601, e.g. PT90M"),
