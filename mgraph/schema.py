@@ -13,7 +13,7 @@ from typing import Literal
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
-from mgraph.namespaces import MG, ORG, SCHEMA
+from mgraph.namespaces import MG, ORG, SCHEMA, TIME
 
 ValueType = Literal["str", "text", "date", "int", "decimal", "ref", "url", "enum", "duration"]
 
@@ -122,6 +122,12 @@ KINDS: tuple[Kind, ...] = (
                 "treaty-text": MG.TreatyText,
                 "report": MG.Report,
             },
+        ),
+        _enum(
+            "date_precision",
+            MG.datePrecision,
+            {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear},
+            doc="the finest unit in which the document dates what it reports (a monthly listing: month)",
         ),
         doc="A document facts are taken from. Records may also cite a URL directly.",
     ),
@@ -248,12 +254,24 @@ KINDS: tuple[Kind, ...] = (
         _refs("topics", DCTERMS.subject, "topic"),
         _refs("requests", MG.requests, *AGENTS, doc="whom the decision requests to act"),
         _refs("invites", MG.invites, *AGENTS, doc="whom the decision invites to act"),
+        _refs(
+            "gives_guidance_to",
+            MG.givesGuidanceTo,
+            *AGENTS,
+            doc="the bodies the decision gives guidance to (the GEF), as its sources state",
+        ),
         _refs("amends", MG.amends, "provision", "decision"),
         _refs("replaces", DCTERMS.replaces, "decision"),
         _date(
             "phase_out_by",
             MG.phaseOutDeadline,
             "the date by which the decision requires a phase-out, as precise as its source",
+        ),
+        _date("adopted", MG.adoptionDate, "the day the decision was adopted, as its sources give it"),
+        _date(
+            "entry_into_force",
+            MG.entryIntoForceDate,
+            "for an amendment: the date it entered into force, as its sources give it",
         ),
         doc="A decision adopted by a meeting.",
     ),
@@ -286,6 +304,20 @@ KINDS: tuple[Kind, ...] = (
         _ref("country", MG.basedIn, "country", doc="the State of a government body"),
         _ref("headquarters", SCHEMA.location, "place"),
         _ref("parent", ORG.subOrganizationOf, "organisation", "country"),
+        _refs(
+            "hosted_by",
+            MG.hostedBy,
+            "organisation",
+            "country",
+            doc="who hosts or administers it (or its secretariat), as its sources state",
+        ),
+        _refs(
+            "supporters",
+            SCHEMA.sponsor,
+            "organisation",
+            "country",
+            doc="who supports it (or its secretariat), as its sources state",
+        ),
         class_field="kind",
         doc="An organisation: UN body, secretariat, government body, NGO, network...",
     ),
@@ -414,6 +446,13 @@ KINDS: tuple[Kind, ...] = (
         Field("title", MG.postTitle, "str", doc="the post's title as the source words it"),
         _date("start", SCHEMA.startDate),
         _date("end", SCHEMA.endDate),
+        Field(
+            "held_on",
+            MG.heldOn,
+            "date",
+            many=True,
+            doc="dates at which a source reports the post held, where its start or end is not known",
+        ),
         doc="A post or role held by a person or organisation, with its dates.",
     ),
     _kind(
@@ -482,6 +521,20 @@ KINDS: tuple[Kind, ...] = (
         ),
         Field("audience", SCHEMA.audience, "str", many=True, doc="intended audience, in words"),
         _ref("part_of", SCHEMA.superEvent, "event", "meeting"),
+        _refs(
+            "prepares",
+            MG.prepares,
+            "meeting",
+            "event",
+            doc="meetings the event prepares for or briefs on before they open, as its sources state",
+        ),
+        _refs(
+            "reports_on",
+            MG.reportsOn,
+            "meeting",
+            "event",
+            doc="meetings the event reports on or reviews after they closed, as its sources state",
+        ),
         Field("planned_sessions", MG.plannedSessionCount, "int"),
         Field("min_duration", MG.minDuration, "duration", doc="ISO 8601, e.g. PT60M"),
         Field("max_duration", MG.maxDuration, "duration", doc="ISO 8601, e.g. PT90M"),

@@ -346,8 +346,9 @@ MINAMATA_ONLINE = [
         "decision-mc-5-3-adopted-at-cop-5",
     ),
     fact(
-        """ASK { decision:mc-5-3 mg:requests organisation:minamata-secretariat ;
-                 prov:wasDerivedFrom source:seed-minamata-online . }""",
+        # issue 19: the seed item of September 2020 predates the decision, so it is not its source
+        """ASK { decision:mc-5-3 mg:requests organisation:minamata-secretariat .
+                 FILTER NOT EXISTS { decision:mc-5-3 prov:wasDerivedFrom source:seed-minamata-online } }""",
         "mc-5-3-requests-the-secretariat",
     ),
     fact(
@@ -455,9 +456,12 @@ REFERENCE_2026 = [
         "asgm-session-presents-the-formalization-grant-only",
     ),
     fact(
-        """ASK { project:dos-asgm-formalization mg:partnershipArea partnership-area:gmp-asgm ;
-                 dcterms:subject topic:asgm . }""",
-        "formalization-grant-tied-to-the-asgm-area",
+        # issue 19: the source says only that the grantee presented at a session the area organised
+        """ASK { project:dos-asgm-formalization dcterms:subject topic:asgm .
+                 event:asgm-dos-grants-session mg:presents project:dos-asgm-formalization ;
+                                               schema:organizer partnership-area:gmp-asgm .
+                 FILTER NOT EXISTS { project:dos-asgm-formalization mg:partnershipArea ?area } }""",
+        "formalization-grant-presented-at-a-session-the-asgm-area-organised",
     ),
     fact(
         """ASK { country:jam prov:wasDerivedFrom source:iso-3166-1 ; mg:iso3166Alpha3 "JAM" .

@@ -120,13 +120,15 @@ VIEWS: dict[str, ViewSpec] = {
         ),
         ViewSpec(
             "decisions",
-            "meetings, decisions, provisions, conventions and topics, and whom decisions request or invite",
+            "meetings, decisions, provisions, conventions and topics, and whom decisions request, invite "
+            "or give guidance to",
             _iris(MG.Meeting, MG.Decision, MG.Provision, MG.Convention, MG.Topic),
             relations=_iris(
                 MG.adoptedAt,
                 MG.concernsProvision,
                 MG.requests,
                 MG.invites,
+                MG.givesGuidanceTo,
                 MG.amends,
                 MG.ofConvention,
                 SCHEMA.superEvent,
@@ -135,7 +137,7 @@ VIEWS: dict[str, ViewSpec] = {
                 DCTERMS + "isPartOf",
                 "http://www.w3.org/2004/02/skos/core#broader",
             ),
-            linked=((ACTORS, _iris(MG.requests, MG.invites)),),
+            linked=((ACTORS, _iris(MG.requests, MG.invites, MG.givesGuidanceTo)),),
         ),
         ViewSpec(
             "parties",

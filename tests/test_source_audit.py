@@ -1,0 +1,127 @@
+"""The source audit: no fact in data/ states more than its sources, and the checks can fail.
+
+Two library checks (``queries/*-violation.rq``) make the audit: ``source-before-fact-violation``
+(a fact whose only sources were published before the date it reports) and
+``date-beyond-source-violation`` (a date more precise than every one of its sources gives). Each
+runs on the curated data, where it must find nothing, and on a copy of the query fixture data with
+one planted fault, where it must find exactly that fault.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mgraph.loader import load
+from mgraph.queries import run
+
+FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
+AUDIT = ("source-before-fact-violation", "date-beyond-source-violation")
+
+
+@pytest.fixture(scope="module")
+def curated():
+    return load().graph
+
+
+@pytest.mark.parametrize("query", [pytest.param(q, id=q) for q in AUDIT])
+def test_curated_data_passes_the_audit(curated, query):
+    assert [dict(r) for r in run(query, graph=curated)] == []
+
+
+def planted(tmp_path: Path, extra: dict[str, str]) -> Path:
+    """The query fixture data, with text appended to some of its files."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    for name, text in extra.items():
+        with (data / name).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    return data
+
+
+MONTHLY_SOURCE = """
+- id: monthly-listing
+  name: A listing of deposits that gives only their month
+  issued: 2017-10
+  kind: web-page
+  date_precision: month
+  url: https://example.org/deposits-by-month
+"""
+
+
+def test_a_day_precise_date_citing_a_month_precise_source_is_found(tmp_path):
+    data = planted(
+        tmp_path,
+        {
+            "sources.yaml": MONTHLY_SOURCE,
+            "legal_acts.yaml": """
+- id: sgp-ratification
+  kind: ratification
+  party: bra
+  convention: minamata
+  date: 2017-09-22
+  sources:
+    - monthly-listing
+- id: sgp-signature
+  kind: signature
+  party: bra
+  convention: minamata
+  date: 2017-09
+  sources:
+    - monthly-listing
+""",
+        },
+    )
+    rows = [dict(r) for r in run("date-beyond-source-violation", graph=load(data).graph)]
+    assert [(r["record"].rsplit("/", 1)[-1], str(r["date"]), r["source_precision"]) for r in rows] == [
+        ("sgp-ratification", "2017-09-22", "month")
+    ]
+
+
+def test_a_long_form_date_is_checked_against_its_own_sources(tmp_path):
+    data = planted(
+        tmp_path,
+        {
+            "sources.yaml": MONTHLY_SOURCE,
+            "legal_acts.yaml": """
+- id: sgp-ratification
+  kind: ratification
+  party: bra
+  convention: minamata
+  date:
+    value: 2017-09-22
+    sources:
+      - monthly-listing
+  sources:
+    - https://example.org/a-page-dating-it-to-the-day
+""",
+        },
+    )
+    rows = [dict(r) for r in run("date-beyond-source-violation", graph=load(data).graph)]
+    assert [str(r["date"]) for r in rows] == ["2017-09-22"]
+
+
+def test_a_decision_resting_only_on_an_earlier_item_is_found(tmp_path):
+    # seed-minamata-online was issued on 2020-09-09; cop-5 opened in 2023.
+    data = planted(
+        tmp_path,
+        {
+            "decisions.yaml": """
+- id: mc-5-99
+  name: A COP-5 decision cited only by a news item of 2020
+  adopted_at: cop-5
+  sources:
+    - seed-minamata-online
+- id: mc-5-98
+  name: A COP-5 decision cited by that item and a later page
+  adopted_at: cop-5
+  sources:
+    - seed-minamata-online
+    - https://example.org/cop-5-report
+""",
+        },
+    )
+    rows = [dict(r) for r in run("source-before-fact-violation", graph=load(data).graph)]
+    assert [(r["fact"].rsplit("/", 1)[-1], str(r["issued"])) for r in rows] == [("mc-5-99", "2020-09-09")]
