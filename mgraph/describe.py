@@ -457,3 +457,21 @@ def zenodo_json(version: DataVersion) -> bytes:
     if version.date:
         document["publication_date"] = version.date.isoformat()
     return to_json(document)
+
+
+# --- checking ----------------------------------------------------------------------------------------
+
+
+def check_description(graph: Graph) -> tuple[bool, str]:
+    """Validate a description against our shapes for it (``ontology/description-shapes.ttl``).
+
+    Returns whether it conforms and pyshacl's report text.
+    """
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from mgraph import locations
+
+    shapes = Graph().parse(locations.ROOT / "ontology" / "description-shapes.ttl", format="turtle")
+    conforms, _, text = validate(graph, shacl_graph=shapes, advanced=False, inference="none")
+    return bool(conforms), str(text)

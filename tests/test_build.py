@@ -29,15 +29,30 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
+def _all_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_build_writes_every_release_file(dist) -> None:
-    assert sorted(p.name for p in dist.iterdir()) == sorted(RELEASE_FILES)
+    assert sorted(_all_files(dist)) == sorted(RELEASE_FILES)
 
 
 def test_two_builds_are_byte_identical(dist, tmp_path) -> None:
     again = tmp_path / "again"
     assert _build(GOOD, again) == 0
-    for name in RELEASE_FILES:
-        assert (dist / name).read_bytes() == (again / name).read_bytes(), name
+    first, second = _all_files(dist), _all_files(again)
+    assert sorted(first) == sorted(second)
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def test_two_builds_with_a_previous_release_are_byte_identical(dist, tmp_path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out in (one, two):
+        assert main(["build", "--data", str(GOOD), "--out", str(out), "--previous", str(dist)]) == 0
+    first, second = _all_files(one), _all_files(two)
+    assert any(name.startswith("changes/") and name.endswith(".ttl") for name in first)
+    assert first == second
 
 
 def test_turtle_ntriples_and_jsonld_hold_the_same_graph(dist) -> None:
@@ -61,12 +76,12 @@ def test_failed_build_leaves_dist_untouched(dist, tmp_path) -> None:
     out = tmp_path / "dist"
     shutil.copytree(dist, out)
     (out / "my-notes.txt").write_text("kept")
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _all_files(out)
     data = tmp_path / "data"
     shutil.copytree(GOOD, data)
     (data / "decisions.yaml").write_text("- id: mc-9-9\n  name: X\n  adopted_at: cop-7\n")
     assert _build(data, out) == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _all_files(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist")]
 
 
