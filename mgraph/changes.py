@@ -169,9 +169,7 @@ def read_side(spec: str | Path, *, repo: Path | None = None) -> Side:
             return Side(name, _load_data(folder), read_version(folder))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    raise InputError(
-        f"{name}: not a release folder, a data folder, an RDF file or a git revision of data/"
-    )
+    raise InputError(f"{name}: not a release folder, a data folder, an RDF file or a git revision of data/")
 
 
 def _parse_file(path: Path) -> set[Triple]:
@@ -274,7 +272,13 @@ def compare(old: Side, new: Side) -> DataDiff:
         for triple in sorted(come):
             changes.append(
                 Change(
-                    key[0], _kind(key[0]), "added", key[1], None, triple[2], sources_of(triple, new_subjects, new_facts)
+                    key[0],
+                    _kind(key[0]),
+                    "added",
+                    key[1],
+                    None,
+                    triple[2],
+                    sources_of(triple, new_subjects, new_facts),
                 )
             )
     changes.sort(key=lambda c: (c.kind, c.entity, c.predicate, c.change, c.old or "", c.new or ""))
@@ -333,7 +337,9 @@ def _text(result: DataDiff) -> str:
             lines.append(f"  {marks[change.change]} {_short(change.predicate)} {_value_text(change)}")
             lines.append(f"      source: {', '.join(_short(s) for s in change.sources) or '(none given)'}")
             if change.change == "changed" and change.old_sources != change.sources:
-                lines.append(f"      was from: {', '.join(_short(s) for s in change.old_sources) or '(none)'}")
+                lines.append(
+                    f"      was from: {', '.join(_short(s) for s in change.old_sources) or '(none)'}"
+                )
     if not result.changes:
         lines.append("no changes")
     return "\n".join(lines) + "\n"
@@ -396,7 +402,8 @@ def _json(result: DataDiff) -> str:
         "new": {"name": result.new.name, **result.new.version.as_dict()},
         "counts": result.counts(),
         "entities": [
-            {"entity": _iri(e), "label": result.label(e), "status": s} for e, s in sorted(result.entities.items())
+            {"entity": _iri(e), "label": result.label(e), "status": s}
+            for e, s in sorted(result.entities.items())
         ],
         "changes": [c.as_dict() for c in result.changes],
     }
@@ -426,7 +433,8 @@ def changeset(result: DataDiff) -> Graph:
                 node,
                 cs.changeReason,
                 Literal(
-                    f"data release {new.version} ({result.entities[entity]} since {result.old.version.version})",
+                    f"data release {new.version} "
+                    f"({result.entities[entity]} since {result.old.version.version})",
                     lang="en",
                 ),
             )
@@ -490,10 +498,10 @@ def _plain(term: str | None) -> Any:
         return _iri(term)
     from rdflib.util import from_n3
 
-    literal = from_n3(term)
+    literal: Any = from_n3(term)
     value: dict[str, str] = {"value": str(literal)}
     if getattr(literal, "language", None):
-        value["language"] = literal.language
+        value["language"] = str(literal.language)
     elif getattr(literal, "datatype", None):
         value["datatype"] = str(literal.datatype)
     return value
@@ -520,4 +528,3 @@ def _kind(entity: str) -> str:
     if bare.startswith(_ID):
         return bare[len(_ID) :].split("/", 1)[0]
     return "other"
-

@@ -57,11 +57,13 @@ def parse_version(text: str, where: str | Path = VERSION_FILE) -> DataVersion:
         raise InputError(f"{where}: not valid TOML: {err}") from None
     version = fields.get("version")
     if not isinstance(version, str) or not _CALVER.match(version):
-        raise InputError(f"{where}: version must be CalVer YEAR.MONTH.MICRO such as \"2026.12.0\"")
+        raise InputError(f'{where}: version must be CalVer YEAR.MONTH.MICRO such as "2026.12.0"')
     dates: dict[str, datetime.date | None] = {}
     for key in ("date", "first_issued"):
         value = fields.get(key)
-        if value is not None and (not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)):
+        if value is not None and (
+            not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
+        ):
             raise InputError(f"{where}: {key} must be a day such as 2026-12-07 (no quotes, no time)")
         dates[key] = value
     if dates["date"] and dates["first_issued"] and dates["first_issued"] > dates["date"]:

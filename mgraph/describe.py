@@ -316,11 +316,11 @@ def dataset_description(
         add((part, VOID.property, URIRef(iri)))
         add((part, VOID.triples, Literal(use.count, datatype=count)))
     for local in EXAMPLE_CLASSES:
-        use = stats.classes.get(_MG + local)
-        if use and use.example:
-            add((dataset, VOID.exampleResource, URIRef(use.example)))
-    for namespace in vocabularies(stats, [str(ns) for ns in PREFIXES.values()]):
-        add((dataset, VOID.vocabulary, URIRef(namespace)))
+        example = stats.classes.get(_MG + local)
+        if example and example.example:
+            add((dataset, VOID.exampleResource, URIRef(example.example)))
+    for used in vocabularies(stats, [str(ns) for ns in PREFIXES.values()]):
+        add((dataset, VOID.vocabulary, URIRef(used)))
     add((dataset, RDFS.seeAlso, URIRef(f"{prefix}sparql-examples.ttl")))
     return graph
 

@@ -15,7 +15,7 @@ No blank nodes: parameters have IRIs under their query's, so the Turtle is byte-
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -89,7 +89,7 @@ def sparql_examples(target: str, queries: dict | None = None) -> Graph:
     return graph
 
 
-def _kind_class(kind: str, mg: object) -> object:
+def _kind_class(kind: str, mg: object) -> Any:
     """The class of a record kind (``meeting`` -> ``mg:Meeting``), as the schema names it."""
     from rdflib import URIRef
 

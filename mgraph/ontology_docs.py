@@ -32,6 +32,15 @@ SECTIONS = (
     ("concepts", "Controlled concepts", "http://www.w3.org/2004/02/skos/core#Concept"),
 )
 
+PARENT_NAMES = {
+    "classes": "subclass of",
+    "concepts": "broader",
+    "object": "subproperty of",
+    "datatype": "subproperty of",
+    "annotation": "subproperty of",
+}
+CHILD_NAMES = {k: "subclasses" if k == "classes" else "subproperties" for k in PARENT_NAMES}
+
 
 @dataclass
 class Entry:
@@ -85,7 +94,9 @@ def entries(
         return {"href": href, "text": text, "title": compact_iri(iri)}
 
     def values(subject: str, *predicates: Any) -> list[dict[str, str]]:
-        found = {str(o) for p in predicates for o in ontology.objects(URIRef(subject), p) if isinstance(o, URIRef)}
+        found = {
+            str(o) for p in predicates for o in ontology.objects(URIRef(subject), p) if isinstance(o, URIRef)
+        }
         return sorted((link(o) for o in found), key=lambda v: v["text"].lower())
 
     shape_uses = _shape_uses(shapes, SH)
@@ -120,7 +131,11 @@ def entries(
         entry.count = use.count if use else 0
         if use and use.example:
             shown = use.label or compact_iri(use.example)
-            example = {"text": shown, "href": _local(use.example) if local else use.example, "title": compact_iri(use.example)}
+            example = {
+                "text": shown,
+                "href": _local(use.example) if local else use.example,
+                "title": compact_iri(use.example),
+            }
             if not is_class and use.value:
                 example["value"] = compact_iri(use.value)
             entry.example = example
@@ -139,7 +154,9 @@ def _shape_uses(shapes: Graph, sh: Any) -> dict[str, list[dict[str, str]]]:
     def describe(shape: Any, how: str) -> dict[str, str]:
         message = next((str(m) for m in shapes.objects(shape, sh.message)), "")
         label = next((str(m) for m in shapes.objects(shape, RDFS.label)), "")
-        severity = next((compact_iri(str(s)).split(":")[-1] for s in shapes.objects(shape, sh.severity)), "Violation")
+        severity = next(
+            (compact_iri(str(s)).split(":")[-1] for s in shapes.objects(shape, sh.severity)), "Violation"
+        )
         name = compact_iri(str(shape)) if isinstance(shape, URIRef) else "(an unnamed shape)"
         return {"name": name, "how": how, "text": message or label, "severity": severity}
 
@@ -169,7 +186,6 @@ def render(
 ) -> str:
     """The documentation page (one HTML file, its styles inline). ``home``: a link back, if any."""
     import jinja2
-
     from rdflib import URIRef
     from rdflib.namespace import DCTERMS, OWL
 
@@ -177,7 +193,9 @@ def render(
 
     about = URIRef(ONTOLOGY_IRI)
     heading = title or next((str(t) for t in ontology.objects(about, DCTERMS.title)), "Ontology")
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     sections = entries(ontology, shapes, stats, local=home is not None)
     return environment.from_string(TEMPLATE).render(
         title=heading,
@@ -187,10 +205,16 @@ def render(
         sections=[(key, name, sections[key]) for key, name, _ in SECTIONS if sections[key]],
         triples=stats.triples,
         home=home,
+        parent_names=PARENT_NAMES,
+        child_names=CHILD_NAMES,
     )
 
 
-TEMPLATE = """<!doctype html>
+TEMPLATE = """{% macro links(values) -%}
+{% for v in values %}<a href="{{ v.href }}" title="{{ v.title }}">{{ v.text }}</a>
+{%- if not loop.last %}, {% endif %}{% endfor %}
+{%- endmacro %}
+<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -229,13 +253,28 @@ ul.shapes { margin: 0; padding-left: 1.1rem; }
 {% if e.definition %}<p>{{ e.definition }}</p>{% endif %}
 <dl>
 <dt>IRI</dt><dd class="iri">{{ e.iri }}</dd>
-{% if e.parents %}<dt>{% if key == "classes" %}subclass of{% elif key == "concepts" %}broader{% else %}subproperty of{% endif %}</dt><dd>{% for v in e.parents %}<a href="{{ v.href }}" title="{{ v.title }}">{{ v.text }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</dd>{% endif %}
-{% if e.children %}<dt>{% if key == "classes" %}subclasses{% else %}subproperties{% endif %}</dt><dd>{% for v in e.children %}<a href="{{ v.href }}" title="{{ v.title }}">{{ v.text }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</dd>{% endif %}
-{% if e.domain %}<dt>domain</dt><dd>{% for v in e.domain %}<a href="{{ v.href }}" title="{{ v.title }}">{{ v.text }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</dd>{% endif %}
-{% if e.range %}<dt>range</dt><dd>{% for v in e.range %}<a href="{{ v.href }}" title="{{ v.title }}">{{ v.text }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</dd>{% endif %}
-{% if key != "concepts" %}<dt>{% if key == "classes" %}instances{% else %}triples{% endif %}</dt><dd class="count">{{ e.count }}</dd>{% endif %}
-{% if e.example %}<dt>example</dt><dd><a href="{{ e.example.href }}" title="{{ e.example.title }}">{{ e.example.text }}</a>{% if e.example.value is defined %} → {{ e.example.value }}{% endif %}</dd>{% endif %}
-{% if e.shapes %}<dt>shapes</dt><dd><ul class="shapes">{% for s in e.shapes %}<li><code>{{ s.name }}</code> {{ s.how }} ({{ s.severity }}){% if s.text %}: {{ s.text }}{% endif %}</li>{% endfor %}</ul></dd>{% endif %}
+{% if e.parents %}
+<dt>{{ parent_names[key] }}</dt><dd>{{ links(e.parents) }}</dd>
+{% endif %}
+{% if e.children %}
+<dt>{{ child_names[key] }}</dt><dd>{{ links(e.children) }}</dd>
+{% endif %}
+{% if e.domain %}<dt>domain</dt><dd>{{ links(e.domain) }}</dd>{% endif %}
+{% if e.range %}<dt>range</dt><dd>{{ links(e.range) }}</dd>{% endif %}
+{% if key != "concepts" %}
+<dt>{{ "instances" if key == "classes" else "triples" }}</dt><dd class="count">{{ e.count }}</dd>
+{% endif %}
+{% if e.example %}
+<dt>example</dt><dd><a href="{{ e.example.href }}" title="{{ e.example.title }}">{{ e.example.text }}</a>
+{%- if e.example.value is defined %} → {{ e.example.value }}{% endif %}</dd>
+{% endif %}
+{% if e.shapes %}
+<dt>shapes</dt><dd><ul class="shapes">
+{% for s in e.shapes %}
+<li><code>{{ s.name }}</code> {{ s.how }} ({{ s.severity }}){% if s.text %}: {{ s.text }}{% endif %}</li>
+{% endfor %}
+</ul></dd>
+{% endif %}
 {% for n in e.notes %}<dt>note</dt><dd>{{ n }}</dd>{% endfor %}
 </dl>
 </section>

@@ -82,7 +82,9 @@ def _version_toml(version: DataVersion) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _previous_release(previous: str | Path, files: Mapping[str, bytes], version: DataVersion) -> dict[str, Any]:
+def _previous_release(
+    previous: str | Path, files: Mapping[str, bytes], version: DataVersion
+) -> dict[str, Any]:
     """The previous release: its diff to this one, its feed, changelog and diff files."""
     from mgraph.changes import Side, compare, read_side
     from mgraph.errors import InputError

@@ -60,7 +60,9 @@ def releases(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mgraph", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mgraph", *args], capture_output=True, text=True, check=False
+    )
 
 
 # --- the diff -----------------------------------------------------------------------------------------
@@ -174,11 +176,14 @@ def test_diff_of_git_revisions(tmp_path) -> None:
 
 
 def test_changeset_rdf_holds_the_three_statements_with_sources(releases) -> None:
-    old, new = releases
+    _, new = releases
     graph = Graph().parse(new / "changes" / "2026.11.0--2026.12.0.ttl", format="turtle")
     cs = Namespace("http://purl.org/vocab/changeset/schema#")
     assert len(set(graph.subjects(RDF.type, cs.ChangeSet))) == 2
-    additions = {(graph.value(s, RDF.object), graph.value(s, Namespace("http://www.w3.org/ns/prov#").wasDerivedFrom)) for s in graph.objects(None, cs.addition)}
+    additions = {
+        (graph.value(s, RDF.object), graph.value(s, Namespace("http://www.w3.org/ns/prov#").wasDerivedFrom))
+        for s in graph.objects(None, cs.addition)
+    }
     removals = {graph.value(s, RDF.object) for s in graph.objects(None, cs.removal)}
     assert additions == {
         (Literal("COP-4", lang="en"), URIRef("https://example.org/cop4")),
@@ -188,7 +193,7 @@ def test_changeset_rdf_holds_the_three_statements_with_sources(releases) -> None
 
 
 def test_change_feed_and_changelog_follow_releases(releases) -> None:
-    old, new = releases
+    _, new = releases
     feed = json.loads((new / "changes" / "feed.jsonld").read_text())
     assert feed["type"] == "OrderedCollection"
     assert [i["type"] for i in feed["orderedItems"]] == ["Update", "Create"]
@@ -253,7 +258,8 @@ def test_description_checksums_sizes_and_counts_match_the_files(releases) -> Non
     assert str(graph.value(dataset, DCTERMS.modified)) == "2026-12-07"
     decisions = len(set(data.subjects(RDF.type, URIRef("https://w3id.org/mgraph/ontology#Decision"))))
     partition = next(
-        p for p in graph.objects(dataset, VOID.classPartition)
+        p
+        for p in graph.objects(dataset, VOID.classPartition)
         if graph.value(p, VOID["class"]) == URIRef("https://w3id.org/mgraph/ontology#Decision")
     )
     assert int(graph.value(partition, VOID.entities)) == decisions
@@ -295,7 +301,7 @@ def test_ontology_docs_document_every_term_with_anchor_counts_and_shapes(release
     }
     assert len(terms) > 50
     for term in terms:
-        assert f'id="{term[len(mg):]}"' in html, term
+        assert f'id="{term[len(mg) :]}"' in html, term
     decision = html[html.index('id="Decision"') :]
     decision = decision[: decision.index("</section>")]
     assert "A formal decision adopted by a meeting" in decision

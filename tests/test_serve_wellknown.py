@@ -39,7 +39,9 @@ def test_void_describes_the_served_graph_and_its_endpoint(served) -> None:
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(f"{server.url}/sparql")
     triples = len(Graph().parse(dist / "mercury.nt", format="nt"))
     assert int(graph.value(dataset, VOID.triples)) == triples
-    as_jsonld = httpx.get(f"{server.url}/.well-known/void", headers={"Accept": "application/ld+json"}, timeout=30)
+    as_jsonld = httpx.get(
+        f"{server.url}/.well-known/void", headers={"Accept": "application/ld+json"}, timeout=30
+    )
     assert as_jsonld.headers["content-type"].startswith("application/ld+json")
     assert "@context" in json.loads(as_jsonld.text)
 
@@ -71,14 +73,20 @@ def test_ontology_page_documents_terms_with_served_counts(served) -> None:
     decision = html[html.index('id="Decision"') :]
     decision = decision[: decision.index("</section>")]
     decisions = len(
-        set(Graph().parse(dist / "mercury.nt", format="nt").subjects(RDF.type, URIRef("https://w3id.org/mgraph/ontology#Decision")))
+        set(
+            Graph()
+            .parse(dist / "mercury.nt", format="nt")
+            .subjects(RDF.type, URIRef("https://w3id.org/mgraph/ontology#Decision"))
+        )
     )
     assert f'<dd class="count">{decisions}</dd>' in decision
     assert 'id="adoptedAt"' in html
     assert 'href="/id/decision/' in decision  # the example links to the server's own page
 
 
-@pytest.mark.parametrize("path", [pytest.param("/", id="query-page"), pytest.param("/ontology", id="ontology")])
+@pytest.mark.parametrize(
+    "path", [pytest.param("/", id="query-page"), pytest.param("/ontology", id="ontology")]
+)
 def test_pages_embed_the_dataset_jsonld(served, path) -> None:
     server, _ = served
     html = httpx.get(f"{server.url}{path}", timeout=60).text

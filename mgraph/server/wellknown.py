@@ -48,7 +48,10 @@ def dataset_jsonld() -> Any:
 
     if not _JSONLD["script"]:
         return Markup("")
-    return Markup('<script type="application/ld+json">') + Markup(_JSONLD["script"]) + Markup("</script>")
+    # The JSON has <, > and & escaped as \u003c...: it cannot close the script or open a tag, and
+    # HTML-escaping its quotes would break it (a script's text is not entity-decoded).
+    script = _JSONLD["script"]
+    return Markup(f'<script type="application/ld+json">{script}</script>')  # noqa: S704
 
 
 def _dist() -> Any:
@@ -95,7 +98,9 @@ def _endpoint(request: Request) -> str:
 def _graph_response(request: Request, graph: Any, extra_prefixes: dict[str, str]) -> Response:
     from mgraph.serialize import prepare, to_jsonld, to_ntriples, to_turtle
 
-    chosen = negotiation.choose(negotiation.GRAPH_TYPES, request.headers.get("accept"), request.query_params.get("format"))
+    chosen = negotiation.choose(
+        negotiation.GRAPH_TYPES, request.headers.get("accept"), request.query_params.get("format")
+    )
     if chosen is None:
         offered = ", ".join(types[0] for types in negotiation.GRAPH_TYPES.values())
         return PlainTextResponse(f"Not Acceptable: this resource can be sent as {offered}\n", status_code=406)
@@ -171,4 +176,4 @@ def _render_docs(stats: GraphStats, ontology_docs: Any) -> str:
     shapes = Graph().parse(locations.SHAPES, format="turtle")
     html = ontology_docs.render(load_ontology(), shapes, stats, home="/")
     script = dataset_jsonld()
-    return html.replace("</head>", f"{script}\n</head>", 1) if script else html
+    return html.replace("</body>", f"{script}\n</body>", 1) if script else html
