@@ -95,3 +95,15 @@ def test_pages_embed_the_dataset_jsonld(served, path) -> None:
     document = json.loads(scripts[0])
     assert document["@type"] == "Dataset"
     assert 50 <= len(document["description"]) <= 5000
+
+
+def test_class_and_entity_pages_link_to_their_vocabulary_entries(served) -> None:
+    server, _ = served
+    vocabulary = httpx.get(f"{server.url}/ontology", timeout=60).text
+    class_page = httpx.get(f"{server.url}/class/Decision", timeout=60).text
+    assert 'href="/ontology#Decision"' in class_page
+    entity = httpx.get(f"{server.url}/id/decision/mc-4-3", timeout=60).text
+    anchors = set(re.findall(r'href="/ontology#([^"]+)"', entity))
+    assert "adoptedAt" in anchors
+    for anchor in anchors:
+        assert f'id="{anchor}"' in vocabulary, anchor

@@ -209,10 +209,10 @@ def _valid_iri(iri: str) -> bool:
 
 
 def _predicate(binding: dict[str, str], label: dict[str, str] | None) -> dict[str, Any]:
-    """A property: our own properties have no page (class pages are for classes), others link out."""
+    """A property: ours link to their entry on /ontology (class pages are for classes), others out."""
     shown = term(binding, label)
     if shown["href"] and shown["href"].startswith("/class/"):
-        shown["href"] = None
+        shown["href"] = "/ontology#" + shown["href"][len("/class/") :]  # our property's entry
     return shown
 
 
