@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mgraph.dataversion import DataVersion, read_version
+from mgraph.dataversion import DataVersion, read_version, version_key
 
 FEED = "changes/feed.jsonld"
 PUBLICATION_FILES = (
@@ -94,6 +94,18 @@ def _previous_release(
         raise InputError(f"--previous {previous}: not a release folder (no mercury.nt)")
     old = read_side(folder)
     new = Side("this build", _triples(files["mercury.nt"]), version)
+    diff = compare(old, new)
+    same = old.version.version == version.version
+    if same and diff.changes:
+        raise InputError(
+            f"--previous {previous}: holds the same data version {version.version} but other data; "
+            "raise the version (and date) in data/release.toml first"
+        )
+    if not same and version_key(old.version.version) > version_key(version.version):
+        raise InputError(
+            f"--previous {previous}: its data version {old.version.version} is later than "
+            f"{version.version}, the version being built"
+        )
     carried: dict[str, bytes] = {}
     changes = folder / "changes"
     if changes.is_dir():
@@ -109,7 +121,9 @@ def _previous_release(
             raise InputError(f"{feed}: not a JSON change feed") from None
     changelog = folder / CHANGELOG
     return {
-        "diff": compare(old, new),
+        "feed": feed.read_bytes() if feed.is_file() else None,
+        "diff": diff,
+        "same": same,
         "items": items,
         "files": carried,
         "changelog": changelog.read_text(encoding="utf-8") if changelog.is_file() else "",
@@ -151,6 +165,16 @@ def _changes(version: DataVersion, before: dict[str, Any] | None) -> dict[str, b
     heading = f"## {version.version}" + (f" ({version.date.isoformat()})" if version.date else "")
     section = f"{heading}\n\nFirst release in this changelog: no previous release was compared.\n"
     items: list[dict[str, Any]] = []
+    if before is not None and before["same"]:
+        # The same version rebuilt from the same data: the previous feed and changelog stand.
+        out.update(before["files"])
+        feed_file = before.get("feed")
+        out[FEED] = feed_file if feed_file is not None else b""
+        out[CHANGELOG] = before["changelog"].encode("utf-8")
+        if feed_file is not None and before["changelog"]:
+            return out
+        before = None
+        out.clear()
     if before is not None:
         diff = before["diff"]
         stem = f"changes/{diff.old.version.version}--{version.version}"
