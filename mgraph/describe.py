@@ -475,3 +475,33 @@ def check_description(graph: Graph) -> tuple[bool, str]:
     shapes = Graph().parse(locations.ROOT / "ontology" / "description-shapes.ttl", format="turtle")
     conforms, _, text = validate(graph, shacl_graph=shapes, advanced=False, inference="none")
     return bool(conforms), str(text)
+
+
+# --- a built release, described (for the static site and other callers) -----------------------------
+
+
+def release_stats(dist_dir: str | Path) -> GraphStats:
+    """:class:`GraphStats` of a release folder's ``mercury.nt``."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(Path(dist_dir) / "mercury.nt"), format=ox.RdfFormat.N_TRIPLES)
+    return stats_of_store(store)
+
+
+def release_description(dist_dir: str | Path, *, endpoint: str | None = None) -> Graph:
+    """The DCAT 3 + VoID description of a built release folder (as ``void.ttl`` holds it)."""
+    from mgraph.dataversion import read_version
+
+    folder = Path(dist_dir)
+    return dataset_description(
+        read_version(folder), release_stats(folder), files_of(folder), endpoint=endpoint
+    )
+
+
+def release_schema_org(dist_dir: str | Path) -> dict[str, Any]:
+    """The schema.org ``Dataset`` of a built release folder (as ``dataset.jsonld`` holds it)."""
+    from mgraph.dataversion import read_version
+
+    folder = Path(dist_dir)
+    return schema_org(read_version(folder), release_stats(folder), files_of(folder))

@@ -286,3 +286,17 @@ ul.shapes { margin: 0; padding-left: 1.1rem; }
 </body>
 </html>
 """
+
+
+def render_release(dist_dir: Any, *, home: str | None = None) -> str:
+    """The documentation of a built release folder (its ontology, shapes and graph)."""
+    from pathlib import Path
+
+    from rdflib import Graph
+
+    from mgraph.describe import release_stats
+
+    folder = Path(dist_dir)
+    ontology = Graph().parse(folder / "ontology.ttl", format="turtle")
+    shapes = Graph().parse(folder / "shapes.ttl", format="turtle")
+    return render(ontology, shapes, release_stats(folder), home=home)

@@ -58,7 +58,9 @@ def _next_version(tmp_path: Path, *, bump: bool = True) -> Path:
     if bump:
         version = (data / "release.toml").read_text()
         assert '"2026.11.0"' in version and "date = 2026-11-30" in version
-        version = version.replace('"2026.11.0"', '"2026.12.0"').replace("date = 2026-11-30", "date = 2026-12-07")
+        version = version.replace('"2026.11.0"', '"2026.12.0"').replace(
+            "date = 2026-11-30", "date = 2026-12-07"
+        )
         (data / "release.toml").write_text(version)
     return data
 
@@ -151,7 +153,12 @@ def test_previous_release_that_does_not_precede_is_refused(dist, tmp_path, bump)
     if bump:  # the later release as --previous of the earlier data
         later = tmp_path / "later"
         assert main(["build", "--data", str(data), "--out", str(later)]) == 0
-        assert main(["build", "--data", str(GOOD), "--out", str(tmp_path / "out"), "--previous", str(later)]) == 2
+        assert (
+            main(["build", "--data", str(GOOD), "--out", str(tmp_path / "out"), "--previous", str(later)])
+            == 2
+        )
     else:
-        assert main(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--previous", str(dist)]) == 2
+        assert (
+            main(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--previous", str(dist)]) == 2
+        )
     assert not (tmp_path / "out").exists()

@@ -329,3 +329,13 @@ def test_sparql_examples_hold_every_library_query(releases) -> None:
         assert graph.value(node, Namespace("https://schema.org/").target) is not None
         params = {str(graph.value(p, SH.name)) for p in graph.objects(node, SH.parameter)}
         assert params == {p.name for p in query.params}, name
+
+
+def test_library_functions_describe_a_built_release_as_the_build_wrote_it(releases) -> None:
+    from mgraph.describe import description_turtle, release_description, release_schema_org, to_json
+    from mgraph.ontology_docs import render_release
+
+    _, new = releases
+    assert description_turtle(release_description(new)) == (new / "void.ttl").read_bytes()
+    assert to_json(release_schema_org(new)) == (new / "dataset.jsonld").read_bytes()
+    assert render_release(new).encode() == (new / "docs" / "index.html").read_bytes()

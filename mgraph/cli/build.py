@@ -1,12 +1,13 @@
 """Load the curated data, validate it and write the release files to dist/.
 
-The release (mercury.ttl, mercury.nt, mercury.jsonld with context.jsonld, ontology.ttl,
-shapes.ttl) is sorted and byte-identical from one build of the same data to the next, with its
-data version (data/release.toml), a DCAT/VoID and schema.org description, CITATION.cff and
-.zenodo.json, the ontology documentation (docs/), the query library as RDF, a data changelog and
-a change feed (with --previous, the diff against the previous release). dist/ is
-replaced in one step, and left exactly as it was when the build fails (exit 1: violations; exit
-2: a broken data file).
+The release (mercury.ttl, mercury.nt, mercury.jsonld with context.jsonld,
+ontology.ttl, shapes.ttl) is sorted and byte-identical from one build of the
+same data to the next, with its data version (data/release.toml), a DCAT/VoID
+and schema.org description, CITATION.cff and .zenodo.json, the ontology
+documentation (docs/), the query library as RDF, a data changelog and a change
+feed (with --previous, the diff against the previous release). dist/ is
+replaced in one step, and left exactly as it was when the build fails (exit 1:
+violations; exit 2: a broken data file).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from mgraph.cli._common import add_data_argument, add_engine_argument, emit, war
 EXAMPLES = """
   mgraph build
   mgraph build --data my-data/ --out /tmp/release --fail-on-warning
-  mgraph build --previous /srv/releases/2026.11.0   # writes changes/2026.11.0--<version>.*
+  mgraph build --previous /srv/releases/2026.11.0   # and the diff against it
 """
 
 

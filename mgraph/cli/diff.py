@@ -1,10 +1,12 @@
-"""Report what changed between two versions of the data: facts added, removed and changed.
+"""Report what changed between two versions of the data, fact by fact, with sources.
 
-OLD and NEW are each a release folder (dist/), a data folder, an RDF file, or a git revision of
-the project's data/ (HEAD~1, a tag, a commit: read with `git show REV:data/...`, nothing is
-fetched). Facts are grouped by entity and kind, each with its source. Formats: text (default),
-markdown (a data changelog), json, and turtle (RDF in the Changeset vocabulary, cs:). Exit 0,
-or with --exit-code 1 when there are changes (as `git diff --exit-code`); 2 for bad input.
+OLD and NEW are each a release folder (dist/), a data folder, an RDF file, or
+a git revision of the project's data/ (HEAD~1, a tag, a commit: read with `git
+show REV:data/...`, nothing is fetched). Facts are grouped by entity and kind,
+each with its source. Formats: text (default), markdown (a data changelog),
+json, and turtle (RDF in the Changeset vocabulary, cs:). Exit 0, or with
+--exit-code 1 when there are changes (as `git diff --exit-code`); 2 for bad
+input.
 """
 
 from __future__ import annotations
