@@ -2,8 +2,9 @@
 
 A side is a release folder (``dist/``: its ``mercury.nt`` and ``release.toml``), a data folder
 (``data/``, loaded), a local RDF file (read as :mod:`mgraph.safety` allows), or a git revision of
-the project's ``data/`` (``HEAD~1``, a tag: the files are taken with ``git show REV:data/...``
-into a temporary folder and loaded there; git runs locally, nothing is fetched).
+``data/`` (``HEAD~1``, a tag: the files are taken with ``git show REV:data/...`` into a temporary
+folder and loaded there; git runs locally, nothing is fetched), in the git repository of the
+working directory when it has a ``data/`` folder, else in mgraph's own checkout.
 
 A fact is a triple. Facts are grouped by entity (the triple's subject; a record's kind is the
 first segment of its IRI, ``decision`` for ``mgid:decision/mc-5-3``) and are *added*, *removed*
@@ -161,7 +162,7 @@ def read_side(spec: str | Path, *, repo: Path | None = None) -> Side:
         raise InputError(f"{name}: neither a release folder (no mercury.nt) nor a data folder (no *.yaml)")
     if path.exists():
         return Side(name, _parse_file(path))
-    root = repo if repo is not None else locations.ROOT
+    root = repo if repo is not None else _repository() or locations.ROOT
     if _is_revision(root, name):
         folder = Path(tempfile.mkdtemp(prefix="mgraph-diff-"))
         try:
@@ -187,6 +188,15 @@ def _load_data(folder: Path) -> set[Triple]:
     from mgraph.serialize import prepare
 
     return {(str(t.subject), str(t.predicate), str(t.object)) for t in prepare(load(folder).graph)}
+
+
+def _repository() -> Path | None:
+    """The git repository of the working directory, when it has a data/ folder; else None."""
+    top = _git(Path.cwd(), "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return None
+    root = Path(top.stdout.decode().strip())
+    return root if (root / "data").is_dir() else None
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -360,8 +370,9 @@ def _markdown(result: DataDiff) -> str:
     lines = [
         heading,
         "",
-        f"Changes from {result.old.version.version}: {counts['added']} facts added, "
-        f"{counts['removed']} removed, {counts['changed']} changed, in {len(result.entities)} entities.",
+        f"Changes from {result.old.version.version}: {_count(counts['added'], 'fact')} added, "
+        f"{counts['removed']} removed, {counts['changed']} changed, "
+        f"in {_count(len(result.entities), 'entity', 'entities')}.",
     ]
     kinds: dict[str, list[tuple[str, list[Change]]]] = {}
     for (kind, entity), changes in result.by_entity().items():
@@ -383,6 +394,10 @@ def _markdown(result: DataDiff) -> str:
     if not result.changes:
         lines += ["", "No changes."]
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _md(text: str) -> str:
