@@ -87,9 +87,9 @@ def entries(
                 declared[str(term)] = key
 
     def label_of(iri: str) -> str:
-        for value in ontology.objects(URIRef(iri), RDFS.label):
-            return str(value)
-        return compact_iri(iri)
+        labels = {str(v): v for v in ontology.objects(URIRef(iri), RDFS.label)}
+        english = sorted(text for text, v in labels.items() if getattr(v, "language", None) in (None, "en"))
+        return (english or sorted(labels) or [compact_iri(iri)])[0]
 
     def link(iri: str) -> dict[str, str]:
         href = f"#{anchor(iri)}" if iri in declared else iri
@@ -106,8 +106,8 @@ def entries(
     result: dict[str, list[Entry]] = {key: [] for key, _, _ in SECTIONS}
     for iri, key in declared.items():
         subject = URIRef(iri)
-        definition = next(
-            (str(o) for p in (SKOS.definition, RDFS.comment) for o in ontology.objects(subject, p)), ""
+        definition = min((str(o) for o in ontology.objects(subject, SKOS.definition)), default="") or min(
+            (str(o) for o in ontology.objects(subject, RDFS.comment)), default=""
         )
         is_class = key == "classes"
         entry = Entry(
@@ -155,12 +155,17 @@ def _shape_uses(shapes: Graph, sh: Any) -> dict[str, list[dict[str, str]]]:
     from mgraph.terms import compact_iri
 
     def describe(shape: Any, how: str) -> dict[str, str]:
-        message = next((str(m) for m in shapes.objects(shape, sh.message)), "")
-        label = next((str(m) for m in shapes.objects(shape, RDFS.label)), "")
-        severity = next(
-            (compact_iri(str(s)).split(":")[-1] for s in shapes.objects(shape, sh.severity)), "Violation"
+        message = min((str(m) for m in shapes.objects(shape, sh.message)), default="")
+        label = min((str(m) for m in shapes.objects(shape, RDFS.label)), default="")
+        severity = min(
+            (compact_iri(str(s)).split(":")[-1] for s in shapes.objects(shape, sh.severity)),
+            default="Violation",
         )
-        name = compact_iri(str(shape)) if isinstance(shape, URIRef) else "(an unnamed shape)"
+        named = _named_shape(shapes, shape)
+        name = compact_iri(str(named)) if named is not None else "(an unnamed shape)"
+        if named is not None and named != shape:
+            name += " (a nested shape)"
+            message = message or min((str(m) for m in shapes.objects(named, sh.message)), default="")
         return {"name": name, "how": how, "text": message or label, "severity": severity}
 
     uses: dict[str, list[dict[str, str]]] = {}
@@ -180,6 +185,23 @@ def _shape_uses(shapes: Graph, sh: Any) -> dict[str, list[dict[str, str]]]:
     return {k: sorted(v, key=lambda e: (e["name"], e["how"])) for k, v in uses.items()}
 
 
+def _named_shape(shapes: Graph, node: Any) -> Any:
+    """The shape itself when it has an IRI, else the nearest named shape it is nested in."""
+    from rdflib import URIRef
+
+    seen = set()
+    frontier = [node]
+    while frontier:
+        current = frontier.pop(0)
+        if isinstance(current, URIRef):
+            return current
+        if current in seen:
+            continue
+        seen.add(current)
+        frontier.extend(sorted(shapes.subjects(None, current), key=str))
+    return None
+
+
 def _local(iri: str) -> str:
     return "/id/" + iri[len(ID) :] if iri.startswith(ID) else iri
 
@@ -195,16 +217,16 @@ def render(
     from mgraph.namespaces import ONTOLOGY_IRI
 
     about = URIRef(ONTOLOGY_IRI)
-    heading = title or next((str(t) for t in ontology.objects(about, DCTERMS.title)), "Ontology")
+    heading = title or min((str(t) for t in ontology.objects(about, DCTERMS.title)), default="Ontology")
     environment = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
     )
     sections = entries(ontology, shapes, stats, local=home is not None)
     return environment.from_string(TEMPLATE).render(
         title=heading,
-        description=next((str(t) for t in ontology.objects(about, DCTERMS.description)), ""),
+        description=min((str(t) for t in ontology.objects(about, DCTERMS.description)), default=""),
         iri=ONTOLOGY_IRI,
-        version=next((str(t) for t in ontology.objects(about, OWL.versionInfo)), ""),
+        version=min((str(t) for t in ontology.objects(about, OWL.versionInfo)), default=""),
         sections=[(key, name, sections[key]) for key, name, _ in SECTIONS if sections[key]],
         triples=stats.triples,
         home=home,
