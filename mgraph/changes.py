@@ -337,14 +337,28 @@ def _title(result: DataDiff) -> str:
     return f"{old} -> {new}: {summary} ({len(result.entities)} entities)"
 
 
+def _shared_sources(changes: list[Change]) -> tuple[str, ...] | None:
+    """The sources when every change of an entity has the same ones (said once, not per line)."""
+    first = changes[0].sources
+    for change in changes:
+        if change.sources != first or (change.change == "changed" and change.old_sources != first):
+            return None
+    return first
+
+
 def _text(result: DataDiff) -> str:
     lines = [f"mgraph diff {result.old.name} {result.new.name}", _title(result)]
     marks = {"added": "+", "removed": "-", "changed": "~"}
     for (kind, entity), changes in result.by_entity().items():
         lines.append("")
         lines.append(f"{kind} {_short(entity)} ({result.label(entity)}): {result.entities[entity]}")
+        shared = _shared_sources(changes)
+        if shared is not None:
+            lines.append(f"  source: {', '.join(_short(s) for s in shared) or '(none given)'}")
         for change in changes:
             lines.append(f"  {marks[change.change]} {_short(change.predicate)} {_value_text(change)}")
+            if shared is not None:
+                continue
             lines.append(f"      source: {', '.join(_short(s) for s in change.sources) or '(none given)'}")
             if change.change == "changed" and change.old_sources != change.sources:
                 lines.append(
@@ -381,19 +395,29 @@ def _markdown(result: DataDiff) -> str:
         lines += ["", f"### {kind}", ""]
         for entity, changes in entities:
             status = result.entities[entity]
-            lines.append(f"- **{_md(result.label(entity))}** (`{_short(entity)}`, {status})")
+            shared = _shared_sources(changes)
+            heading = f"- **{_md(result.label(entity))}** (`{_short(entity)}`, {status})"
+            if shared is not None:
+                heading += f"; source: {', '.join(_md_link(s, result) for s in shared) or 'none given'}"
+            lines.append(heading)
             for change in changes:
+                if shared is not None:
+                    lines.append(f"  - {_md_change(change)}")
+                    continue
                 sources = ", ".join(_md_link(s, result) for s in change.sources) or "no source given"
-                what = {
-                    "added": f"added `{_short(change.predicate)}` {_md(_show(change.new))}",
-                    "removed": f"removed `{_short(change.predicate)}` {_md(_show(change.old))}",
-                    "changed": f"changed `{_short(change.predicate)}` from {_md(_show(change.old))} "
-                    f"to {_md(_show(change.new))}",
-                }[change.change]
-                lines.append(f"  - {what} (source: {sources})")
+                lines.append(f"  - {_md_change(change)} (source: {sources})")
     if not result.changes:
         lines += ["", "No changes."]
     return "\n".join(lines) + "\n"
+
+
+def _md_change(change: Change) -> str:
+    predicate = f"`{_short(change.predicate)}`"
+    if change.change == "added":
+        return f"added {predicate} {_md(_show(change.new))}"
+    if change.change == "removed":
+        return f"removed {predicate} {_md(_show(change.old))}"
+    return f"changed {predicate} from {_md(_show(change.old))} to {_md(_show(change.new))}"
 
 
 def _count(number: int, one: str, many: str | None = None) -> str:
