@@ -9,7 +9,8 @@ working directory when it has a ``data/`` folder, else in mgraph's own checkout.
 A fact is a triple. Facts are grouped by entity (the triple's subject; a record's kind is the
 first segment of its IRI, ``decision`` for ``mgid:decision/mc-5-3``) and are *added*, *removed*
 or *changed*: a subject and property that had exactly one value and now has exactly one other
-value is one change, not a removal and an addition. Each fact carries its sources: the sources
+value is one change, not a removal and an addition. Blank nodes (our releases have none) are
+compared by their labels, so an RDF file with blank nodes may show them as changed. Each fact carries its sources: the sources
 of the claim that states it (``mg:Claim`` with ``prov:wasDerivedFrom``) when there is one, else
 those of its subject's record; a removed fact its sources in the old version.
 

@@ -277,9 +277,13 @@ def test_schema_org_dataset_cff_and_zenodo(releases) -> None:
     for download in document["distribution"]:
         content = (new / download["contentUrl"].rsplit("/", 1)[1]).read_bytes()
         assert download["sha256"] == hashlib.sha256(content).hexdigest()
-    cff = (new / "CITATION.cff").read_text()
-    assert 'version: "2026.12.0"' in cff
-    assert 'date-released: "2026-12-07"' in cff
+    import yaml
+
+    cff = yaml.safe_load((new / "CITATION.cff").read_text())
+    assert {"cff-version", "message", "title", "authors"} <= set(cff)
+    assert cff["cff-version"] == "1.2.0"
+    assert (cff["version"], cff["date-released"], cff["type"]) == ("2026.12.0", "2026-12-07", "dataset")
+    assert all(author.get("name") for author in cff["authors"])
     zenodo = json.loads((new / ".zenodo.json").read_text())
     assert zenodo["upload_type"] == "dataset"
     assert zenodo["version"] == "2026.12.0"
