@@ -369,7 +369,11 @@ def schema_org(
     *,
     base: str | None = None,
 ) -> dict[str, Any]:
-    """The same description as a schema.org ``Dataset`` (JSON-LD, as Google Dataset Search reads it)."""
+    """The same description as a schema.org ``Dataset`` (JSON-LD, as Google Dataset Search reads it).
+
+    schema.org has no term for triple counts: ``stats`` gives the triples and entities as ``size``,
+    in words; the counts proper are in the DCAT/VoID description.
+    """
     dataset = version_iri(version)
     prefix = base if base is not None else f"{dataset}/"
     document: dict[str, Any] = {
@@ -388,10 +392,7 @@ def schema_org(
         "publisher": {"@type": "Organization", "name": PUBLISHER},
         "inLanguage": "en",
         "isPartOf": DATASET,
-        "variableMeasured": [
-            {"@type": "PropertyValue", "name": "triples", "value": stats.triples},
-            {"@type": "PropertyValue", "name": "entities", "value": stats.entities},
-        ],
+        "size": f"{stats.triples} triples about {stats.entities} entities" if stats.entities else None,
         "distribution": [
             {
                 "@type": "DataDownload",
@@ -406,6 +407,7 @@ def schema_org(
             ).items()
         ],
     }
+    document = {k: v for k, v in document.items() if v is not None}
     if version.first_issued:
         document["datePublished"] = version.first_issued.isoformat()
     if version.date:
