@@ -322,6 +322,8 @@ def dataset_description(
     for used in vocabularies(stats, [str(ns) for ns in PREFIXES.values()]):
         add((dataset, VOID.vocabulary, URIRef(used)))
     add((dataset, RDFS.seeAlso, URIRef(f"{prefix}sparql-examples.ttl")))
+    add((dataset, RDFS.seeAlso, URIRef(f"{prefix}changes/feed.jsonld")))  # the change feed
+    add((dataset, RDFS.seeAlso, URIRef(f"{prefix}docs/index.html")))  # the ontology documentation
     return graph
 
 
