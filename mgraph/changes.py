@@ -10,9 +10,10 @@ A fact is a triple. Facts are grouped by entity (the triple's subject; a record'
 first segment of its IRI, ``decision`` for ``mgid:decision/mc-5-3``) and are *added*, *removed*
 or *changed*: a subject and property that had exactly one value and now has exactly one other
 value is one change, not a removal and an addition. Blank nodes (our releases have none) are
-compared by their labels, so an RDF file with blank nodes may show them as changed. Each fact carries its sources: the sources
-of the claim that states it (``mg:Claim`` with ``prov:wasDerivedFrom``) when there is one, else
-those of its subject's record; a removed fact its sources in the old version.
+compared by their labels, so an RDF file with blank nodes may show them as changed. Each fact
+carries its sources: the sources of the claim that states it (``mg:Claim`` with
+``prov:wasDerivedFrom``) when there is one, else those of its subject's record; a removed fact
+its sources in the old version.
 
 Written as text, Markdown (a data changelog a person reads), JSON, and RDF in the Changeset
 vocabulary (``cs:``, http://purl.org/vocab/changeset/schema#). Why Changeset and not KGCL:
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mgraph.dataversion import UNVERSIONED, DataVersion
-from mgraph.errors import InputError
+from mgraph.errors import InputError, MgraphError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -168,7 +169,10 @@ def read_side(spec: str | Path, *, repo: Path | None = None) -> Side:
         folder = Path(tempfile.mkdtemp(prefix="mgraph-diff-"))
         try:
             _checkout_data(root, name, folder)
-            return Side(name, _load_data(folder), read_version(folder))
+            try:
+                return Side(name, _load_data(folder), read_version(folder))
+            except MgraphError as err:  # name the revision's files, not the temporary folder
+                raise InputError(str(err).replace(f"{folder}/", f"{name}:data/")) from None
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     raise InputError(f"{name}: not a release folder, a data folder, an RDF file or a git revision of data/")

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from mgraph.cli import main
 from mgraph.describe import check_description
+from mgraph.errors import InputError
 
 GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -175,6 +176,12 @@ def test_diff_of_git_revisions(tmp_path) -> None:
     result = compare(read_side("HEAD~1", repo=repo), read_side("HEAD", repo=repo))
     assert _essentials([c.as_dict() for c in result.changes]) == EXPECTED
     assert (result.old.version.version, result.new.version.version) == ("2026.11.0", "2026.12.0")
+    (repo / "data" / "decisions.yaml").write_text("- id: mc-9-9\n  name: X\n  adopted_at: cop-7\n")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "broken")
+    with pytest.raises(InputError, match=r"^HEAD:data/decisions\.yaml:"):
+        read_side("HEAD", repo=repo)
+    with pytest.raises(InputError, match="not a release folder"):
+        read_side("no-such-revision", repo=repo)
 
 
 def test_changeset_rdf_holds_the_three_statements_with_sources(releases) -> None:
