@@ -93,7 +93,8 @@ def _previous_release(
     if not (folder / "mercury.nt").is_file():
         raise InputError(f"--previous {previous}: not a release folder (no mercury.nt)")
     old = read_side(folder)
-    new = Side("this build", _triples(files["mercury.nt"]), version)
+    old.name = f"release {old.version.version}"  # not its folder: published files hold no local paths
+    new = Side(f"release {version.version}", _triples(files["mercury.nt"]), version)
     diff = compare(old, new)
     same = old.version.version == version.version
     if same and diff.changes:

@@ -201,6 +201,15 @@ def test_changeset_rdf_holds_the_three_statements_with_sources(releases) -> None
     assert removals == {Literal("2021-11-01", datatype=XSD.date), Literal("2013-10-11", datatype=XSD.date)}
 
 
+def test_published_changes_hold_no_local_paths(releases) -> None:
+    old, new = releases
+    for path in (new / "changes").iterdir():
+        text = path.read_text()
+        assert str(old) not in text and str(new.parent) not in text, path.name
+    document = json.loads((new / "changes" / "2026.11.0--2026.12.0.json").read_text())
+    assert (document["old"]["name"], document["new"]["name"]) == ("release 2026.11.0", "release 2026.12.0")
+
+
 def test_change_feed_and_changelog_follow_releases(releases) -> None:
     _, new = releases
     feed = json.loads((new / "changes" / "feed.jsonld").read_text())
