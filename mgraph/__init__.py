@@ -24,6 +24,7 @@ _API: dict[str, tuple[str, str]] = {
     "KnowledgeGraph": ("mgraph.loader", "KnowledgeGraph"),
     "load": ("mgraph.loader", "load"),
     "build": ("mgraph.release", "build"),
+    "diff": ("mgraph.changes", "diff"),
     "validate": ("mgraph.validation", "validate"),
     "query": ("mgraph.queries", "run"),
     "stats": ("mgraph.statistics", "stats"),
@@ -44,6 +45,7 @@ __all__ = [  # the keys of _API (a test keeps them equal)
     "__version__",
     "analyze",
     "build",
+    "diff",
     "export",
     "load",
     "network",
@@ -58,6 +60,7 @@ __all__ = [  # the keys of _API (a test keeps them equal)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from mgraph.analytics import analyze, paths
+    from mgraph.changes import diff
     from mgraph.errors import DataLoadError, InputError, MgraphError
     from mgraph.exporters import export_view as export
     from mgraph.loader import KnowledgeGraph, load

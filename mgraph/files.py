@@ -43,9 +43,10 @@ def write_directory(target: Path, files: dict[str, bytes]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         for name, content in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
             (staging / name).chmod(0o666 & ~_umask())
-        _carry_over(target, staging, set(files))
+        _carry_over(target, staging, {Path(name).parts[0] for name in files})
         staging.chmod(0o777 & ~_umask())
         if target.exists() and not target.is_dir():
             raise MgraphError(f"{target} exists and is not a directory")

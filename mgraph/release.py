@@ -14,6 +14,7 @@ from mgraph import locations
 from mgraph.errors import EXIT_FAILED, MgraphError
 from mgraph.files import write_directory
 from mgraph.loader import KnowledgeGraph, load
+from mgraph.publication import PUBLICATION_FILES, publication_files
 from mgraph.results import ValidationReport
 from mgraph.serialize import jsonld_context, prepare, to_jsonld, to_ntriples, to_turtle
 
@@ -28,6 +29,7 @@ RELEASE_FILES = (
     "ontology.ttl",
     "shapes.ttl",
     INPUTS_FILE,
+    *PUBLICATION_FILES,
 )
 
 
@@ -87,7 +89,7 @@ def inputs_digest(data_dir: str | Path | None = None) -> str:
 
     data = Path(data_dir) if data_dir is not None else locations.DATA
     digest = hashlib.sha256()
-    inputs = [*sorted(data.glob("*.yaml")), locations.ONTOLOGY, locations.SHAPES]
+    inputs = [*sorted(data.glob("*.yaml")), *data.glob("release.toml"), locations.ONTOLOGY, locations.SHAPES]
     for path in inputs:
         content = path.read_bytes()
         digest.update(f"{path.name}\0{len(content)}\0".encode())
@@ -117,8 +119,12 @@ def build(
     *,
     engine: str = "auto",
     fail_on_warning: bool = False,
+    previous: str | Path | None = None,
 ) -> BuildResult:
-    """Build the release into ``out_dir`` (default ``dist/``); raise, writing nothing, on failure."""
+    """Build the release into ``out_dir`` (default ``dist/``); raise, writing nothing, on failure.
+
+    ``previous``: the folder of the previous release, to write the diff against it.
+    """
     from mgraph.validation import validate
 
     target = Path(out_dir) if out_dir is not None else locations.DIST
@@ -129,6 +135,7 @@ def build(
         raise BuildFailed(report)
     files = _timed(timings, "serialise", lambda: release_files(kg.graph))
     files[INPUTS_FILE] = f"{inputs_digest(data_dir)}  data ontology shapes\n".encode()
+    files.update(_timed(timings, "publish", lambda: publication_files(files, data_dir, previous)))
     write_directory(target, files)
     return BuildResult(target, kg, report, timings)
 

@@ -46,11 +46,11 @@ def turtle_prefixes() -> dict[str, str]:
     return prefixes
 
 
-def to_turtle(triples: list) -> bytes:
+def to_turtle(triples: list, extra_prefixes: dict[str, str] | None = None) -> bytes:
     """Turtle with every prefix declared in sorted order, then the sorted triples."""
     import pyoxigraph as ox
 
-    prefixes = turtle_prefixes()
+    prefixes = {**turtle_prefixes(), **(extra_prefixes or {})}
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert body is not None  # serialize returns the bytes when given no output
     lines = body.decode("utf-8").splitlines(keepends=True)

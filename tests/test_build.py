@@ -29,15 +29,50 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
+def _all_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
 def test_build_writes_every_release_file(dist) -> None:
-    assert sorted(p.name for p in dist.iterdir()) == sorted(RELEASE_FILES)
+    assert sorted(_all_files(dist)) == sorted(RELEASE_FILES)
 
 
 def test_two_builds_are_byte_identical(dist, tmp_path) -> None:
     again = tmp_path / "again"
     assert _build(GOOD, again) == 0
-    for name in RELEASE_FILES:
-        assert (dist / name).read_bytes() == (again / name).read_bytes(), name
+    first, second = _all_files(dist), _all_files(again)
+    assert sorted(first) == sorted(second)
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def _next_version(tmp_path: Path, *, bump: bool = True) -> Path:
+    """The fixture data with one date changed and, with ``bump``, the next data version."""
+    data = tmp_path / "next-data"
+    shutil.copytree(GOOD, data)
+    meetings = (data / "meetings.yaml").read_text()
+    assert "  start: 2021-11-01\n" in meetings
+    (data / "meetings.yaml").write_text(meetings.replace("  start: 2021-11-01\n", "  start: 2021-11-02\n"))
+    if bump:
+        version = (data / "release.toml").read_text()
+        assert '"2026.11.0"' in version and "date = 2026-11-30" in version
+        version = version.replace('"2026.11.0"', '"2026.12.0"').replace(
+            "date = 2026-11-30", "date = 2026-12-07"
+        )
+        (data / "release.toml").write_text(version)
+    return data
+
+
+def test_two_builds_with_a_previous_release_are_byte_identical(dist, tmp_path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    data = _next_version(tmp_path)
+    for out in (one, two):
+        assert main(["build", "--data", str(data), "--out", str(out), "--previous", str(dist)]) == 0
+    first, second = _all_files(one), _all_files(two)
+    assert any(name.startswith("changes/") and name.endswith(".ttl") for name in first)
+    assert first == second
 
 
 def test_turtle_ntriples_and_jsonld_hold_the_same_graph(dist) -> None:
@@ -61,12 +96,12 @@ def test_failed_build_leaves_dist_untouched(dist, tmp_path) -> None:
     out = tmp_path / "dist"
     shutil.copytree(dist, out)
     (out / "my-notes.txt").write_text("kept")
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _all_files(out)
     data = tmp_path / "data"
     shutil.copytree(GOOD, data)
     (data / "decisions.yaml").write_text("- id: mc-9-9\n  name: X\n  adopted_at: cop-7\n")
     assert _build(data, out) == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _all_files(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist")]
 
 
@@ -100,3 +135,30 @@ def test_console_script_exit_codes(tmp_path) -> None:
     missing = run("build", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "d"))
     assert missing.returncode == 2
     assert "not a data directory" in missing.stderr
+
+
+def test_rebuilding_a_version_from_the_same_data_keeps_its_changes(dist, tmp_path) -> None:
+    data = _next_version(tmp_path)
+    first, again = tmp_path / "first", tmp_path / "again"
+    assert main(["build", "--data", str(data), "--out", str(first), "--previous", str(dist)]) == 0
+    assert main(["build", "--data", str(data), "--out", str(again), "--previous", str(first)]) == 0
+    assert _all_files(first) == _all_files(again)
+
+
+@pytest.mark.parametrize(
+    "bump", [pytest.param(False, id="same-version-other-data"), pytest.param(True, id="previous-is-later")]
+)
+def test_previous_release_that_does_not_precede_is_refused(dist, tmp_path, bump) -> None:
+    data = _next_version(tmp_path, bump=bump)
+    if bump:  # the later release as --previous of the earlier data
+        later = tmp_path / "later"
+        assert main(["build", "--data", str(data), "--out", str(later)]) == 0
+        assert (
+            main(["build", "--data", str(GOOD), "--out", str(tmp_path / "out"), "--previous", str(later)])
+            == 2
+        )
+    else:
+        assert (
+            main(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--previous", str(dist)]) == 2
+        )
+    assert not (tmp_path / "out").exists()

@@ -297,8 +297,10 @@ def release(tmp_path_factory) -> Path:
     return out
 
 
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+def _snapshot(folder: Path) -> dict[str, bytes]:  # a release has folders too (docs/, changes/)
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _hostile_build(release: Path, data: Path, capsys) -> tuple[int, str]:

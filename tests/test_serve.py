@@ -591,7 +591,7 @@ def test_class_page_lists_instances(server):
 
 
 def test_class_index_lists_classes_with_counts(server, curated):
-    html = httpx.get(f"{server.url}/ontology").text
+    html = httpx.get(f"{server.url}/class").text
     count = decision_count(curated)
     assert (
         f'<tr id="Decision"><td><a href="/class/Decision">mg:Decision</a></td><td>{count}</td></tr>' in html

@@ -20,6 +20,7 @@ from mgraph.errors import EXIT_OK, EXIT_USAGE, MgraphError
 
 COMMANDS = (
     "build",
+    "diff",
     "validate",
     "lint",
     "stats",

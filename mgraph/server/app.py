@@ -1,8 +1,9 @@
 """The Starlette application of ``mgraph serve``: routes, limits, CORS, access log, lifespan.
 
 Routes: ``/sparql`` (the Protocol, :mod:`mgraph.server.protocol`), ``/`` (the query page),
-``/id/<kind>/<id>`` (entity pages), ``/class/<name>`` (class pages; ``/class`` and
-``/ontology`` list the classes, with an anchor per ontology term), ``/library/<name>``
+``/id/<kind>/<id>`` (entity pages), ``/class/<name>`` (class pages; ``/class`` lists the
+classes), ``/ontology`` (the ontology documentation, an anchor per term), ``/.well-known/void``
+and ``/.well-known/sparql-examples`` (:mod:`mgraph.server.wellknown`), ``/library/<name>``
 (a library query with its parameters bound), ``/static/...`` (our assets and the vendored
 editor), ``/ready`` (readiness).
 
@@ -30,7 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mgraph.server import negotiation, pages, protocol
+from mgraph.server import negotiation, pages, protocol, wellknown
 from mgraph.server.dataset import Dataset
 from mgraph.server.pool import WorkerPool
 
@@ -198,6 +199,7 @@ async def ready(request: Request) -> Response:
 def create_app(dataset: Dataset, config: Config) -> Starlette:
     """The application; its lifespan starts the workers and stops them (and removes temp files)."""
     server = Server(dataset, config)
+    wellknown.install(server)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -230,7 +232,9 @@ def create_app(dataset: Dataset, config: Config) -> Starlette:
         Route("/library/{name}", pages.library_query, methods=["GET"]),
         Route("/id/{kind}/{ident:path}", pages.entity_page, methods=["GET"]),
         Route("/class", pages.class_index, methods=["GET"]),
-        Route("/ontology", pages.class_index, methods=["GET"]),
+        Route("/ontology", wellknown.ontology_page, methods=["GET"]),
+        Route("/.well-known/void", wellknown.void, methods=["GET"]),
+        Route("/.well-known/sparql-examples", wellknown.sparql_examples, methods=["GET"]),
         Route("/class/{name:path}", pages.class_page, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/vendor", app=StaticFiles(directory=HERE / "vendor"), name="vendor"),

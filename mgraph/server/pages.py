@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from mgraph.server import negotiation
+from mgraph.server import negotiation, wellknown
 from mgraph.server.protocol import ProtocolError, error_response, run_job
 from mgraph.store import Rows, Store, bind_values
 from mgraph.terms import json_value
@@ -134,6 +134,7 @@ def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        _ENVIRONMENT.globals["dataset_jsonld"] = wellknown.dataset_jsonld
     html = _ENVIRONMENT.get_template(template).render(**context)
     return HTMLResponse(html, status_code=status)
 
@@ -208,10 +209,10 @@ def _valid_iri(iri: str) -> bool:
 
 
 def _predicate(binding: dict[str, str], label: dict[str, str] | None) -> dict[str, Any]:
-    """A property: our own properties have no page (class pages are for classes), others link out."""
+    """A property: ours link to their entry on /ontology (class pages are for classes), others out."""
     shown = term(binding, label)
     if shown["href"] and shown["href"].startswith("/class/"):
-        shown["href"] = None
+        shown["href"] = "/ontology#" + shown["href"][len("/class/") :]  # our property's entry
     return shown
 
 
