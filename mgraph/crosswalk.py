@@ -231,7 +231,7 @@ def _country_mappings(ident: str, label: str, row: dict[str, str]) -> Iterator[M
     source = row["source"]
     name = row["name_en"] or label
     note = "joined on the ISO 3166-1 alpha-3 code"
-    xref = "semapv:DatabaseCrossReference"
+    xref = "semapv:BackgroundKnowledgeBasedMatching"  # the table is the background knowledge
     if row["m49"].isdigit():
         code = row["m49"].zfill(3)
         yield Mapping(subject, label, "exactMatch", f"M49:{code}", name, "1.0", source, note, xref)
@@ -322,15 +322,17 @@ def linked_triples(linked: Linked, existing: Any) -> Iterator[tuple[Any, Any, An
 
 def sssom_tsv(mappings: list[Mapping], version: str = "") -> str:
     """The mappings as an SSSOM table (TSV with its metadata as a commented YAML header)."""
+    import json
+
     lines = [
         "#curie_map:",
-        *(f"#  {prefix}: {SSSOM_CURIES[prefix]}" for prefix in sorted(SSSOM_CURIES)),
-        "#mapping_set_id: https://w3id.org/mgraph/crosswalk.sssom.tsv",
-        "#mapping_set_title: mgraph crosswalk to external identifiers",
-        "#license: https://creativecommons.org/licenses/by/4.0/",
+        *(f"#  {prefix}: {json.dumps(SSSOM_CURIES[prefix])}" for prefix in sorted(SSSOM_CURIES)),
+        '#mapping_set_id: "https://w3id.org/mgraph/crosswalk.sssom.tsv"',
+        '#mapping_set_title: "mgraph crosswalk to external identifiers"',
+        '#license: "https://creativecommons.org/licenses/by/4.0/"',
     ]
     if version:
-        lines.append(f"#mapping_set_version: {version}")
+        lines.append(f"#mapping_set_version: {json.dumps(version)}")
     columns = (
         "subject_id",
         "subject_label",
@@ -357,3 +359,24 @@ def sssom_tsv(mappings: list[Mapping], version: str = "") -> str:
         )
         lines.append("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values))
     return "\n".join(lines) + "\n"
+
+
+def entities_of(graph: Any) -> dict[str, tuple[str, str]]:
+    """``id -> (kind, English label)`` of the curated records in a loaded graph."""
+    from rdflib import RDFS, URIRef
+
+    out: dict[str, tuple[str, str]] = {}
+    base = str(MGID)
+    for subject, label in graph.subject_objects(RDFS.label):
+        if not isinstance(subject, URIRef) or not str(subject).startswith(base):
+            continue
+        kind, _, ident = str(subject)[len(base) :].partition("/")
+        if ident and "/" not in ident and getattr(label, "language", None) in (None, "en"):
+            out.setdefault(ident, (kind, str(label)))
+    return out
+
+
+def crosswalk_sssom(graph: Any, data_dir: Path, version: str = "") -> bytes:
+    """The release's ``crosswalk.sssom.tsv``: every mapping of the entities in ``graph``."""
+    linked = read_linked(data_dir, entities_of(graph))
+    return sssom_tsv(linked.mappings, version).encode("utf-8")
