@@ -161,19 +161,27 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
 
 
 def search(
-    text: str, limit: int = 20, graph: Any = None, kinds: str | Iterable[str] | None = None
+    text: str,
+    limit: int = 20,
+    graph: Any = None,
+    kinds: str | Iterable[str] | None = None,
+    lang: str | None = None,
 ) -> list[dict[str, str]]:
     """Entities whose names match ``text``, best first: exact names, then names that start with
     it, then names containing it (case and punctuation ignored); close spellings only when no name
     contains it.
 
     Each match: ``{"iri", "id", "kind", "label", "matched_on", "name"}`` (``name`` is the matching
-    id, code, label or alternative name).
+    id, code, label or alternative name); ``label`` is in ``lang`` (one of the six UN languages)
+    where the graph has a name in it, else English.
     """
+    from mgraph.languages import check_language, label_in
+
     from mgraph.views.index import get_index
 
     if limit < 1:
         raise InputError(f"limit must be 1 or more, not {limit}")
+    language = check_language(lang)
     index = get_index(graph)
     names = names_of(index)
     wanted = _kinds(kinds)
@@ -209,7 +217,7 @@ def search(
             "iri": name.iri,
             "id": index.record_id(name.iri),
             "kind": index.kind(name.iri),
-            "label": index.label(name.iri),
+            "label": label_in(index, name.iri, language),
             "matched_on": name.matched_on,
             "name": name.text,
         }

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from mgraph.languages import negotiate
 from mgraph.server import negotiation
 from mgraph.server.protocol import ProtocolError, error_response, run_job
 from mgraph.store import Rows, Store, bind_values
@@ -87,6 +88,15 @@ DESCRIBE = (
 )
 
 EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }"
+
+NAMES_AROUND = (
+    _PREFIXES
+    + """SELECT ?x ?l WHERE {
+  { BIND (?s AS ?x) } UNION { ?s ?p ?x } UNION { ?x ?p ?s }
+  ?x skos:prefLabel ?l .
+}"""
+)
+"""Names (in every language) of an entity and of what it links to and from: for Accept-Language."""
 
 INSTANCES = (
     _PREFIXES
@@ -248,9 +258,37 @@ async def entity_page(request: Request) -> Response:
             select(server, INCOMING, {"s": iri}),
             select(server, CLAIMS, {"s": iri}),
         )
+        lang = negotiate(request.headers.get("accept-language"))
+        names = await select(server, NAMES_AROUND, {"s": iri}) if lang != "en" else []
     except ProtocolError as err:
         return error_response(err)
-    return render("entity.html", **_entity_context(iri, kind, ident, facts, incoming, claims))
+    context = localise(_entity_context(iri, kind, ident, facts, incoming, claims), names, lang)
+    response = render("entity.html", **context)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+def localise(context: dict[str, Any], names: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """An entity page's context with names in ``lang`` where ``names`` (rows of NAMES_AROUND)
+    give one; English otherwise."""
+    chosen: dict[str, str] = {}
+    for row in names:
+        if row["l"].get("xml:lang") == lang:
+            iri, text = row["x"]["value"], row["l"]["value"]
+            chosen[iri] = min(chosen.get(iri, text), text)
+    if not chosen:
+        return context
+
+    def rename(item: dict[str, Any] | None) -> None:
+        if item and item.get("iri") in chosen:
+            item["text"] = chosen[item["iri"]]
+
+    if context["iri"] in chosen:
+        context["label"] = chosen[context["iri"]]
+    for row in (*context["facts"], *context["incoming"], *context["claims"]):
+        rename(row["value"])
+    return context
 
 
 def _entity_context(
