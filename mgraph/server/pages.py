@@ -16,6 +16,7 @@ import asyncio
 import difflib
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -267,6 +268,42 @@ async def entity_page(request: Request) -> Response:
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
+
+
+def entity_html(
+    select_rows: Callable[[str, dict[str, str]], list[dict[str, Any]]], iri: str, lang: str = "en"
+) -> str:
+    """The HTML of the entity page of ``iri`` (one of ours), the same as ``mgraph serve`` sends,
+    from ``select_rows(query, substitutions)``: a page query's JSON result bindings. The static
+    site (:mod:`mgraph.site`) renders its pages through this."""
+    kind, ident = iri[len(ID_BASE) :].split("/", 1)
+    facts = select_rows(FACTS, {"s": iri})
+    incoming = select_rows(INCOMING, {"s": iri})
+    claims = select_rows(CLAIMS, {"s": iri})
+    names = select_rows(NAMES_AROUND, {"s": iri}) if lang != "en" else []
+    context = localise(_entity_context(iri, kind, ident, facts, incoming, claims), names, lang)
+    return bytes(render("entity.html", **context).body).decode("utf-8")
+
+
+def class_html(iri: str, instances: list[dict[str, Any]], about: list[dict[str, Any]]) -> str:
+    """The HTML of a class page from the rows of INSTANCES and CLASS_FACTS (as ``mgraph serve``)."""
+    from mgraph.terms import compact_iri
+
+    info = about[0] if about else {}
+    items = sorted(
+        (term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
+        key=lambda t: (t["text"].lower(), t.get("iri", "")),
+    )
+    page = render(
+        "class.html",
+        iri=iri,
+        curie=compact_iri(iri),
+        label=info.get("label", {}).get("value", compact_iri(iri)),
+        definition=info.get("definition", {}).get("value", ""),
+        instances=items,
+        more=len(instances) > MAX_LISTED,
+    )
+    return bytes(page.body).decode("utf-8")
 
 
 def localise(context: dict[str, Any], names: list[dict[str, Any]], lang: str) -> dict[str, Any]:
