@@ -29,6 +29,7 @@ COMMANDS = (
     "analyze",
     "path",
     "serve",
+    "site",
     "push",
     "schema",
 )
