@@ -114,7 +114,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_table(path: Path, errors: list[DataError], required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
+def read_table(
+    path: Path, errors: list[DataError], required: Iterable[str]
+) -> list[tuple[int, dict[str, str]]]:
     """The rows of a curated CSV table with their line numbers; problems go to ``errors``."""
     display = _display(path)
     try:
@@ -241,10 +243,22 @@ def _country_mappings(ident: str, label: str, row: dict[str, str]) -> Iterator[M
     if row["geonames_id"].isdigit():
         # A GeoNames feature is the country as a place; ours is the State as a Party.
         comment = f"{note}; the GeoNames feature is the territory, ours the State"
-        yield Mapping(subject, label, "closeMatch", f"geonames:{row['geonames_id']}", name, "1.0", source, comment, xref)
+        yield Mapping(
+            subject, label, "closeMatch", f"geonames:{row['geonames_id']}", name, "1.0", source, comment, xref
+        )
     if re.fullmatch(r"Q\d+", row["wikidata_id"]):
         comment = f"{note}; the table's wikidata_id column"
-        yield Mapping(subject, label, "exactMatch", f"wikidata:{row['wikidata_id']}", name, "0.95", source, comment, xref)
+        yield Mapping(
+            subject,
+            label,
+            "exactMatch",
+            f"wikidata:{row['wikidata_id']}",
+            name,
+            "0.95",
+            source,
+            comment,
+            xref,
+        )
 
 
 def group_iri(key: str) -> str:
@@ -256,7 +270,8 @@ def linked_triples(linked: Linked, existing: Any) -> Iterator[tuple[Any, Any, An
     """Triples of the labels, groupings and matches; ``existing`` is the graph being built (to
     skip a name that is already the entity's English label)."""
     from rdflib import RDF, RDFS, Literal, URIRef
-    from rdflib.namespace import PROV, SKOS as SKOS_NS
+    from rdflib.namespace import PROV
+    from rdflib.namespace import SKOS as SKOS_NS
 
     groups: dict[str, tuple[str, str | None, str, set[str]]] = {}  # iri -> (label, code, broader, sources)
     for ident, row in sorted(linked.countries.items()):
@@ -264,7 +279,9 @@ def linked_triples(linked: Linked, existing: Any) -> Iterator[tuple[Any, Any, An
         source = URIRef(row["source"])
         yield subject, PROV.wasDerivedFrom, source
         yield source, RDF.type, MG.SourceDocument
-        english = {str(o) for o in existing.objects(subject, RDFS.label) if getattr(o, "language", None) == "en"}
+        english = {
+            str(o) for o in existing.objects(subject, RDFS.label) if getattr(o, "language", None) == "en"
+        }
         for lang in LANGUAGES:
             seen = set(english) if lang == "en" else set()
             name = row[f"name_{lang}"]
@@ -297,22 +314,22 @@ def linked_triples(linked: Linked, existing: Any) -> Iterator[tuple[Any, Any, An
         label = Literal("UN country groupings (M49 areas, LDC, LLDC, SIDS)", lang="en")
         yield scheme, RDFS.label, label
         yield scheme, SKOS_NS.prefLabel, label
-    for iri, (name, code, broader, sources) in sorted(groups.items()):
-        group = URIRef(iri)
+    for key, (group_name, group_code, up, cited) in sorted(groups.items()):
+        group = URIRef(key)
         yield group, RDF.type, MG.CountryGroup
         yield group, RDF.type, SKOS_NS.Concept
-        yield group, RDFS.label, Literal(name, lang="en")
-        yield group, SKOS_NS.prefLabel, Literal(name, lang="en")
+        yield group, RDFS.label, Literal(group_name, lang="en")
+        yield group, SKOS_NS.prefLabel, Literal(group_name, lang="en")
         yield group, SKOS_NS.inScheme, scheme
-        if code:
-            yield group, SKOS_NS.notation, Literal(code)
-            yield group, SKOS_NS.exactMatch, URIRef(EXTERNAL["M49"] + code)
-        if broader:
-            yield group, SKOS_NS.broader, URIRef(broader)
+        if group_code:
+            yield group, SKOS_NS.notation, Literal(group_code)
+            yield group, SKOS_NS.exactMatch, URIRef(EXTERNAL["M49"] + group_code)
+        if up:
+            yield group, SKOS_NS.broader, URIRef(up)
         else:
             yield group, SKOS_NS.topConceptOf, scheme
-        for source in sorted(sources):
-            yield group, PROV.wasDerivedFrom, URIRef(source)
+        for url in sorted(cited):
+            yield group, PROV.wasDerivedFrom, URIRef(url)
     for mapping in linked.mappings:
         predicate = SKOS_NS.exactMatch if mapping.predicate == "exactMatch" else SKOS_NS.closeMatch
         yield URIRef(mapping.subject), predicate, URIRef(mapping.object_iri)

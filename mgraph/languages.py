@@ -77,7 +77,9 @@ def label_in(index: Any, iri: str, lang: str) -> str:
     """An entity's name in ``lang``, else its English label."""
     if lang != DEFAULT:
         names = sorted(
-            o.value for p, o in index.out.get(iri, ()) if p == PREF_LABEL and getattr(o, "language", None) == lang
+            o.value
+            for p, o in index.out.get(iri, ())
+            if p == PREF_LABEL and getattr(o, "language", None) == lang
         )
         if names:
             return names[0]

@@ -176,7 +176,6 @@ def search(
     where the graph has a name in it, else English.
     """
     from mgraph.languages import check_language, label_in
-
     from mgraph.views.index import get_index
 
     if limit < 1:

@@ -13,7 +13,14 @@ from __future__ import annotations
 import csv
 import sys
 
-LANGUAGES = {"ar": "Arabic", "zh": "Chinese", "en": "English", "es": "Spanish", "fr": "French", "ru": "Russian"}
+LANGUAGES = {
+    "ar": "Arabic",
+    "zh": "Chinese",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "ru": "Russian",
+}
 M49_NAME = {"ar": "ar", "zh": "cn", "en": "en", "es": "es", "fr": "fr", "ru": "ru"}
 COLUMNS = {
     "iso3": "ISO3166-1-Alpha-3",

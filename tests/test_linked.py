@@ -143,10 +143,16 @@ def test_crosswalk_is_valid_sssom(fixture_graph, tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        pytest.param("nowhere,exactMatch,ecolex:X,X,1.0,https://example.org/a,", "unknown id 'nowhere'", id="unknown"),
+        pytest.param(
+            "nowhere,exactMatch,ecolex:X,X,1.0,https://example.org/a,", "unknown id 'nowhere'", id="unknown"
+        ),
         pytest.param("minamata,exactMatch,ecolex:X,X,1.0,,", "source URL", id="no-source"),
-        pytest.param("minamata,sameAs,ecolex:X,X,1.0,https://example.org/a,", "exactMatch or closeMatch", id="pred"),
-        pytest.param("minamata,exactMatch,ecolex:X,X,2,https://example.org/a,", "confidence", id="confidence"),
+        pytest.param(
+            "minamata,sameAs,ecolex:X,X,1.0,https://example.org/a,", "exactMatch or closeMatch", id="pred"
+        ),
+        pytest.param(
+            "minamata,exactMatch,ecolex:X,X,2,https://example.org/a,", "confidence", id="confidence"
+        ),
         pytest.param("minamata,exactMatch,foo:X,X,1,https://example.org/a,", "CURIE", id="prefix"),
     ],
 )

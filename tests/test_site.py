@@ -42,7 +42,7 @@ def _digests(folder: Path) -> dict[str, str]:
 
 def test_entity_page_with_json_ld_and_rdf_beside_it(site):
     page = (site / "id" / "country" / "bra.html").read_text(encoding="utf-8")
-    assert "<h1 id=\"label\">Brazil</h1>" in page
+    assert '<h1 id="label">Brazil</h1>' in page
     embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
     assert embedded is not None
     document = json.loads(embedded.group(1))
@@ -89,7 +89,18 @@ def test_a_folder_it_did_not_write_is_refused(tmp_path):
 def test_cli_bad_base_url_exits_2_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "mgraph", "site", "-o", str(out), "--graph", str(FIXTURE), "--base-url", "ftp://x"],
+        [
+            sys.executable,
+            "-m",
+            "mgraph",
+            "site",
+            "-o",
+            str(out),
+            "--graph",
+            str(FIXTURE),
+            "--base-url",
+            "ftp://x",
+        ],
         capture_output=True,
         text=True,
     )
@@ -102,7 +113,9 @@ def test_cli_bad_base_url_exits_2_and_writes_nothing(tmp_path):
     [
         pytest.param('<a href="/id/meeting/cop-5">', '<a href="../../id/meeting/cop-5.html">', id="entity"),
         pytest.param('<a href="/class/Decision">', '<a href="../../class/Decision.html">', id="class"),
-        pytest.param('<a href="/class/schema:Event">', '<a href="../../class/schema_Event.html">', id="curie"),
+        pytest.param(
+            '<a href="/class/schema:Event">', '<a href="../../class/schema_Event.html">', id="curie"
+        ),
         pytest.param('<a href="/sparql">', '<a href="../../query.html">', id="query"),
         pytest.param('<a href="?format=nt">', '<a href="x.nt">', id="rdf-form"),
         pytest.param('<a href="https://example.org/">', '<a href="https://example.org/">', id="outside"),

@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import difflib
 import json
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request

@@ -71,7 +71,9 @@ def write_site(
     nt = to_ntriples(prepare(rdf))
     store = ox.Store()
     store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
-    files: dict[str, bytes] = {MARKER: b"written by mgraph site; the whole folder is replaced on the next run\n"}
+    files: dict[str, bytes] = {
+        MARKER: b"written by mgraph site; the whole folder is replaced on the next run\n"
+    }
     entities = [row["s"].value for row in store.query(ENTITIES)]  # type: ignore[union-attr]
     select = _selector(store)
     for iri in entities:
@@ -135,19 +137,17 @@ def _entity_files(store: Any, select: Any, iri: str) -> dict[str, bytes]:
     path = iri[len(ID_BASE) :]
     depth = path.count("/") + 1
     triples = sorted(
-        store.query(DESCRIBE, substitutions={ox.Variable("s"): ox.NamedNode(iri)}),  # type: ignore[arg-type]
+        store.query(DESCRIBE, substitutions={ox.Variable("s"): ox.NamedNode(iri)}),
         key=str,
     )
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
     forms = {
-        ext: ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes)
+        ext: bytes(ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b"")
         for ext, name in _FORMATS.items()
     }
     html = relative_links(entity_html(select, iri), depth, path.rsplit("/", 1)[-1])
     embedded = forms["jsonld"].decode("utf-8").replace("</", "<\\/")
-    html = html.replace(
-        "</head>", f'<script type="application/ld+json">{embedded}</script>\n</head>', 1
-    )
+    html = html.replace("</head>", f'<script type="application/ld+json">{embedded}</script>\n</head>', 1)
     out = {f"id/{path}.html": html.encode("utf-8")}
     out.update({f"id/{path}.{ext}": content for ext, content in forms.items()})
     return out
@@ -256,7 +256,9 @@ def oxigraph_classic_script() -> bytes:
         raise InputError("the vendored Oxigraph web.js has a form this site writer does not know")
     exports = ", ".join([*sorted(set(names)), "initSync", "init: __wbg_init"])
     header = f"/* Oxigraph {OXIGRAPH_VERSION} web build (MIT OR Apache-2.0), as a classic script */\n"
-    return (header + f"window.oxigraph = (function () {{\n{source}\nreturn {{ {exports} }};\n}})();\n").encode()
+    return (
+        header + f"window.oxigraph = (function () {{\n{source}\nreturn {{ {exports} }};\n}})();\n"
+    ).encode()
 
 
 def _query_page(store: Any) -> dict[str, bytes]:
@@ -315,12 +317,15 @@ def library_examples(store: Any = None) -> list[dict[str, str]]:
 def _placeholders() -> dict[str, bytes]:
     page = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title} · mgraph</title>'
-        '<link rel="stylesheet" href="{root}static/mgraph.css"></head><body><header><a href="{root}index.html">'
-        "mgraph</a></header><main><h1>{title}</h1><p>Not written by this version of <code>mgraph site</code>: "
-        "the {what} comes with <code>mgraph build</code> in a later version.</p></main></body></html>\n"
+        '<link rel="stylesheet" href="{root}static/mgraph.css"></head><body><header>'
+        '<a href="{root}index.html">mgraph</a></header><main><h1>{title}</h1>'
+        "<p>Not written by this version of <code>mgraph site</code>: the {what} comes with "
+        "<code>mgraph build</code> in a later version.</p></main></body></html>\n"
     )
     return {
-        "dataset.html": page.format(title="Dataset description", what="dataset description", root="").encode(),
+        "dataset.html": page.format(
+            title="Dataset description", what="dataset description", root=""
+        ).encode(),
         "docs/index.html": page.format(
             title="Ontology documentation", what="ontology documentation", root="../"
         ).encode(),
@@ -339,7 +344,9 @@ def _sitemap(entities: list[str], base_url: str | None) -> bytes:
 
     pages = ["index.html", "query.html", "graph.html", "class/index.html"]
     if base_url:
-        urls = [base_url + p for p in pages] + [f"{base_url}id/{iri[len(ID_BASE) :]}.html" for iri in entities]
+        urls = [base_url + p for p in pages] + [
+            f"{base_url}id/{iri[len(ID_BASE) :]}.html" for iri in entities
+        ]
     else:
         urls = list(entities)
     body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
