@@ -92,7 +92,7 @@ EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }"
 
 NAMES_AROUND = (
     _PREFIXES
-    + """SELECT ?x ?l WHERE {
+    + """SELECT ?s ?x ?l WHERE {
   { BIND (?s AS ?x) } UNION { ?s ?p ?x } UNION { ?x ?p ?s }
   ?x skos:prefLabel ?l .
 }"""
