@@ -28,6 +28,7 @@ RELEASE_FILES = (
     "context.jsonld",
     "ontology.ttl",
     "shapes.ttl",
+    "crosswalk.sssom.tsv",
     INPUTS_FILE,
 )
 
