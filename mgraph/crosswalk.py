@@ -58,7 +58,6 @@ SSSOM_CURIES = {
     "semapv": "https://w3id.org/semapv/vocab/",
     **EXTERNAL,
 }
-GROUPS_SCHEME = "scheme/un-country-groups"
 GROUPS = {
     "ldc": "Least Developed Countries (LDC)",
     "lldc": "Landlocked Developing Countries (LLDC)",
@@ -308,26 +307,17 @@ def linked_triples(linked: Linked, existing: Any) -> Iterator[tuple[Any, Any, An
                 iri = group_iri(key)
                 groups.setdefault(iri, (GROUPS[key], None, "", set()))[3].add(row["source"])
                 yield subject, MG.countryGroup, URIRef(iri)
-    scheme = URIRef(f"{MGID}{GROUPS_SCHEME}")
-    if groups:
-        yield scheme, RDF.type, SKOS_NS.ConceptScheme
-        label = Literal("UN country groupings (M49 areas, LDC, LLDC, SIDS)", lang="en")
-        yield scheme, RDFS.label, label
-        yield scheme, SKOS_NS.prefLabel, label
     for key, (group_name, group_code, up, cited) in sorted(groups.items()):
         group = URIRef(key)
         yield group, RDF.type, MG.CountryGroup
         yield group, RDF.type, SKOS_NS.Concept
         yield group, RDFS.label, Literal(group_name, lang="en")
         yield group, SKOS_NS.prefLabel, Literal(group_name, lang="en")
-        yield group, SKOS_NS.inScheme, scheme
         if group_code:
             yield group, SKOS_NS.notation, Literal(group_code)
             yield group, SKOS_NS.exactMatch, URIRef(EXTERNAL["M49"] + group_code)
         if up:
             yield group, SKOS_NS.broader, URIRef(up)
-        else:
-            yield group, SKOS_NS.topConceptOf, scheme
         for url in sorted(cited):
             yield group, PROV.wasDerivedFrom, URIRef(url)
     for mapping in linked.mappings:
