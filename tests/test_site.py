@@ -184,3 +184,16 @@ def test_query_page_gives_the_rows_of_mgraph_query(browser, site, name, params):
     assert got == expected
     assert problems == []
     assert all(url.startswith("file://") for url in requests), requests
+
+
+def test_a_site_in_spanish(tmp_path):
+    folder = tmp_path / "es"
+    write_site(folder, graph=FIXTURE, view="parties", lang="es")
+    assert '<h1 id="label">Brasil</h1>' in (folder / "id" / "country" / "bra.html").read_text(
+        encoding="utf-8"
+    )
+    assert '"label":"Brasil"' in (folder / "graph.html").read_text(encoding="utf-8")
+    # a State with no name in Spanish in the data keeps its English name
+    assert '<h1 id="label">European Union</h1>' in (folder / "id" / "country" / "eu.html").read_text(
+        encoding="utf-8"
+    )

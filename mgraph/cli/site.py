@@ -15,6 +15,7 @@ EXAMPLES = """
   mgraph site -o site/
   mgraph site -o site/ --base-url https://example.org/mgraph/
   mgraph site -o site/ --graph dist/mercury.nt --view decisions
+  mgraph site -o site-fr/ --lang fr
 """
 
 
@@ -32,6 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "without it the sitemap lists the entities' IRIs",
     )
     parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="names on entity pages and the graph page in this UN language (ar, zh, en, es, fr, ru) "
+        "where the data has them; default en",
+    )
+    parser.add_argument(
         "--view",
         default="full",
         metavar="VIEW",
@@ -43,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.errors import EXIT_OK
     from mgraph.site import write_site
 
-    result = write_site(args.output, graph=args.graph, base_url=args.base_url, view=args.view)
+    result = write_site(args.output, graph=args.graph, base_url=args.base_url, view=args.view, lang=args.lang)
     emit(
         f"wrote {result.folder}: {result.entities} entity pages, {result.classes} class pages, "
         f"{result.files} files; open {result.folder / 'index.html'}"

@@ -55,14 +55,19 @@ def write_site(
     graph: str | Path | None = None,
     base_url: str | None = None,
     view: str = "full",
+    lang: str | None = None,
 ) -> SiteResult:
     """Write the static site of ``graph`` (an RDF file; default the project's graph) into
     ``out_dir``. ``base_url`` is where the site will be hosted, for ``sitemap.xml``; without it
-    the sitemap lists the entities' own IRIs. Nothing is written on failure."""
+    the sitemap lists the entities' own IRIs. ``lang``: one of the six UN languages for the
+    names on entity pages and the graph page (English where the data has no name in it).
+    Nothing is written on failure."""
     import pyoxigraph as ox
 
+    from mgraph.languages import check_language
     from mgraph.serialize import prepare, to_ntriples
 
+    language = check_language(lang)
     target = Path(out_dir)
     _check_target(target)
     if base_url is not None and not re.match(r"^https?://[^\s\"'<>]+/$", base_url):
@@ -77,9 +82,9 @@ def write_site(
     entities = [row["s"].value for row in store.query(ENTITIES)]  # type: ignore[union-attr]
     select = _selector(store)
     for iri in entities:
-        files.update(_entity_files(store, select, iri))
+        files.update(_entity_files(store, select, iri, language))
     classes = _class_files(select, files)
-    files["graph.html"] = _graph_page(graph, view)
+    files["graph.html"] = _graph_page(graph, view, language)
     files["mercury.nt"] = nt
     files["data/mercury.nt.js"] = _script_global("MGRAPH_NT", nt.decode("utf-8"))
     files.update(_query_page(store))
@@ -128,7 +133,7 @@ def _selector(store: Any):
 _FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 
 
-def _entity_files(store: Any, select: Any, iri: str) -> dict[str, bytes]:
+def _entity_files(store: Any, select: Any, iri: str, lang: str) -> dict[str, bytes]:
     import pyoxigraph as ox
 
     from mgraph.namespaces import PREFIXES
@@ -145,7 +150,7 @@ def _entity_files(store: Any, select: Any, iri: str) -> dict[str, bytes]:
         ext: bytes(ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b"")
         for ext, name in _FORMATS.items()
     }
-    html = relative_links(entity_html(select, iri), depth, path.rsplit("/", 1)[-1])
+    html = relative_links(entity_html(select, iri, lang), depth, path.rsplit("/", 1)[-1])
     embedded = forms["jsonld"].decode("utf-8").replace("</", "<\\/")
     html = html.replace("</head>", f'<script type="application/ld+json">{embedded}</script>\n</head>', 1)
     out = {f"id/{path}.html": html.encode("utf-8")}
@@ -231,11 +236,15 @@ def relative_links(html: str, depth: int, own: str) -> str:
 # --- the graph page, the query page, the index ----------------------------------------------------
 
 
-def _graph_page(graph: str | Path | None, view: str) -> bytes:
-    from mgraph.exporters import export_view
+def _graph_page(graph: str | Path | None, view: str, lang: str) -> bytes:
+    from mgraph.exporters import get
+    from mgraph.languages import relabel_view
+    from mgraph.views import build_view
 
-    content = export_view("html", None, view, graph=str(graph) if graph is not None else None)
-    assert content is not None
+    source = str(graph) if graph is not None else None
+    network = build_view(view, graph=source)
+    relabel_view(network, lang, source)
+    content: bytes = get("html").export(network)
     return content
 
 
