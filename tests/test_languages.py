@@ -73,6 +73,13 @@ def test_entity_page_in_the_readers_language(server, language, title, content_la
     assert header == content_language
 
 
+def test_class_page_in_the_readers_language(server):
+    french, header = _page(server, "/class/State", "fr")
+    english, _ = _page(server, "/class/State", None)
+    assert ">Brésil</a>" in french and header == "fr"
+    assert ">Brazil</a>" in english and "Brésil" not in english
+
+
 def test_a_page_without_names_in_the_language_stays_english(server):
     html, _ = _page(server, "/id/meeting/cop-5", "ru")
     assert '<h1 id="label">' in html and "Бразилия" not in html

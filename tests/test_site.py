@@ -193,6 +193,7 @@ def test_a_site_in_spanish(tmp_path):
         encoding="utf-8"
     )
     assert '"label":"Brasil"' in (folder / "graph.html").read_text(encoding="utf-8")
+    assert ">Brasil</a>" in (folder / "class" / "State.html").read_text(encoding="utf-8")
     # a State with no name in Spanish in the data keeps its English name
     assert '<h1 id="label">European Union</h1>' in (folder / "id" / "country" / "eu.html").read_text(
         encoding="utf-8"

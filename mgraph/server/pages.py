@@ -99,6 +99,9 @@ NAMES_AROUND = (
 )
 """Names (in every language) of an entity and of what it links to and from: for Accept-Language."""
 
+CLASS_NAMES = _PREFIXES + "SELECT ?c ?x ?l WHERE { ?x a ?c ; skos:prefLabel ?l }"
+"""Names (in every language) of a class's instances: for Accept-Language."""
+
 INSTANCES = (
     _PREFIXES
     + """SELECT ?c ?x (SAMPLE(?l) AS ?label) WHERE {
@@ -285,15 +288,30 @@ def entity_html(
     return bytes(render("entity.html", **context).body).decode("utf-8")
 
 
-def class_html(iri: str, instances: list[dict[str, Any]], about: list[dict[str, Any]]) -> str:
-    """The HTML of a class page from the rows of INSTANCES and CLASS_FACTS (as ``mgraph serve``)."""
+def class_html(
+    iri: str,
+    instances: list[dict[str, Any]],
+    about: list[dict[str, Any]],
+    names: list[dict[str, Any]] | None = None,
+    lang: str = "en",
+) -> str:
+    """The HTML of a class page from the rows of INSTANCES and CLASS_FACTS (as ``mgraph serve``),
+    its instances named in ``lang`` where ``names`` (rows of CLASS_NAMES) give a name in it."""
     from mgraph.terms import compact_iri
 
+    chosen: dict[str, str] = {}
+    for row in names or ():
+        if row["l"].get("xml:lang") == lang:
+            x, text = row["x"]["value"], row["l"]["value"]
+            chosen[x] = min(chosen.get(x, text), text)
     info = about[0] if about else {}
-    items = sorted(
-        (term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
-        key=lambda t: (t["text"].lower(), t.get("iri", "")),
-    )
+    shown = []
+    for r in instances[:MAX_LISTED]:
+        item = term(r["x"], r.get("label"))
+        if item.get("iri") in chosen:
+            item["text"] = chosen[item["iri"]]
+        shown.append(item)
+    items = sorted(shown, key=lambda t: (t["text"].lower(), t.get("iri", "")))
     page = render(
         "class.html",
         iri=iri,
@@ -422,7 +440,7 @@ async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) 
 
 async def class_page(request: Request) -> Response:
     from mgraph.errors import InputError
-    from mgraph.terms import compact_iri, expand_curie
+    from mgraph.terms import expand_curie
 
     server: Server = request.app.state.server
     name = request.path_params["name"]
@@ -437,28 +455,21 @@ async def class_page(request: Request) -> Response:
         iri = ONTOLOGY_BASE + name
     if not _valid_iri(iri):
         return PlainTextResponse(f"Unknown class {name!r}\n", status_code=404)
+    lang = negotiate(request.headers.get("accept-language"))
     try:
         instances, about = await asyncio.gather(
             select(server, INSTANCES, {"c": iri}), select(server, CLASS_FACTS, {"c": iri})
         )
+        names = await select(server, CLASS_NAMES, {"c": iri}) if lang != "en" and instances else []
     except ProtocolError as err:
         return error_response(err)
     info = about[0] if about else {}
     if not instances and not info.get("label"):
         return render("notfound.html", status=404, iri=iri, suggestions=[])
-    items = sorted(
-        (term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
-        key=lambda t: (t["text"].lower(), t.get("iri", "")),
-    )
-    return render(
-        "class.html",
-        iri=iri,
-        curie=compact_iri(iri),
-        label=info.get("label", {}).get("value", compact_iri(iri)),
-        definition=info.get("definition", {}).get("value", ""),
-        instances=items,
-        more=len(instances) > MAX_LISTED,
-    )
+    response = HTMLResponse(class_html(iri, instances, about, names, lang))
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 async def class_index(request: Request) -> Response:

@@ -83,7 +83,7 @@ def write_site(
     select = _selector(store)
     for iri in entities:
         files.update(_entity_files(store, select, iri, language))
-    classes = _class_files(select, files)
+    classes = _class_files(select, files, language)
     files["graph.html"] = _graph_page(graph, view, language)
     files["mercury.nt"] = nt
     files["data/mercury.nt.js"] = _script_global("MGRAPH_NT", nt.decode("utf-8"))
@@ -173,15 +173,16 @@ def class_file(iri: str) -> str:
     return "class/" + re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".html"
 
 
-def _class_files(select: Any, files: dict[str, bytes]) -> int:
-    from mgraph.server.pages import CLASS_FACTS, INSTANCES, class_html, render
+def _class_files(select: Any, files: dict[str, bytes], lang: str) -> int:
+    from mgraph.server.pages import CLASS_FACTS, CLASS_NAMES, INSTANCES, class_html, render
     from mgraph.terms import compact_iri
 
     rows = select(CLASSES, {})
     listed = []
     for row in rows:
         iri = row["c"]["value"]
-        html = class_html(iri, select(INSTANCES, {"c": iri}), select(CLASS_FACTS, {"c": iri}))
+        names = select(CLASS_NAMES, {"c": iri}) if lang != "en" else []
+        html = class_html(iri, select(INSTANCES, {"c": iri}), select(CLASS_FACTS, {"c": iri}), names, lang)
         files[class_file(iri)] = relative_links(html, 1, "").encode("utf-8")
         local = iri[len(ONTOLOGY_BASE) :] if iri.startswith(ONTOLOGY_BASE) else ""
         listed.append(
