@@ -81,7 +81,10 @@ def _source(engine: str, graph: str | Path | None) -> tuple[tuple[Any, ...], Cal
         trusted = graph is None  # our own build output
         key: tuple[Any, ...] = (engine, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         return key, lambda: from_file(path, engine, trusted=trusted)
-    watched = [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
+    from mgraph.crosswalk import LINKED_FILES
+
+    linked = [locations.DATA / name for name in LINKED_FILES]
+    watched = [*sorted(locations.DATA.glob("*.yaml")), *linked, locations.ONTOLOGY]
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in watched if p.exists())
     key = (engine, str(locations.DATA), stamp)
 

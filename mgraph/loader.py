@@ -13,6 +13,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from mgraph import locations
+from mgraph.crosswalk import linked_triples, read_linked
 from mgraph.errors import DataError, DataLoadError, InputError
 from mgraph.namespaces import MG, MGID, bind_prefixes, instance_iri
 from mgraph.ontology import load_ontology, superclasses
@@ -62,6 +63,8 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
     caused: list[DataError] = []
     _check_references(records, index, errors, caused, reading)
     _check_iso_codes(records, errors)
+    linked = read_linked(directory, {r.id: (r.kind.name, str(r.get("name", r.id))) for r in index.values()})
+    errors.extend(linked.errors)
     if errors or caused:
         raise DataLoadError(errors, caused)
     graph = bind_prefixes(Graph(store=store))
@@ -73,6 +76,8 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
         for triple in _record_triples(record, subject, index, closure, origins):
             graph.add(triple)
     _add_topic_scheme(graph, index)
+    for triple in list(linked_triples(linked, graph)):  # names, groupings, matches (issue 18)
+        graph.add(triple)
     return KnowledgeGraph(graph, origins)
 
 

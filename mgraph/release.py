@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from mgraph import locations
+from mgraph.crosswalk import LINKED_FILES, crosswalk_sssom
 from mgraph.errors import EXIT_FAILED, MgraphError
 from mgraph.files import write_directory
 from mgraph.loader import KnowledgeGraph, load
@@ -28,6 +29,7 @@ RELEASE_FILES = (
     "context.jsonld",
     "ontology.ttl",
     "shapes.ttl",
+    "crosswalk.sssom.tsv",
     INPUTS_FILE,
     *PUBLICATION_FILES,
 )
@@ -89,7 +91,14 @@ def inputs_digest(data_dir: str | Path | None = None) -> str:
 
     data = Path(data_dir) if data_dir is not None else locations.DATA
     digest = hashlib.sha256()
-    inputs = [*sorted(data.glob("*.yaml")), *data.glob("release.toml"), locations.ONTOLOGY, locations.SHAPES]
+    linked = [data / name for name in LINKED_FILES if (data / name).is_file()]
+    inputs = [
+        *sorted(data.glob("*.yaml")),
+        *data.glob("release.toml"),
+        *linked,
+        locations.ONTOLOGY,
+        locations.SHAPES,
+    ]
     for path in inputs:
         content = path.read_bytes()
         digest.update(f"{path.name}\0{len(content)}\0".encode())
@@ -134,6 +143,7 @@ def build(
     if report.failed(fail_on_warning=fail_on_warning):
         raise BuildFailed(report)
     files = _timed(timings, "serialise", lambda: release_files(kg.graph))
+    files["crosswalk.sssom.tsv"] = crosswalk_sssom(kg.graph, Path(data_dir or locations.DATA))
     files[INPUTS_FILE] = f"{inputs_digest(data_dir)}  data ontology shapes\n".encode()
     files.update(_timed(timings, "publish", lambda: publication_files(files, data_dir, previous)))
     write_directory(target, files)

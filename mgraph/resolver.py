@@ -5,7 +5,9 @@ Accepted, tried in this order (the first step that finds anything decides):
 1. an IRI or a compact IRI (``mgid:meeting/cop-5``) of an entity;
 2. ``kind/id`` (``meeting/cop-5``) or a bare id (``cop-5``);
 3. exactly, then ignoring case, then ignoring case and punctuation: an id, a code
-   (``MC-5/3``), a label (``Burkina Faso``) or an alternative name or acronym (``WHO``, ``BFA``).
+   (``MC-5/3``), a label (``Burkina Faso``) or an alternative name or acronym (``WHO``, ``BFA``);
+4. an external id of the crosswalk (``M49:854``, ``wikidata:Q155``, ``ecolex:TRE-160007``,
+   ``geonames:3469034``: see :mod:`mgraph.crosswalk`).
 
 A name that matches nothing, or several entities at the same step, is an InputError (exit 2)
 listing the closest candidates. Claims are never candidates (their labels restate a record).
@@ -143,7 +145,7 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
     if "/" in query and accepted(f"{MGID}{query}"):
         return f"{MGID}{query}"
     names = names_of(index)
-    hits = names.lookup(query, wanted)
+    hits = names.lookup(query, wanted) or external_matches(query, index, wanted)
     if len(hits) == 1:
         return hits[0]
     where = f" among {', '.join(sorted(wanted))}" if wanted else ""
@@ -159,19 +161,26 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
 
 
 def search(
-    text: str, limit: int = 20, graph: Any = None, kinds: str | Iterable[str] | None = None
+    text: str,
+    limit: int = 20,
+    graph: Any = None,
+    kinds: str | Iterable[str] | None = None,
+    lang: str | None = None,
 ) -> list[dict[str, str]]:
     """Entities whose names match ``text``, best first: exact names, then names that start with
     it, then names containing it (case and punctuation ignored); close spellings only when no name
     contains it.
 
     Each match: ``{"iri", "id", "kind", "label", "matched_on", "name"}`` (``name`` is the matching
-    id, code, label or alternative name).
+    id, code, label or alternative name); ``label`` is in ``lang`` (one of the six UN languages)
+    where the graph has a name in it, else English.
     """
+    from mgraph.languages import check_language, label_in
     from mgraph.views.index import get_index
 
     if limit < 1:
         raise InputError(f"limit must be 1 or more, not {limit}")
+    language = check_language(lang)
     index = get_index(graph)
     names = names_of(index)
     wanted = _kinds(kinds)
@@ -179,7 +188,7 @@ def search(
     if not query:
         raise InputError("give some letters or digits to search for")
     ranked: dict[str, tuple[tuple[int, int, str], Name]] = {}
-    order = {"id": 0, "code": 1, "label": 2, "alt name": 3}
+    order = {"id": 0, "code": 1, "label": 2, "alt name": 3, "external id": 4}
     for name in names.names:
         if wanted is not None and index.kind(name.iri) not in wanted:
             continue
@@ -195,6 +204,8 @@ def search(
         score = (rank, order[name.matched_on], name.text.casefold())
         if name.iri not in ranked or score < ranked[name.iri][0]:
             ranked[name.iri] = (score, name)
+    for iri in external_matches(str(text), index, wanted):
+        ranked[iri] = ((0, 0, ""), Name(str(text).strip(), iri, "external id"))
     if not ranked:  # nothing contains the text: offer close spellings
         for iri in names.closest(str(text), wanted, n=limit):
             if iri not in ranked:
@@ -205,9 +216,43 @@ def search(
             "iri": name.iri,
             "id": index.record_id(name.iri),
             "kind": index.kind(name.iri),
-            "label": index.label(name.iri),
+            "label": label_in(index, name.iri, language),
             "matched_on": name.matched_on,
             "name": name.text,
         }
         for _, name in best[:limit]
     ]
+
+
+_MATCHES: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+_MATCH_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#exactMatch",
+    "http://www.w3.org/2004/02/skos/core#closeMatch",
+)
+
+
+def external_matches(text: str, index: Any, kinds: set[str] | None = None) -> list[str]:
+    """Our entities mapped (skos:exactMatch or closeMatch) to the external id ``text``
+    (``M49:854``, ``wikidata:Q155``, ``ecolex:TRE-160007``); [] when it is no external id."""
+    from mgraph.crosswalk import external_iri
+
+    target = external_iri(text)
+    if target is None:
+        return []
+    cached = _MATCHES.get(id(index))
+    if cached is None or cached[0] is not index:
+        by_target: dict[str, list[str]] = {}
+        for iri, pairs in index.out.items():
+            for predicate, obj in pairs:
+                if predicate in _MATCH_PREDICATES:
+                    by_target.setdefault(obj.value, []).append(iri)
+        _MATCHES.clear()
+        cached = (index, by_target)
+        _MATCHES[id(index)] = cached
+    return sorted(
+        {
+            iri
+            for iri in cached[1].get(target, ())
+            if CLAIM not in index.types.get(iri, ()) and (kinds is None or index.kind(iri) in kinds)
+        }
+    )

@@ -34,6 +34,7 @@ CORE = {  # module -> layer; every other module is a feature (FEATURES) or the C
     "mgraph.safety": 3,
     "mgraph.serialize": 3,
     "mgraph.records": 4,
+    "mgraph.crosswalk": 4,
     "mgraph.loader": 5,
     "mgraph.store": 5,
     "mgraph.graphs": 6,

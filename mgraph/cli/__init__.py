@@ -30,6 +30,7 @@ COMMANDS = (
     "analyze",
     "path",
     "serve",
+    "site",
     "push",
     "schema",
 )

@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", "-o", required=True, metavar="FILE", help="file to write ('-' for standard output)"
     )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="name nodes in this UN language (ar, zh, en, es, fr, ru) where the data has it; default en",
+    )
     add_view_arguments(parser)
 
 
@@ -52,6 +57,24 @@ def run(args: argparse.Namespace) -> int:
     warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
+    if args.lang:  # names in another language: build the view here, rename, export
+        from mgraph.exporters import get
+        from mgraph.files import check_writable, write_file
+        from mgraph.languages import check_language, relabel_view
+        from mgraph.views import build_view
+
+        lang = check_language(args.lang)
+        exporter = get(args.format)
+        if args.output != "-":
+            check_writable(args.output)
+        network = build_view(view, **options)
+        relabel_view(network, lang, options.get("graph"))
+        data = exporter.export(network)
+        if args.output == "-":
+            write_output("-", data)
+        else:
+            write_file(args.output, data)
+        return EXIT_OK
     if args.output == "-":
         content = export_view(args.format, None, view, **options)
         assert content is not None

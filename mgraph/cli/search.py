@@ -13,6 +13,8 @@ EXAMPLES = """
   mgraph search WHO
   mgraph search "burkina"
   mgraph search cop-5 --kind meeting --format json
+  mgraph search Brésil --lang fr
+  mgraph search M49:076
 """
 
 
@@ -31,6 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("table", "json"), default="table", help="table (default) or json"
     )
     parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="show names in this UN language (ar, zh, en, es, fr, ru) where the data has them; default en",
+    )
+    parser.add_argument(
         "--graph",
         metavar="PATH",
         help="an RDF file to search (default: dist/mercury.nt when built, else data/)",
@@ -43,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.errors import EXIT_FAILED, EXIT_OK
     from mgraph.resolver import search
 
-    found = search(args.text, args.limit, graph=args.graph, kinds=args.kind)
+    found = search(args.text, args.limit, graph=args.graph, kinds=args.kind, lang=args.lang)
     if args.format == "json":
         emit(json.dumps(found, indent=1, ensure_ascii=False))
     else:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import asyncio
 import difflib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from mgraph.languages import negotiate
 from mgraph.server import negotiation, wellknown
 from mgraph.server.protocol import ProtocolError, error_response, run_job
 from mgraph.store import Rows, Store, bind_values
@@ -87,6 +89,18 @@ DESCRIBE = (
 )
 
 EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }"
+
+NAMES_AROUND = (
+    _PREFIXES
+    + """SELECT ?s ?x ?l WHERE {
+  { BIND (?s AS ?x) } UNION { ?s ?p ?x } UNION { ?x ?p ?s }
+  ?x skos:prefLabel ?l .
+}"""
+)
+"""Names (in every language) of an entity and of what it links to and from: for Accept-Language."""
+
+CLASS_NAMES = _PREFIXES + "SELECT ?c ?x ?l WHERE { ?x a ?c ; skos:prefLabel ?l }"
+"""Names (in every language) of a class's instances: for Accept-Language."""
 
 INSTANCES = (
     _PREFIXES
@@ -249,9 +263,88 @@ async def entity_page(request: Request) -> Response:
             select(server, INCOMING, {"s": iri}),
             select(server, CLAIMS, {"s": iri}),
         )
+        lang = negotiate(request.headers.get("accept-language"))
+        names = await select(server, NAMES_AROUND, {"s": iri}) if lang != "en" else []
     except ProtocolError as err:
         return error_response(err)
-    return render("entity.html", **_entity_context(iri, kind, ident, facts, incoming, claims))
+    context = localise(_entity_context(iri, kind, ident, facts, incoming, claims), names, lang)
+    response = render("entity.html", **context)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+def entity_html(
+    select_rows: Callable[[str, dict[str, str]], list[dict[str, Any]]], iri: str, lang: str = "en"
+) -> str:
+    """The HTML of the entity page of ``iri`` (one of ours), the same as ``mgraph serve`` sends,
+    from ``select_rows(query, substitutions)``: a page query's JSON result bindings. The static
+    site (:mod:`mgraph.site`) renders its pages through this."""
+    kind, ident = iri[len(ID_BASE) :].split("/", 1)
+    facts = select_rows(FACTS, {"s": iri})
+    incoming = select_rows(INCOMING, {"s": iri})
+    claims = select_rows(CLAIMS, {"s": iri})
+    names = select_rows(NAMES_AROUND, {"s": iri}) if lang != "en" else []
+    context = localise(_entity_context(iri, kind, ident, facts, incoming, claims), names, lang)
+    return bytes(render("entity.html", **context).body).decode("utf-8")
+
+
+def class_html(
+    iri: str,
+    instances: list[dict[str, Any]],
+    about: list[dict[str, Any]],
+    names: list[dict[str, Any]] | None = None,
+    lang: str = "en",
+) -> str:
+    """The HTML of a class page from the rows of INSTANCES and CLASS_FACTS (as ``mgraph serve``),
+    its instances named in ``lang`` where ``names`` (rows of CLASS_NAMES) give a name in it."""
+    from mgraph.terms import compact_iri
+
+    chosen: dict[str, str] = {}
+    for row in names or ():
+        if row["l"].get("xml:lang") == lang:
+            x, text = row["x"]["value"], row["l"]["value"]
+            chosen[x] = min(chosen.get(x, text), text)
+    info = about[0] if about else {}
+    shown = []
+    for r in instances[:MAX_LISTED]:
+        item = term(r["x"], r.get("label"))
+        if item.get("iri") in chosen:
+            item["text"] = chosen[item["iri"]]
+        shown.append(item)
+    items = sorted(shown, key=lambda t: (t["text"].lower(), t.get("iri", "")))
+    page = render(
+        "class.html",
+        iri=iri,
+        curie=compact_iri(iri),
+        label=info.get("label", {}).get("value", compact_iri(iri)),
+        definition=info.get("definition", {}).get("value", ""),
+        instances=items,
+        more=len(instances) > MAX_LISTED,
+    )
+    return bytes(page.body).decode("utf-8")
+
+
+def localise(context: dict[str, Any], names: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """An entity page's context with names in ``lang`` where ``names`` (rows of NAMES_AROUND)
+    give one; English otherwise."""
+    chosen: dict[str, str] = {}
+    for row in names:
+        if row["l"].get("xml:lang") == lang:
+            iri, text = row["x"]["value"], row["l"]["value"]
+            chosen[iri] = min(chosen.get(iri, text), text)
+    if not chosen:
+        return context
+
+    def rename(item: dict[str, Any] | None) -> None:
+        if item and item.get("iri") in chosen:
+            item["text"] = chosen[item["iri"]]
+
+    if context["iri"] in chosen:
+        context["label"] = chosen[context["iri"]]
+    for row in (*context["facts"], *context["incoming"], *context["claims"]):
+        rename(row["value"])
+    return context
 
 
 def _entity_context(
@@ -348,7 +441,7 @@ async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) 
 
 async def class_page(request: Request) -> Response:
     from mgraph.errors import InputError
-    from mgraph.terms import compact_iri, expand_curie
+    from mgraph.terms import expand_curie
 
     server: Server = request.app.state.server
     name = request.path_params["name"]
@@ -363,28 +456,21 @@ async def class_page(request: Request) -> Response:
         iri = ONTOLOGY_BASE + name
     if not _valid_iri(iri):
         return PlainTextResponse(f"Unknown class {name!r}\n", status_code=404)
+    lang = negotiate(request.headers.get("accept-language"))
     try:
         instances, about = await asyncio.gather(
             select(server, INSTANCES, {"c": iri}), select(server, CLASS_FACTS, {"c": iri})
         )
+        names = await select(server, CLASS_NAMES, {"c": iri}) if lang != "en" and instances else []
     except ProtocolError as err:
         return error_response(err)
     info = about[0] if about else {}
     if not instances and not info.get("label"):
         return render("notfound.html", status=404, iri=iri, suggestions=[])
-    items = sorted(
-        (term(r["x"], r.get("label")) for r in instances[:MAX_LISTED]),
-        key=lambda t: (t["text"].lower(), t.get("iri", "")),
-    )
-    return render(
-        "class.html",
-        iri=iri,
-        curie=compact_iri(iri),
-        label=info.get("label", {}).get("value", compact_iri(iri)),
-        definition=info.get("definition", {}).get("value", ""),
-        instances=items,
-        more=len(instances) > MAX_LISTED,
-    )
+    response = HTMLResponse(class_html(iri, instances, about, names, lang))
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 async def class_index(request: Request) -> Response:

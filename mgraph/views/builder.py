@@ -17,8 +17,8 @@ relations between them (keyed by the compact predicate). The attributes are plai
 
 Rules worth knowing:
 
-- Source documents, claims and places are never nodes unless ``with_sources`` / ``with_places``;
-  then those that are linked to a node of the view come in.
+- Source documents, claims and places are never nodes unless ``with_sources`` / ``with_places``
+  (UN country groups come with places); then those that are linked to a node of the view come in.
 - In the ``actors`` view a role record (a post held) becomes a dated edge from its holder to the
   body it was held in, keyed by the role (``mg:Lead``); with ``fold`` the events and projects give
   way to weighted actor-to-actor edges keyed ``dcterms:relation`` whose ``via`` lists them.
@@ -83,7 +83,8 @@ START_PREDICATES = tuple(str(p) for p in (SCHEMA.startDate, MG.actDate, MG.estab
 END_PREDICATES = (str(SCHEMA.endDate), str(MG.actDate))
 DATED_SUBJECTS = frozenset({LEGAL_ACT, ROLE_HOLDING})
 """Relations from these records carry the record's dates (a post held, a legal act)."""
-ALWAYS_HIDDEN = frozenset({SOURCE_DOCUMENT, CLAIM, PLACE})
+COUNTRY_GROUP = str(MG.CountryGroup)  # UN regions and lists (issue 18): hubs, shown with places
+ALWAYS_HIDDEN = frozenset({SOURCE_DOCUMENT, CLAIM, PLACE, COUNTRY_GROUP})
 
 
 compact_iri = cache(_compact_iri)  # vocabulary IRIs recur on every node and edge
@@ -328,7 +329,7 @@ class _Builder:
         if with_sources:
             self.tiers.append((frozenset({SOURCE_DOCUMENT, CLAIM}), None))
         if with_places:
-            self.tiers.append((frozenset({PLACE}), None))
+            self.tiers.append((frozenset({PLACE, COUNTRY_GROUP}), None))
         self.open_tier: set[str] = set()  # nodes admitted by a tier whose relations are all
         self.nodes: set[str] = set()
         self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}

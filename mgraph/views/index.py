@@ -25,7 +25,7 @@ ALT_LABEL = SKOS + "altLabel"
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
 DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SCHEMA_URL = str(SCHEMA.url)
-ALT_NAME_PREDICATES = (ALT_LABEL, IDENTIFIER, str(MG.iso3166Alpha2), str(MG.iso3166Alpha3))
+ALT_NAME_PREDICATES = (ALT_LABEL, PREF_LABEL, IDENTIFIER, str(MG.iso3166Alpha2), str(MG.iso3166Alpha3))
 """Values that are other names of an entity: acronyms, codes (MC-5/3), ISO country codes."""
 
 SOURCE_DOCUMENT = str(MG.SourceDocument)
