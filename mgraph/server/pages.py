@@ -581,10 +581,11 @@ def _ordered_instances(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
         items.append(item)
     dated = sum(1 for i in items if i["date"])
     coded = sum(1 for i in items if i["code"])
-    if items and dated * 2 >= len(items):
-        items.sort(key=lambda i: (not i["date"], i["date"], _natural(i["code"] or i["text"]), i.get("iri", "")))
+    if dated and (dated * 2 >= len(items) or not coded):
+        # the dated first, in time; then the others by code or id, numbers as numbers
+        items.sort(key=lambda i: (not i["date"], i["date"], _natural(i["code"] or i.get("iri", "")), i["text"]))
         order = "date"
-    elif items and coded * 2 >= len(items):
+    elif coded:
         items.sort(key=lambda i: (not i["code"], _natural(i["code"]), i["text"].casefold(), i.get("iri", "")))
         order = "code"
     else:

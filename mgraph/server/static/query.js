@@ -154,8 +154,8 @@
     box.setAttribute("role", "alert");
     results.appendChild(box);
     status.textContent = "";
-    // "error at 3:9: ..." from the server: mark that line (1-based) of the query.
-    var where = /error at (\d+):(\d+)/.exec(message);
+    // "error at 3:9: ..." (or "... opened at 3:9") from the server: mark that line (1-based) of the query.
+    var where = /\bat (\d+):(\d+)/.exec(message);
     if (where) {
       var line = parseInt(where[1], 10) - 1;
       if (line >= 0 && line < yasqe.lineCount()) {
