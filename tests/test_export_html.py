@@ -619,7 +619,9 @@ def test_unchecking_a_family_class_hides_its_subclasses(open_page, curated):
     view, path = curated
     meetings = [a["id"] for _, a in view.nodes(data=True) if "mg:Meeting" in a["classes"]]
     subclassed = [
-        a["id"] for _, a in view.nodes(data=True) if "mg:Meeting" in a["classes"] and a["class"] != "mg:Meeting"
+        a["id"]
+        for _, a in view.nodes(data=True)
+        if "mg:Meeting" in a["classes"] and a["class"] != "mg:Meeting"
     ]
     assert subclassed, "the curated graph has COPs (mg:ConferenceOfTheParties, a mg:Meeting)"
     opened = open_page(path)

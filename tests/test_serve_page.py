@@ -12,8 +12,8 @@ are compact.
 
 from __future__ import annotations
 
-import shutil
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 from browser import CHROMIUM
 from browser import CHROMIUM_ARGS as ARGS
+from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
 
 from mgraph.queries import run

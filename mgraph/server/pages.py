@@ -468,7 +468,8 @@ async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) 
 # --- Turtle of an entity ------------------------------------------------------------------------
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-"""A local name Turtle takes as it is (no escapes): so ``decision:mc-5-3``, never ``mgid:decision\\/mc-5-3``."""
+"""A local name Turtle takes as it is (no escapes): ``decision:mc-5-3``, never
+``mgid:decision\\/mc-5-3``."""
 
 
 def _turtle_prefixes() -> list[tuple[str, str]]:
@@ -583,7 +584,9 @@ def _ordered_instances(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
     coded = sum(1 for i in items if i["code"])
     if dated and (dated * 2 >= len(items) or not coded):
         # the dated first, in time; then the others by code or id, numbers as numbers
-        items.sort(key=lambda i: (not i["date"], i["date"], _natural(i["code"] or i.get("iri", "")), i["text"]))
+        items.sort(
+            key=lambda i: (not i["date"], i["date"], _natural(i["code"] or i.get("iri", "")), i["text"])
+        )
         order = "date"
     elif coded:
         items.sort(key=lambda i: (not i["code"], _natural(i["code"]), i["text"].casefold(), i.get("iri", "")))
@@ -659,9 +662,7 @@ async def query_page(request: Request) -> Response:
     terms = await asyncio.to_thread(ontology_terms)
     editor = {
         "prefixes": dict(sorted(server.prefixes.items())),
-        "terms": [
-            {"name": t["name"], "kind": t["kind"], "label": t["label"]} for t in terms.values()
-        ],
+        "terms": [{"name": t["name"], "kind": t["kind"], "label": t["label"]} for t in terms.values()],
         "idBase": ID_BASE,
         "ontologyBase": ONTOLOGY_BASE,
     }
