@@ -131,7 +131,10 @@
     nodes.forEach(function (n, i) {
       elements.push({
         group: 'nodes',
-        data: { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)) },
+        data: hubs.has(i)
+          ? { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)),
+            hubFont: 14, hubWidth: 196, hubOutline: 2 }
+          : { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)) },
         position: { x: n.x, y: n.y },
         classes: hubs.has(i) ? 'hub' : ''
 
@@ -160,7 +163,8 @@
           'target-arrow-shape': 'triangle', 'target-arrow-color': '#b9c2cc', 'arrow-scale': 0.7
         } },
         { selector: 'node.hub', style: {
-          'min-zoomed-font-size': 0, 'font-size': 12, 'font-weight': 'bold', 'z-index': 5
+          'min-zoomed-font-size': 0, 'font-size': 'data(hubFont)', 'text-max-width': 'data(hubWidth)',
+          'font-weight': 'bold', 'z-index': 5, 'text-outline-width': 'data(hubOutline)'
         } },
         { selector: '.faded', style: { 'opacity': 0.18 } },
         { selector: 'node.near', style: {
@@ -182,6 +186,27 @@
       selectionType: 'single',
       motionBlur: false
     });
+    // The first view frames the largest connected part, its hubs labelled (loose parts sit on
+    // the rim; "fit" shows everything).
+    var parts = cy.elements().components();
+    parts.sort(function (a, b) { return b.nodes().length - a.nodes().length; });
+    if (parts.length > 1 && parts[0].nodes().length > 1) { cy.fit(parts[0], 30); }
+    // Hub labels keep a readable size on screen whatever the zoom.
+    var hubNodes = cy.nodes('.hub');
+    var hubZoom = null;
+    function sizeHubs() {
+      var zoom = cy.zoom();
+      if (hubZoom !== null && Math.abs(zoom - hubZoom) / hubZoom < 0.05) { return; }
+      hubZoom = zoom;
+      var size = Math.min(48, Math.max(10, 12 / zoom));
+      cy.batch(function () {
+        hubNodes.forEach(function (n) {
+          n.data({ hubFont: size, hubWidth: size * 14, hubOutline: size / 8 });
+        });
+      });
+    }
+    sizeHubs();
+    cy.on('zoom', sizeHubs);
     return {
       cy: cy,
       show: function (changedNodes, changedEdges, shownNodes) {
@@ -530,7 +555,11 @@
     rows.forEach(function (row) {
       var k = parseInt(row.dataset.index, 10);
       var children = childrenOf(k);
-      if (!children.length || (classes[k].supers || []).length) { return; }
+      if ((classes[k].supers || []).length) { return; }
+      if (!children.length) {
+        row.insertBefore(el('span', null, 'fold'), row.firstChild);
+        return;
+      }
       var button = el('button', '\u25b8', 'fold');
       button.type = 'button';
       button.title = 'Show or hide the subclasses of ' + classes[k].name;
