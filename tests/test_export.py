@@ -377,3 +377,16 @@ def test_dot_and_the_html_page_share_one_palette_by_family(actors) -> None:
     assert family("mg:ConferenceOfTheParties") == "mg:Meeting" == family("mg:Meeting")
     assert class_colour("mg:Meeting") != class_colour("mg:Event")
     assert class_colour("mg:Webinar") != class_colour("mg:Event")
+
+
+def test_gexf_and_cytoscape_carry_the_same_class_colours(actors, exported, tmp_path) -> None:
+    from mgraph.exporters._style import class_colour
+
+    back = nx.read_gexf(_write(tmp_path, "a.gexf", exported["gexf"]), version="1.3")
+    document = json.loads(exported["cytoscape"])
+    by_id = {n["data"]["id"]: n["data"]["color"] for n in document["elements"]["nodes"]}
+    for iri, attrs in actors.nodes(data=True):
+        colour = class_colour(attrs["class"])
+        viz = back.nodes[iri]["viz"]["color"]
+        assert "#{:02x}{:02x}{:02x}".format(viz["r"], viz["g"], viz["b"]) == colour
+        assert by_id[iri] == colour
