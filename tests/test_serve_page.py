@@ -382,3 +382,13 @@ def test_a_busy_port_is_an_error_before_anything_is_announced(tmp_path, curated)
     assert done.returncode == 2
     assert f"http://127.0.0.1:{port}/" not in done.stderr
     assert str(port) in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_construct_query_shows_its_turtle(page, server):
+    page.goto(server.url + "/")
+    set_query(page, "CONSTRUCT { ?d rdfs:label ?l } WHERE { ?d dcterms:identifier 'MC-5/3' ; rdfs:label ?l }")
+    page.click("#run")
+    page.wait_for_selector("#results pre.graph")
+    graph = rdflib.Graph().parse(data=page.inner_text("#results pre.graph"), format="turtle")
+    assert len(graph) == 1
+    assert page.problems == []

@@ -151,6 +151,6 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as err:
             raise InputError(
-                f"cannot listen on {host}:{port}: {err.strerror or err} (another server may be "
-                "running there; choose another --port)"
+                f"could not start on {host}:{port}: {err.strerror or err} (another server may "
+                "be running there; choose another --port)"
             ) from None
