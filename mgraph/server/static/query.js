@@ -21,6 +21,8 @@
   namespaces.sort(function (a, b) { return b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1); });
   var Yasqe = Yasgui.Yasqe;
 
+  function shareLink(text) { return "/?query=" + encodeURIComponent(text); }
+
   // The editor's SPARQL parser starts knowing our prefixes, as the server does.
   var sparqlMode = Yasqe.modes && Yasqe.modes.sparql11;
   if (sparqlMode) {
@@ -64,6 +66,9 @@
   var yasqe = new Yasqe(document.getElementById("editor"), {
     persistenceId: null,
     showQueryButton: false,
+    requestConfig: { endpoint: window.location.origin + "/sparql", method: "POST" },  // its cURL line
+    // the editor's own share button gives the page's link too
+    createShareableLink: function (editor) { return window.location.origin + shareLink(editor.getValue()); },
     resizeable: true,
     editorHeight: "260px",
     value: opened || "SELECT ?decision ?code ?label WHERE {\n  ?decision a mg:Decision ;\n" +
@@ -127,6 +132,7 @@
     var datatype = binding.datatype || "";
     if (datatype === XSD + "dateTime") { value = value.replace(/T00:00:00(Z|\.0+Z?)?$/, ""); }
     var span = el("span", value, "literal");
+    if (value.length <= 24) { td.className = "short"; }  // codes and dates stay on one line
     if (binding["xml:lang"]) {
       span.lang = binding["xml:lang"];
       span.title = "language: " + binding["xml:lang"];
@@ -193,7 +199,7 @@
   }
 
   function setShare(text) {
-    share.href = "/?query=" + encodeURIComponent(text);
+    share.href = shareLink(text);
   }
 
   function run(text) {
