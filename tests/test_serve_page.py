@@ -392,3 +392,13 @@ def test_a_construct_query_shows_its_turtle(page, server):
     graph = rdflib.Graph().parse(data=page.inner_text("#results pre.graph"), format="turtle")
     assert len(graph) == 1
     assert page.problems == []
+
+
+def test_a_long_result_is_drawn_in_part_and_says_so(page, server, curated):
+    page.goto(server.url + "/")
+    set_query(page, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 2500")
+    page.click("#run")
+    page.wait_for_selector("#results table tbody tr td", timeout=30000)
+    assert page.locator("#results tbody tr").count() == 2000
+    assert "2500 rows (the first 2000 shown" in page.inner_text("#status")
+    assert page.problems == []

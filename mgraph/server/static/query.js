@@ -101,6 +101,7 @@
   }
 
   var XSD = "http://www.w3.org/2001/XMLSchema#";
+  var MAX_SHOWN = 2000;  // rows drawn in the page; the endpoint gives them all
 
   function cell(binding) {
     var td = el("td");
@@ -188,14 +189,15 @@
     vars.forEach(function (v) { head.appendChild(el("th", v)); });
     table.appendChild(el("thead")).appendChild(head);
     var body = el("tbody");
-    rows.forEach(function (row) {
+    rows.slice(0, MAX_SHOWN).forEach(function (row) {
       var tr = el("tr");
       vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
       body.appendChild(tr);
     });
     table.appendChild(body);
     results.appendChild(table);
-    status.textContent = rows.length + (rows.length === 1 ? " row" : " rows");
+    status.textContent = rows.length + (rows.length === 1 ? " row" : " rows") +
+      (rows.length > MAX_SHOWN ? " (the first " + MAX_SHOWN + " shown; ask /sparql for all, as CSV or JSON)" : "");
   }
 
   function setShare(text) {
