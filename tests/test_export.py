@@ -142,11 +142,102 @@ def test_mermaid_labels_are_escaped() -> None:
 
 
 def test_nodelink_reads_back_equal(actors, exported) -> None:
-    back = nx.node_link_graph(json.loads(exported["nodelink"]), edges="edges", name="iri")
-    # the reader takes the node's name ("iri") out of its attributes
-    assert {n: {**d, "iri": n} for n, d in back.nodes(data=True)} == dict(actors.nodes(data=True))
+    data = json.loads(exported["nodelink"])
+    back = nx.node_link_graph(data, edges="edges")  # networkx's defaults: nodes named by "id"
+    assert {n: {**d, "id": n} for n, d in back.nodes(data=True)} == {
+        iri: {**{k: v for k, v in attrs.items() if k != "id"}, "id": iri, "record_id": attrs["id"]}
+        for iri, attrs in actors.nodes(data=True)
+    }
     assert sorted(back.edges(keys=True)) == sorted(actors.edges(keys=True))
     assert back.graph == actors.graph
+
+
+def _counts_graphml(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    back = nx.read_graphml(_write(tmp_path, "a.graphml", content), force_multigraph=True)
+    return back.number_of_nodes(), back.number_of_edges()
+
+
+def _counts_gexf(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    back = nx.read_gexf(_write(tmp_path, "a.gexf", content), version="1.3")
+    return back.number_of_nodes(), back.number_of_edges()
+
+
+def _counts_csv(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
+        edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode())))
+    ids = {n["Id"] for n in nodes}
+    assert all(e["Source"] in ids and e["Target"] in ids for e in edges)
+    return len(ids), len(edges)
+
+
+def _counts_cytoscape(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    back = nx.cytoscape_graph(json.loads(content))
+    return back.number_of_nodes(), back.number_of_edges()
+
+
+def _counts_nodelink(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    data = json.loads(content)
+    # D3's forceLink(...).id(d => d.id) resolves every link end to a node by its id, or fails
+    ids = [n["id"] for n in data["nodes"]]
+    assert len(ids) == len(set(ids))
+    assert all(e["source"] in set(ids) and e["target"] in set(ids) for e in data["edges"])
+    back = nx.node_link_graph(data, edges="edges")  # networkx with its defaults
+    return back.number_of_nodes(), back.number_of_edges()
+
+
+def _counts_dot(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    from servers import require_tool
+
+    from mgraph.exporters.dot import LEGEND_PREFIX
+
+    require_tool("gc", "Debian package graphviz")
+    source = _write(tmp_path, "a.dot", content)
+    legend = content.decode().count(f'"{LEGEND_PREFIX}')
+    done = subprocess.run(["gc", "-n", "-e", str(source)], capture_output=True, timeout=60, text=True)
+    assert done.returncode == 0, done.stderr
+    n, e = (int(x) for x in done.stdout.split()[:2])
+    return n - legend, e
+
+
+def _counts_mermaid(content: bytes, tmp_path: Path) -> tuple[int, int]:
+    import re
+
+    lines = content.decode().splitlines()
+    defined = {m.group(1) for x in lines if (m := re.match(r"\s+(n\d+)\[", x))}
+    links = [m.groups() for x in lines if (m := re.match(r"\s+(n\d+) -->\|.*\| (n\d+)$", x))]
+    assert all(a in defined and b in defined for a, b in links)
+    return len(defined), len(links)
+
+
+READERS = {
+    "graphml": _counts_graphml,
+    "gexf": _counts_gexf,
+    "csv": _counts_csv,
+    "cytoscape": _counts_cytoscape,
+    "nodelink": _counts_nodelink,
+    "dot": _counts_dot,
+    "mermaid": _counts_mermaid,
+}
+
+
+@pytest.mark.parametrize("view_name", ["actors", "decisions"])
+@pytest.mark.parametrize("name", sorted(READERS))
+def test_every_format_reads_back_with_the_counts_of_graphml(view_name: str, name: str, tmp_path) -> None:
+    view = build_view(view_name)
+    assert view.number_of_nodes() and view.number_of_edges()
+    expected = _counts_graphml(get("graphml").export(view), tmp_path)
+    assert expected == (view.number_of_nodes(), view.number_of_edges())
+    assert READERS[name](get(name).export(view), tmp_path) == expected
+
+
+def test_the_corrupt_nodelink_of_before_would_fail_the_read_back(actors, tmp_path) -> None:
+    """The reader catches link ends that name no node (record ids as node ids, IRIs as ends)."""
+    data = json.loads(get("nodelink").export(actors))
+    for node in data["nodes"]:
+        node["id"] = node["record_id"]
+    with pytest.raises(AssertionError):
+        _counts_nodelink(json.dumps(data).encode(), tmp_path)
 
 
 def test_csv_zip_has_gephi_tables(actors, exported) -> None:
@@ -258,3 +349,50 @@ class _no_raise:  # noqa: N801 - a context manager standing in for pytest.raises
 
     def __exit__(self, *exc: object) -> bool:
         return False
+
+
+def test_a_large_view_asks_graphviz_for_sfdp_and_renders(actors, tmp_path) -> None:
+    from servers import require_tool
+
+    from mgraph.exporters.dot import LARGE
+
+    require_tool("sfdp", "Debian package graphviz")
+
+    assert actors.number_of_nodes() > LARGE
+    text = get("dot").export(actors).decode()
+    assert "layout=sfdp" in text and "rankdir" not in text
+    small = get("dot").export(build_view("actors", graph=TINY)).decode()
+    assert "rankdir=LR" in small and "sfdp" not in small
+    done = subprocess.run(
+        ["dot", "-Tsvg", str(_write(tmp_path, "a.dot", text.encode()))], capture_output=True, timeout=120
+    )
+    assert done.returncode == 0 and b"<svg" in done.stdout
+
+
+def test_dot_and_the_html_page_share_one_palette_by_family(actors) -> None:
+    from mgraph.exporters._style import class_colour, family
+    from mgraph.exporters.html import page_data
+
+    data = page_data(actors)
+    page = {c["name"]: c["color"] for c in data["classes"]}
+    text = get("dot").export(actors).decode()
+    for cls, colour in page.items():
+        if cls.startswith("mg:"):
+            assert f'label="{cls}", fillcolor="{colour}"' in text
+    # a family's classes are shades of one hue, and two families differ
+    assert family("mg:ConferenceOfTheParties") == "mg:Meeting" == family("mg:Meeting")
+    assert class_colour("mg:Meeting") != class_colour("mg:Event")
+    assert class_colour("mg:Webinar") != class_colour("mg:Event")
+
+
+def test_gexf_and_cytoscape_carry_the_same_class_colours(actors, exported, tmp_path) -> None:
+    from mgraph.exporters._style import class_colour
+
+    back = nx.read_gexf(_write(tmp_path, "a.gexf", exported["gexf"]), version="1.3")
+    document = json.loads(exported["cytoscape"])
+    by_id = {n["data"]["id"]: n["data"]["color"] for n in document["elements"]["nodes"]}
+    for iri, attrs in actors.nodes(data=True):
+        colour = class_colour(attrs["class"])
+        viz = back.nodes[iri]["viz"]["color"]
+        assert "#{:02x}{:02x}{:02x}".format(viz["r"], viz["g"], viz["b"]) == colour
+        assert by_id[iri] == colour

@@ -560,3 +560,107 @@ def synthetic_view(n: int, seed: int = 7) -> nx.MultiDiGraph:
                 sources=[],
             )
     return view
+
+
+# --- Time, selection, families, search (issue 16) -----------------------------------------------
+
+
+def _in_year(attrs: dict, year: str) -> bool:
+    """As the page reads a period: undated is kept, a start with no end is ongoing."""
+    start, end = (attrs["start"] or "")[:4], (attrs["end"] or "")[:4]
+    if not start and not end:
+        return True
+    return (start or end) <= year and (not end or end >= year)
+
+
+def test_the_period_filter_changes_the_number_of_links(open_page, curated):
+    view, path = curated
+    assert any(a["start"] for _, _, a in view.edges(data=True)), "links carry dates"
+    in_2018 = sum(
+        1
+        for u, v, a in view.edges(data=True)
+        if _in_year(a, "2018") and _in_year(view.nodes[u], "2018") and _in_year(view.nodes[v], "2018")
+    )
+    opened = open_page(path)
+    page = opened.page
+    everything = page.evaluate("window.mgraph.visibleEdgeCount()")
+    assert everything == view.number_of_edges()
+    page.evaluate("window.mgraph.setPeriod(2018, 2018)")
+    links_2018 = page.evaluate("window.mgraph.visibleEdgeCount()")
+    assert 0 < links_2018 < everything
+    assert links_2018 == in_2018
+    page.uncheck("#show-undated")
+    dated_2018 = page.evaluate("window.mgraph.visibleEdgeCount()")
+    assert 0 < dated_2018 < links_2018
+    opened.check_clean()
+
+
+def test_escape_and_a_background_click_clear_the_selection(open_page, curated):
+    opened = open_page(curated[1], "#id=country%2Fche")
+    page = opened.page
+    assert page.get_attribute("body", "data-selected") == "country/che"
+    assert page.locator("#panel h2").inner_text() == "Switzerland"
+    page.keyboard.press("Escape")
+    assert page.get_attribute("body", "data-selected") is None
+    assert page.locator("#panel h2").count() == 0
+    assert page.evaluate("location.hash") == ""
+    assert page.evaluate("window.mgraph.cy.elements('.faded').length") == 0
+    page.evaluate("window.mgraph.select('country/che')")
+    assert page.get_attribute("body", "data-selected") == "country/che"
+    page.wait_for_function("!window.mgraph.cy.animated()")
+    page.evaluate("window.mgraph.cy.pan({x: -1e6, y: -1e6})")  # every node far off the window
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.get_attribute("body", "data-selected") is None
+    opened.check_clean()
+
+
+def test_unchecking_a_family_class_hides_its_subclasses(open_page, curated):
+    view, path = curated
+    meetings = [a["id"] for _, a in view.nodes(data=True) if "mg:Meeting" in a["classes"]]
+    subclassed = [
+        a["id"]
+        for _, a in view.nodes(data=True)
+        if "mg:Meeting" in a["classes"] and a["class"] != "mg:Meeting"
+    ]
+    assert subclassed, "the curated graph has COPs (mg:ConferenceOfTheParties, a mg:Meeting)"
+    opened = open_page(path)
+    page = opened.page
+    row = page.locator("#legend li", has=page.locator('input[data-key="mg:Meeting"]'))
+    assert row.locator(".count").inner_text() == str(len(meetings))  # counted with its subclasses
+    row.locator('input[data-key="mg:Meeting"]').uncheck()
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes() - len(meetings)
+    assert page.evaluate("ids => ids.filter(id => window.mgraph.isVisible(id))", subclassed) == []
+    row.locator("button.fold").click()  # unfolds the subclasses of mg:Meeting
+    assert page.locator('#legend input[data-key="mg:ConferenceOfTheParties"]').is_visible()
+    opened.check_clean()
+
+
+def test_one_colour_family_per_top_level_class(curated):
+    from mgraph.exporters._style import class_colour
+
+    data = html_export.page_data(curated[0])
+    colours = {c["name"]: c["color"] for c in data["classes"]}
+    assert colours["mg:ConferenceOfTheParties"] == class_colour("mg:ConferenceOfTheParties")
+    assert colours["mg:Meeting"] != colours["mg:ConferenceOfTheParties"]  # a shade, not the same
+    ours = {name: colour for name, colour in colours.items() if name.startswith("mg:")}
+    assert len(set(ours.values())) == len(ours)  # every class of ours has its own colour
+
+
+def test_search_matches_words_in_any_order(open_page, curated):
+    opened = open_page(curated[1])
+    page = opened.page
+    page.fill("#search", "faso burkina")
+    assert page.locator('#suggestions button[data-id="country/bfa"]').count() == 1
+    page.press("#search", "Enter")
+    assert page.get_attribute("body", "data-selected") == "country/bfa"
+    opened.check_clean()
+
+
+def test_the_most_linked_entities_are_labelled_at_first(open_page, curated):
+    opened = open_page(curated[1])
+    page = opened.page
+    hubs = page.evaluate("window.mgraph.cy.nodes('.hub').map(n => n.data('label'))")
+    assert 0 < len(hubs) <= 20
+    assert page.evaluate("window.mgraph.cy.nodes('.hub')[0].style('min-zoomed-font-size')") in ("0", "0px")
+    opened.check_clean()

@@ -312,3 +312,42 @@ def test_bad_options_are_input_errors(options: dict, message: str) -> None:
     view = options.pop("view", "actors")
     with pytest.raises(InputError, match=message):
         build_view(view, graph=TINY, **options)
+
+
+def test_relations_carry_the_dates_of_their_record_or_of_the_event() -> None:
+    view = build_view("full", graph=TINY)
+    organised = view.edges[ID + "event/webinar-2020", ID + "organisation/who", "schema:organizer"]
+    assert (organised["start"], organised["end"]) == ("2020-09-15", "2020-09-15")  # the event's
+    adopted = view.edges[ID + "decision/mc-1-1", ID + "meeting/cop-1", "mg:adoptedAt"]
+    assert (adopted["start"], adopted["end"]) == ("2017-09-24", "2017-09-29")  # the meeting's
+    undated = view.edges[ID + "event/waste", ID + "organisation/unep", "schema:organizer"]
+    assert (undated["start"], undated["end"]) == (None, None)  # an undated event: undated link
+
+
+def test_a_window_keeps_only_the_links_of_its_period() -> None:
+    everything = build_view("actors", graph=TINY)
+    window = build_view("actors", graph=TINY, since="2021")
+    gone = {(u, v, k) for u, v, k in everything.edges(keys=True)} - set(window.edges(keys=True))
+    assert (ID + "event/webinar-2020", ID + "organisation/who", "schema:organizer") in gone
+
+
+@pytest.mark.parametrize("view", ["actors", "decisions", "full"])
+def test_drop_isolates_leaves_out_exactly_the_unlinked(view: str) -> None:
+    whole = build_view(view, graph=TINY, classes=None)
+    isolated = {n for n in whole if whole.degree(n) == 0}
+    kept = build_view(view, graph=TINY, drop_isolates=True)
+    assert set(kept) == set(whole) - isolated
+    assert kept.number_of_edges() == whole.number_of_edges()
+    assert all(kept.degree(n) > 0 for n in kept)
+    assert kept.graph["options"]["drop_isolates"] is True
+
+
+def test_drop_isolates_on_the_command_line(tmp_path) -> None:
+    from mgraph.cli import main
+
+    out = tmp_path / "v.graphml"
+    assert main(["export", "-f", "graphml", "--graph", str(TINY), "--drop-isolates", "-o", str(out)]) == 0
+    import networkx as nx
+
+    back = nx.read_graphml(out)
+    assert back.number_of_nodes() and all(back.degree(n) > 0 for n in back)

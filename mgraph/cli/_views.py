@@ -61,6 +61,9 @@ def add_view_arguments(parser: argparse.ArgumentParser, default_view: str = "act
     )
     group.add_argument("--with-places", action="store_true", help="add the places they link to")
     group.add_argument(
+        "--drop-isolates", action="store_true", help="leave out entities with no relation in the view"
+    )
+    group.add_argument(
         "--graph",
         metavar="PATH",
         help="an RDF file to view (default: dist/mercury.nt when built, else data/)",
@@ -82,6 +85,7 @@ def view_options(args: argparse.Namespace) -> dict[str, Any]:
         "fold": args.fold,
         "with_sources": args.with_sources,
         "with_places": args.with_places,
+        "drop_isolates": args.drop_isolates,
     }
 
 

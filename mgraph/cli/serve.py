@@ -89,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.server.dataset import prepare
 
     workers = args.workers or os.cpu_count() or 1
+    _check_port_free(args.host, args.port)
     dataset = prepare(args.files, args.store)
     try:
         config = Config(
@@ -131,3 +132,25 @@ def run(args: argparse.Namespace) -> int:
     finally:
         dataset.close()
     return EXIT_OK
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """A port already taken is an error before anything is announced (exit 2)."""
+    import socket
+
+    from mgraph.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as err:
+        raise InputError(f"--host {host}: {err.strerror or err}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise InputError(
+                f"could not start on {host}:{port}: {err.strerror or err} (another server may "
+                "be running there; choose another --port)"
+            ) from None

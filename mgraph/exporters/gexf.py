@@ -1,13 +1,15 @@
 """GEXF 1.3 for Gephi: typed attributes, and start/end dates on dated nodes and edges so Gephi's
 timeline works (a partial date covers its whole year or month: ``2023`` -> 2023-01-01..2023-12-31).
-Every edge has its own id (``e0``...); its relation is the ``relation`` attribute. networkx reads
-it back with ``read_gexf(path, version="1.3")``."""
+Every edge has its own id (``e0``...); its relation is the ``relation`` attribute. Nodes carry
+their class colour (``viz:color``, the palette of the HTML page and DOT). networkx reads it back
+with ``read_gexf(path, version="1.3")``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mgraph.exporters._flat import EDGE_FIELDS, NODE_FIELDS, edge_values, edges, node_values, nodes
+from mgraph.exporters._style import class_colour
 from mgraph.exporters._xml import attr
 
 NAME = "gexf"
@@ -27,7 +29,9 @@ HEADER = (
 )
 
 
-def _element(tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[str, str], indent: str) -> str:
+def _element(
+    tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[str, str], indent: str, viz: str = ""
+) -> str:
     from mgraph.views import date_bounds
 
     if values.get("start"):
@@ -43,12 +47,17 @@ def _element(tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[s
         for name, value in values.items()
         if name not in ON_ELEMENT
     ]
-    if not rows:
+    if not rows and not viz:
         return f"{indent}<{tag} {opening} />\n"
-    return (
-        f"{indent}<{tag} {opening}>\n{indent}  <attvalues>\n{''.join(rows)}"
-        f"{indent}  </attvalues>\n{indent}</{tag}>\n"
-    )
+    inner = f"{indent}  <attvalues>\n{''.join(rows)}{indent}  </attvalues>\n" if rows else ""
+    if viz:
+        inner += f"{indent}  {viz}\n"
+    return f"{indent}<{tag} {opening}>\n{inner}{indent}</{tag}>\n"
+
+
+def _viz_color(colour: str) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f'<viz:color r="{r}" g="{g}" b="{b}" />'
 
 
 def export(view: Any, **options: Any) -> bytes:
@@ -72,7 +81,8 @@ def export(view: Any, **options: Any) -> bytes:
     out.append("    <nodes>\n")
     for iri, attrs in nodes(view):
         values = node_values(attrs)
-        out.append(_element("node", {"id": iri}, values, node_ids, "      "))
+        viz = _viz_color(class_colour(attrs.get("class") or ""))
+        out.append(_element("node", {"id": iri}, values, node_ids, "      ", viz))
     out.append("    </nodes>\n    <edges>\n")
     for n, (u, v, key, attrs) in enumerate(edges(view)):
         values = edge_values(key, attrs)

@@ -47,13 +47,6 @@ LAYOUTS = ("auto", "force", "blocks")
 SEED = 42
 SCALE = 60.0  # pixels per unit of layout distance
 
-PALETTE = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
-    "#17becf", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-)  # fmt: skip
-"""Class colours, given to classes from the most to the least frequent; Tableau 10 first."""
-
 HERE = Path(__file__).parent
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
@@ -87,9 +80,18 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
     """The JSON the page reads: nodes with positions and details, edges by index, classes, relations."""
     keys = sorted(view.nodes, key=lambda key: (str(view.nodes[key].get("id") or key), str(key)))
     index = {key: i for i, key in enumerate(keys)}
+    from mgraph.exporters._style import class_colour, hierarchy, legend_key
+
     class_counts = Counter(_node_class(view.nodes[key]) for key in keys)
-    classes = sorted(class_counts, key=lambda name: (-class_counts[name], name))
-    colour = {name: _colour(i) for i, name in enumerate(classes)}
+    tree = hierarchy()
+    # The legend: the view's classes and their superclasses, by family (one colour family each);
+    # a class is counted with its subclasses, and unchecking it hides them too.
+    totals: Counter[str] = Counter()
+    for name, count in class_counts.items():
+        for member in (name, *tree.get(name, ())):
+            totals[member] += count
+    classes = sorted(totals, key=legend_key)
+    colour = {name: class_colour(name) for name in classes}
     class_index = {name: i for i, name in enumerate(classes)}
 
     relation_labels: dict[str, str] = {}
@@ -134,7 +136,7 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
     if layout == "force":
         positions = force_layout(len(keys), [(e["s"], e["t"]) for e in edges])
     else:
-        positions = block_layout(node_classes, degree, classes)
+        positions = block_layout(node_classes, degree, [c for c in classes if class_counts[c]])
 
     nodes = []
     for i, key in enumerate(keys):
@@ -186,7 +188,15 @@ def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str =
         "options": _plain(view.graph.get("options") or {}),
         "large": len(keys) > LARGE_LIMIT,
         "layout": layout,
-        "classes": [{"name": name, "color": colour[name], "count": class_counts[name]} for name in classes],
+        "classes": [
+            {
+                "name": name,
+                "color": colour[name],
+                "count": totals[name],
+                "supers": sorted(class_index[c] for c in tree.get(name, ()) if c in class_index),
+            }
+            for name in classes
+        ],
         "relations": [
             {"key": name, "label": relation_labels[name], "count": relation_counts[name]}
             for name in relations
@@ -334,20 +344,6 @@ def _script_hash(code: str) -> str:
 
 def _node_class(attrs: dict[str, Any]) -> str:
     return str(attrs.get("class") or "(no class)")
-
-
-def _colour(i: int) -> str:
-    if i < len(PALETTE):
-        return PALETTE[i]
-    hue = (i * 137.508) % 360  # golden angle: neighbouring indexes get distant hues
-    return _hsl_hex(hue, 0.55, 0.5)
-
-
-def _hsl_hex(hue: float, saturation: float, lightness: float) -> str:
-    import colorsys
-
-    r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
-    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def _table(items: Any) -> dict[tuple[str, ...], int]:

@@ -1,6 +1,9 @@
-"""Node-link JSON (networkx's ``node_link_data``: ``nodes`` and ``edges`` with every attribute as
-the view holds it), for D3 and ``networkx.node_link_graph(data, edges="edges", name="iri")``:
-nodes are named by their ``iri``, so their ``id`` stays the record id (``decision/mc-5-3``)."""
+"""Node-link JSON (networkx's ``node_link_data`` layout: ``nodes`` and ``edges``), read the same
+by D3 (``d3.forceLink(data.edges).id(d => d.id)``) and by networkx
+(``networkx.node_link_graph(data, edges="edges")``): a node's ``id`` is its IRI, which is what the
+edges' ``source`` and ``target`` name, so every reader finds the same nodes and links as GraphML.
+The view's record id (``decision/mc-5-3``) is the node's ``record_id``, as in the flat formats;
+every other attribute is kept as the view holds it (lists and sources as JSON)."""
 
 from __future__ import annotations
 
@@ -14,9 +17,18 @@ DESCRIPTION = "node-link JSON (D3, networkx.node_link_graph)"
 
 
 def export(view: Any, **options: Any) -> bytes:
-    import networkx as nx
-
-    data = nx.node_link_data(view, edges="edges", name="iri")
-    data["nodes"].sort(key=lambda n: n["iri"])
-    data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
+    nodes = []
+    for iri, attrs in sorted(view.nodes(data=True), key=lambda n: n[0]):
+        values = {k: v for k, v in attrs.items() if k not in ("id", "iri")}
+        nodes.append({**values, "id": iri, "iri": iri, "record_id": attrs.get("id")})
+    edges = []
+    for u, v, key, attrs in sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        edges.append({**attrs, "source": u, "target": v, "key": key})
+    data = {
+        "directed": True,
+        "multigraph": True,
+        "graph": dict(view.graph),
+        "nodes": nodes,
+        "edges": edges,
+    }
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()

@@ -6,8 +6,13 @@ by Jinja2 with autoescape on, so a ``<script>`` in a literal is shown as text.
 
 An entity page (``/id/<kind>/<id>``, the path of the IRI ``https://w3id.org/mgraph/id/<kind>/<id>``)
 answers HTML, or Turtle, N-Triples or JSON-LD by content negotiation (``Accept`` or ``format=``);
-an unknown id answers 404 with the closest ids and labels. A class page (``/class/Decision`` for
-``mg:Decision``, ``/class/schema:Legislation`` for a prefixed name) lists the class's instances.
+a name written differently (``/id/meeting/COP-5``, ``/id/decision/MC-5%2F3``) redirects to the
+entity's own page; an unknown id answers 404 with the closest ids and labels, those of the same
+kind first. Turtle declares only the prefixes it uses and writes no escaped names; JSON-LD is
+compacted with our ``@context``. A class page (``/class/Decision`` for ``mg:Decision``,
+``/class/schema:Legislation`` for a prefixed name) gives the class's label and definition and lists
+its instances by date or code. Our classes and properties link to their entry of the vocabulary
+page, ``/ontology#Decision``.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import difflib
 import json
+import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from mgraph.languages import negotiate
 from mgraph.server import negotiation, wellknown
@@ -104,9 +111,13 @@ CLASS_NAMES = _PREFIXES + "SELECT ?c ?x ?l WHERE { ?x a ?c ; skos:prefLabel ?l }
 
 INSTANCES = (
     _PREFIXES
-    + """SELECT ?c ?x (SAMPLE(?l) AS ?label) WHERE {
+    + """PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+SELECT ?c ?x (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?code) (MIN(?d) AS ?date) WHERE {
   ?x a ?c .
   OPTIONAL { ?x rdfs:label ?l }
+  OPTIONAL { ?x dcterms:identifier ?i }
+  OPTIONAL { ?x schema:startDate|mg:adoptionDate|mg:actDate|mg:establishedIn ?d }
 } GROUP BY ?c ?x LIMIT 5001"""
 )
 
@@ -199,12 +210,16 @@ def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) ->
 
 
 def local_href(iri: str) -> str | None:
-    """Our page for an IRI of ours (an instance or an ontology class), the IRI itself for an
-    http(s) IRI, else None: an IRI such as ``javascript:...`` is shown, never made a link."""
+    """Our page for an IRI of ours (an instance, an ontology class, or a property's entry of the
+    vocabulary page), the IRI itself for an http(s) IRI, else None: an IRI such as
+    ``javascript:...`` is shown, never made a link."""
     if iri.startswith(ID_BASE):
         return "/id/" + iri[len(ID_BASE) :]
     if iri.startswith(ONTOLOGY_BASE):
-        return "/class/" + iri[len(ONTOLOGY_BASE) :]
+        local = iri[len(ONTOLOGY_BASE) :]
+        if ontology_terms().get(iri, {}).get("kind") == "property":
+            return "/ontology#" + local
+        return "/class/" + local
     if iri.startswith(("http://", "https://")):
         return iri
     return None
@@ -223,11 +238,48 @@ def _valid_iri(iri: str) -> bool:
 
 
 def _predicate(binding: dict[str, str], label: dict[str, str] | None) -> dict[str, Any]:
-    """A property: ours link to their entry on /ontology (class pages are for classes), others out."""
+    """A property: ours link to their entry of the vocabulary page, others link out."""
     shown = term(binding, label)
-    if shown["href"] and shown["href"].startswith("/class/"):
-        shown["href"] = "/ontology#" + shown["href"][len("/class/") :]  # our property's entry
+    if binding["value"].startswith(ONTOLOGY_BASE):
+        shown["href"] = "/ontology#" + binding["value"][len(ONTOLOGY_BASE) :]
     return shown
+
+
+@cache
+def ontology_terms() -> dict[str, dict[str, str]]:
+    """Our ontology's classes and properties: IRI -> name (compact), kind, label, definition."""
+    from rdflib import OWL, RDF, RDFS, SKOS, URIRef
+
+    from mgraph.ontology import load_ontology
+    from mgraph.terms import compact_iri
+
+    graph = load_ontology()
+    kinds = {
+        OWL.Class: "class",
+        RDFS.Class: "class",
+        OWL.ObjectProperty: "property",
+        OWL.DatatypeProperty: "property",
+        OWL.AnnotationProperty: "property",
+        RDF.Property: "property",
+    }
+    out: dict[str, dict[str, str]] = {}
+    for rdf_type, kind in kinds.items():
+        for subject in graph.subjects(RDF.type, rdf_type):
+            if not isinstance(subject, URIRef) or not str(subject).startswith(ONTOLOGY_BASE):
+                continue
+            iri = str(subject)
+            label = graph.value(subject, RDFS.label)
+            definition = graph.value(subject, SKOS.definition) or graph.value(subject, RDFS.comment)
+            out.setdefault(
+                iri,
+                {
+                    "name": compact_iri(iri),
+                    "kind": kind,
+                    "label": str(label) if label is not None else "",
+                    "definition": " ".join(str(definition).split()) if definition is not None else "",
+                },
+            )
+    return dict(sorted(out.items()))
 
 
 def _sort_key(item: dict[str, Any]) -> tuple[str, ...]:
@@ -252,7 +304,22 @@ async def entity_page(request: Request) -> Response:
             raise ProtocolError(406, f"Not Acceptable: this page can be sent as {offered}")
         exists = await select(server, EXISTS, {"s": iri})
         if not exists[0]["boolean"]:
+            found = await _same_entity(server, kind, ident)
+            if found is not None:
+                target = local_href(found) or "/"
+                if request.url.query:
+                    target += "?" + request.url.query
+                return RedirectResponse(target, status_code=308)
             return await _not_found(server, kind, ident, iri, chosen[0])
+        if chosen[0] == "turtle":
+            triples = await _describe(server, iri)
+            return Response(entity_turtle(triples), media_type=negotiation.content_type("text/turtle"))
+        if chosen[0] == "jsonld":
+            from mgraph.serialize import jsonld_context, to_jsonld
+
+            triples = await _describe(server, iri)
+            body = to_jsonld(triples, jsonld_context())
+            return Response(body, media_type=negotiation.content_type("application/ld+json"))
         if chosen[0] != "html":
             job = server.job(DESCRIBE, None, chosen[0])
             job["subs"] = {"s": iri}
@@ -306,20 +373,21 @@ def class_html(
             x, text = row["x"]["value"], row["l"]["value"]
             chosen[x] = min(chosen.get(x, text), text)
     info = about[0] if about else {}
-    shown = []
-    for r in instances[:MAX_LISTED]:
-        item = term(r["x"], r.get("label"))
+    known = ontology_terms().get(iri, {})
+    items, order = _ordered_instances(instances[:MAX_LISTED])
+    for item in items:
         if item.get("iri") in chosen:
             item["text"] = chosen[item["iri"]]
-        shown.append(item)
-    items = sorted(shown, key=lambda t: (t["text"].lower(), t.get("iri", "")))
+    local = iri[len(ONTOLOGY_BASE) :] if iri.startswith(ONTOLOGY_BASE) else ""
     page = render(
         "class.html",
         iri=iri,
         curie=compact_iri(iri),
-        label=info.get("label", {}).get("value", compact_iri(iri)),
-        definition=info.get("definition", {}).get("value", ""),
+        label=info.get("label", {}).get("value") or known.get("label") or compact_iri(iri),
+        definition=info.get("definition", {}).get("value") or known.get("definition", ""),
+        vocabulary=f"/ontology#{local}" if local else "",
         instances=items,
+        order=order,
         more=len(instances) > MAX_LISTED,
     )
     return bytes(page.body).decode("utf-8")
@@ -368,6 +436,9 @@ def _entity_context(
             "value": term(row["o"], row.get("olabel")),
         }
         if predicate == RDF_TYPE:
+            value = row["o"]["value"]
+            if value.startswith(ONTOLOGY_BASE):
+                item["value"]["vocabulary"] = "/ontology#" + value[len(ONTOLOGY_BASE) :]
             classes.append(item["value"])
         elif predicate == PROV_SOURCE:
             sources.append(item["value"])
@@ -413,27 +484,136 @@ def _entity_context(
     }
 
 
-async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) -> Response:
-    """404 with the closest ids and labels of the graph."""
+async def _describe(server: Server, iri: str) -> list[Any]:
+    """The entity's triples (and its claims'), as pyoxigraph triples."""
+    import pyoxigraph as ox
+
+    from mgraph.server import protocol
+
+    job = server.job(DESCRIBE, None, "ntriples")
+    job["subs"] = {"s": iri}
+    job["max_results"] = 0
+    reply = await server.pool.run(job, server.config.timeout)
+    if reply[0] != "ok":
+        raise protocol.ProtocolError(int(reply[1]), str(reply[2]))
+    return sorted(
+        ox.parse(reply[3], format=ox.RdfFormat.N_TRIPLES),
+        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+    )
+
+
+def _slug(text: str) -> str:
+    """A name as our ids write it: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+async def _labels(server: Server) -> list[tuple[str, str]]:
     if server.label_index is None:
         rows = await select(server, LABELS)
         server.label_index = sorted((r["x"]["value"], r["label"]["value"]) for r in rows)
-    wanted = f"{kind}/{ident}"
-    by_id = {entry[0][len(ID_BASE) :]: entry for entry in server.label_index}
-    by_label = {entry[1].lower(): entry for entry in server.label_index}
-    close = difflib.get_close_matches(wanted, list(by_id), n=5, cutoff=0.5)
-    close_labels = difflib.get_close_matches(ident.replace("-", " ").lower(), list(by_label), n=5, cutoff=0.5)
-    found = [by_id[c] for c in close] + [by_label[c] for c in close_labels]
-    suggestions = []
-    for entry in found:
-        if entry not in suggestions:
-            suggestions.append(entry)
+    return server.label_index
+
+
+async def _same_entity(server: Server, kind: str, ident: str) -> str | None:
+    """The IRI of ours that ``kind/ident`` names when written differently (case, punctuation,
+    ``MC-5/3`` for ``mc-5-3``), when exactly one does."""
+    wanted_kind, wanted = _slug(kind), _slug(ident)
+    if not wanted:
+        return None
+    hits = set()
+    for iri, _ in await _labels(server):
+        other_kind, _, other = iri[len(ID_BASE) :].partition("/")
+        if other_kind != wanted_kind:
+            continue
+        if other == wanted or other.replace("-", "") == wanted.replace("-", ""):
+            hits.add(iri)
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _closest(index: list[tuple[str, str]], kind: str, ident: str) -> list[tuple[str, str]]:
+    """The ids and labels closest to ``kind/ident``: by closeness of name, the same kind first."""
+    wanted_kind, wanted = _slug(kind), _slug(ident)
+    words = ident.replace("-", " ").casefold()
+    scored = []
+    for iri, label in index:
+        other_kind, _, other = iri[len(ID_BASE) :].partition("/")
+        name = max(
+            difflib.SequenceMatcher(None, wanted, other).ratio(),
+            difflib.SequenceMatcher(None, words, label.casefold()).ratio(),
+        )
+        if name < 0.5:
+            continue
+        same = difflib.SequenceMatcher(None, wanted_kind, other_kind).ratio()
+        scored.append((-(name + 0.5 * same), iri, label))
+    scored.sort()
+    return [(iri, label) for _, iri, label in scored[:8]]
+
+
+async def _not_found(server: Server, kind: str, ident: str, iri: str, fmt: str) -> Response:
+    """404 with the closest ids and labels of the graph."""
+    suggestions = _closest(await _labels(server), kind, ident)
     if fmt != "html":
         lines = [f"Not found: no entity <{iri}> in this graph."]
         lines += [f"Did you mean <{s[0]}> ({s[1]})?" for s in suggestions[:5]]
         return PlainTextResponse("\n".join(lines) + "\n", status_code=404)
     items = [{"href": local_href(s[0]), "text": s[1], "note": s[0][len(ID_BASE) :]} for s in suggestions[:8]]
     return render("notfound.html", status=404, iri=iri, suggestions=items)
+
+
+# --- Turtle of an entity ------------------------------------------------------------------------
+
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+"""A local name Turtle takes as it is (no escapes): ``decision:mc-5-3``, never
+``mgid:decision\\/mc-5-3``."""
+
+
+def _turtle_prefixes() -> list[tuple[str, str]]:
+    """Our prefixes and one per kind of record, longest namespace first."""
+    from mgraph.serialize import turtle_prefixes
+
+    return sorted(turtle_prefixes().items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def entity_turtle(triples: list[Any]) -> bytes:
+    """Turtle of an entity's triples: subjects in order, ``a`` for rdf:type, a prefixed name only
+    where Turtle needs no escape, and only the prefixes used declared."""
+    import pyoxigraph as ox
+
+    prefixes = _turtle_prefixes()
+    used: dict[str, str] = {}
+
+    def iri(value: str) -> str:
+        for prefix, namespace in prefixes:
+            if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
+                used[prefix] = namespace
+                return f"{prefix}:{value[len(namespace) :]}"
+        return f"<{value}>"
+
+    def node(t: Any) -> str:
+        if isinstance(t, ox.NamedNode):
+            return iri(t.value)
+        if isinstance(t, ox.BlankNode):
+            return f"_:{t.value}"
+        text = str(t)  # N-Triples form: "..."@en, "..."^^<datatype>, "..."
+        if t.language or t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return text.split("^^<http://www.w3.org/2001/XMLSchema#string>")[0]
+        return text[: text.rindex("^^") + 2] + iri(t.datatype.value)
+
+    blocks = []
+    by_subject: dict[str, list[Any]] = {}
+    for t in triples:
+        by_subject.setdefault(str(t.subject), []).append(t)
+    for group in by_subject.values():
+        lines = []
+        by_predicate: dict[str, list[str]] = {}
+        for t in group:
+            verb = "a" if t.predicate.value == RDF_TYPE else iri(t.predicate.value)
+            by_predicate.setdefault(verb, []).append(node(t.object))
+        for verb in sorted(by_predicate, key=lambda v: (v != "a", v)):
+            lines.append(f"    {verb} {' , '.join(by_predicate[verb])}")
+        blocks.append(node(group[0].subject) + "\n" + " ;\n".join(lines) + " .\n")
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(used.items()))
+    return (header + ("\n" if header else "") + "\n".join(blocks)).encode("utf-8")
 
 
 # --- class pages ----------------------------------------------------------------------------------
@@ -465,12 +645,46 @@ async def class_page(request: Request) -> Response:
     except ProtocolError as err:
         return error_response(err)
     info = about[0] if about else {}
-    if not instances and not info.get("label"):
+    known = ontology_terms().get(iri, {})
+    if not instances and not info.get("label") and not known:
         return render("notfound.html", status=404, iri=iri, suggestions=[])
     response = HTMLResponse(class_html(iri, instances, about, names, lang))
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Text with its numbers compared as numbers: MC-2/10 after MC-2/9."""
+    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text))
+
+
+def _ordered_instances(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """Instances by date when most have one, else by code when most have one, else by name;
+    each with its date or code beside it. Returns the items and what they are ordered by."""
+    items = []
+    for row in rows:
+        item = term(row["x"], row.get("label"))
+        item["date"] = row.get("date", {}).get("value", "")
+        item["code"] = row.get("code", {}).get("value", "")
+        items.append(item)
+    dated = sum(1 for i in items if i["date"])
+    coded = sum(1 for i in items if i["code"])
+    if dated and (dated * 2 >= len(items) or not coded):
+        # the dated first, in time; then the others by code or id, numbers as numbers
+        items.sort(
+            key=lambda i: (not i["date"], i["date"], _natural(i["code"] or i.get("iri", "")), i["text"])
+        )
+        order = "date"
+    elif coded:
+        items.sort(key=lambda i: (not i["code"], _natural(i["code"]), i["text"].casefold(), i.get("iri", "")))
+        order = "code"
+    else:
+        items.sort(key=lambda t: (t["text"].casefold(), t.get("iri", "")))
+        order = "name"
+    for item in items:
+        item["note"] = " · ".join(x for x in (item["code"], item["date"]) if x) or item["note"]
+    return items, order
 
 
 async def class_index(request: Request) -> Response:
@@ -533,9 +747,17 @@ def _library_entries() -> list[dict[str, Any]]:
 async def query_page(request: Request) -> Response:
     server: Server = request.app.state.server
     entries = await asyncio.to_thread(_library_entries)
+    terms = await asyncio.to_thread(ontology_terms)
+    editor = {
+        "prefixes": dict(sorted(server.prefixes.items())),
+        "terms": [{"name": t["name"], "kind": t["kind"], "label": t["label"]} for t in terms.values()],
+        "idBase": ID_BASE,
+        "ontologyBase": ONTOLOGY_BASE,
+    }
     return render(
         "query.html",
         library=entries,
+        editor=editor,
         description=server.dataset.description,
         triples=server.dataset.triples,
         timeout=server.config.timeout,

@@ -26,6 +26,9 @@ Rules worth knowing:
   the window (a partial date such as ``2023`` covers the whole year); **undated entities and
   relations are kept**, since nothing says they fall outside it. An event, meeting or legal act
   with a start and no end is taken to happen on its start date.
+- A relation carries the dates of the record it comes from (its subject: a legal act, a post, a
+  meeting, a decision), else those of its object when that happens on a date (an organisation
+  taking part in an event), so a time window shows the network as it was.
 """
 
 from __future__ import annotations
@@ -81,8 +84,6 @@ POINTS_IN_TIME = frozenset({str(SCHEMA.Event), LEGAL_ACT})
 """Classes whose members happen on a date: without an end they end when they start."""
 START_PREDICATES = tuple(str(p) for p in (SCHEMA.startDate, MG.actDate, MG.establishedIn, MG.adoptionDate))
 END_PREDICATES = (str(SCHEMA.endDate), str(MG.actDate))
-DATED_SUBJECTS = frozenset({LEGAL_ACT, ROLE_HOLDING})
-"""Relations from these records carry the record's dates (a post held, a legal act)."""
 COUNTRY_GROUP = str(MG.CountryGroup)  # UN regions and lists (issue 18): hubs, shown with places
 ALWAYS_HIDDEN = frozenset({SOURCE_DOCUMENT, CLAIM, PLACE, COUNTRY_GROUP})
 
@@ -266,6 +267,7 @@ def build_view(
     fold: bool = False,
     with_sources: bool = False,
     with_places: bool = False,
+    drop_isolates: bool = False,
 ) -> Any:
     """A network view of the graph (a ``networkx.MultiDiGraph``).
 
@@ -275,7 +277,8 @@ def build_view(
     ``mg:Decision``, IRIs or labels; a list or a comma-separated string); ``exclude`` drops
     classes, relations or entities. ``focus`` + ``depth``: only what lies within ``depth``
     relations of that entity, in either direction. ``since`` / ``until``: ISO dates (see the
-    module doc for undated entities). Raises InputError (exit 2) for any bad option.
+    module doc for undated entities). ``drop_isolates``: leave out the entities with no relation
+    in the view (applied last). Raises InputError (exit 2) for any bad option.
     """
     spec = VIEWS.get(view)
     if spec is None:
@@ -301,6 +304,7 @@ def build_view(
         "fold": bool(fold),
         "with_sources": bool(with_sources),
         "with_places": bool(with_places),
+        "drop_isolates": bool(drop_isolates),
     }
     builder = _Builder(index, spec, with_sources, with_places)
     builder.select_nodes()
@@ -318,6 +322,8 @@ def build_view(
         builder.fold()
     if focus_iri is not None:
         builder.neighbourhood(focus_iri, depth)
+    if drop_isolates:
+        builder.drop_isolates()
     return builder.finish(view, options)
 
 
@@ -400,7 +406,7 @@ class _Builder:
     def select_edges(self) -> None:
         index, nodes, allowed = self.index, self.nodes, self.spec.relations
         for u in nodes:
-            dated = not index.types.get(u, set()).isdisjoint(DATED_SUBJECTS)
+            own = self.node_dates(u)
             for p, o in index.out.get(u, ()):
                 v = o.value
                 if p == RDF_TYPE or v not in nodes or _is_literal(o):
@@ -412,7 +418,7 @@ class _Builder:
                     and v not in self.open_tier
                 ):
                     continue
-                start, end = self.node_dates(u) if dated else (None, None)
+                start, end = self.edge_dates(own, v)
                 self._add_edge(
                     u,
                     v,
@@ -428,6 +434,16 @@ class _Builder:
                 )
         if self.spec.roles_as_edges:
             self._role_edges()
+
+    def edge_dates(self, own: tuple[str | None, str | None], target: str) -> tuple[str | None, str | None]:
+        """A relation's period: its subject's (the dated record it comes from: a legal act, a
+        post, a dated meeting or decision), else its object's when that happens on a date (an
+        actor taking part in an event), else none."""
+        if own[0] or own[1]:
+            return own
+        if not self.index.types.get(target, set()).isdisjoint(POINTS_IN_TIME):
+            return self.node_dates(target)
+        return None, None
 
     def _add_edge(self, u: str, v: str, key: str, attrs: dict[str, Any]) -> None:
         candidate, n = key, 1
@@ -642,6 +658,10 @@ class _Builder:
             seen |= frontier
         self.nodes &= seen
         self._drop_dangling()
+
+    def drop_isolates(self) -> None:
+        linked = {u for u, _, _ in self.edges} | {v for _, v, _ in self.edges}
+        self.nodes &= linked
 
     def _drop_dangling(self) -> None:
         nodes = self.nodes

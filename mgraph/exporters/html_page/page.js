@@ -73,9 +73,12 @@
     maxYear = maxYear === null ? y1 : Math.max(maxYear, y1);
   }
 
+  // A start with no end is ongoing (a post held since 2015, a decision in force since its
+  // adoption): it is in every period from its start on. Events and acts come with an end.
   function span(item) {
     var y0 = year(item.start);
     var y1 = year(item.end);
+    item.open = y0 !== null && y1 === null;
     if (y0 === null) { y0 = y1; }
     if (y1 === null || y1 < y0) { y1 = y0; }
     item.y0 = y0;
@@ -95,6 +98,13 @@
     nodes[e.s].adj.push(j);
     if (e.t !== e.s) { nodes[e.t].adj.push(j); }
   });
+
+  // The first view reads: the most linked entities are labelled at every zoom.
+  var HUBS = 20;
+  var hubs = new Set(nodes.map(function (n, i) { return i; })
+    .filter(function (i) { return nodes[i].d > 2; })
+    .sort(function (a, b) { return nodes[b].d - nodes[a].d || a - b; })
+    .slice(0, HUBS));
 
   var state = {
     classOn: classes.map(function () { return true; }),
@@ -121,8 +131,13 @@
     nodes.forEach(function (n, i) {
       elements.push({
         group: 'nodes',
-        data: { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)) },
-        position: { x: n.x, y: n.y }
+        data: hubs.has(i)
+          ? { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)),
+            hubFont: 14, hubWidth: 196, hubOutline: 2 }
+          : { id: 'n' + i, label: n.label, color: classes[n.c].color, size: Math.min(44, 12 + 3.2 * Math.sqrt(n.d)) },
+        position: { x: n.x, y: n.y },
+        classes: hubs.has(i) ? 'hub' : ''
+
       });
     });
     edges.forEach(function (e, j) {
@@ -147,6 +162,10 @@
           'width': 1, 'line-color': '#b9c2cc', 'opacity': 0.7, 'curve-style': 'straight',
           'target-arrow-shape': 'triangle', 'target-arrow-color': '#b9c2cc', 'arrow-scale': 0.7
         } },
+        { selector: 'node.hub', style: {
+          'min-zoomed-font-size': 0, 'font-size': 'data(hubFont)', 'text-max-width': 'data(hubWidth)',
+          'font-weight': 'bold', 'z-index': 5, 'text-outline-width': 'data(hubOutline)'
+        } },
         { selector: '.faded', style: { 'opacity': 0.18 } },
         { selector: 'node.near', style: {
           'label': 'data(label)', 'border-color': '#1f2d3d', 'border-width': 1.5, 'min-zoomed-font-size': 0
@@ -167,6 +186,27 @@
       selectionType: 'single',
       motionBlur: false
     });
+    // The first view frames the largest connected part, its hubs labelled (loose parts sit on
+    // the rim; "fit" shows everything).
+    var parts = cy.elements().components();
+    parts.sort(function (a, b) { return b.nodes().length - a.nodes().length; });
+    if (parts.length > 1 && parts[0].nodes().length > 1) { cy.fit(parts[0], 30); }
+    // Hub labels keep a readable size on screen whatever the zoom.
+    var hubNodes = cy.nodes('.hub');
+    var hubZoom = null;
+    function sizeHubs() {
+      var zoom = cy.zoom();
+      if (hubZoom !== null && Math.abs(zoom - hubZoom) / hubZoom < 0.05) { return; }
+      hubZoom = zoom;
+      var size = Math.min(48, Math.max(10, 12 / zoom));
+      cy.batch(function () {
+        hubNodes.forEach(function (n) {
+          n.data({ hubFont: size, hubWidth: size * 14, hubOutline: size / 8 });
+        });
+      });
+    }
+    sizeHubs();
+    cy.on('zoom', sizeHubs);
     return {
       cy: cy,
       show: function (changedNodes, changedEdges, shownNodes) {
@@ -206,6 +246,8 @@
         return [p.x, p.y];
       },
       onTap: function (fn) { cy.on('tap', 'node', function (event) { fn(parseInt(event.target.id().slice(1), 10)); }); },
+      onBackgroundTap: function (fn) { cy.on('tap', function (event) { if (event.target === cy) { fn(); } }); },
+      clear: function () { cy.batch(function () { cy.elements().removeClass('near chosen faded'); }); },
       onFirstDraw: function (fn) { cy.one('render', fn); }
     };
   }
@@ -226,6 +268,7 @@
     var firstDraw = null;
     var drawn = { nodes: 0, edges: 0 };
     var tap = null;
+    var backgroundTap = null;
     var byClass = classes.map(function () { return []; });
     nodes.forEach(function (n, i) { byClass[n.c].push(i); });
     var RADIUS = 22;
@@ -330,6 +373,7 @@
       if (selected !== null) {
         neighbours.forEach(function (i) { if (nodeShown[i]) { label(i); } });
       }
+      hubs.forEach(function (i) { if (nodeShown[i] && !neighbours.has(i)) { label(i); } });
       if (k * RADIUS >= 12) {
         for (var i = 0; i < nodes.length && labelled < 300; i++) {
           if (nodeShown[i] && !neighbours.has(i)) { label(i); }
@@ -372,7 +416,7 @@
       if (!moved && tap) {
         var rect = canvas.getBoundingClientRect();
         var i = nodeAt(event.clientX - rect.left, event.clientY - rect.top);
-        if (i !== null) { tap(i); }
+        if (i !== null) { tap(i); } else if (backgroundTap) { backgroundTap(); }
       }
     });
     canvas.addEventListener('wheel', function (event) {
@@ -414,6 +458,8 @@
       isDrawn: function (i) { return nodeShown[i]; },
       screenPosition: function (i) { return toScreen(nodes[i].x, nodes[i].y); },
       onTap: function (fn) { tap = fn; },
+      onBackgroundTap: function (fn) { backgroundTap = fn; },
+      clear: function () { selected = null; neighbours = new Set(); redraw(); },
       onFirstDraw: function (fn) { firstDraw = fn; }
     };
   }
@@ -424,16 +470,25 @@
   // --- Filters ------------------------------------------------------------------------------
   function inPeriod(item) {
     if (item.y0 === null) { return state.undated; }
-    return item.y1 >= state.from && item.y0 <= state.to;
+    return (item.open || item.y1 >= state.from) && item.y0 <= state.to;
   }
 
+  // A class is shown when it and every superclass of it in the legend are checked.
+  var classShown = classes.map(function () { return true; });
   function applyFilters() {
+    classes.forEach(function (c, k) {
+      classShown[k] = state.classOn[k] && (c.supers || []).every(function (s) { return state.classOn[s]; });
+    });
+    Array.prototype.forEach.call($('legend').querySelectorAll('li'), function (li) {
+      var k = parseInt(li.dataset.index, 10);
+      li.classList.toggle('folded-off', state.classOn[k] && !classShown[k]);
+    });
     var shownNodes = 0;
     var shownEdges = 0;
     var changedNodes = [];
     var changedEdges = [];
     nodes.forEach(function (n, i) {
-      var show = state.classOn[n.c] && inPeriod(n);
+      var show = classShown[n.c] && inPeriod(n);
       if (show !== nodeShown[i]) {
         nodeShown[i] = show;
         changedNodes.push(i);
@@ -461,6 +516,12 @@
     var list = $(listId);
     items.forEach(function (item, k) {
       var li = el('li');
+      li.dataset.index = String(k);
+      var depth = item.supers ? item.supers.length : 0;
+      if (depth) {
+        li.style.paddingLeft = (depth * 14) + 'px';
+        li.dataset.supers = item.supers.join(' ');
+      }
       var label = el('label');
       var box = el('input');
       box.type = 'checkbox';
@@ -483,6 +544,37 @@
     });
   }
 
+  // The legend folds subclasses under their class: a button opens or closes the family's rows.
+  function foldLegend() {
+    var rows = Array.prototype.slice.call($('legend').querySelectorAll('li'));
+    function childrenOf(k) {
+      return rows.filter(function (row) {
+        return (row.dataset.supers || '').split(' ').indexOf(String(k)) >= 0;
+      });
+    }
+    rows.forEach(function (row) {
+      var k = parseInt(row.dataset.index, 10);
+      var children = childrenOf(k);
+      if ((classes[k].supers || []).length) { return; }
+      if (!children.length) {
+        row.insertBefore(el('span', null, 'fold'), row.firstChild);
+        return;
+      }
+      var button = el('button', '\u25b8', 'fold');
+      button.type = 'button';
+      button.title = 'Show or hide the subclasses of ' + classes[k].name;
+      button.setAttribute('aria-expanded', 'false');
+      children.forEach(function (child) { child.hidden = true; });
+      button.addEventListener('click', function () {
+        var open = button.getAttribute('aria-expanded') !== 'true';
+        button.setAttribute('aria-expanded', open ? 'true' : 'false');
+        button.textContent = open ? '\u25be' : '\u25b8';
+        children.forEach(function (child) { child.hidden = !open; });
+      });
+      row.insertBefore(button, row.firstChild);
+    });
+  }
+
   function setAll(listId, flags, value) {
     flags.forEach(function (_, k) { flags[k] = value; });
     Array.prototype.forEach.call($(listId).querySelectorAll('input'), function (box) { box.checked = value; });
@@ -490,6 +582,7 @@
   }
 
   filterList('legend', classes, state.classOn, function (c) { return c.name; });
+  foldLegend();
   filterList('relations', relations, state.relationOn, function (r) { return r.label; });
   $('classes-all').addEventListener('click', function () { setAll('legend', state.classOn, true); });
   $('classes-none').addEventListener('click', function () { setAll('legend', state.classOn, false); });
@@ -731,7 +824,25 @@
     if (state.selected !== i) { select(i, true); }
   }
 
+  function clearSelection() {
+    if (state.selected === null) { return; }
+    state.selected = null;
+    graph.clear();
+    delete body.dataset.selected;
+    panel.textContent = '';
+    delete panel.dataset.id;
+    panel.appendChild(el('p', 'Click a node, or search by name, to see its facts, links and sources.', 'hint'));
+    if (location.hash) {
+      try { history.replaceState(null, '', location.pathname + location.search); } catch (err) { location.hash = ''; }
+    }
+  }
+
   graph.onTap(function (i) { select(i); });
+  graph.onBackgroundTap(clearSelection);
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape' || event.target === $('search')) { return; }
+    clearSelection();
+  });
   window.addEventListener('hashchange', selectFromHash);
 
   // --- Search ---------------------------------------------------------------------------------
@@ -739,18 +850,23 @@
   var suggestions = $('suggestions');
   var found = [];
 
+  // Exact name first, then names that start with the query, contain it, or contain all its
+  // words in any order ("faso burkina" finds Burkina Faso).
   function matches(query) {
-    var exact = [];
-    var prefix = [];
-    var inside = [];
+    var words = query.split(/\s+/).filter(function (w) { return w; });
+    var ranks = [[], [], [], []];
     nodes.forEach(function (n, i) {
-      var best = 3;
+      var best = 4;
       n.terms.forEach(function (t) {
         if (t === query) { best = 0; } else if (best > 1 && t.lastIndexOf(query, 0) === 0) { best = 1; } else if (best > 2 && t.indexOf(query) >= 0) { best = 2; }
       });
-      if (best === 0) { exact.push(i); } else if (best === 1) { prefix.push(i); } else if (best === 2) { inside.push(i); }
+      if (best > 3 && words.length > 1) {
+        var all = n.terms.join(' ');
+        if (words.every(function (w) { return all.indexOf(w) >= 0; })) { best = 3; }
+      }
+      if (best < 4) { ranks[best].push(i); }
     });
-    return { exact: exact, all: exact.concat(prefix, inside).slice(0, 15) };
+    return { exact: ranks[0], all: ranks[0].concat(ranks[1], ranks[2], ranks[3]).slice(0, 15) };
   }
 
   function showSuggestions() {
@@ -791,6 +907,7 @@
       select(found[0]);
       suggestions.hidden = true;
     } else if (event.key === 'Escape') {
+      if (suggestions.hidden) { clearSelection(); }
       suggestions.hidden = true;
     }
   });
