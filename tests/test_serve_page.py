@@ -123,7 +123,8 @@ def test_entity_page_leads_to_meeting_and_what_it_requests(page, server):
     assert "Study of the global supply" in page.inner_text("h1")
     facts = page.inner_text("#facts")
     assert "Secretariat of the Minamata Convention on Mercury" in facts
-    assert page.locator("#sources a[href='/id/source/seed-minamata-online']").count() == 1
+    enb = "https://enb-test.iisd.org/minamata-convention-mercury-cop5-2Nov2023"
+    assert page.locator(f"#sources a[href='{enb}']").count() == 1
     page.click("#facts a[href='/id/meeting/cop-5']")
     page.wait_for_url("**/id/meeting/cop-5")
     assert "Fifth meeting of the Conference of the Parties" in page.inner_text("h1")

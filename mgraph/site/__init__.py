@@ -89,6 +89,7 @@ def write_site(
     files["data/mercury.nt.js"] = _script_global("MGRAPH_NT", nt.decode("utf-8"))
     files.update(_query_page(store))
     files.update(_placeholders())
+    files["docs/index.html"] = _docs_page(store)
     files["index.html"] = _index_page(len(entities), classes)
     files["sitemap.xml"] = _sitemap(entities, base_url)
     files["static/mgraph.css"] = (HERE.parent / "server" / "static" / "mgraph.css").read_bytes()
@@ -220,6 +221,8 @@ def relative_links(html: str, depth: int, own: str) -> str:
             new = "query.html"
         elif path == "/class":
             new = "class/index.html"
+        elif path == "/ontology":
+            new = "docs/index.html"
         elif path.startswith("/class/"):
             name = path[len("/class/") :]
             new = "class/" + re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".html"
@@ -322,6 +325,20 @@ def library_examples(store: Any = None) -> list[dict[str, str]]:
             }
         )
     return sorted(out, key=lambda e: e["name"])
+
+
+def _docs_page(store: Any) -> bytes:
+    """The ontology documentation (as ``mgraph build`` writes it) with the counts of this graph."""
+    from rdflib import Graph
+
+    from mgraph import locations
+    from mgraph.describe import stats_of_store
+    from mgraph.ontology_docs import render
+
+    ontology = Graph().parse(locations.ONTOLOGY, format="turtle")
+    shapes = Graph().parse(locations.SHAPES, format="turtle")
+    html = render(ontology, shapes, stats_of_store(store), home="/")
+    return relative_links(html, 1, "").encode("utf-8")
 
 
 def _placeholders() -> dict[str, bytes]:
