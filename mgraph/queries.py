@@ -51,8 +51,6 @@ GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 """Formats of the triples of CONSTRUCT and DESCRIBE."""
 RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow_service", "store"})
 VIOLATION_SUFFIX = "-violation"
-TABLE_CELL_WIDTH = 80
-TABLE_CELL_LINES = 4
 
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
@@ -560,14 +558,18 @@ def format_rows(
 ) -> str:
     """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
 
-    ``columns`` keeps only those columns, in that order (an unknown name is an error); a table
-    fits in ``width`` characters by wrapping long cells (see :func:`_table`).
+    ``columns`` keeps only those columns, in that order (an unknown name is an error). A table
+    fits in ``width`` characters by wrapping cells at word boundaries (:mod:`mgraph.tables`);
+    it leaves out an IRI column whose entities a label column names (see
+    :func:`hidden_iri_columns`) unless ``columns`` asks for it; IRIs are written as short names
+    (``meeting:cop-5``).
     """
     available = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
     if columns:
         unknown = [c for c in columns if c not in available]
         if unknown:
             raise InputError(f"no column {unknown[0]!r}; the columns are: {', '.join(available)}")
+    chosen = bool(columns)
     columns = list(columns or available)
     if fmt == "json":
         import json
@@ -596,64 +598,56 @@ def format_rows(
         lines += ["| " + " | ".join(esc(cell(r.get(c), short=True)) for c in columns) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, rows, width, truncate)
+        hidden = [] if chosen else hidden_iri_columns(columns, list(rows))
+        shown = [c for c in columns if c not in hidden]
+        text = _table(shown, rows, width, truncate)
+        if hidden:
+            note = f"; not shown: {', '.join(hidden)} (IRIs of the labelled entities; see --columns)"
+            text = text[: -len(")\n")] + note + ")\n"
+        return text
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 def _table(
     columns: list[str], rows: list[dict[str, Any]], width: int | None = None, truncate: bool = True
 ) -> str:
-    """An aligned table; with ``width``, long cells wrap so each line fits in ``width`` columns.
+    """An aligned table (see :func:`mgraph.tables.render`); without ``truncate``, whole cells
+    on one line each, whatever the width."""
+    from mgraph.tables import render
 
-    ``truncate`` caps a cell at :data:`TABLE_CELL_WIDTH` characters a line and
-    :data:`TABLE_CELL_LINES` lines (the cut marked with "…"); without it, cells are whole.
-    """
-    import textwrap
-
-    texts = [[" ".join(cell(r.get(c), short=True).split()) for c in columns] for r in rows]
-    natural = [max([len(c)] + [len(line[i]) for line in texts]) for i, c in enumerate(columns)]
-    if not truncate:
-        widths = natural
-    else:
-        widths = [min(w, TABLE_CELL_WIDTH) for w in natural]
-        if width:
-            widths = _fit_widths(widths, [len(c) for c in columns], width - 2 * (len(columns) - 1))
-
-    def wrap(text: str, w: int) -> list[str]:
-        if not truncate or len(text) <= w:
-            return [text]
-        lines = textwrap.wrap(text, w, break_long_words=True, break_on_hyphens=False) or [""]
-        if len(lines) > TABLE_CELL_LINES:
-            lines = lines[:TABLE_CELL_LINES]
-            lines[-1] = lines[-1][: w - 1] + "…"
-        return lines
-
-    def render(cells: list[list[str]]) -> list[str]:
-        height = max(len(c) for c in cells) if cells else 1
-        return [
-            "  ".join(
-                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
-            ).rstrip()
-            for k in range(height)
-        ]
-
-    lines = [*render([[c] for c in columns]), "  ".join("-" * w for w in widths)]
-    for line in texts:
-        lines += render([wrap(text, w) for text, w in zip(line, widths, strict=True)])
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    texts = [[cell(r.get(c), short=True) for c in columns] for r in rows]
+    numeric = [
+        i
+        for i, c in enumerate(columns)
+        if rows and all(isinstance(r.get(c), (int, float, Decimal)) or r.get(c) is None for r in rows)
+        and any(r.get(c) is not None for r in rows)
+    ]
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return render(
+        columns,
+        texts,
+        width=width if truncate else None,
+        shorten=truncate,
+        footer=footer,
+        right=[i for i in numeric if not isinstance(rows[0].get(columns[i]), bool)],
+    )
 
 
-def _fit_widths(widths: list[int], minimum: list[int], room: int) -> list[int]:
-    """Narrow the widest columns, one character at a time, until the row fits in ``room``."""
-    widths = list(widths)
-    floor = [max(min(m, 12), 8) for m in minimum]
-    while sum(widths) > room:
-        widest = max(range(len(widths)), key=lambda i: (widths[i] - floor[i], -i))
-        if widths[widest] <= floor[widest]:
-            break  # as narrow as it is readable: let the terminal wrap the rest
-        widths[widest] -= 1
-    return widths
+def hidden_iri_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """IRI columns a table leaves out because a label column names the same entities: ``X``
+    beside ``X_label``, and the nearest IRI column before a plain ``label``."""
+    iri_columns = [
+        c
+        for c in columns
+        if any(r.get(c) is not None for r in rows)
+        and all(r.get(c) is None or _is_iri(r.get(c)) for r in rows)
+    ]
+    hidden = [c for c in iri_columns if f"{c}_label" in columns]
+    if "label" in columns:
+        before = [c for c in iri_columns if columns.index(c) < columns.index("label")]
+        if before:
+            hidden.append(before[-1])
+    return [c for c in columns if c in hidden]
 
 
 def list_rows() -> Rows:
@@ -665,16 +659,16 @@ def list_rows() -> Rows:
     return Rows(["name", "question", "parameters"], rows)
 
 
-def format_list() -> str:
-    """The library for reading: each query's name, its question, wrapped, and its parameters."""
-    import textwrap
+def format_list(width: int = 80) -> str:
+    """The library for reading: each query's name, its question and its parameters, wrapped at
+    spaces to ``width`` columns."""
+    from mgraph.tables import wrap
 
     out = []
     for row in list_rows():
         out.append(row["name"])
-        out += textwrap.wrap(row["question"], 96, initial_indent="    ", subsequent_indent="    ")
+        out += ["    " + line for line in wrap(row["question"], width - 4)]
         if row["parameters"]:
-            out += textwrap.wrap(
-                f"parameters: {row['parameters']}", 96, initial_indent="    ", subsequent_indent="        "
-            )
+            lines = wrap(f"parameters: {row['parameters']}", width - 8)
+            out += ["    " + lines[0]] + ["        " + line for line in lines[1:]]
     return "\n".join(out) + "\n"
