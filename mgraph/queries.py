@@ -602,7 +602,7 @@ def format_rows(
         shown = [c for c in columns if c not in hidden]
         text = _table(shown, rows, width, truncate)
         if hidden:
-            note = f"; not shown: {', '.join(hidden)} (IRIs of the labelled entities; see --columns)"
+            note = f"; not shown: {', '.join(hidden)}, the IRIs of labelled entities: see --columns"
             text = text[: -len(")\n")] + note + ")\n"
         return text
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")

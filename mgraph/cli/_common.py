@@ -48,6 +48,13 @@ def warn(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def show_warning(message: Warning | str, category: type[Warning], *_args: object, **_kwargs: object) -> None:
+    """A warning of the library on standard error as one line: ``warning: ...``, or ``note: ...``
+    for a category that says it is one (``kind = "note"``, such as a name taken as part of
+    a longer one)."""
+    warn(f"{getattr(category, 'kind', 'warning')}: {message}")
+
+
 def write_output(path: str | None, content: str | bytes) -> None:
     """Write a result to a file atomically (checked first), or to standard output for None or -."""
     from mgraph.files import check_writable, write_file

@@ -16,7 +16,7 @@ import argparse
 import sys
 import warnings
 
-from mgraph.cli._common import add_width_argument, emit, table_width, warn
+from mgraph.cli._common import add_width_argument, emit, show_warning, table_width, warn
 
 EXAMPLES = """
   mgraph query --list
@@ -52,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-f",
         choices=ROW_FORMATS + GRAPH_FORMATS,
         default="table",
+        metavar="FORMAT",
         help="output format: table (default; long cells wrap to fit the terminal), "
         "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
         "and DESCRIBE (which print Turtle by default)",
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
             allow_service=args.allow_service,
         )
     for warning in caught:
-        warn(f"warning: {warning.message}")
+        show_warning(warning.message, warning.category)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     sys.stdout.write(
         format_answer(
