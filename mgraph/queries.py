@@ -33,7 +33,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from mgraph import locations
+from mgraph import locations, sparql_text
 from mgraph.errors import InputError
 from mgraph.graphs import open_store
 from mgraph.namespaces import MGID
@@ -249,7 +249,7 @@ def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = N
                 try:
                     ids[param.name] = id_candidates(param, value)
                 except InputError:  # not an id: a code, label or name (COP-5, MC-5/3, WHO)
-                    if str(value).partition("/")[0] in KINDS_BY_NAME:
+                    if re.split(r"[/:]", str(value), maxsplit=1)[0] in KINDS_BY_NAME:
                         raise  # kind/id of another kind: say so, it is no name
                     bindings[param.name] = by_name(param, value, store)
             else:
@@ -318,6 +318,8 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
         text = text[len(str(MGID)) :]
     elif text.startswith("mgid:"):
         text = text[len("mgid:") :]
+    elif text.partition(":")[0] in KINDS_BY_NAME:  # a short name: meeting:cop-5
+        text = text.replace(":", "/", 1)
     if "/" in text:
         kind, _, text = text.partition("/")
         if kind not in kinds:
@@ -390,14 +392,177 @@ _EXISTS = "ASK { ?s a ?type }"
 def screen(text: str, *, allow_service: bool = False, source: str = "query") -> None:
     """Refuse unsafe or malformed queries before any engine sees them (see mgraph.safety).
 
-    A text that passed once passes again: the verdict is remembered, as parsing is slow.
+    A syntax error says what is missing where it can (``missing '}' to close the group opened
+    at 3:9``), and an undeclared prefix is named. A text that passed once passes again: the
+    verdict is remembered, as parsing is slow.
     """
     if (text, allow_service) in _SCREENED:
         return
     from mgraph.safety import screen_query
 
-    screen_query(text, allow_service=allow_service, source=source)
+    check_prefixes(text, source)
+    try:
+        screen_query(text, allow_service=allow_service, source=source)
+    except InputError as exc:
+        found = sparql_text.unbalanced(text) if "SPARQL syntax error" in str(exc) else None
+        if found is None:
+            raise
+        line, column = sparql_text.position(text, found[0])
+        raise InputError(f"{source}:{line}:{column}: SPARQL syntax error: {found[1]}") from None
     _remember_screened(text, allow_service)
+
+
+def check_prefixes(text: str, source: str = "query") -> None:
+    """An InputError naming the first prefix a query uses without declaring it (ours need no
+    declaration), with the closest known prefix."""
+    from mgraph.namespaces import PREFIXES
+
+    known = set(PREFIXES) | set(sparql_text.declared_prefixes(text))
+    for prefix, local, offset in sparql_text.prefixed_names(text):
+        if prefix in known:
+            continue
+        line, column = sparql_text.position(text, offset)
+        close = difflib.get_close_matches(prefix, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}:?" if close else ""
+        raise InputError(
+            f"{source}:{line}:{column}: undeclared prefix '{prefix}:' in {prefix}:{local} "
+            f"(declare it with PREFIX {prefix}: <...>){hint}"
+        )
+
+
+class QueryWarning(UserWarning):
+    """A query that runs but probably not as meant: a term not in the ontology, an entity not in
+    the graph, a plain string where the graph's values carry a language tag."""
+
+
+def check_query(text: str, store: Store | None = None, answer: Answer | None = None) -> list[str]:
+    """What in a query is probably a mistake, one message each (nothing is raised):
+
+    - an ``mg:`` class or property that the ontology does not define, with the closest term;
+    - a short name of an entity (``meeting:cop-55``) that the project's graph does not hold
+      (checked when ``store`` is the project's graph), with the closest names;
+    - when the answer is empty (no rows, or false) and ``store`` is local: a plain string
+      compared with values that the graph holds only with a language tag
+      (``rdfs:label "David Kapindula"`` against ``"David Kapindula"@en``).
+    """
+    messages = _unknown_terms(text)
+    if store is not None and not isinstance(store, RemoteStore):
+        from mgraph.graphs import is_project_store
+
+        if is_project_store(store):
+            messages += _unknown_entities(text)
+        empty = answer is False or (isinstance(answer, Rows) and not answer)
+        if empty:
+            messages += _tagged_only(text, store)
+    return messages
+
+
+def _where(text: str, offset: int) -> str:
+    line, column = sparql_text.position(text, offset)
+    return f"line {line}, column {column}"
+
+
+def _used_iris(text: str) -> list[tuple[str, str, int]]:
+    """``(iri, as written, offset)`` of the prefixed names and IRIs a query uses."""
+    from mgraph.namespaces import PREFIXES
+
+    known = {**{p: str(ns) for p, ns in PREFIXES.items()}, **sparql_text.declared_prefixes(text)}
+    out = []
+    for prefix, local, offset in sparql_text.prefixed_names(text):
+        if prefix in known:
+            local_name = re.sub(r"\\(.)", r"\1", local)
+            out.append((known[prefix] + local_name, f"{prefix}:{local}", offset))
+    for kind, word, offset in sparql_text.tokens(text):
+        if kind == "iri":
+            out.append((word[1:-1], word, offset))
+    return out
+
+
+def _ontology_terms() -> frozenset[str]:
+    global _TERMS
+    if _TERMS is None:
+        import pyoxigraph as ox
+
+        terms = set()
+        with open(locations.ONTOLOGY, "rb") as handle:
+            for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE):
+                for term in (triple.subject, triple.predicate, triple.object):
+                    if isinstance(term, ox.NamedNode):
+                        terms.add(term.value)
+        _TERMS = frozenset(terms)
+    return _TERMS
+
+
+_TERMS: frozenset[str] | None = None
+
+
+def _unknown_terms(text: str) -> list[str]:
+    from mgraph.namespaces import MG
+
+    ours = [(iri, written, at) for iri, written, at in _used_iris(text) if iri.startswith(str(MG))]
+    if not ours:
+        return []
+    terms = _ontology_terms()
+    local_names = sorted({t[len(str(MG)) :] for t in terms if t.startswith(str(MG))})
+    messages = []
+    for iri, written, offset in ours:
+        if iri in terms or iri == str(MG):
+            continue
+        local = iri[len(str(MG)) :]
+        close = [n for n in local_names if n.casefold() == local.casefold()]
+        close = close or difflib.get_close_matches(local, local_names, n=1, cutoff=0.6)
+        hint = f"; did you mean mg:{close[0]}?" if close else ""
+        messages.append(f"{written} ({_where(text, offset)}) is not a term of the ontology{hint}")
+    return messages
+
+
+def _unknown_entities(text: str) -> list[str]:
+    from mgraph.resolver import project_names
+
+    used = [(iri, w, at) for iri, w, at in _used_iris(text) if iri.startswith(str(MGID))]
+    kinds = {k.name for k in KINDS}
+    used = [u for u in used if u[0][len(str(MGID)) :].partition("/")[0] in kinds]
+    if not used:
+        return []
+    names = project_names()
+    messages = []
+    for iri, written, offset in used:
+        if iri in names.entities:
+            continue
+        close = names.closest(iri[len(str(MGID)) :].rpartition("/")[2], n=3)
+        hint = f"; did you mean {', '.join(compact_iri(i) for i in close)}?" if close else ""
+        messages.append(f"{written} ({_where(text, offset)}) is no entity of the graph{hint}")
+    return messages
+
+
+_TAGGED = (
+    "SELECT ?value WHERE { ?s ?p ?value . "
+    'FILTER (isLiteral(?value) && LANG(?value) != "" && STR(?value) = ?text) } LIMIT 1'
+)
+_PLAIN = "ASK { ?s ?p ?text }"
+
+
+def _tagged_only(text: str, store: Store) -> list[str]:
+    messages = []
+    for value, offset in sparql_text.plain_strings(text):
+        term = Literal(value)
+        if store.query(_PLAIN, {"text": term}) is True:
+            continue
+        rows = store.query(_TAGGED, {"text": term})
+        if not isinstance(rows, Rows) or not rows:
+            continue
+        tagged = store.query(
+            "SELECT ?tag WHERE { ?s ?p ?value . FILTER (isLiteral(?value) && STR(?value) = ?text "
+            '&& LANG(?value) != "") BIND (LANG(?value) AS ?tag) } ORDER BY ?tag LIMIT 1',
+            {"text": term},
+        )
+        tag = tagged[0]["tag"] if isinstance(tagged, Rows) and tagged else "en"
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        messages.append(
+            f"{quoted} ({_where(text, offset)}) matches nothing as a plain string: the graph holds "
+            f"it only with a language tag; write {quoted}@{tag}, or compare with STR(...)"
+        )
+    return messages
 
 
 def _remember_screened(text: str, allow_service: bool) -> None:
@@ -449,7 +614,8 @@ def run(
     ``graph`` is an RDF file or an rdflib Graph (default: dist/mercury.nt, else data/).
     ``timeout`` (seconds; None or 0: none) covers screening, binding and evaluation of a local
     query, which runs where it can be stopped (:mod:`mgraph.timelimit`); a remote query always
-    has one (default 60 s).
+    has one (default 60 s). What in the query is probably a mistake (see :func:`check_query`)
+    is reported as a :class:`QueryWarning`.
 
     >>> rows = run("decisions-by-meeting", meeting="cop-5")
     >>> rows.columns[:3]
@@ -474,6 +640,8 @@ def run(
     # A child process screened the text: remember the verdict here, so the next child (forked
     # from this process) does not parse the same query again.
     _remember_screened(spec.text, allow_service)
+    for message in check_query(spec.text, target, answer):
+        warnings.warn(f"{spec.path.name}: {message}", QueryWarning, stacklevel=2)
     return answer
 
 

@@ -174,7 +174,8 @@ class Names:
         return sorted(iri for iri, share in best.items() if share == top)
 
     def describe(self, iri: str) -> str:
-        return f"{self.label(iri)} ({self.record_id(iri)})"
+        """``Burkina Faso (country:bfa)``: the label and the short name."""
+        return f"{self.label(iri)} ({compact_iri(iri)})"
 
     def closest(self, text: str, kinds: set[str] | None = None, n: int = 5) -> list[str]:
         """Entities whose names contain a word of ``text`` (best share first), then names spelt

@@ -34,14 +34,14 @@ def test_curated_entities_resolve(text: str, iri: str) -> None:
 
 
 def test_unknown_name_lists_the_closest() -> None:
-    with pytest.raises(InputError, match=r"did you mean: Burkina Faso \(country/bfa\)"):
+    with pytest.raises(InputError, match=r"did you mean: Burkina Faso \(country:bfa\)"):
         resolve("Burkina Fasso")
 
 
 def test_ambiguous_name_lists_every_candidate() -> None:
     with pytest.raises(InputError, match="ambiguous") as caught:
         resolve("GEF", TINY)
-    assert "organisation/gef)" in str(caught.value) and "organisation/gef-secretariat" in str(caught.value)
+    assert "organisation:gef)" in str(caught.value) and "organisation:gef-secretariat" in str(caught.value)
 
 
 def test_kinds_narrow_the_candidates() -> None:
