@@ -768,16 +768,17 @@ def format_rows(
     if fmt == "table":
         hidden = [] if chosen else hidden_iri_columns(columns, list(rows))
         shown = [c for c in columns if c not in hidden]
-        text = _table(shown, rows, width, truncate)
-        if hidden:
-            note = f"; not shown: {', '.join(hidden)}, the IRIs of labelled entities: see --columns"
-            text = text[: -len(")\n")] + note + ")\n"
-        return text
+        note = f"; not shown: {', '.join(hidden)}, the IRIs of labelled entities: see --columns"
+        return _table(shown, rows, width, truncate, note if hidden else "")
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 def _table(
-    columns: list[str], rows: list[dict[str, Any]], width: int | None = None, truncate: bool = True
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    width: int | None = None,
+    truncate: bool = True,
+    note: str = "",
 ) -> str:
     """An aligned table (see :func:`mgraph.tables.render`); without ``truncate``, whole cells
     on one line each, whatever the width."""
@@ -790,11 +791,12 @@ def _table(
         if rows and all(isinstance(r.get(c), (int, float, Decimal)) or r.get(c) is None for r in rows)
         and any(r.get(c) is not None for r in rows)
     ]
-    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})"
     return render(
         columns,
         texts,
         width=width if truncate else None,
+        footer_width=width,
         shorten=truncate,
         footer=footer,
         right=[i for i in numeric if not isinstance(rows[0].get(columns[i]), bool)],

@@ -330,7 +330,7 @@ def _of(n: int, total: int | None) -> str:
 
 
 def _table(s: dict[str, Any], width: int | None = None) -> str:
-    from mgraph.tables import render
+    from mgraph.tables import render, wrap
     p = s["parties"]
     rec, facts, claims = s["records"], s["facts"], s["claims"]
     dec, meet, cop = s["decisions"], s["meetings"], s["cop_sessions"]
@@ -400,7 +400,8 @@ def _table(s: dict[str, Any], width: int | None = None) -> str:
     values = max(len(value) for _, rows in sections for _, value in rows)
     lines: list[str] = []
     for title, rows in sections:
-        lines += [title, "-" * len(title)]
+        heading = wrap(title, width) if width else [title]
+        lines += [*heading, "-" * max(len(line) for line in heading)]
         table = render(
             ["", ""],
             [list(row) for row in rows],

@@ -4,7 +4,7 @@ A table fits in ``width`` characters. Cells wrap at spaces, never inside a word,
 (``2017-05-02``) or a code (``MC-5/3``). Only where the columns cannot all be as wide as their
 longest word is a token broken, and only at a seam: a prefixed name after its colon
 (``legal-act:`` / ``arg-signature``), a word after a hyphen between letters (``entry-into-`` /
-``force``), a URL after a ``/``. When even that does not fit, each row is printed as a record:
+``force``), a URL after its punctuation (``/``, ``-``, ``.``...) or before a ``%XX`` byte. When even that does not fit, each row is printed as a record:
 one ``column  value`` line per column, values wrapped the same way.
 
 >>> print(render(["code", "title"], [["MC-5/3", "Mercury waste thresholds"]], width=24), end="")
@@ -32,7 +32,7 @@ MAX_CELL = 80
 
 ELLIPSIS = "…"
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|urn:|mailto:)", re.IGNORECASE)
-_URL_BREAK = re.compile(r"(?<=[/#?&])")
+_URL_BREAK = re.compile(r"(?<=[/#?&=_.-])(?=[^/#?&=_.-])|(?=%[0-9A-Fa-f]{2})")
 _SHORT_NAME = re.compile(r"^[A-Za-z][\w.-]*:[^\s:/]+$")
 """A prefixed name (``legal-act:arg-signature``): kept whole where the table has room, else
 broken after its colon."""
@@ -63,7 +63,7 @@ _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
 
 
 def _pieces(token: str) -> list[str]:
-    """The parts a token may be broken into, in order: after a URL's ``/``, ``#``, ``?``, ``&``;
+    """The parts a token may be broken into, in order: after a URL's punctuation;
     after a prefixed name's colon; after a hyphen between letters."""
     if _URL.match(token):
         return [p for p in _URL_BREAK.split(token) if p]
@@ -181,6 +181,7 @@ def render(
     right: Sequence[int] = (),
     header: bool = True,
     at_least: Sequence[int] = (),
+    footer_width: int | None = None,
 ) -> str:
     """Rows of text cells as an aligned table in ``width`` characters (None: no limit, whole
     cells on one line each).
@@ -188,8 +189,11 @@ def render(
     ``shorten`` caps a column at :data:`MAX_CELL` characters and a cell at :data:`MAX_LINES`
     lines. ``footer`` is printed last; ``right`` lists columns aligned right (numbers);
     ``header=False`` leaves out the column names and the rule under them; ``at_least`` gives
-    columns a width they take when there is room (to align several tables).
+    columns a width they take when there is room (to align several tables). The footer is
+    wrapped to ``width``, or to ``footer_width`` when given.
     """
+    if footer is not None and (footer_width or width):
+        footer = "\n".join(wrap(footer, footer_width or width or 0))
     cells = [[" ".join(str(c).split()) for c in row] for row in rows]
     heads = list(columns)
     least = list(at_least) + [0] * (len(heads) - len(at_least))
