@@ -198,6 +198,9 @@ def compact_iri(iri: str) -> str:
     """The prefixed name under the longest matching prefix whose local part is valid SPARQL and
     Turtle as it stands (no escapes), or the IRI itself.
 
+    A local part with a dot is valid but written in full all the same: Oxigraph 0.5 reads
+    ``e:a.b.1`` as ``e:a.b`` followed by the number ``.1``, and refuses ``e:a.b.c``.
+
     >>> compact_iri("https://w3id.org/mgraph/id/meeting/cop-5")
     'meeting:cop-5'
     >>> compact_iri("https://w3id.org/mgraph/ontology#Decision")
@@ -208,7 +211,7 @@ def compact_iri(iri: str) -> str:
     for namespace, prefix in _NAMESPACES:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
-            if not local or PN_LOCAL.fullmatch(local):
+            if not local or (PN_LOCAL.fullmatch(local) and "." not in local):
                 return f"{prefix}:{local}"
     return iri
 
