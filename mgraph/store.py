@@ -120,10 +120,9 @@ class SparqlSyntaxError(Exception):
             return cls("1:1", text[:300])
         line, column, rest = match.groups()
         if "Prefix not found" in rest:
-            lines = query.splitlines()
-            at = lines[int(line) - 1][: int(column) + 1] if 0 < int(line) <= len(lines) else ""
-            found = re.search(r"([^\W\d_][\w.-]*)?:$", at) or re.search(r"([^\W\d_][\w.-]*)?:\S*$", at)
-            p = found.group(1) or "" if found else "p"
+            known = set(_oxigraph_prefixes()) | set(sparql_text.declared_prefixes(query))
+            unknown = [p for p, _, _ in sparql_text.prefixed_names(query) if p not in known]
+            p = unknown[0] if unknown else "p"
             return cls(f"{line}:{column}", f"undeclared prefix '{p}:' (declare it with PREFIX {p}: <...>)")
         expected = re.sub(r"\[[^\]]*(\\u\{|\.\.=)[^\]]*\]", "", rest)  # character classes
         expected = re.sub(r"(,\s*)+", ", ", expected).strip(" ,")
