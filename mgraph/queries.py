@@ -788,7 +788,8 @@ def _table(
     numeric = [
         i
         for i, c in enumerate(columns)
-        if rows and all(isinstance(r.get(c), (int, float, Decimal)) or r.get(c) is None for r in rows)
+        if rows
+        and all(isinstance(r.get(c), (int, float, Decimal)) or r.get(c) is None for r in rows)
         and any(r.get(c) is not None for r in rows)
     ]
     footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})"

@@ -326,9 +326,7 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
     if not hits:
         hits = names.partial(query, wanted)
         if len(hits) == 1:
-            warnings.warn(
-                f"{query!r} taken as {names.describe(hits[0])}", PartialName, stacklevel=2
-            )
+            warnings.warn(f"{query!r} taken as {names.describe(hits[0])}", PartialName, stacklevel=2)
             return hits[0]
     if hits:
         listed = "; ".join(names.describe(i) for i in hits[:10])

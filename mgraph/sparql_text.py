@@ -152,11 +152,14 @@ def unbalanced(text: str) -> tuple[int, str] | None:
     open or of the wrong kind. None when all pair (strings, IRIs and comments do not count)."""
     stack: list[tuple[str, int]] = []
 
-    def indent(offset: int) -> int | None:
-        """The indentation of the line of ``offset``; None when text comes before it."""
-        start = text.rfind("\n", 0, offset) + 1
-        before = text[start:offset]
-        return len(before) if not before.strip() else len(before) - len(before.lstrip())
+    def indent(offset: int) -> int:
+        """The indentation of the line of ``offset``."""
+        before = text[text.rfind("\n", 0, offset) + 1 : offset]
+        return len(before) - len(before.lstrip())
+
+    def alone(offset: int) -> bool:
+        """Whether only white space comes before ``offset`` on its line."""
+        return not text[text.rfind("\n", 0, offset) + 1 : offset].strip()
 
     for kind, word, offset in tokens(text):
         if kind not in ("brace", "other") or word not in "{}()[]":
@@ -164,8 +167,8 @@ def unbalanced(text: str) -> tuple[int, str] | None:
         if word in _OPENERS:
             stack.append((word, offset))
             continue
-        column = indent(offset)
-        if word == "}" and column is not None and text[text.rfind("\n", 0, offset) + 1 : offset].strip() == "":
+        if word == "}" and alone(offset):
+            column = indent(offset)
             # a '}' alone at the start of a line closes the group whose line starts at its column:
             # a group opened after that one and still open is the one missing its '}'
             match = [i for i, (o, at) in enumerate(stack) if o == "{" and indent(at) == column]

@@ -331,6 +331,7 @@ def _of(n: int, total: int | None) -> str:
 
 def _table(s: dict[str, Any], width: int | None = None) -> str:
     from mgraph.tables import render, wrap
+
     p = s["parties"]
     rec, facts, claims = s["records"], s["facts"], s["claims"]
     dec, meet, cop = s["decisions"], s["meetings"], s["cop_sessions"]

@@ -4,8 +4,9 @@ A table fits in ``width`` characters. Cells wrap at spaces, never inside a word,
 (``2017-05-02``) or a code (``MC-5/3``). Only where the columns cannot all be as wide as their
 longest word is a token broken, and only at a seam: a prefixed name after its colon
 (``legal-act:`` / ``arg-signature``), a word after a hyphen between letters (``entry-into-`` /
-``force``), a URL after its punctuation (``/``, ``-``, ``.``...) or before a ``%XX`` byte. When even that does not fit, each row is printed as a record:
-one ``column  value`` line per column, values wrapped the same way.
+``force``), a URL after its punctuation (``/``, ``-``, ``.``...) or before a ``%XX`` byte.
+When even that does not fit, each row is printed as a record: one ``column  value`` line per
+column, values wrapped the same way.
 
 >>> print(render(["code", "title"], [["MC-5/3", "Mercury waste thresholds"]], width=24), end="")
 code    title
@@ -198,8 +199,8 @@ def render(
     heads = list(columns)
     least = list(at_least) + [0] * (len(heads) - len(at_least))
     if width is None:
-        widths = [max([len(h), least[i]] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
-        return _layout(heads, cells, widths, None, right, footer, head_wrap=False, header=header)
+        whole = [max([len(h), least[i]] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
+        return _layout(heads, cells, whole, None, right, footer, head_wrap=False, header=header)
     room = width - len(GAP) * (len(heads) - 1)
     natural = [
         max([len(h) if header else 0, least[i]] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)

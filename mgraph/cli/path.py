@@ -65,8 +65,10 @@ def run(args: argparse.Namespace) -> int:
 def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
     """The two entities of ``mgraph path``: two arguments, or unquoted words that split into
     two names in exactly one way (``Burkina Faso Afghanistan``)."""
+    import warnings
+
     from mgraph.errors import InputError
-    from mgraph.resolver import resolve
+    from mgraph.resolver import names_for, resolve
 
     if len(words) == 2:
         return words[0], words[1]
@@ -74,9 +76,13 @@ def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
     if len(words) < 2:
         raise InputError(f"path takes two entities, got one ({words[0]!r}); for example: {example}")
 
+    index = names_for(graph)
+
     def names(text: str) -> bool:
         try:
-            resolve(text, graph=graph)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the path itself announces a partial name
+                resolve(text, graph=index)
         except InputError:
             return False
         return True
