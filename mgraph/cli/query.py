@@ -2,8 +2,11 @@
 
 The graph is dist/mercury.nt when it is built, else the curated data. Every query form works:
 SELECT prints rows (table, csv, tsv, json, markdown); ASK prints true or false and exits 0 or 1;
-CONSTRUCT and DESCRIBE print RDF (turtle, ntriples, jsonld). Our prefixes (mg:, mgid:, rdf:,
-rdfs:, owl:, xsd:, skos:, dcterms:, schema:, org:, prov:, time:, ...) need no PREFIX line.
+CONSTRUCT and DESCRIBE print RDF (turtle, ntriples, jsonld). Our prefixes (mg:, rdf:, rdfs:,
+owl:, xsd:, skos:, dcterms:, schema:, org:, prov:, time:, ... and one per record kind, as in
+meeting:cop-5 or decision:mc-5-3) need no PREFIX line; tables write entities by these short
+names. A class or property not in the ontology, or a plain string where the graph's labels carry
+a language tag, is warned about on standard error.
 A query's parameters are given as --param KEY=VALUE and bound as RDF terms, never pasted into the
 query text; an entity may be given as people write it (COP-5, MC-5/3). A library query whose name
 ends in -violation is a data check: it exits 1 when it finds rows. A local query stops after
