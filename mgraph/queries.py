@@ -536,31 +536,36 @@ def _unknown_entities(text: str) -> list[str]:
 
 
 _TAGGED = (
-    "SELECT ?value WHERE { ?s ?p ?value . "
-    'FILTER (isLiteral(?value) && LANG(?value) != "" && STR(?value) = ?text) } LIMIT 1'
+    "SELECT ?tag WHERE { ?s ?p ?value . FILTER (isLiteral(?value) && STR(?value) = ?text) "
+    "BIND (LANG(?value) AS ?tag) } ORDER BY ?tag LIMIT 2"
 )
-_PLAIN = "ASK { ?s ?p ?text }"
+MAX_STRING_CHECKS = 5
+"""Plain strings of one query checked against the graph (one quick query each)."""
 
 
 def _tagged_only(text: str, store: Store) -> list[str]:
+    """Plain strings after a predicate that the graph holds, for that predicate, only with a
+    language tag (the predicate is bound, so each check reads one predicate's values)."""
+    from mgraph.namespaces import PREFIXES
+
+    known = {**{p: str(ns) for p, ns in PREFIXES.items()}, **sparql_text.declared_prefixes(text)}
     messages = []
-    for value, offset in sparql_text.plain_strings(text):
-        term = Literal(value)
-        if store.query(_PLAIN, {"text": term}) is True:
+    for written, value, offset in list(sparql_text.plain_strings(text))[:MAX_STRING_CHECKS]:
+        prefix, _, local = written.partition(":")
+        if written.startswith("<"):
+            predicate = written[1:-1]
+        elif prefix in known and "\\" not in local:
+            predicate = known[prefix] + local
+        else:
             continue
-        rows = store.query(_TAGGED, {"text": term})
-        if not isinstance(rows, Rows) or not rows:
-            continue
-        tagged = store.query(
-            "SELECT ?tag WHERE { ?s ?p ?value . FILTER (isLiteral(?value) && STR(?value) = ?text "
-            '&& LANG(?value) != "") BIND (LANG(?value) AS ?tag) } ORDER BY ?tag LIMIT 1',
-            {"text": term},
-        )
-        tag = tagged[0]["tag"] if isinstance(tagged, Rows) and tagged else "en"
+        rows = store.query(_TAGGED, {"p": URIRef(predicate), "text": Literal(value)})
+        tags = [r["tag"] for r in rows] if isinstance(rows, Rows) else []
+        if not tags or "" in tags:
+            continue  # not in the graph at all, or there as written
         quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         messages.append(
-            f"{quoted} ({_where(text, offset)}) matches nothing as a plain string: the graph holds "
-            f"it only with a language tag; write {quoted}@{tag}, or compare with STR(...)"
+            f"{written} {quoted} ({_where(text, offset)}) matches nothing: the graph holds this "
+            f"value only with a language tag; write {quoted}@{tags[0]}, or compare with STR(...)"
         )
     return messages
 

@@ -190,9 +190,10 @@ def unbalanced(text: str) -> tuple[int, str] | None:
     return None
 
 
-def plain_strings(text: str) -> Iterator[tuple[str, int]]:
-    """``(value, offset)`` of each string literal with neither a language tag nor a datatype,
-    written right after a prefixed name or an IRI (a predicate): ``rdfs:label "Kapindula"``."""
+def plain_strings(text: str) -> Iterator[tuple[str, str, int]]:
+    """``(predicate, value, offset)`` of each string literal with neither a language tag nor a
+    datatype, written right after a prefixed name or an IRI (its predicate, as written):
+    ``rdfs:label "Kapindula"``."""
     found = list(tokens(text))
     for index, (kind, word, offset) in enumerate(found):
         if kind != "string" or index == 0 or found[index - 1][0] not in ("pname", "iri"):
@@ -201,7 +202,7 @@ def plain_strings(text: str) -> Iterator[tuple[str, int]]:
         if following[0] == "lang" or following[1] == "^":
             continue
         body = word[3:-3] if word[:3] in ('"""', "'''") else word[1:-1]
-        yield _unescape_string(body), offset
+        yield found[index - 1][1], _unescape_string(body), offset
 
 
 _STRING_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
