@@ -26,7 +26,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ class Names:
     def __init__(
         self,
         names: list[Name],
-        entities: dict[str, tuple[str, str, str]],
+        entities: dict[str, Sequence[str]],
         normal: list[str] | None = None,
     ) -> None:
         if normal is None:  # computed once, then kept in the cached index
@@ -83,13 +83,23 @@ class Names:
         self.names = names
         self.normal = normal
         self.entities = entities
-        self.steps: list[dict[str, list[Name]]] = [{}, {}, {}]
-        exact, folded, loose = self.steps
-        for name, key in zip(names, normal, strict=True):
-            exact.setdefault(name.text, []).append(name)
-            folded.setdefault(name.text.casefold(), []).append(name)
-            if key:
-                loose.setdefault(key, []).append(name)
+        self._steps: list[dict[str, list[Name]] | None] = [None, None, None]
+
+    def step(self, number: int) -> dict[str, list[Name]]:
+        """The names by exact text (0), ignoring case (1), or case and punctuation (2); each
+        table is made when first needed."""
+        table = self._steps[number]
+        if table is None:
+            table = {}
+            if number == 2:
+                for name, key in zip(self.names, self.normal, strict=True):
+                    if key:
+                        table.setdefault(key, []).append(name)
+            else:
+                for name in self.names:
+                    table.setdefault(name.text if number == 0 else name.text.casefold(), []).append(name)
+            self._steps[number] = table
+        return table
 
     @classmethod
     def from_index(cls, index: Any) -> Names:
@@ -97,7 +107,7 @@ class Names:
         from mgraph.views.index import IDENTIFIER
 
         names: list[Name] = []
-        entities: dict[str, tuple[str, str, str]] = {}
+        entities: dict[str, Sequence[str]] = {}
         for iri, types in index.types.items():
             if CLAIM in types:
                 continue
@@ -130,7 +140,7 @@ class Names:
         data = json.loads(text)
         if data.get("format") != INDEX_FORMAT:
             raise ValueError("another index format")
-        entities = {iri: (kind, label, rid) for iri, (kind, label, rid) in data["entities"].items()}
+        entities = data["entities"]  # iri -> [kind, label, record id]
         rows = data["names"]
         return cls([Name(t, i, m) for t, i, m, _ in rows], entities, [key for *_, key in rows])
 
@@ -147,7 +157,7 @@ class Names:
         """IRIs of the first matching step (several means ambiguous)."""
         for step, key in enumerate((text, text.casefold(), _normal(text))):
             hits = sorted(
-                {n.iri for n in self.steps[step].get(key, ()) if kinds is None or self.kind(n.iri) in kinds}
+                {n.iri for n in self.step(step).get(key, ()) if kinds is None or self.kind(n.iri) in kinds}
             )
             if hits:
                 return hits

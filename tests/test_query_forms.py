@@ -325,7 +325,7 @@ def test_names_are_looked_up_in_the_graph_queried(tmp_path):
         ),
         pytest.param(
             'SELECT ?p WHERE {\n  ?p rdfs:label "Fifth meeting of the Conference of the Parties (COP-5)" }',
-            'value only with a language tag; write "Fifth meeting of the Conference of the Parties (COP-5)"@en',
+            'only with a language tag; write "Fifth meeting of the Conference of the Parties (COP-5)"@en',
             id="label-without-tag",
         ),
     ],
