@@ -149,15 +149,27 @@ def wrap(text: str, width: int, *, max_lines: int | None = None, head: bool = Fa
     return lines
 
 
-def _fit(natural: list[int], floor: list[int], room: int) -> list[int] | None:
-    """Column widths that fit ``room``: each column its floor, the room left shared in
-    proportion to how much wider each would like to be; None when even the floors do not fit."""
+def _fit(
+    natural: list[int], floor: list[int], room: int, targets: Sequence[list[int]] = ()
+) -> list[int] | None:
+    """Column widths that fit ``room``: each column its floor; then, for each of ``targets``
+    in turn (wider floors, that break fewer tokens) and as room allows, the columns closest to
+    their target get it; the room left is shared in proportion to how much wider each would
+    like to be. None when even the floors do not fit."""
     if sum(floor) > room:
         return None
     if sum(natural) <= room:
         return list(natural)
+    floor = list(floor)
+    for target in targets:
+        for i in sorted(range(len(floor)), key=lambda i: (target[i] - floor[i], i)):
+            grow = min(target[i], natural[i]) - floor[i]
+            if 0 < grow <= room - sum(floor):
+                floor[i] += grow
     extra = room - sum(floor)
     wants = [max(n - f, 0) for n, f in zip(natural, floor, strict=True)]
+    if not sum(wants):
+        return floor
     total = sum(wants)
     shares = [extra * w // total for w in wants]
     widths = [f + s for f, s in zip(floor, shares, strict=True)]
@@ -207,17 +219,27 @@ def render(
     ]
     if shorten:
         natural = [min(n, MAX_CELL) for n in natural]
+    floors = [
+        [
+            min(f, n) if n else f
+            for f, n in zip(
+                [
+                    max(
+                        [max(len(w) for w in _head_words(h)) if header else 0]
+                        + [_min_width(r[i], level=level) for r in cells]
+                    )
+                    for i, h in enumerate(heads)
+                ],
+                natural,
+                strict=True,
+            )
+        ]
+        for level in (0, 1, 2)
+    ]
     widths: list[int] | None = []
     for level in (0, 1, 2):
-        floor = [
-            max(
-                [max(len(w) for w in _head_words(h)) if header else 0]
-                + [_min_width(r[i], level=level) for r in cells]
-            )
-            for i, h in enumerate(heads)
-        ]
-        floor = [min(f, n) if n else f for f, n in zip(floor, natural, strict=True)]
-        widths = _fit(natural, floor, room) if heads else []
+        # room to spare goes first to keeping words whole, then prefixed names
+        widths = _fit(natural, floors[level], room, floors[:level][::-1]) if heads else []
         if widths is not None:
             break
     if widths is None:
