@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from mgraph.errors import InputError
@@ -294,8 +295,9 @@ def paths(
 # Rendering
 
 
-def render(result: dict[str, Any], fmt: str = "table") -> str:
-    """The measures as a text table, CSV (one row per entity), JSON or Markdown."""
+def render(result: dict[str, Any], fmt: str = "table", width: int | None = None) -> str:
+    """The measures as a text table (in ``width`` columns when given), CSV (one row per
+    entity), JSON or Markdown."""
     if fmt == "json":
         return json.dumps(result, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -324,7 +326,7 @@ def render(result: dict[str, Any], fmt: str = "table") -> str:
             [str(i), _fmt(e["value"]), e["label"], e["class"]]
             for i, e in enumerate(result["top"][name], start=1)
         ]
-        lines += _table(["#", name.replace("_", " "), "entity", "class"], rows, markdown)
+        lines += _table(["#", name.replace("_", " "), "entity", "class"], rows, markdown, width)
         lines.append("")
     lines.append(
         f"{'## ' if markdown else ''}communities (Louvain, seed {c['seed']}): "
@@ -333,7 +335,11 @@ def render(result: dict[str, Any], fmt: str = "table") -> str:
     rows = [
         [str(g["community"]), str(g["size"]), "; ".join(m["label"] for m in g["top"])] for g in c["groups"]
     ]
-    lines += _table(["community", "size", "top members (by PageRank)"], rows, markdown)
+    lines += _table(["community", "size", "top members (by PageRank)"], rows, markdown, width)
+    if width is not None and not markdown:
+        from mgraph.tables import fit_text
+
+        return fit_text("\n".join(lines) + "\n", width, indent="  ")
     return "\n".join(lines) + "\n"
 
 
@@ -341,7 +347,7 @@ def _fmt(value: float | int) -> str:
     return str(value) if isinstance(value, int) else f"{value:.4f}"
 
 
-def _table(head: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+def _table(head: list[str], rows: list[list[str]], markdown: bool, width: int | None = None) -> list[str]:
     if markdown:
 
         def cell(text: str) -> str:
@@ -352,14 +358,23 @@ def _table(head: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
             "|" + "|".join("---" for _ in head) + "|",
             *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows),
         ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
-    widths[-1] = len(head[-1])  # the last column is not padded
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    return lines
+    from mgraph.tables import render
+
+    numbers = [i for i, h in enumerate(head) if rows and all(_is_number(r[i]) for r in rows)]
+    return render(head, rows, width=width, shorten=False, right=numbers).splitlines()
 
 
-def render_chains(found: list[dict[str, Any]], fmt: str = "text") -> str:
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?", text))
+
+
+def render_chains(found: list[dict[str, Any]], fmt: str = "text", width: int | None = None) -> str:
+    """Chains as JSON, or one per line of text (wrapped at spaces in ``width`` columns)."""
     if fmt == "json":
         return json.dumps(found, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    return "".join(f"{chain['text']}\n" for chain in found)
+    text = "".join(f"{chain['text']}\n" for chain in found)
+    if width is None:
+        return text
+    from mgraph.tables import fit_text
+
+    return fit_text(text, width, indent="    ")

@@ -27,9 +27,33 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
+INSTANCE_KINDS = (
+    "claim",
+    "convention",
+    "country",
+    "decision",
+    "event",
+    "legal-act",
+    "meeting",
+    "organisation",
+    "partnership-area",
+    "person",
+    "place",
+    "project",
+    "provision",
+    "role",
+    "scheme",
+    "source",
+    "topic",
+)
+"""The first segment of every instance IRI: the record kinds of :data:`mgraph.schema.KINDS`, plus
+``claim`` (a sourced statement about a record) and ``scheme`` (a SKOS concept scheme). Each is a
+prefix of its own: ``meeting:cop-5`` is ``<https://w3id.org/mgraph/id/meeting/cop-5>``."""
+
 PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "mg": MG,
     "mgid": MGID,
+    **{kind: Namespace(f"{MGID}{kind}/") for kind in INSTANCE_KINDS},
     "mgsh": MGSH,
     "dcterms": DCTERMS,
     "org": ORG,

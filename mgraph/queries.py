@@ -33,7 +33,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from mgraph import locations
+from mgraph import locations, sparql_text
 from mgraph.errors import InputError
 from mgraph.graphs import open_store
 from mgraph.namespaces import MGID
@@ -51,8 +51,6 @@ GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 """Formats of the triples of CONSTRUCT and DESCRIBE."""
 RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow_service", "store"})
 VIOLATION_SUFFIX = "-violation"
-TABLE_CELL_WIDTH = 80
-TABLE_CELL_LINES = 4
 
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
@@ -251,7 +249,7 @@ def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = N
                 try:
                     ids[param.name] = id_candidates(param, value)
                 except InputError:  # not an id: a code, label or name (COP-5, MC-5/3, WHO)
-                    if str(value).partition("/")[0] in KINDS_BY_NAME:
+                    if re.split(r"[/:]", str(value), maxsplit=1)[0] in KINDS_BY_NAME:
                         raise  # kind/id of another kind: say so, it is no name
                     bindings[param.name] = by_name(param, value, store)
             else:
@@ -320,6 +318,8 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
         text = text[len(str(MGID)) :]
     elif text.startswith("mgid:"):
         text = text[len("mgid:") :]
+    elif text.partition(":")[0] in KINDS_BY_NAME:  # a short name: meeting:cop-5
+        text = text.replace(":", "/", 1)
     if "/" in text:
         kind, _, text = text.partition("/")
         if kind not in kinds:
@@ -392,14 +392,182 @@ _EXISTS = "ASK { ?s a ?type }"
 def screen(text: str, *, allow_service: bool = False, source: str = "query") -> None:
     """Refuse unsafe or malformed queries before any engine sees them (see mgraph.safety).
 
-    A text that passed once passes again: the verdict is remembered, as parsing is slow.
+    A syntax error says what is missing where it can (``missing '}' to close the group opened
+    at 3:9``), and an undeclared prefix is named. A text that passed once passes again: the
+    verdict is remembered, as parsing is slow.
     """
     if (text, allow_service) in _SCREENED:
         return
     from mgraph.safety import screen_query
 
-    screen_query(text, allow_service=allow_service, source=source)
+    check_prefixes(text, source)
+    try:
+        screen_query(text, allow_service=allow_service, source=source)
+    except InputError as exc:
+        found = sparql_text.unbalanced(text) if "SPARQL syntax error" in str(exc) else None
+        if found is None:
+            raise
+        line, column = sparql_text.position(text, found[0])
+        raise InputError(f"{source}:{line}:{column}: SPARQL syntax error: {found[1]}") from None
     _remember_screened(text, allow_service)
+
+
+def check_prefixes(text: str, source: str = "query") -> None:
+    """An InputError naming the first prefix a query uses without declaring it (ours need no
+    declaration), with the closest known prefix."""
+    from mgraph.namespaces import PREFIXES
+
+    known = set(PREFIXES) | set(sparql_text.declared_prefixes(text))
+    for prefix, local, offset in sparql_text.prefixed_names(text):
+        if prefix in known:
+            continue
+        line, column = sparql_text.position(text, offset)
+        close = difflib.get_close_matches(prefix, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}:?" if close else ""
+        raise InputError(
+            f"{source}:{line}:{column}: undeclared prefix '{prefix}:' in {prefix}:{local} "
+            f"(declare it with PREFIX {prefix}: <...>){hint}"
+        )
+
+
+class QueryWarning(UserWarning):
+    """A query that runs but probably not as meant: a term not in the ontology, an entity not in
+    the graph, a plain string where the graph's values carry a language tag."""
+
+
+def check_query(text: str, store: Store | None = None, answer: Answer | None = None) -> list[str]:
+    """What in a query is probably a mistake, one message each (nothing is raised):
+
+    - an ``mg:`` class or property that the ontology does not define, with the closest term;
+    - a short name of an entity (``meeting:cop-55``) that the project's graph does not hold
+      (checked when ``store`` is the project's graph), with the closest names;
+    - when the answer is empty (no rows, or false) and ``store`` is local: a plain string
+      compared with values that the graph holds only with a language tag
+      (``rdfs:label "David Kapindula"`` against ``"David Kapindula"@en``).
+    """
+    messages = _unknown_terms(text)
+    if store is not None and not isinstance(store, RemoteStore):
+        from mgraph.graphs import is_project_store
+
+        if is_project_store(store):
+            messages += _unknown_entities(text)
+        empty = answer is False or (isinstance(answer, Rows) and not answer)
+        if empty:
+            messages += _tagged_only(text, store)
+    return messages
+
+
+def _where(text: str, offset: int) -> str:
+    line, column = sparql_text.position(text, offset)
+    return f"line {line}, column {column}"
+
+
+def _used_iris(text: str) -> list[tuple[str, str, int]]:
+    """``(iri, as written, offset)`` of the prefixed names and IRIs a query uses."""
+    from mgraph.namespaces import PREFIXES
+
+    known = {**{p: str(ns) for p, ns in PREFIXES.items()}, **sparql_text.declared_prefixes(text)}
+    out = []
+    for prefix, local, offset in sparql_text.prefixed_names(text):
+        if prefix in known:
+            local_name = re.sub(r"\\(.)", r"\1", local)
+            out.append((known[prefix] + local_name, f"{prefix}:{local}", offset))
+    for kind, word, offset in sparql_text.tokens(text):
+        if kind == "iri":
+            out.append((word[1:-1], word, offset))
+    return out
+
+
+def _ontology_terms() -> frozenset[str]:
+    global _TERMS
+    if _TERMS is None:
+        import pyoxigraph as ox
+
+        terms = set()
+        with open(locations.ONTOLOGY, "rb") as handle:
+            for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE):
+                for term in (triple.subject, triple.predicate, triple.object):
+                    if isinstance(term, ox.NamedNode):
+                        terms.add(term.value)
+        _TERMS = frozenset(terms)
+    return _TERMS
+
+
+_TERMS: frozenset[str] | None = None
+
+
+def _unknown_terms(text: str) -> list[str]:
+    from mgraph.namespaces import MG
+
+    ours = [(iri, written, at) for iri, written, at in _used_iris(text) if iri.startswith(str(MG))]
+    if not ours:
+        return []
+    terms = _ontology_terms()
+    local_names = sorted({t[len(str(MG)) :] for t in terms if t.startswith(str(MG))})
+    messages = []
+    for iri, written, offset in ours:
+        if iri in terms or iri == str(MG):
+            continue
+        local = iri[len(str(MG)) :]
+        close = [n for n in local_names if n.casefold() == local.casefold()]
+        close = close or difflib.get_close_matches(local, local_names, n=1, cutoff=0.6)
+        hint = f"; did you mean mg:{close[0]}?" if close else ""
+        messages.append(f"{written} ({_where(text, offset)}) is not a term of the ontology{hint}")
+    return messages
+
+
+def _unknown_entities(text: str) -> list[str]:
+    from mgraph.resolver import project_names
+
+    used = [(iri, w, at) for iri, w, at in _used_iris(text) if iri.startswith(str(MGID))]
+    kinds = {k.name for k in KINDS}
+    used = [u for u in used if u[0][len(str(MGID)) :].partition("/")[0] in kinds]
+    if not used:
+        return []
+    names = project_names()
+    messages = []
+    for iri, written, offset in used:
+        if iri in names.entities:
+            continue
+        close = names.closest(iri[len(str(MGID)) :].rpartition("/")[2], n=3)
+        hint = f"; did you mean {', '.join(compact_iri(i) for i in close)}?" if close else ""
+        messages.append(f"{written} ({_where(text, offset)}) is no entity of the graph{hint}")
+    return messages
+
+
+_TAGGED = (
+    "SELECT ?tag WHERE { ?s ?p ?value . FILTER (isLiteral(?value) && STR(?value) = ?text) "
+    "BIND (LANG(?value) AS ?tag) } ORDER BY ?tag LIMIT 2"
+)
+MAX_STRING_CHECKS = 5
+"""Plain strings of one query checked against the graph (one quick query each)."""
+
+
+def _tagged_only(text: str, store: Store) -> list[str]:
+    """Plain strings after a predicate that the graph holds, for that predicate, only with a
+    language tag (the predicate is bound, so each check reads one predicate's values)."""
+    from mgraph.namespaces import PREFIXES
+
+    known = {**{p: str(ns) for p, ns in PREFIXES.items()}, **sparql_text.declared_prefixes(text)}
+    messages = []
+    for written, value, offset in list(sparql_text.plain_strings(text))[:MAX_STRING_CHECKS]:
+        prefix, _, local = written.partition(":")
+        if written.startswith("<"):
+            predicate = written[1:-1]
+        elif prefix in known and "\\" not in local:
+            predicate = known[prefix] + local
+        else:
+            continue
+        rows = store.query(_TAGGED, {"p": URIRef(predicate), "text": Literal(value)})
+        tags = [r["tag"] for r in rows] if isinstance(rows, Rows) else []
+        if not tags or "" in tags:
+            continue  # not in the graph at all, or there as written
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        messages.append(
+            f"{written} {quoted} ({_where(text, offset)}) matches nothing: the graph holds this "
+            f"value only with a language tag; write {quoted}@{tags[0]}, or compare with STR(...)"
+        )
+    return messages
 
 
 def _remember_screened(text: str, allow_service: bool) -> None:
@@ -451,7 +619,8 @@ def run(
     ``graph`` is an RDF file or an rdflib Graph (default: dist/mercury.nt, else data/).
     ``timeout`` (seconds; None or 0: none) covers screening, binding and evaluation of a local
     query, which runs where it can be stopped (:mod:`mgraph.timelimit`); a remote query always
-    has one (default 60 s).
+    has one (default 60 s). What in the query is probably a mistake (see :func:`check_query`)
+    is reported as a :class:`QueryWarning`.
 
     >>> rows = run("decisions-by-meeting", meeting="cop-5")
     >>> rows.columns[:3]
@@ -476,6 +645,8 @@ def run(
     # A child process screened the text: remember the verdict here, so the next child (forked
     # from this process) does not parse the same query again.
     _remember_screened(spec.text, allow_service)
+    for message in check_query(spec.text, target, answer):
+        warnings.warn(f"{spec.path.name}: {message}", QueryWarning, stacklevel=2)
     return answer
 
 
@@ -560,14 +731,18 @@ def format_rows(
 ) -> str:
     """Rows as text: an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
 
-    ``columns`` keeps only those columns, in that order (an unknown name is an error); a table
-    fits in ``width`` characters by wrapping long cells (see :func:`_table`).
+    ``columns`` keeps only those columns, in that order (an unknown name is an error). A table
+    fits in ``width`` characters by wrapping cells at word boundaries (:mod:`mgraph.tables`);
+    it leaves out an IRI column whose entities a label column names (see
+    :func:`hidden_iri_columns`) unless ``columns`` asks for it; IRIs are written as short names
+    (``meeting:cop-5``).
     """
     available = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
     if columns:
         unknown = [c for c in columns if c not in available]
         if unknown:
             raise InputError(f"no column {unknown[0]!r}; the columns are: {', '.join(available)}")
+    chosen = bool(columns)
     columns = list(columns or available)
     if fmt == "json":
         import json
@@ -596,64 +771,59 @@ def format_rows(
         lines += ["| " + " | ".join(esc(cell(r.get(c), short=True)) for c in columns) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, rows, width, truncate)
+        hidden = [] if chosen else hidden_iri_columns(columns, list(rows))
+        shown = [c for c in columns if c not in hidden]
+        note = f"; not shown: {', '.join(hidden)}, the IRIs of labelled entities: see --columns"
+        return _table(shown, rows, width, truncate, note if hidden else "")
     raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 def _table(
-    columns: list[str], rows: list[dict[str, Any]], width: int | None = None, truncate: bool = True
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    width: int | None = None,
+    truncate: bool = True,
+    note: str = "",
 ) -> str:
-    """An aligned table; with ``width``, long cells wrap so each line fits in ``width`` columns.
+    """An aligned table (see :func:`mgraph.tables.render`); without ``truncate``, whole cells
+    on one line each, whatever the width."""
+    from mgraph.tables import render
 
-    ``truncate`` caps a cell at :data:`TABLE_CELL_WIDTH` characters a line and
-    :data:`TABLE_CELL_LINES` lines (the cut marked with "…"); without it, cells are whole.
-    """
-    import textwrap
-
-    texts = [[" ".join(cell(r.get(c), short=True).split()) for c in columns] for r in rows]
-    natural = [max([len(c)] + [len(line[i]) for line in texts]) for i, c in enumerate(columns)]
-    if not truncate:
-        widths = natural
-    else:
-        widths = [min(w, TABLE_CELL_WIDTH) for w in natural]
-        if width:
-            widths = _fit_widths(widths, [len(c) for c in columns], width - 2 * (len(columns) - 1))
-
-    def wrap(text: str, w: int) -> list[str]:
-        if not truncate or len(text) <= w:
-            return [text]
-        lines = textwrap.wrap(text, w, break_long_words=True, break_on_hyphens=False) or [""]
-        if len(lines) > TABLE_CELL_LINES:
-            lines = lines[:TABLE_CELL_LINES]
-            lines[-1] = lines[-1][: w - 1] + "…"
-        return lines
-
-    def render(cells: list[list[str]]) -> list[str]:
-        height = max(len(c) for c in cells) if cells else 1
-        return [
-            "  ".join(
-                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
-            ).rstrip()
-            for k in range(height)
-        ]
-
-    lines = [*render([[c] for c in columns]), "  ".join("-" * w for w in widths)]
-    for line in texts:
-        lines += render([wrap(text, w) for text, w in zip(line, widths, strict=True)])
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    texts = [[cell(r.get(c), short=True) for c in columns] for r in rows]
+    numeric = [
+        i
+        for i, c in enumerate(columns)
+        if rows
+        and all(isinstance(r.get(c), (int, float, Decimal)) or r.get(c) is None for r in rows)
+        and any(r.get(c) is not None for r in rows)
+    ]
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})"
+    return render(
+        columns,
+        texts,
+        width=width if truncate else None,
+        footer_width=width,
+        shorten=truncate,
+        footer=footer,
+        right=[i for i in numeric if not isinstance(rows[0].get(columns[i]), bool)],
+    )
 
 
-def _fit_widths(widths: list[int], minimum: list[int], room: int) -> list[int]:
-    """Narrow the widest columns, one character at a time, until the row fits in ``room``."""
-    widths = list(widths)
-    floor = [max(min(m, 12), 8) for m in minimum]
-    while sum(widths) > room:
-        widest = max(range(len(widths)), key=lambda i: (widths[i] - floor[i], -i))
-        if widths[widest] <= floor[widest]:
-            break  # as narrow as it is readable: let the terminal wrap the rest
-        widths[widest] -= 1
-    return widths
+def hidden_iri_columns(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """IRI columns a table leaves out because a label column names the same entities: ``X``
+    beside ``X_label``, and the nearest IRI column before a plain ``label``."""
+    iri_columns = [
+        c
+        for c in columns
+        if any(r.get(c) is not None for r in rows)
+        and all(r.get(c) is None or _is_iri(r.get(c)) for r in rows)
+    ]
+    hidden = [c for c in iri_columns if f"{c}_label" in columns]
+    if "label" in columns:
+        before = [c for c in iri_columns if columns.index(c) < columns.index("label")]
+        if before:
+            hidden.append(before[-1])
+    return [c for c in columns if c in hidden]
 
 
 def list_rows() -> Rows:
@@ -665,16 +835,16 @@ def list_rows() -> Rows:
     return Rows(["name", "question", "parameters"], rows)
 
 
-def format_list() -> str:
-    """The library for reading: each query's name, its question, wrapped, and its parameters."""
-    import textwrap
+def format_list(width: int = 80) -> str:
+    """The library for reading: each query's name, its question and its parameters, wrapped at
+    spaces to ``width`` columns."""
+    from mgraph.tables import wrap
 
     out = []
     for row in list_rows():
         out.append(row["name"])
-        out += textwrap.wrap(row["question"], 96, initial_indent="    ", subsequent_indent="    ")
+        out += ["    " + line for line in wrap(row["question"], width - 4)]
         if row["parameters"]:
-            out += textwrap.wrap(
-                f"parameters: {row['parameters']}", 96, initial_indent="    ", subsequent_indent="        "
-            )
+            lines = wrap(f"parameters: {row['parameters']}", width - 8)
+            out += ["    " + lines[0]] + ["        " + line for line in lines[1:]]
     return "\n".join(out) + "\n"

@@ -81,3 +81,139 @@ def where_brace(text: str) -> int | None:
         elif kind == "brace":
             depth -= 1
     return None
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """``PREFIX p: <ns>`` declarations of a query: prefix -> namespace."""
+    out: dict[str, str] = {}
+    found = list(tokens(text))
+    for index, (kind, word, _) in enumerate(found):
+        if kind == "word" and word.upper() == "PREFIX" and index + 2 < len(found):
+            (name_kind, name, _), (iri_kind, iri, _) = found[index + 1], found[index + 2]
+            if name_kind == "pname" and name.endswith(":") and iri_kind == "iri":
+                out[name[:-1]] = iri[1:-1]
+    return out
+
+
+def prefixed_names(text: str) -> Iterator[tuple[str, str, int]]:
+    """``(prefix, local, offset)`` of every prefixed name used in a query (not in PREFIX lines,
+    not a blank node label ``_:b``); the local part as written, escapes and all."""
+    previous = ("", "", -1)
+    for kind, word, offset in tokens(text):
+        declaring = previous[0] == "word" and previous[1].upper() == "PREFIX"
+        blank = previous[1] == "_" and previous[2] + 1 == offset
+        if kind == "pname" and not declaring and not blank:
+            prefix, _, local = word.partition(":")
+            yield prefix, local, offset
+        previous = (kind, word, offset)
+
+
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+
+
+def expand_escaped_names(text: str, prefixes: dict[str, str]) -> str:
+    """The query with each prefixed name that has a backslash escape (``mgid:meeting\\/cop-3``)
+    written as the full IRI it stands for (``<https://w3id.org/mgraph/id/meeting/cop-3>``).
+
+    rdflib keeps the backslash in the IRI; Oxigraph, as SPARQL says, drops it. Written out, the
+    name means the same on every engine. Names of unknown prefixes are left as they are.
+
+    >>> expand_escaped_names("ASK { mgid:meeting\\\\/cop-3 ?p ?o }", {"mgid": "https://w3id.org/mgraph/id/"})
+    'ASK { <https://w3id.org/mgraph/id/meeting/cop-3> ?p ?o }'
+    """
+    if "\\" not in text:
+        return text
+    known = {**prefixes, **declared_prefixes(text)}
+    out = []
+    last = 0
+    for prefix, local, offset in prefixed_names(text):
+        if "\\" in local and prefix in known:
+            end = offset + len(prefix) + 1 + len(local)
+            unescaped = _LOCAL_ESCAPE.sub(lambda m: m.group(1), local)
+            out += [text[last:offset], f"<{known[prefix]}{unescaped}>"]
+            last = end
+    return "".join(out) + text[last:]
+
+
+_OPENERS = {"{": "}", "(": ")", "[": "]"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+_WHAT = {"{": "the group", "(": "the '('", "[": "the '['"}
+
+
+def unbalanced(text: str) -> tuple[int, str] | None:
+    """The first bracket that does not pair, as ``(offset, message)``: a ``{``, ``(`` or ``[``
+    never closed (``missing '}' to close the group opened at 3:9``), or a closer with nothing
+    open or of the wrong kind. None when all pair (strings, IRIs and comments do not count)."""
+    stack: list[tuple[str, int]] = []
+
+    def indent(offset: int) -> int:
+        """The indentation of the line of ``offset``."""
+        before = text[text.rfind("\n", 0, offset) + 1 : offset]
+        return len(before) - len(before.lstrip())
+
+    def alone(offset: int) -> bool:
+        """Whether only white space comes before ``offset`` on its line."""
+        return not text[text.rfind("\n", 0, offset) + 1 : offset].strip()
+
+    for kind, word, offset in tokens(text):
+        if kind not in ("brace", "other") or word not in "{}()[]":
+            continue
+        if word in _OPENERS:
+            stack.append((word, offset))
+            continue
+        if word == "}" and alone(offset):
+            column = indent(offset)
+            # a '}' alone at the start of a line closes the group whose line starts at its column:
+            # a group opened after that one and still open is the one missing its '}'
+            match = [i for i, (o, at) in enumerate(stack) if o == "{" and indent(at) == column]
+            if match and match[-1] < len(stack) - 1:
+                opener, at = stack[-1]
+                line, col = position(text, at)
+                return at, f"missing '{_OPENERS[opener]}' to close {_WHAT[opener]} opened at {line}:{col}"
+        if not stack:
+            line, col = position(text, offset)
+            return offset, f"'{word}' at {line}:{col} closes nothing: no {_CLOSERS[word]!r} is open"
+        opener, at = stack.pop()
+        if _OPENERS[opener] != word:
+            line, col = position(text, at)
+            return at, f"missing '{_OPENERS[opener]}' to close {_WHAT[opener]} opened at {line}:{col}"
+    if stack:
+        opener, at = stack[-1]
+        line, col = position(text, at)
+        return at, f"missing '{_OPENERS[opener]}' to close {_WHAT[opener]} opened at {line}:{col}"
+    return None
+
+
+def plain_strings(text: str) -> Iterator[tuple[str, str, int]]:
+    """``(predicate, value, offset)`` of each string literal with neither a language tag nor a
+    datatype, written right after a prefixed name or an IRI (its predicate, as written):
+    ``rdfs:label "Kapindula"``."""
+    found = list(tokens(text))
+    for index, (kind, word, offset) in enumerate(found):
+        if kind != "string" or index == 0 or found[index - 1][0] not in ("pname", "iri"):
+            continue
+        following = found[index + 1] if index + 1 < len(found) else ("", "", 0)
+        if following[0] == "lang" or following[1] == "^":
+            continue
+        body = word[3:-3] if word[:3] in ('"""', "'''") else word[1:-1]
+        yield found[index - 1][1], _unescape_string(body), offset
+
+
+_STRING_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def _unescape_string(body: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, code)
+
+    return _STRING_ESCAPE.sub(replace, body)

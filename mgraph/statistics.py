@@ -315,20 +315,23 @@ def _day_key(date: str) -> str:
 # ------------------------------------------------------------------------------------ rendering
 
 
-def render_stats(stats: dict[str, Any], fmt: str = "table") -> str:
-    """``json``: the dict itself, indented; ``table``: aligned text for a terminal."""
+def render_stats(stats: dict[str, Any], fmt: str = "table", width: int | None = None) -> str:
+    """``json``: the dict itself, indented; ``table``: aligned text for a terminal, in ``width``
+    columns when given."""
     if fmt == "json":
         return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
     if fmt != "table":
         raise InputError(f"unknown stats format {fmt!r}; use 'table' or 'json'")
-    return _table(stats)
+    return _table(stats, width)
 
 
 def _of(n: int, total: int | None) -> str:
     return f"{n} of {total}" if total is not None else str(n)
 
 
-def _table(s: dict[str, Any]) -> str:
+def _table(s: dict[str, Any], width: int | None = None) -> str:
+    from mgraph.tables import render, wrap
+
     p = s["parties"]
     rec, facts, claims = s["records"], s["facts"], s["claims"]
     dec, meet, cop = s["decisions"], s["meetings"], s["cop_sessions"]
@@ -394,10 +397,20 @@ def _table(s: dict[str, Any]) -> str:
         ("Instances by class", [(k, str(v)) for k, v in s["classes"].items()]),
         ("Triples by predicate", [(k, str(v)) for k, v in s["predicates"].items()]),
     ]
-    width = max(len(label) for _, rows in sections for label, _ in rows)
+    labels = max(len(label) for _, rows in sections for label, _ in rows)
+    values = max(len(value) for _, rows in sections for _, value in rows)
     lines: list[str] = []
     for title, rows in sections:
-        lines += [title, "-" * len(title)]
-        lines += [f"  {label:<{width}}  {value:>12}" for label, value in rows]
+        heading = wrap(title, width) if width else [title]
+        lines += [*heading, "-" * max(len(line) for line in heading)]
+        table = render(
+            ["", ""],
+            [list(row) for row in rows],
+            width=None if width is None else width - 2,
+            header=False,
+            right=[1],
+            at_least=[labels, values],
+        )
+        lines += ["  " + line for line in table.splitlines()]
         lines.append("")
     return "\n".join(lines)

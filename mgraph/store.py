@@ -111,15 +111,19 @@ class SparqlSyntaxError(Exception):
         self.where, self.what = where, what
 
     @classmethod
-    def from_oxigraph(cls, exc: SyntaxError) -> SparqlSyntaxError:
-        """pyoxigraph's message without the grammar's character ranges."""
+    def from_oxigraph(cls, exc: SyntaxError, query: str = "") -> SparqlSyntaxError:
+        """pyoxigraph's message without the grammar's character ranges; an undeclared prefix
+        is named (found in ``query`` at the error's position)."""
         text = " ".join(str(exc).split())
         match = re.match(r"error at (\d+):(\d+): (.*)$", text)
         if not match:
             return cls("1:1", text[:300])
         line, column, rest = match.groups()
         if "Prefix not found" in rest:
-            return cls(f"{line}:{column}", "undeclared prefix (declare it with PREFIX p: <...>)")
+            known = set(_oxigraph_prefixes()) | set(sparql_text.declared_prefixes(query))
+            unknown = [p for p, _, _ in sparql_text.prefixed_names(query) if p not in known]
+            p = unknown[0] if unknown else "p"
+            return cls(f"{line}:{column}", f"undeclared prefix '{p}:' (declare it with PREFIX {p}: <...>)")
         expected = re.sub(r"\[[^\]]*(\\u\{|\.\.=)[^\]]*\]", "", rest)  # character classes
         expected = re.sub(r"(,\s*)+", ", ", expected).strip(" ,")
         return cls(f"{line}:{column}", expected[:300] or "unexpected text")
@@ -232,7 +236,7 @@ class OxigraphStore(Store):
                     raise InputError(f"the query failed on oxigraph: {exc}") from exc
                 result = self.store.query(bind_values(query, bindings), prefixes=_oxigraph_prefixes())
         except SyntaxError as exc:
-            raise SparqlSyntaxError.from_oxigraph(exc) from None
+            raise SparqlSyntaxError.from_oxigraph(exc, query) from None
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QueryTriples):
@@ -296,7 +300,10 @@ def _prepared(query: str) -> Any:
 
     from mgraph.namespaces import PREFIXES
 
-    return prepareQuery(query, initNs=dict(PREFIXES))
+    # rdflib keeps the backslash of mgid:meeting\/cop-3 in the IRI; written out, the name means
+    # what SPARQL (and Oxigraph) say it does
+    known = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return prepareQuery(sparql_text.expand_escaped_names(query, known), initNs=dict(PREFIXES))
 
 
 def prefix_declarations() -> str:

@@ -181,21 +181,48 @@ _NAMESPACES = sorted(
     ((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda item: (-len(item[0]), item[1])
 )
 
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_CHARS = _BASE + "_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PERCENT = "%[0-9A-Fa-f]{2}"
+PN_LOCAL = re.compile(
+    f"(?:[{_BASE}_:0-9]|{_PERCENT})(?:(?:[{_CHARS}.:]|{_PERCENT})*(?:[{_CHARS}:]|{_PERCENT}))?"
+)
+"""SPARQL's (and Turtle's) PN_LOCAL, without backslash escapes: a local name that can be pasted
+into a query or a Turtle file as it is."""
+
 
 def compact_iri(iri: str) -> str:
-    """The compact IRI under the longest matching prefix, or the IRI itself.
+    """The prefixed name under the longest matching prefix whose local part is valid SPARQL and
+    Turtle as it stands (no escapes), or the IRI itself.
+
+    A local part with a dot is valid but written in full all the same: Oxigraph 0.5 reads
+    ``e:a.b.1`` as ``e:a.b`` followed by the number ``.1``, and refuses ``e:a.b.c``.
 
     >>> compact_iri("https://w3id.org/mgraph/id/meeting/cop-5")
-    'mgid:meeting/cop-5'
+    'meeting:cop-5'
+    >>> compact_iri("https://w3id.org/mgraph/ontology#Decision")
+    'mg:Decision'
+    >>> compact_iri("https://w3id.org/mgraph/id/meeting/cop-5/extra")
+    'https://w3id.org/mgraph/id/meeting/cop-5/extra'
     """
     for namespace, prefix in _NAMESPACES:
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
+            local = iri[len(namespace) :]
+            if not local or (PN_LOCAL.fullmatch(local) and "." not in local):
+                return f"{prefix}:{local}"
     return iri
 
 
 def expand_curie(text: str) -> str:
-    """``mgid:meeting/cop-5`` -> the full IRI; full IRIs and anything else pass unchanged."""
+    """``meeting:cop-5`` (or ``mgid:meeting/cop-5``) -> the full IRI; full IRIs and anything else
+    pass unchanged.
+
+    >>> expand_curie("decision:mc-5-3")
+    'https://w3id.org/mgraph/id/decision/mc-5-3'
+    """
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and not local.startswith("//"):
         return f"{PREFIXES[prefix]}{local}"

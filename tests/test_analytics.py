@@ -144,7 +144,7 @@ def test_bad_chain_requests(two_triangles, source: str, target: str, max_length:
 
 
 def test_path_burkina_faso_switzerland_runs_through_the_waste_event(capsys) -> None:
-    assert main(["path", "Burkina Faso", "Switzerland"]) == 0
+    assert main(["path", "Burkina Faso", "Switzerland", "--width", "200"]) == 0
     out = capsys.readouterr().out
     assert (
         "Burkina Faso <-co-organiser- Event on environmentally sound management of mercury "

@@ -49,9 +49,13 @@ LIBRARY = library()
 
 
 def normalise(value):
-    """Rows as the expected files spell them: compact IRIs, ISO dates, exact decimals as text."""
+    """Rows as the expected files spell them: compact IRIs (records as ``mgid:kind/id``), ISO
+    dates, exact decimals as text."""
+    from mgraph.namespaces import MGID
     from mgraph.terms import compact_iri as compact
 
+    if isinstance(value, str) and value.startswith(str(MGID)):
+        return "mgid:" + value[len(str(MGID)) :]
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (dt.date, dt.datetime)):
@@ -373,7 +377,7 @@ def test_formats(capsys, fmt):
         assert out.splitlines()[0] == "| " + " | ".join(expected.columns) + " |"
         assert len(out.splitlines()) == len(expected) + 2
     else:
-        assert "mgid:country/bra" in out and f"({len(expected)} rows)" in out
+        assert "legal-act:bra-" in out and f"({len(expected)} rows; not shown: party," in out
 
 
 def test_violation_queries_exit_1_when_they_find_rows(capsys):

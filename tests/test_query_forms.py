@@ -305,3 +305,78 @@ def test_names_are_looked_up_in_the_graph_queried(tmp_path):
     assert rows == []  # resolved (no error), and the meeting adopted nothing here
     with pytest.raises(InputError, match="no entity is named 'Only In My Graph'"):
         run("decisions-by-meeting", {"meeting": "Only In My Graph"})
+
+
+# --- your own query's mistakes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        pytest.param(
+            "SELECT ?d WHERE { ?d a mg:Decison }",
+            "mg:Decison (line 1, column 24) is not a term of the ontology; did you mean mg:Decision?",
+            id="class-typo",
+        ),
+        pytest.param(
+            "SELECT ?d WHERE { ?d mg:adoptedat ?m }",
+            "did you mean mg:adoptedAt?",
+            id="property-case",
+        ),
+        pytest.param(
+            'SELECT ?p WHERE {\n  ?p rdfs:label "Fifth meeting of the Conference of the Parties (COP-5)" }',
+            'only with a language tag; write "Fifth meeting of the Conference of the Parties (COP-5)"@en',
+            id="label-without-tag",
+        ),
+    ],
+)
+def test_a_mistaken_query_warns_and_exits_as_before(tmp_path, text: str, warning: str) -> None:
+    done = cli("query", str(write(tmp_path, text)), "--graph", str(FIXTURE))
+    assert done.returncode == 0, done.stderr
+    assert "(0 rows)" in done.stdout
+    assert warning in done.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("SELECT ?d WHERE { ?d a mg:Decision }", id="known-class"),
+        pytest.param('SELECT ?p WHERE { ?p rdfs:label "Fifth meeting of the COP"@en }', id="tagged-label"),
+        pytest.param('SELECT ?d WHERE { ?d dcterms:identifier "MC-5/3" }', id="plain-value-that-exists"),
+    ],
+)
+def test_a_sound_query_gets_no_warning(tmp_path, text: str) -> None:
+    done = cli("query", str(write(tmp_path, text)), "--graph", str(FIXTURE))
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "SELECT ?d WHERE {\n  ?d a mg:Decision .\n  OPTIONAL { ?d rdfs:label ?l\n}\nORDER BY ?d",
+            "q.rq:3:12: SPARQL syntax error: missing '}' to close the group opened at 3:12",
+            id="missing-brace",
+        ),
+        pytest.param(
+            "SELECT ?d WHERE { ?d a mg:Decision FILTER (STRLEN(?d) > 1 }",
+            "missing ')' to close the '(' opened at 1:43",
+            id="missing-parenthesis",
+        ),
+        pytest.param(
+            "SELECT ?d WHERE {\n  ?d a p:Decision }",
+            "q.rq:2:8: undeclared prefix 'p:' in p:Decision (declare it with PREFIX p: <...>)",
+            id="undeclared-prefix",
+        ),
+    ],
+)
+def test_syntax_errors_say_what_is_missing(tmp_path, text: str, message: str) -> None:
+    done = cli("query", str(write(tmp_path, text)), "--graph", str(FIXTURE))
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_oxigraph_path_names_the_undeclared_prefix() -> None:
+    """A store's own query (the server's path) names the prefix too, not ``p:``."""
+    with pytest.raises(InputError, match=r"undeclared prefix 'foo:' \(declare it with PREFIX foo:"):
+        store("oxigraph").query("SELECT * WHERE { ?d a foo:Decision }")

@@ -96,7 +96,7 @@ def test_unknown_format_is_an_error(report: ValidationReport) -> None:
 @pytest.mark.parametrize(
     ("term", "short"),
     [
-        pytest.param(f"<{MGID}decision/mc-5-3>", "mgid:decision/mc-5-3", id="instance"),
+        pytest.param(f"<{MGID}decision/mc-5-3>", "decision:mc-5-3", id="instance"),
         pytest.param("<https://w3id.org/mgraph/ontology#Meeting>", "mg:Meeting", id="vocabulary"),
         pytest.param(f'"2023"^^<{XSD}gYear>', '"2023"^^xsd:gYear', id="typed-literal"),
         pytest.param('"a <https://schema.org/x> b"', '"a <https://schema.org/x> b"', id="literal"),
@@ -132,7 +132,7 @@ def test_text_block_shows_every_known_field_shortened(report: ValidationReport) 
     block = text.split("\n\n")[1]
     assert block.splitlines() == [
         "Violation data/meetings.yaml:40: meeting 'cop-5'",
-        "  focus:      mgid:meeting/cop-5",
+        "  focus:      meeting:cop-5",
         "  path:       schema:startDate",
         '  value:      "2023"^^xsd:gYear',
         "  message:    Value is not of datatype xsd:date",
@@ -254,7 +254,7 @@ def test_sarif_results_have_levels_messages_and_locations(sarif: dict) -> None:
     }
     assert location["logicalLocations"] == [
         {
-            "name": "mgid:meeting/cop-5",
+            "name": "meeting:cop-5",
             "fullyQualifiedName": f"{MGID}meeting/cop-5",
             "kind": "resource",
         }

@@ -39,9 +39,35 @@ COMMANDS = (
 EPILOG = "Exit codes: 0 ok, 1 data does not conform or a check failed, 2 bad input or usage."
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
+class _Formatter(argparse.HelpFormatter):
+    """Help in the terminal's width: prose paragraphs of descriptions are wrapped again (the
+    docstrings are written at 100 columns); indented paragraphs (examples) are kept as they are."""
+
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=32)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        out = []
+        for paragraph in text.split("\n\n"):
+            lines = paragraph.splitlines()
+            if all(line.startswith(" ") for line in lines if line.strip()) or paragraph.endswith(":"):
+                out.append("\n".join(indent + line for line in lines))
+            elif lines and lines[0].endswith(":") and all(line.startswith(" ") for line in lines[1:]):
+                out.append("\n".join(indent + line for line in lines))  # "examples:" and its lines
+            else:
+                out.append(
+                    textwrap.fill(
+                        " ".join(paragraph.split()),
+                        width,
+                        initial_indent=indent,
+                        subsequent_indent=indent,
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    )
+                )
+        return "\n\n".join(out)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +75,21 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+        hint = _did_you_mean(message)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n{hint}(see `{self.prog} --help`)\n")
+
+
+def _did_you_mean(message: str) -> str:
+    """``did you mean search?`` for a misspelt command or choice (argparse's invalid choice)."""
+    import difflib
+    import re
+
+    match = re.match(r"argument [^:]+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+    if not match:
+        return ""
+    choices = re.findall(r"'([^']*)'", match.group(2)) or [c.strip() for c in match.group(2).split(",")]
+    close = difflib.get_close_matches(match.group(1), choices, n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(close)}?\n" if close else ""
 
 
 def _command_modules() -> list[object]:
@@ -83,6 +123,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
+    import warnings
+
+    from mgraph.cli._common import show_warning
+
     top = parser()
     args, extra = top.parse_known_args(argv)
     if extra:  # positional values after an option: kept where the command allows it, else refused
@@ -92,7 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         getattr(args, intermixed).extend(extra)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = show_warning
+            return func(args)
     except MgraphError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code

@@ -20,6 +20,25 @@ def add_engine_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_width_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="fit tables in N columns (default: the terminal's width, else 80)",
+    )
+
+
+def table_width(asked: int | None) -> int:
+    """``--width``, else the terminal's width when printing to one, else 80."""
+    from mgraph.errors import InputError
+    from mgraph.tables import terminal_width
+
+    if asked is not None and asked < 20:
+        raise InputError("--width takes a number of columns, 20 or more")
+    return terminal_width(asked, tty=sys.stdout.isatty())
+
+
 def emit(text: str) -> None:
     """Print a command's text result, ending in exactly one newline."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -27,6 +46,13 @@ def emit(text: str) -> None:
 
 def warn(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def show_warning(message: Warning | str, category: type[Warning], *_args: object, **_kwargs: object) -> None:
+    """A warning of the library on standard error as one line: ``warning: ...``, or ``note: ...``
+    for a category that says it is one (``kind = "note"``, such as a name taken as part of
+    a longer one)."""
+    warn(f"{getattr(category, 'kind', 'warning')}: {message}")
 
 
 def write_output(path: str | None, content: str | bytes) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from mgraph.cli._common import emit
+from mgraph.cli._common import add_width_argument, emit, table_width
 from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
 
 EXAMPLES = """
@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="table",
         help="table (default), csv (one row per entity), json or markdown",
     )
+    add_width_argument(parser)
     add_view_arguments(parser)
 
 
@@ -48,5 +49,6 @@ def run(args: argparse.Namespace) -> int:
     warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
-    emit(render(analyze(view, args.top, **options), args.format))
+    width = table_width(args.width)
+    emit(render(analyze(view, args.top, **options), args.format, width))
     return EXIT_OK

@@ -21,7 +21,8 @@ from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
 EXAMPLES = """
   mgraph export --format gexf -o actors.gexf
   mgraph export --format graphml --view actors --fold -o actors-folded.graphml
-  mgraph export --format dot --focus "Burkina Faso" --depth 2 -o bfa.dot && dot -Tsvg bfa.dot -o bfa.svg
+  mgraph export --format dot --focus "Burkina Faso" --depth 2 -o bfa.dot
+  dot -Tsvg bfa.dot -o bfa.svg
   mgraph export --format csv --view parties --since 2017 -o parties.zip
   mgraph export --format turtle --view decisions --focus COP-5 -o -
 """
@@ -50,35 +51,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.cli._common import write_output
+    from mgraph.cli._common import warn, write_output
     from mgraph.errors import EXIT_OK
-    from mgraph.exporters import export_view
+    from mgraph.exporters import get
+    from mgraph.files import check_writable
+    from mgraph.views import build_view
 
     warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
-    if args.lang:  # names in another language: build the view here, rename, export
-        from mgraph.exporters import get
-        from mgraph.files import check_writable, write_file
+    exporter = get(args.format)  # a bad format or path fails before any work
+    if args.output != "-":
+        check_writable(args.output)
+    network = build_view(view, **options)
+    if args.lang:  # names in another language
         from mgraph.languages import check_language, relabel_view
-        from mgraph.views import build_view
 
-        lang = check_language(args.lang)
-        exporter = get(args.format)
-        if args.output != "-":
-            check_writable(args.output)
-        network = build_view(view, **options)
-        relabel_view(network, lang, options.get("graph"))
-        data = exporter.export(network)
-        if args.output == "-":
-            write_output("-", data)
-        else:
-            write_file(args.output, data)
-        return EXIT_OK
-    if args.output == "-":
-        content = export_view(args.format, None, view, **options)
-        assert content is not None
-        write_output("-", content)
-    else:
-        export_view(args.format, args.output, view, **options)
+        relabel_view(network, check_language(args.lang), options.get("graph"))
+    content = exporter.export(network)
+    write_output(args.output, content)
+    where = "standard output" if args.output == "-" else args.output
+    warn(
+        f"wrote {where}: {args.format}, {network.number_of_nodes()} nodes, "
+        f"{network.number_of_edges()} links, {_size(len(content))}"
+    )
     return EXIT_OK
+
+
+def _size(count: int) -> str:
+    """``2,048 bytes``, ``1.4 MB``: a file's size as people read it."""
+    if count < 10_000:
+        return f"{count:,} bytes"
+    if count < 10_000_000:
+        return f"{count / 1000:,.0f} kB"
+    return f"{count / 1_000_000:,.1f} MB"

@@ -15,8 +15,8 @@ import argparse
 from mgraph.cli._common import add_data_argument, emit, warn
 
 EXAMPLES = """
-  mgraph lint                            # rewrite every data/*.yaml in place
-  mgraph lint --check                    # exit 1 and name the files that are not canonical
+  mgraph lint                   # rewrite every data/*.yaml in place
+  mgraph lint --check           # exit 1, naming the files not in canonical form
   mgraph lint data/meetings.yaml
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from mgraph.cli._common import emit, warn
+from mgraph.cli._common import add_width_argument, emit, table_width, warn
 from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
 
 EXAMPLES = """
@@ -21,8 +21,12 @@ EXAMPLES = """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", metavar="A", help="the first entity")
-    parser.add_argument("target", metavar="B", help="the second entity")
+    parser.add_argument(
+        "entities",
+        nargs="+",
+        metavar="ENTITY",
+        help='the two entities; quote a name with spaces: "Burkina Faso"',
+    )
     parser.add_argument(
         "--max-length",
         type=int,
@@ -34,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--limit", type=int, default=20, metavar="N", help="most chains to print (default 20)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    add_width_argument(parser)
     add_view_arguments(parser)
 
 
@@ -46,11 +51,48 @@ def run(args: argparse.Namespace) -> int:
     warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
-    found = paths(args.source, args.target, args.max_length, view, limit=args.limit, **options)
+    source, target = two_entities(args.entities, args.graph)
+    found = paths(source, target, args.max_length, view, limit=args.limit, **options)
     if not found:
         warn(f"no chain of at most {args.max_length} relations links them in the {view} view")
         if args.format == "json":
             emit("[]")
         return EXIT_FAILED
-    emit(render_chains(found, args.format))
+    emit(render_chains(found, args.format, table_width(args.width)))
     return EXIT_OK
+
+
+def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
+    """The two entities of ``mgraph path``: two arguments, or unquoted words that split into
+    two names in exactly one way (``Burkina Faso Afghanistan``)."""
+    import warnings
+
+    from mgraph.errors import InputError
+    from mgraph.resolver import names_for, resolve
+
+    if len(words) == 2:
+        return words[0], words[1]
+    example = 'mgraph path "Burkina Faso" Afghanistan'
+    if len(words) < 2:
+        raise InputError(f"path takes two entities, got one ({words[0]!r}); for example: {example}")
+
+    index = names_for(graph)
+
+    def names(text: str) -> bool:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the path itself announces a partial name
+                resolve(text, graph=index)
+        except InputError:
+            return False
+        return True
+
+    splits = [k for k in range(1, len(words)) if names(" ".join(words[:k])) and names(" ".join(words[k:]))]
+    if len(splits) == 1:
+        a, b = " ".join(words[: splits[0]]), " ".join(words[splits[0] :])
+        warn(f'note: read as "{a}" and "{b}"; quote names with spaces to be sure')
+        return a, b
+    raise InputError(
+        f"path takes two entities, got {len(words)} words ({' '.join(words)}); "
+        f"quote names with spaces, for example: {example}"
+    )

@@ -2,8 +2,11 @@
 
 The graph is dist/mercury.nt when it is built, else the curated data. Every query form works:
 SELECT prints rows (table, csv, tsv, json, markdown); ASK prints true or false and exits 0 or 1;
-CONSTRUCT and DESCRIBE print RDF (turtle, ntriples, jsonld). Our prefixes (mg:, mgid:, rdf:,
-rdfs:, owl:, xsd:, skos:, dcterms:, schema:, org:, prov:, time:, ...) need no PREFIX line.
+CONSTRUCT and DESCRIBE print RDF (turtle, ntriples, jsonld). Our prefixes (mg:, rdf:, rdfs:,
+owl:, xsd:, skos:, dcterms:, schema:, org:, prov:, time:, ... and one per record kind, as in
+meeting:cop-5 or decision:mc-5-3) need no PREFIX line; tables write entities by these short
+names. A class or property not in the ontology, or a plain string where the graph's labels carry
+a language tag, is warned about on standard error.
 A query's parameters are given as --param KEY=VALUE and bound as RDF terms, never pasted into the
 query text; an entity may be given as people write it (COP-5, MC-5/3). A library query whose name
 ends in -violation is a data check: it exits 1 when it finds rows. A local query stops after
@@ -16,7 +19,7 @@ import argparse
 import sys
 import warnings
 
-from mgraph.cli._common import emit, warn
+from mgraph.cli._common import add_width_argument, emit, show_warning, table_width, warn
 
 EXAMPLES = """
   mgraph query --list
@@ -52,18 +55,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-f",
         choices=ROW_FORMATS + GRAPH_FORMATS,
         default="table",
+        metavar="FORMAT",
         help="output format: table (default; long cells wrap to fit the terminal), "
         "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
         "and DESCRIBE (which print Turtle by default)",
     )
-    parser.add_argument("--columns", metavar="A,B", help="show only these columns, in this order")
     parser.add_argument(
-        "--width",
-        type=int,
-        metavar="N",
-        help="fit tables in N columns (default: the terminal's width when printing "
-        "to a terminal, else no limit)",
+        "--columns",
+        metavar="A,B",
+        help="show only these columns, in this order (a table leaves out IRI "
+        "columns beside their label columns unless asked here)",
     )
+    add_width_argument(parser)
     parser.add_argument(
         "--no-truncate", action="store_true", help="print whole cells in tables, never wrapped or shortened"
     )
@@ -112,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = args.format
     if args.list:
-        sys.stdout.write(format_list() if fmt == "table" else format_rows(list_rows(), fmt))
+        width = table_width(args.width)
+        sys.stdout.write(format_list(width) if fmt == "table" else format_rows(list_rows(), fmt))
         return EXIT_OK
     if not args.query:
         raise InputError("give a query name or a .rq file, or --list to see the library")
@@ -138,11 +142,11 @@ def run(args: argparse.Namespace) -> int:
             allow_service=args.allow_service,
         )
     for warning in caught:
-        warn(f"warning: {warning.message}")
+        show_warning(warning.message, warning.category)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     sys.stdout.write(
         format_answer(
-            answer, fmt, width=_table_width(args.width), truncate=not args.no_truncate, columns=columns
+            answer, fmt, width=table_width(args.width), truncate=not args.no_truncate, columns=columns
         )
     )
     if isinstance(answer, bool):
@@ -151,21 +155,6 @@ def run(args: argparse.Namespace) -> int:
         warn(f"{spec.name}: {len(answer)} problem row(s)")
         return EXIT_FAILED
     return EXIT_OK
-
-
-def _table_width(asked: int | None) -> int | None:
-    """``--width``, else the terminal's width when printing to one, else None: no wrapping."""
-    import shutil
-
-    if asked is not None:
-        if asked < 20:
-            from mgraph.errors import InputError
-
-            raise InputError("--width takes a number of columns, 20 or more")
-        return asked
-    if not sys.stdout.isatty():
-        return None
-    return shutil.get_terminal_size((100, 24)).columns
 
 
 def _warn_if_stale() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from mgraph.cli._common import emit
+from mgraph.cli._common import add_width_argument, emit, table_width, warn
 
 EXAMPLES = """
   mgraph search WHO
@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="an RDF file to search (default: dist/mercury.nt when built, else data/)",
     )
+    add_width_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,9 +54,12 @@ def run(args: argparse.Namespace) -> int:
     found = search(args.text, args.limit, graph=args.graph, kinds=args.kind, lang=args.lang)
     if args.format == "json":
         emit(json.dumps(found, indent=1, ensure_ascii=False))
+    elif not found:
+        warn(f"no entity matches {args.text!r}")
     else:
-        width = max((len(m["id"]) for m in found), default=2)
-        lines = [f"{'id'.ljust(width)}  {'matched on':<10}  label"]
-        lines += [f"{m['id'].ljust(width)}  {m['matched_on']:<10}  {m['label']}" for m in found]
-        emit("\n".join(lines))
+        from mgraph.tables import render
+        from mgraph.terms import compact_iri
+
+        rows = [[compact_iri(m["iri"]), m["matched_on"], m["label"]] for m in found]
+        emit(render(["entity", "matched on", "label"], rows, width=table_width(args.width)))
     return EXIT_OK if found else EXIT_FAILED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mgraph.cli._common import add_data_argument, emit
+from mgraph.cli._common import add_data_argument, add_width_argument, emit, table_width
 
 EXAMPLES = """
   mgraph stats
@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=("table", "json"), default="table", help="output format (default: table)"
     )
+    add_width_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,5 +25,6 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.loader import load
     from mgraph.statistics import compute_stats, render_stats
 
-    emit(render_stats(compute_stats(load(args.data).graph), args.format))
+    width = table_width(args.width)
+    emit(render_stats(compute_stats(load(args.data).graph), args.format, width))
     return EXIT_OK
