@@ -27,6 +27,7 @@ import asyncio
 import contextvars
 import itertools
 import multiprocessing
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -267,7 +268,9 @@ class WorkerPool:
             if remaining <= 0:
                 raise TimeoutError
             await asyncio.wait_for(readable, timeout=None if remaining == float("inf") else remaining)
-            reply = worker.conn.recv()
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop makes a watched descriptor non-blocking
+            reply = worker.conn.recv()  # the reply has begun: the rest follows at pipe speed
         except TimeoutError:
             outcome = "timeout"
             raise QueryTimeout from None
