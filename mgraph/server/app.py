@@ -72,6 +72,7 @@ class Server:
         self.pool = WorkerPool(str(dataset.path), config.workers, self.prefixes, budget=config.budget)
         self.ready = False
         self.label_index: list[tuple[str, str]] | None = None  # (IRI, label), for suggestions
+        self.screened: dict[str, str] = {}  # query texts that passed the screen -> their form
 
     def job(self, text: str, accept: str | None, fmt: str | None) -> dict[str, Any]:
         """A worker job for a query, screened and with its formats negotiated (or ProtocolError)."""

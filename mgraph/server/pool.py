@@ -307,18 +307,19 @@ class WorkerPool:
         self._kill(worker)
         if self._closed:
             return
-        position = self._workers.index(worker) if worker in self._workers else None
-        if position is not None:
+        if worker in self._workers:
+            position = self._workers.index(worker)
             if self._spares:
                 fresh = self._spares.pop()
                 fresh.reserved = worker.reserved
                 self._workers[position] = fresh
             else:
                 del self._workers[position]
-                self._spawn_later(worker.reserved, serving=True)
-        self._spawn_later(False, serving=False)
+                self._spawn_later()  # the replacement
+        self._spawn_later()  # the next spare
 
-    def _spawn_later(self, reserved: bool, serving: bool) -> None:
+    def _spawn_later(self) -> None:
+        """Start a worker in a thread; it serves if the pool is short, else it is the spare."""
         loop = asyncio.get_running_loop()
         self._spawning += 1
         future = loop.run_in_executor(self._threads, self._spawn)
@@ -328,10 +329,10 @@ class WorkerPool:
             if started.cancelled() or started.exception() is not None:
                 return  # the pool stays one smaller; /ready reports it
             fresh = started.result()
-            if self._closed:
+            if self._closed or (len(self._workers) >= self.size and self._spares):
                 self._kill(fresh)
-            elif serving or len(self._workers) < self.size:
-                fresh.reserved = reserved
+            elif len(self._workers) < self.size:
+                fresh.reserved = self.size >= 2 and not any(w.reserved for w in self._workers)
                 self._workers.append(fresh)
                 self._dispatch()
             else:

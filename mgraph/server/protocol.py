@@ -159,8 +159,19 @@ def _format(params: dict[str, list[str]]) -> str | None:
     raise ProtocolError(400, f"Unknown format {values[0]!r}")
 
 
+_SCREENED_MAX = 4096  # texts remembered (library and page queries repeat; the rest are forgotten)
+
+
 def screen(server: Server, text: str) -> str:
-    """Screen a query (see :func:`mgraph.safety.screen_endpoint_query`); its form, or a ProtocolError."""
+    """Screen a query (see :func:`mgraph.safety.screen_endpoint_query`); its form, or a ProtocolError.
+
+    A text that passed is remembered (the screen depends only on the text and the server's fixed
+    graphs and depth), so a query sent again is not tokenised again.
+    """
+    remembered = server.screened  # query text -> its form, for texts that passed
+    form = remembered.get(text)
+    if form is not None:
+        return form
     from mgraph.safety import UpdateRefused, screen_endpoint_query
     from mgraph.store import query_form
 
@@ -171,9 +182,13 @@ def screen(server: Server, text: str) -> str:
     except InputError as err:
         raise ProtocolError(400, f"Query refused: {err}") from None
     try:
-        return query_form(text)
+        form = query_form(text)
     except InputError as err:
         raise ProtocolError(400, f"SPARQL syntax error: {err}") from None
+    if len(remembered) >= _SCREENED_MAX:
+        remembered.pop(next(iter(remembered)))
+    remembered[text] = form
+    return form
 
 
 def endpoint_url(request: Request) -> str:
