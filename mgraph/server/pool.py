@@ -174,7 +174,10 @@ class WorkerPool:
         deadline = arrival + timeout if timeout else float("inf")
         request = _Request(job, client, deadline, next(self._seq))
         while True:
-            worker = await self._acquire(request)
+            try:
+                worker = await self._acquire(request)
+            except TimeoutError:
+                raise QueryTimeout from None  # its time ran out in the queue
             try:
                 return await self._execute(worker, request)
             except _Preempted:
@@ -222,6 +225,7 @@ class WorkerPool:
                 continue
             self._waiting.remove(request)
             worker.request = request
+            worker.started = now  # until the job is sent: not yet a long-running one
             assert request.assigned is not None
             if not request.assigned.done():
                 request.assigned.set_result(worker)
