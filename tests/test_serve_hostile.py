@@ -191,7 +191,8 @@ def test_client_over_budget_gets_429_while_another_is_served(server):
 
 def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
     """One worker, held by a runaway until its limit; then a heavy client's query and a light
-    client's are waiting, the heavy one first in time: the light one is answered first."""
+    client's are waiting, the heavy one first in time: the light one is answered first. A query
+    whose limit passes while it waits is answered "timed out" without running."""
     from mgraph.server.dataset import prepare
 
     dataset = prepare([big], tmp_path / "store")
@@ -216,7 +217,8 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
             heavy = asyncio.ensure_future(one("heavy", NORMAL, 30))
             await asyncio.sleep(0.2)
             light = asyncio.ensure_future(one("light", NORMAL, 30))
-            await asyncio.gather(blocker, heavy, light)
+            late = asyncio.ensure_future(one("late", NORMAL, 0.5))  # its limit passes in the queue
+            await asyncio.gather(blocker, heavy, light, late)
         finally:
             pool.close()
         return order
@@ -225,7 +227,7 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
         order = asyncio.run(scenario())
     finally:
         dataset.close()
-    assert order == ["blocker: QueryTimeout", "light", "heavy"]
+    assert order == ["late: QueryTimeout", "blocker: QueryTimeout", "light", "heavy"]
 
 
 @pytest.mark.parametrize(
