@@ -153,7 +153,7 @@ async def hammer(
 
 
 def start_mgraph(
-    graph_file: Path, folder: Path, workers: int, timeout: float
+    graph_file: Path, folder: Path, workers: int | None, timeout: float
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     store = folder / "mgraph-store"
@@ -169,8 +169,7 @@ def start_mgraph(
             str(graph_file),
             "--port",
             str(port),
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers else []),
             "--timeout",
             str(timeout),
             "--max-results",
@@ -298,7 +297,9 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=2, help="runs per server and client count, alternated; the best is kept"
     )
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="mgraph serve workers")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="mgraph serve workers (default: the server's own)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=10.0, help="mgraph serve --timeout (the runaway's limit)"
     )
@@ -308,7 +309,8 @@ def main() -> None:
     from mgraph.loader import load
     from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
 
-    print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {args.workers} mgraph workers")
+    workers = args.workers or f"{(os.cpu_count() or 1) + 1} (the default)"
+    print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {workers} mgraph workers")
     base = load().graph
     with tempfile.TemporaryDirectory(prefix="mgraph-bench-data-") as tmp:
         curated = Path(tmp) / "curated.nt"

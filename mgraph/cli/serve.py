@@ -66,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="query worker processes (default: the number of CPU cores)",
+        help="query worker processes (default: one per CPU core, and one kept for short queries)",
     )
     parser.add_argument(
         "--timeout",
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
             f"--max-connections must be between 1 and {file_limit - 32} (the open-file limit less 32)"
         )
     guard = Guard(client_timeout=args.client_timeout, max_connections=cap, file_limit=file_limit)
-    workers = args.workers or os.cpu_count() or 1
+    workers = args.workers or (os.cpu_count() or 1) + 1
     dataset = prepare(args.files, args.store, graphs)
     try:
         config = Config(
