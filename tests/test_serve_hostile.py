@@ -315,3 +315,19 @@ def test_public_budget_follows_the_client_named_by_a_trusted_proxy(tmp_path, big
         assert re.search(r"^203\.0\.113\.5 - - ", served.log.read_text(), re.MULTILINE)
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--graph", "https://example.org/g"], "give IRI=FILE", id="graph-without-file"),
+        pytest.param(["--budget", "-1"], "--budget", id="negative-budget"),
+        pytest.param(["--client-timeout", "0"], "--client-timeout", id="zero-client-timeout"),
+        pytest.param(["--max-connections", "999999999"], "open-file limit", id="cap-over-the-file-limit"),
+    ],
+)
+def test_bad_serve_flags_are_usage_errors(capsys, args, message):
+    from mgraph import cli
+
+    assert cli.main(["serve", *args]) == 2
+    assert message in capsys.readouterr().err
