@@ -213,6 +213,10 @@ class WorkerPool:
         now = time.monotonic()
         order = sorted(self._waiting, key=lambda r: (self.fair.used(r.client, now), r.seq))
         for request in order:
+            assert request.assigned is not None
+            if request.assigned.done():  # its client has gone; it should not be waiting
+                self._waiting.remove(request)
+                continue
             free = [w for w in self._workers if w.request is None]
             if not free:
                 return
@@ -226,9 +230,7 @@ class WorkerPool:
             self._waiting.remove(request)
             worker.request = request
             worker.started = now  # until the job is sent: not yet a long-running one
-            assert request.assigned is not None
-            if not request.assigned.done():
-                request.assigned.set_result(worker)
+            request.assigned.set_result(worker)
 
     def _check_reserved(self) -> None:
         """Stop the query of the short-query worker when it has run too long and others wait."""
