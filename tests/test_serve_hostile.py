@@ -331,3 +331,51 @@ def test_bad_serve_flags_are_usage_errors(capsys, args, message):
 
     assert cli.main(["serve", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_auth_tokens_name_the_client(tmp_path, big):
+    """With --auth, a client sending a known bearer token spends that token's budget, wherever it
+    connects from; an unknown token is 401; the log names the token's owner, never the token."""
+    alice, bob = "alice-token-0123456789", "bob-token-0123456789"
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"# name token\nalice {alice}\nbob {bob}\n", encoding="utf-8")
+    served = start(
+        tmp_path, str(big), "--auth", str(tokens), "--budget", "1", "--timeout", "2", "--workers", "2"
+    )
+    try:
+        as_alice = {"Authorization": f"Bearer {alice}"}
+        with client("127.0.0.41") as first, client("127.0.0.42") as second:
+            assert first.post(served.sparql, data={"query": RUNAWAY}, headers=as_alice).status_code == 503
+            moved = second.post(served.sparql, data={"query": NORMAL}, headers=as_alice)
+            other = second.post(
+                served.sparql, data={"query": NORMAL}, headers={"Authorization": f"Bearer {bob}"}
+            )
+            wrong = second.post(
+                served.sparql, data={"query": NORMAL}, headers={"Authorization": "Bearer nope"}
+            )
+        assert moved.status_code == 429  # alice's budget, from another address
+        assert other.status_code == 200
+        assert wrong.status_code == 401 and wrong.headers["www-authenticate"].startswith("Bearer")
+        log = served.log.read_text()
+        assert re.search(r"^127\.0\.0\.42 - bob \[", log, re.MULTILINE)
+        assert alice not in log and bob not in log
+    finally:
+        served.stop()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("alice\n", "give NAME TOKEN", id="one-word"),
+        pytest.param("alice short\n", "shorter than 16", id="short"),
+        pytest.param("a 0123456789abcdef\nb 0123456789abcdef\n", "also a's", id="shared"),
+        pytest.param("# nothing\n", "no tokens", id="empty"),
+    ],
+)
+def test_bad_tokens_file_is_a_usage_error(tmp_path, capsys, text, message):
+    from mgraph import cli
+
+    tokens = tmp_path / "tokens"
+    tokens.write_text(text, encoding="utf-8")
+    assert cli.main(["serve", "--auth", str(tokens)]) == 2
+    assert message in capsys.readouterr().err

@@ -118,6 +118,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a reverse proxy whose X-Forwarded-For names the client (repeatable; default: 127.0.0.1, ::1)",
     )
     parser.add_argument(
+        "--auth",
+        metavar="FILE",
+        help="bearer tokens, one 'NAME TOKEN' a line: a client sending one is counted by its name",
+    )
+    parser.add_argument(
         "--public",
         action="store_true",
         help="stricter defaults for an endpoint exposed beyond this machine (see the README)",
@@ -159,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--graph {item}: give IRI=FILE")
         graphs.append((iri, file))
 
+    tokens = _read_tokens(args.auth) if args.auth else {}
+
     import uvicorn
 
     from mgraph.server.app import Config, create_app
@@ -183,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
             cors=list(args.cors),
             budget=args.budget,
             public=args.public,
+            tokens=tokens,
         )
         app = create_app(dataset, config, guard)
         logging.basicConfig(
@@ -241,3 +249,32 @@ def run(args: argparse.Namespace) -> int:
     finally:
         dataset.close()
     return EXIT_OK
+
+
+def _read_tokens(file: str) -> dict[str, str]:
+    """``--auth FILE``: token -> name, from lines ``NAME TOKEN`` (blank lines and ``#`` comments skipped)."""
+    from pathlib import Path
+
+    from mgraph.errors import InputError
+
+    path = Path(file)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the tokens: {getattr(err, 'strerror', None) or err}") from None
+    tokens: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not parts[0].isprintable():
+            raise InputError(f"{path}:{number}: give NAME TOKEN (two words)")
+        name, token = parts
+        if len(token) < 16:
+            raise InputError(f"{path}:{number}: the token of {name} is shorter than 16 characters")
+        if token in tokens:
+            raise InputError(f"{path}:{number}: the token of {name} is also {tokens[token]}'s")
+        tokens[token] = name
+    if not tokens:
+        raise InputError(f"{path}: no tokens")
+    return tokens

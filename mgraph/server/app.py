@@ -57,6 +57,7 @@ class Config:
     max_depth: int = 200
     budget: float = 0.0  # seconds of query time per client per minute; 0: no budget
     public: bool = False
+    tokens: dict[str, str] = field(default_factory=dict)  # --auth: bearer token -> client name
 
 
 class Server:
@@ -175,7 +176,8 @@ class BodyLimit:
 class AccessLog:
     """One line per request in the Combined Log Format; the path only (a query string may hold secrets).
 
-    ``client - - [time] "METHOD /path HTTP/1.1" status bytes "referer" "user-agent"``
+    ``client - user [time] "METHOD /path HTTP/1.1" status bytes "referer" "user-agent"`` (the
+    user is the ``--auth`` token's name, else ``-``).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -202,8 +204,9 @@ class AccessLog:
             client = scope.get("client") or ("-", 0)
             headers = dict(scope["headers"])
             ACCESS.info(
-                '%s - - [%s] "%s %s HTTP/%s" %d %s "%s" "%s"',
+                '%s - %s [%s] "%s %s HTTP/%s" %d %s "%s" "%s"',
                 client[0],
+                _clean(str(scope.get("mgraph.user", "-"))),
                 time.strftime("%d/%b/%Y:%H:%M:%S %z"),
                 scope["method"],
                 _clean(scope["path"]),
@@ -221,16 +224,54 @@ def _clean(text: str) -> str:
 
 
 class RequestContext:
-    """Record each request's client and arrival for the pool (time limit from arrival, fair use)."""
+    """Record each request's client and arrival for the pool (time limit from arrival, fair use).
 
-    def __init__(self, app: ASGIApp) -> None:
+    The client is its address, or with ``--auth`` the name of the bearer token it sends
+    (``Authorization: Bearer TOKEN``; a request without one is still identified by its address,
+    one with a token the server does not know is answered 401). The name is the access log's
+    user field; the token itself is never logged.
+    """
+
+    def __init__(self, app: ASGIApp, tokens: dict[str, str] | None = None) -> None:
         self.app = app
+        self.tokens = tokens or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            client = scope.get("client") or ("-", 0)
-            REQUEST.set((str(client[0]), time.monotonic()))
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        arrival = time.monotonic()
+        client = str((scope.get("client") or ("-", 0))[0])
+        if self.tokens:
+            header = dict(scope["headers"]).get(b"authorization")
+            if header is not None:
+                name = self._name(header.decode("latin-1"))
+                if name is None:
+                    response = Response(
+                        "Unknown or malformed bearer token\n",
+                        status_code=401,
+                        media_type="text/plain; charset=utf-8",
+                        headers={"WWW-Authenticate": 'Bearer realm="mgraph"'},
+                    )
+                    await response(scope, receive, send)
+                    return
+                client = f"token:{name}"
+                scope["mgraph.user"] = name
+        REQUEST.set((client, arrival))
         await self.app(scope, receive, send)
+
+    def _name(self, header: str) -> str | None:
+        import hmac
+
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        given = token.strip().encode("utf-8", "replace")
+        found = None
+        for known, name in self.tokens.items():  # every token compared, in constant time each
+            if hmac.compare_digest(given, known.encode("utf-8")):
+                found = name
+        return found
 
 
 class SecurityHeaders:
@@ -314,8 +355,8 @@ def create_app(dataset: Dataset, config: Config, guard: Guard | None = None) -> 
             dataset.close()
 
     middleware = [
-        Middleware(RequestContext),
         Middleware(AccessLog),
+        Middleware(RequestContext, tokens=config.tokens),
         Middleware(BodyLimit, limit=config.max_body, seconds=guard.client_timeout if guard else None),
     ]
     if config.public:
