@@ -1,10 +1,18 @@
 """Connections that a slow or hostile client cannot use to take the server down.
 
-uvicorn (measured against hypercorn and granian, see the README's serve section) closes an idle
-connection only after a response, has no limit on the time a client may take to send its
-request's headers, and its ``limit_concurrency`` answers 503 to *everyone* once idle connections
-fill it. So the HTTP protocol class given to uvicorn is uvicorn's own (httptools when installed,
-else h11) with three rules added:
+Measured (2026-12-07, a trivial Starlette app, 800 connections each holding half a request
+head, then one normal request; on a 2-core machine loaded by other work): uvicorn 0.55 answered
+the normal request but closed none of the 800 after 8 s, and a connection that sent nothing was
+still open after 20 s (no timeout before the first request; ``limit_concurrency`` would answer
+503 to *everyone* once idle connections fill it); hypercorn 0.18 closed all of them at its read
+timeout, and the silent one at its keep-alive timeout, but is pure Python (79 requests/s at 32
+clients against uvicorn's 64 and granian's 170 on that machine); granian 2.8 closed the
+half-sent heads at its header timeout but left the silent connection open, and runs the
+application in worker processes of its own, which the query pool and its lifespan would have to
+be rebuilt around. The HTTP layer is not what limits the endpoint (its throughput was the same
+with uvicorn's h11 and httptools parsers, see ``benchmarks/serve.py``), so uvicorn stays, and
+the HTTP protocol class given to it is uvicorn's own (httptools when installed, else h11) with
+three rules added:
 
 - **A deadline for each request's headers:** from the moment a connection opens, or the last
   response ends, the client has ``client_timeout`` seconds to send a complete request head;
