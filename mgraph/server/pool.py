@@ -347,12 +347,16 @@ class WorkerPool:
         future.add_done_callback(done)
 
     def _kill(self, worker: _Worker) -> None:
+        """Kill a worker; it is reaped in a thread, so the answer to its client is not delayed."""
         try:
             worker.process.kill()
         except (OSError, ValueError):
             pass
-        worker.process.join(timeout=5)
         worker.conn.close()
+        if self._closed:
+            worker.process.join(timeout=5)
+        else:
+            self._threads.submit(worker.process.join, 5)
 
     def close(self) -> None:
         """Terminate every worker (they hold no state worth saving) and wait for them."""
