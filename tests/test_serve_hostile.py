@@ -379,3 +379,33 @@ def test_bad_tokens_file_is_a_usage_error(tmp_path, capsys, text, message):
     tokens.write_text(text, encoding="utf-8")
     assert cli.main(["serve", "--auth", str(tokens)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_client_that_stops_reading_its_response_is_dropped(tmp_path):
+    """A large answer that the client never reads: once the socket buffers are full, the server
+    waits CLIENT_TIMEOUT * 3 seconds for the client to take more, then drops the connection."""
+    graph = tmp_path / "wide.nt"
+    with graph.open("w", encoding="utf-8") as out:
+        for i in range(150_000):
+            out.write(f'<urn:s{i}> <urn:p> "{"x" * 60} {i}" .\n')
+    served = start(
+        tmp_path, str(graph), "--workers", "1", "--max-results", "0", "--client-timeout", str(CLIENT_TIMEOUT)
+    )
+    try:
+        host, port = address(served)
+        with socket.create_connection((host, port), timeout=60) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            body = b"query=CONSTRUCT+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D"
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            dropped = wait_for(
+                served, lambda s: s["connections"] <= 1, seconds=CLIENT_TIMEOUT * 3 + 60
+            )  # only /ready's own connection left
+        assert dropped["connections"] <= 1
+        assert state(served)["ready"] is True
+    finally:
+        served.stop()

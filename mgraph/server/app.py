@@ -96,9 +96,18 @@ class Server:
         }
 
 
+SLOW_READER_FACTOR = 3
+"""A response part the client does not take within this many client timeouts drops the client."""
+
+
+class SlowReader(Exception):
+    """The client stopped reading its response; the connection is dropped (see AccessLog)."""
+
+
 class BodyLimit:
     """Answer 413 to a request body over ``limit`` bytes, without reading more than the limit, and
-    408 to one that does not arrive in full within ``seconds`` (a slow client holds no task)."""
+    408 to one that does not arrive in full within ``seconds`` (a slow client holds no task); a
+    client that takes no part of its response for ``SLOW_READER_FACTOR * seconds`` is dropped."""
 
     def __init__(self, app: ASGIApp, limit: int, seconds: float | None = None) -> None:
         self.app = app
@@ -119,6 +128,8 @@ class BodyLimit:
             if too_big:
                 await self._refuse(scope, receive, send)
                 return
+        if self.seconds is not None:
+            send = self._timed(send, self.seconds * SLOW_READER_FACTOR)
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
@@ -153,6 +164,18 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    @staticmethod
+    def _timed(send: Send, seconds: float) -> Send:
+        """``send``, but a client that takes none of the response for ``seconds`` is dropped."""
+
+        async def timed(message: Message) -> None:
+            try:
+                await asyncio.wait_for(send(message), timeout=seconds)
+            except TimeoutError:
+                raise SlowReader from None
+
+        return timed
 
     async def _slow(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = Response(
@@ -200,6 +223,8 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, logged)
+        except SlowReader:
+            pass  # uvicorn closes a connection whose response was left unfinished
         finally:
             client = scope.get("client") or ("-", 0)
             headers = dict(scope["headers"])

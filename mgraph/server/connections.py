@@ -17,6 +17,8 @@ three rules added:
 - **A deadline for each request's headers:** from the moment a connection opens, or the last
   response ends, the client has ``client_timeout`` seconds to send a complete request head;
   otherwise the connection is closed (half-sent requests, and connections that send nothing).
+  A response still waiting to be sent keeps its connection only while the client takes some of
+  it in each ``client_timeout``; a client that stops reading is dropped.
 - **A cap on open connections**, below the process's file limit: when a connection arrives over
   the cap, the oldest connection with no request being answered is closed to make room; when
   every connection is busy, the new one is answered 503 and closed.
@@ -109,6 +111,7 @@ def protocol_class(guard: Guard) -> type:
     class Guarded(base):
         _mg_cycle: Any = None
         _mg_timer: asyncio.TimerHandle | None = None
+        _mg_pending = 0  # bytes of response waiting to be sent when the timer was set
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
@@ -139,11 +142,23 @@ def protocol_class(guard: Guard) -> type:
             if self._mg_timer is not None:
                 self._mg_timer.cancel()
             self._mg_cycle = self.cycle
+            self._mg_pending = self.transport.get_write_buffer_size()
             self._mg_timer = self.loop.call_later(guard.client_timeout, self._mg_expire)
 
         def _mg_expire(self) -> None:
             self._mg_timer = None
             if _busy(self):
+                return
+            pending = self.transport.get_write_buffer_size()
+            if pending:  # a finished response still being sent: wait while the client takes it
+                if pending < self._mg_pending:
+                    self._mg_pending = pending
+                    self._mg_timer = self.loop.call_later(guard.client_timeout, self._mg_expire)
+                    return
+                guard.closed_slow += 1  # it took nothing for a whole client timeout
+                self.transport.abort()
+                return
+            if self.transport.is_closing():
                 return
             guard.closed_slow += 1
             self._mg_close()
