@@ -227,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
                 log_level="warning",
                 lifespan="on",
                 http=protocol_class(guard),
-                timeout_keep_alive=int(max(1, min(5, args.client_timeout))),
+                timeout_keep_alive=max(1, round(args.client_timeout)),  # idle: as long as a request may take
                 forwarded_allow_ips=",".join(args.trust_proxy) if args.trust_proxy else "127.0.0.1,::1",
                 server_header=not args.public,
                 backlog=min(2048, cap),
