@@ -8,12 +8,16 @@ printed are requests per second, p50 and p99 latency, errors, and mgraph's throu
 fraction of Oxigraph's. Queries that alone take longer than ``--slow`` seconds on Oxigraph are
 left out of the mix (and listed): a handful of multi-second queries would otherwise make a run
 of a few seconds measure nothing but them, and mgraph's time limit must sit above every query
-of the mix so that it stops only the runaway. During mgraph's 32-client run a runaway
-cartesian-product query is sent too: it must come back 503 at the time limit while the other
-clients see no error.
+of the mix so that it stops only the runaway. The throughput runs are the same for both
+servers; after them, mgraph's largest run is repeated with two runaway cartesian-product
+queries sent as well (a line of its own): they must come back 503 at the time limit while the
+other clients see no error, and the throughput that is left is printed.
+
+The machine the figures come from matters: on a machine shared with other work, a server with
+32 threads (Oxigraph) gets a larger share of the CPU than one with a worker per core (mgraph).
 
 Printed, never asserted. Usage:
-    python benchmarks/serve.py [--quick] [--seconds S] [--clients 1,8,32] [--workers N]
+    python benchmarks/serve.py [--quick] [--seconds S] [--clients 1,8,32] [--workers N] [--rounds R]
 ``--quick`` runs the curated graph only.
 """
 
@@ -123,19 +127,20 @@ async def hammer(
                     errors.append(f"{name}: {type(err).__name__}")
                 latencies.append(time.perf_counter() - start)
 
-        async def slow() -> None:
-            await asyncio.sleep(min(1.0, seconds / 4))
+        async def slow(index: int) -> None:
+            await asyncio.sleep(min(1.0, seconds / 4) + index * 0.2)
             start = time.perf_counter()
             response = await client.post(url, data={"query": RUNAWAY})
-            runaway_result.update(status=response.status_code, seconds=time.perf_counter() - start)
+            runaway_result.setdefault("status", []).append(response.status_code)
+            runaway_result.setdefault("seconds", []).append(time.perf_counter() - start)
 
         started = time.perf_counter()
         client_tasks = [asyncio.ensure_future(one(i)) for i in range(clients)]
-        runaway_task = asyncio.ensure_future(slow()) if runaway else None
+        runaway_tasks = [asyncio.ensure_future(slow(i)) for i in range(2)] if runaway else []
         await asyncio.gather(*client_tasks)
-        elapsed = time.perf_counter() - started  # the clients' time; the runaway may end later
-        if runaway_task is not None:
-            await runaway_task
+        elapsed = time.perf_counter() - started  # the clients' time; the runaways may end later
+        if runaway_tasks:
+            await asyncio.gather(*runaway_tasks)
     latencies.sort()
     return {
         "rps": len(latencies) / elapsed,
@@ -148,7 +153,7 @@ async def hammer(
 
 
 def start_mgraph(
-    graph_file: Path, folder: Path, workers: int, timeout: float
+    graph_file: Path, folder: Path, workers: int | None, timeout: float
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     store = folder / "mgraph-store"
@@ -164,8 +169,7 @@ def start_mgraph(
             str(graph_file),
             "--port",
             str(port),
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers else []),
             "--timeout",
             str(timeout),
             "--max-results",
@@ -241,27 +245,39 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
             f"oxigraph load+serve {oxigraph_start:.1f} s)"
         )
         try:
+
+            def line(name: str, clients: int, result: dict[str, Any], note: str = "") -> None:
+                print(
+                    f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
+                    f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}"
+                )
+                for error in sorted(set(result["errors"]))[:5]:
+                    print(f"    error: {error}")
+
             for clients in args.clients:
-                results = {}
-                for name, url in (("oxigraph serve-read-only", oxigraph_url), ("mgraph serve", mgraph_url)):
-                    runaway = name == "mgraph serve" and clients == max(args.clients)
+                results: dict[str, dict[str, Any]] = {}
+                servers = (("oxigraph serve-read-only", oxigraph_url), ("mgraph serve", mgraph_url))
+                for _name, url in servers:
                     asyncio.run(hammer(url, queries, clients, min(2.0, args.seconds)))  # warm up
-                    result = asyncio.run(hammer(url, queries, clients, args.seconds, runaway=runaway))
-                    results[name] = result
-                    note = ""
-                    if runaway:
-                        fate = result["runaway"]
-                        note = (
-                            f"runaway query: HTTP {fate.get('status')} after {fate.get('seconds', 0):.1f} s"
-                        )
-                    print(
-                        f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
-                        f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}"
-                    )
-                    for error in sorted(set(result["errors"]))[:5]:
-                        print(f"    error: {error}")
+                for _ in range(args.rounds):  # alternated, the best kept: the machine's load varies
+                    for name, url in servers:
+                        result = asyncio.run(hammer(url, queries, clients, args.seconds))
+                        if name not in results or result["rps"] > results[name]["rps"]:
+                            results[name] = result
+                for name, _ in servers:
+                    line(name, clients, results[name])
                 ratio = results["mgraph serve"]["rps"] / results["oxigraph serve-read-only"]["rps"]
                 print(f"{'':<26}{clients:>8}  mgraph/oxigraph throughput: {ratio:.2f}")
+            clients = max(args.clients)
+            result = asyncio.run(hammer(mgraph_url, queries, clients, args.seconds, runaway=True))
+            fate = result["runaway"]
+            note = "2 runaways: " + ", ".join(
+                f"HTTP {status} after {seconds:.1f} s"
+                for status, seconds in zip(fate.get("status", []), fate.get("seconds", []), strict=False)
+            )
+            line("mgraph serve + runaways", clients, result, note)
+            ratio = result["rps"] / results["mgraph serve"]["rps"]
+            print(f"{'':<26}{clients:>8}  throughput kept with two runaways running: {ratio:.2f}")
         finally:
             stop(mgraph)
             stop(oxigraph)
@@ -278,7 +294,12 @@ def main() -> None:
         help="queries slower than this alone (on oxigraph) are left out of the mix",
     )
     parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="mgraph serve workers")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="runs per server and client count, alternated; the best is kept"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="mgraph serve workers (default: the server's own)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=10.0, help="mgraph serve --timeout (the runaway's limit)"
     )
@@ -288,7 +309,8 @@ def main() -> None:
     from mgraph.loader import load
     from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
 
-    print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {args.workers} mgraph workers")
+    workers = args.workers or f"{(os.cpu_count() or 1) + 1} (the default)"
+    print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {workers} mgraph workers")
     base = load().graph
     with tempfile.TemporaryDirectory(prefix="mgraph-bench-data-") as tmp:
         curated = Path(tmp) / "curated.nt"

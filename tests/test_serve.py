@@ -39,7 +39,7 @@ from mgraph.server.pool import WorkerLost, WorkerPool
 NAMED = "https://example.org/serve-test/graph/extra"
 MC53 = "https://w3id.org/mgraph/id/decision/mc-5-3"
 MAX_RESULTS = 5000
-TIMEOUT = 3.0
+TIMEOUT = 8.0  # counted from arrival, queue included: room for 64 queries on a loaded machine
 
 
 @pytest.fixture(scope="module")
@@ -537,7 +537,7 @@ def test_access_log_has_one_line_per_request_and_no_query_text(server):
     httpx.get(server.sparql, params={"query": f'ASK {{ ?s ?p "{secret}" }}'})
     time.sleep(0.3)
     log = server.log.read_text()
-    assert '"GET /sparql" 200' in log
+    assert '"GET /sparql HTTP/1.1" 200 ' in log  # the Combined Log Format
     assert secret not in log
 
 
@@ -774,3 +774,38 @@ def test_port_in_use_is_exit_2_and_leaves_no_temp_files(tmp_path):
     assert "could not start on 127.0.0.1" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_graph_option_loads_a_file_into_a_named_graph(tmp_path):
+    graph = "https://example.org/serve-test/graph/script"
+    dataset = prepare([FIXTURES / "named.trig"], tmp_path / "store", [(graph, FIXTURES / "script.ttl")])
+    assert dataset.graphs == sorted([NAMED, graph])
+    store = ox.Store.read_only(str(dataset.path))
+    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) > 0
+    assert len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == 0
+    del store
+
+
+@pytest.mark.parametrize(
+    ("iri", "file", "message"),
+    [
+        pytest.param("https://example.org/g", FIXTURES / "named.trig", "name their own graphs", id="trig"),
+        pytest.param("not an iri", FIXTURES / "script.ttl", "not an absolute IRI", id="relative"),
+        pytest.param("https://example.org/g", FIXTURES / "missing.ttl", "no such file", id="missing"),
+    ],
+)
+def test_graph_option_refuses(tmp_path, iri, file, message):
+    with pytest.raises(InputError, match=message):
+        prepare([], tmp_path / "store", [(iri, file)])
+    assert not (tmp_path / "store").exists()
+
+
+def test_protocol_graph_the_store_does_not_hold_is_empty(server):
+    """``default-graph-uri`` of an unknown graph: an empty dataset (nothing fetched), not a 400."""
+    unknown = {"query": "ASK { ?s ?p ?o }", "default-graph-uri": "https://example.org/none", "format": "json"}
+    response = httpx.get(server.sparql, params=unknown)
+    assert response.status_code == 200 and response.json()["boolean"] is False
+    held = httpx.get(server.sparql, params={**unknown, "default-graph-uri": NAMED})
+    assert held.json()["boolean"] is True
+    bad = httpx.get(server.sparql, params={**unknown, "default-graph-uri": "no iri"})
+    assert bad.status_code == 400

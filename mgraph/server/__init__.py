@@ -5,8 +5,12 @@ The parts, one concern each:
 - :mod:`mgraph.server.dataset` prepares the on-disk pyoxigraph store the server reads
   (the built graph, users' files with their named graphs, or an existing ``--store``);
 - :mod:`mgraph.server.worker` is the code of a query worker process (pyoxigraph only);
-- :mod:`mgraph.server.pool` keeps N worker processes, runs a job on an idle one, and kills and
-  replaces a worker whose query runs past the time limit;
+- :mod:`mgraph.server.pool` keeps N worker processes (one kept for short queries, and a spare),
+  queues jobs lightest client first, and kills and replaces a worker whose query runs past the
+  time limit (counted from the request's arrival);
+- :mod:`mgraph.server.fairuse` counts each client's query time per minute (its budget, HTTP 429);
+- :mod:`mgraph.server.connections` guards uvicorn's connections (deadlines for slow clients, a
+  cap below the open-file limit);
 - :mod:`mgraph.server.negotiation` chooses result formats from ``Accept`` and ``format=``;
 - :mod:`mgraph.server.protocol` answers ``/sparql`` (SPARQL 1.1 Protocol, service description);
 - :mod:`mgraph.server.pages` renders the query page, entity pages and class pages;

@@ -9,12 +9,16 @@ editor), ``/ready`` (readiness).
 
 Request bodies are limited (:class:`BodyLimit`: ``Content-Length`` checked first, then bytes
 counted as they arrive), CORS headers are sent only for the origins given with ``--cors``, and
-every request is logged in one line (method, path without its query string, status, size, time)
-by :class:`AccessLog`: query texts are never logged.
+every request is logged in one line of the Combined Log Format by :class:`AccessLog` (the path
+without its query string: query texts are never logged). Each request's client and arrival are
+recorded (:class:`RequestContext`) for the worker pool's time limit and fair use; a client over
+its budget is answered 429 with ``Retry-After``. With ``--public``, responses also carry
+``X-Content-Type-Options: nosniff`` and ``X-Frame-Options: DENY``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -32,11 +36,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mgraph.server import negotiation, pages, protocol, wellknown
+from mgraph.server.connections import Guard
 from mgraph.server.dataset import Dataset
-from mgraph.server.pool import WorkerPool
+from mgraph.server.fairuse import OverBudget
+from mgraph.server.pool import REQUEST, QueryTimeout, WorkerPool
 
 HERE = Path(__file__).resolve().parent
 LOG = logging.getLogger("mgraph.serve")
+ACCESS = logging.getLogger("mgraph.serve.access")
 
 
 @dataclass
@@ -49,20 +56,25 @@ class Config:
     workers: int = 2
     cors: list[str] = field(default_factory=list)
     max_depth: int = 200
+    budget: float = 0.0  # seconds of query time per client per minute; 0: no budget
+    public: bool = False
+    tokens: dict[str, str] = field(default_factory=dict)  # --auth: bearer token -> client name
 
 
 class Server:
     """The state every request handler shares: the dataset, the worker pool and the limits."""
 
-    def __init__(self, dataset: Dataset, config: Config) -> None:
+    def __init__(self, dataset: Dataset, config: Config, guard: Guard | None = None) -> None:
         from mgraph.namespaces import PREFIXES
 
         self.dataset = dataset
         self.config = config
+        self.guard = guard
         self.prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
-        self.pool = WorkerPool(str(dataset.path), config.workers, self.prefixes)
+        self.pool = WorkerPool(str(dataset.path), config.workers, self.prefixes, budget=config.budget)
         self.ready = False
         self.label_index: list[tuple[str, str]] | None = None  # (IRI, label), for suggestions
+        self.screened: dict[str, str] = {}  # query texts that passed the screen -> their form
 
     def job(self, text: str, accept: str | None, fmt: str | None) -> dict[str, Any]:
         """A worker job for a query, screened and with its formats negotiated (or ProtocolError)."""
@@ -85,12 +97,23 @@ class Server:
         }
 
 
-class BodyLimit:
-    """Answer 413 to a request body over ``limit`` bytes, without reading more than the limit."""
+SLOW_READER_FACTOR = 3
+"""A response part the client does not take within this many client timeouts drops the client."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class SlowReader(Exception):
+    """The client stopped reading its response; the connection is dropped (see AccessLog)."""
+
+
+class BodyLimit:
+    """Answer 413 to a request body over ``limit`` bytes, without reading more than the limit, and
+    408 to one that does not arrive in full within ``seconds`` (a slow client holds no task); a
+    client that takes no part of its response for ``SLOW_READER_FACTOR * seconds`` is dropped."""
+
+    def __init__(self, app: ASGIApp, limit: int, seconds: float | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.seconds = seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -106,14 +129,22 @@ class BodyLimit:
             if too_big:
                 await self._refuse(scope, receive, send)
                 return
+        if self.seconds is not None:
+            send = self._timed(send, self.seconds * SLOW_READER_FACTOR)
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
         more = True
+        deadline = None if self.seconds is None else time.monotonic() + self.seconds
         while more:
-            message = await receive()
+            try:
+                remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+                message = await asyncio.wait_for(receive(), timeout=remaining)
+            except TimeoutError:
+                await self._slow(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -135,6 +166,27 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
+    @staticmethod
+    def _timed(send: Send, seconds: float) -> Send:
+        """``send``, but a client that takes none of the response for ``seconds`` is dropped."""
+
+        async def timed(message: Message) -> None:
+            try:
+                await asyncio.wait_for(send(message), timeout=seconds)
+            except TimeoutError:
+                raise SlowReader from None
+
+        return timed
+
+    async def _slow(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = Response(
+            f"Request body too slow: not received within {self.seconds:g} s\n",
+            status_code=408,
+            media_type="text/plain; charset=utf-8",
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = Response(
             f"Request body too large: the limit is {self.limit} bytes (the server's --max-body)\n",
@@ -146,7 +198,11 @@ class BodyLimit:
 
 
 class AccessLog:
-    """One log line per request: client, method, path (no query string: it may hold secrets), status."""
+    """One line per request in the Combined Log Format; the path only (a query string may hold secrets).
+
+    ``client - user [time] "METHOD /path HTTP/1.1" status bytes "referer" "user-agent"`` (the
+    user is the ``--auth`` token's name, else ``-``).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -155,7 +211,6 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start = time.perf_counter()
         status = 0
         size = 0
 
@@ -169,36 +224,150 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, logged)
+        except SlowReader:
+            pass  # uvicorn closes a connection whose response was left unfinished
         finally:
             client = scope.get("client") or ("-", 0)
-            LOG.info(
-                '%s "%s %s" %d %d %.1fms',
+            headers = dict(scope["headers"])
+            ACCESS.info(
+                '%s - %s [%s] "%s %s HTTP/%s" %d %s "%s" "%s"',
                 client[0],
+                _clean(str(scope.get("mgraph.user", "-"))),
+                time.strftime("%d/%b/%Y:%H:%M:%S %z"),
                 scope["method"],
-                scope["path"],
-                status,
-                size,
-                (time.perf_counter() - start) * 1000,
+                _clean(scope["path"]),
+                scope.get("http_version", "1.1"),
+                status or 500,
+                size or "-",
+                _clean(headers.get(b"referer", b"-").decode("latin-1")),
+                _clean(headers.get(b"user-agent", b"-").decode("latin-1")),
             )
+
+
+def _clean(text: str) -> str:
+    """A log field: no quotes, backslashes or control characters a client could forge lines with."""
+    return "".join(c if c.isprintable() and c not in '"\\' else f"\\x{ord(c):02x}" for c in text[:500])
+
+
+class RequestContext:
+    """Record each request's client and arrival for the pool (time limit from arrival, fair use).
+
+    The client is its address, or with ``--auth`` the name of the bearer token it sends
+    (``Authorization: Bearer TOKEN``; a request without one is still identified by its address,
+    one with a token the server does not know is answered 401). The name is the access log's
+    user field; the token itself is never logged.
+    """
+
+    def __init__(self, app: ASGIApp, tokens: dict[str, str] | None = None) -> None:
+        self.app = app
+        self.tokens = tokens or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        arrival = time.monotonic()
+        client = str((scope.get("client") or ("-", 0))[0])
+        if self.tokens:
+            header = dict(scope["headers"]).get(b"authorization")
+            if header is not None:
+                name = self._name(header.decode("latin-1"))
+                if name is None:
+                    response = Response(
+                        "Unknown or malformed bearer token\n",
+                        status_code=401,
+                        media_type="text/plain; charset=utf-8",
+                        headers={"WWW-Authenticate": 'Bearer realm="mgraph"'},
+                    )
+                    await response(scope, receive, send)
+                    return
+                client = f"token:{name}"
+                scope["mgraph.user"] = name
+        REQUEST.set((client, arrival))
+        await self.app(scope, receive, send)
+
+    def _name(self, header: str) -> str | None:
+        import hmac
+
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        given = token.strip().encode("utf-8", "replace")
+        found = None
+        for known, name in self.tokens.items():  # every token compared, in constant time each
+            if hmac.compare_digest(given, known.encode("utf-8")):
+                found = name
+        return found
+
+
+class SecurityHeaders:
+    """``--public``: headers that keep browsers from sniffing types or framing the pages."""
+
+    HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"))
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def over_budget(request: Request, exc: Exception) -> Response:
+    """HTTP 429 with Retry-After: the client has used its query time for this minute."""
+    assert isinstance(exc, OverBudget)
+    return Response(
+        f"Too many requests: this client used its {exc.budget:g} s of query time per minute "
+        f"(the server's --budget); retry after {exc.retry_after} s\n",
+        status_code=429,
+        media_type="text/plain; charset=utf-8",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def timed_out(request: Request, exc: Exception) -> Response:
+    server: Server = request.app.state.server
+    return Response(
+        f"Query timed out: stopped after {server.config.timeout:g} s (the server's --timeout limit)\n",
+        status_code=503,
+        media_type="text/plain; charset=utf-8",
+    )
 
 
 async def ready(request: Request) -> Response:
     """200 when the workers are up, 503 otherwise; counts for monitoring."""
     server: Server = request.app.state.server
     alive = server.pool.alive()
-    body = {
+    body: dict[str, Any] = {
         "ready": server.ready and alive > 0,
         "workers": alive,
         "idle": server.pool.idle,
+        "waiting": server.pool.waiting,
         "killed": server.pool.killed,
+        "preempted": server.pool.preempted,
+        "budget": server.config.budget,
+        "refused_over_budget": server.pool.fair.refused,
         "triples": server.dataset.triples,
     }
+    if server.guard is not None:
+        body.update(server.guard.stats())
     return JSONResponse(body, status_code=200 if body["ready"] else 503)
 
 
-def create_app(dataset: Dataset, config: Config) -> Starlette:
-    """The application; its lifespan starts the workers and stops them (and removes temp files)."""
-    server = Server(dataset, config)
+def create_app(dataset: Dataset, config: Config, guard: Guard | None = None) -> Starlette:
+    """The application; its lifespan starts the workers and stops them (and removes temp files).
+
+    ``guard`` is the connection guard of the HTTP server in front (its figures go in ``/ready``).
+    """
+    server = Server(dataset, config, guard)
     wellknown.install(server)
 
     @contextlib.asynccontextmanager
@@ -212,7 +381,13 @@ def create_app(dataset: Dataset, config: Config) -> Starlette:
             server.pool.close()
             dataset.close()
 
-    middleware = [Middleware(AccessLog), Middleware(BodyLimit, limit=config.max_body)]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(RequestContext, tokens=config.tokens),
+        Middleware(BodyLimit, limit=config.max_body, seconds=guard.client_timeout if guard else None),
+    ]
+    if config.public:
+        middleware.insert(1, Middleware(SecurityHeaders))
     if config.cors:
         from starlette.middleware.cors import CORSMiddleware
 
@@ -239,6 +414,11 @@ def create_app(dataset: Dataset, config: Config) -> Starlette:
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/vendor", app=StaticFiles(directory=HERE / "vendor"), name="vendor"),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={OverBudget: over_budget, QueryTimeout: timed_out},
+    )
     app.state.server = server
     return app

@@ -9,6 +9,8 @@ Query workers open the store read-only, so the data must be on disk. Three sourc
   named graphs of N-Quads and TriG; RDF/XML, JSON-LD and N3 go through
   :func:`mgraph.safety.parse_user_file` (no external entities, no remote contexts) into the
   default graph;
+- ``--graph IRI=FILE``: a file of triples (any of the formats above but N-Quads and TriG, which
+  name their own graphs) loaded into the named graph IRI;
 - ``--store DIR``: an existing store, opened read-only. Given files too, DIR is created and
   filled the first time (atomically: built beside DIR, then renamed), and only opened afterwards,
   so a graph of millions of triples is parsed once.
@@ -50,10 +52,21 @@ class Dataset:
         self._closed = True
 
 
-def prepare(files: Sequence[str | Path] = (), store: str | Path | None = None) -> Dataset:
-    """The store to serve: see the module documentation for the sources and their order."""
-    paths = [Path(f) for f in files]
-    for path in paths:
+def prepare(
+    files: Sequence[str | Path] = (),
+    store: str | Path | None = None,
+    graphs: Sequence[tuple[str, str | Path]] = (),
+) -> Dataset:
+    """The store to serve: see the module documentation for the sources and their order.
+
+    ``graphs`` are (graph IRI, file) pairs: each file is loaded into that named graph.
+    """
+    paths: list[tuple[Path, str | None]] = [(Path(f), None) for f in files]
+    for iri, file in graphs:
+        path = Path(file)
+        _check_graph_name(iri, path)
+        paths.append((path, iri))
+    for path, _ in paths:
         _check_file(path)
     if store is not None:
         folder = Path(store)
@@ -88,9 +101,22 @@ def prepare(files: Sequence[str | Path] = (), store: str | Path | None = None) -
     return dataset
 
 
-def _names(paths: list[Path]) -> str:
+def _names(paths: list[tuple[Path, str | None]]) -> str:
     """File names only: the server's folders are nobody's business on a shared endpoint."""
-    return ", ".join(p.name for p in paths) if paths else _default_description()
+    return ", ".join(p.name for p, _ in paths) if paths else _default_description()
+
+
+def _check_graph_name(iri: str, path: Path) -> None:
+    """``--graph IRI=FILE``: an absolute IRI, and a file of triples (a dataset names its graphs)."""
+    from mgraph import safety
+
+    scheme, colon, rest = iri.partition(":")
+    if not (colon and scheme[:1].isalpha() and rest) or any(c in iri for c in '<>"{}|^`\\ \n'):
+        raise InputError(f"--graph {iri}={path}: {iri!r} is not an absolute IRI")
+    if safety.EXTENSIONS.get(path.suffix.lower()) in ("nquads", "trig"):
+        raise InputError(
+            f"--graph {iri}={path}: N-Quads and TriG name their own graphs; give the file without --graph"
+        )
 
 
 def _default_description() -> str:
@@ -113,7 +139,7 @@ def _check_file(path: Path) -> None:
         raise InputError(f"{path}: is not a regular file")
 
 
-def _fill(folder: Path, paths: list[Path]) -> None:
+def _fill(folder: Path, paths: list[tuple[Path, str | None]]) -> None:
     """Create a store in ``folder`` holding the files, or the project's graph when none is given."""
     import pyoxigraph as ox
 
@@ -121,8 +147,8 @@ def _fill(folder: Path, paths: list[Path]) -> None:
     try:
         if not paths:
             _load_default(store)
-        for path in paths:
-            _load_file(store, path)
+        for path, graph in paths:
+            _load_file(store, path, graph)
         store.optimize()
         store.flush()
     finally:
@@ -145,8 +171,9 @@ def _load_default(store: Any) -> None:
     store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
 
 
-def _load_file(store: Any, path: Path) -> None:
-    """One user's file into the store, as :mod:`mgraph.safety` allows."""
+def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
+    """One user's file into the store (into the named graph ``graph`` if given), as
+    :mod:`mgraph.safety` allows."""
     import pyoxigraph as ox
 
     from mgraph import safety
@@ -156,15 +183,21 @@ def _load_file(store: Any, path: Path) -> None:
     if fmt is None:
         accepted = " ".join(safety.EXTENSIONS)
         raise InputError(f"{path}: cannot tell the RDF format from the extension; accepted: {accepted}")
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     if fmt not in _NATIVE:
-        graph = safety.parse_user_file(path)
-        store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
+        parsed = safety.parse_user_file(path)
+        store.bulk_extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in parsed
+        )
         return
     if fmt in ("turtle", "trig"):
         _screen_nesting(path)
     try:
         store.bulk_load(
-            path=str(path), format=getattr(ox.RdfFormat, _NATIVE[fmt]), base_iri=path.resolve().as_uri()
+            path=str(path),
+            format=getattr(ox.RdfFormat, _NATIVE[fmt]),
+            base_iri=path.resolve().as_uri(),
+            **({"to_graph": target} if graph else {}),
         )
     except SyntaxError as err:
         where = f"{path}:{err.lineno}:{err.offset or 1}" if err.lineno else str(path)

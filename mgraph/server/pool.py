@@ -1,28 +1,52 @@
 """A pool of query worker processes, driven from the server's asyncio loop.
 
 Each worker (:mod:`mgraph.server.worker`) opens the store read-only and runs one job at a time.
-A request waits for an idle worker (an asyncio queue: many clients are held at once, and a slow
-query occupies one worker only), sends its job and waits for the reply in a thread. A job that
-runs past the time limit gets its worker killed (the only way to stop a pyoxigraph query) and a
-fresh worker started in its place; the client is told the query timed out, the others never
-notice. A worker that dies on its own (a crash in the engine) is replaced the same way.
+A request joins a queue; whenever a worker is free, the waiting request whose client has used
+the least query time in the last minute goes first (:mod:`mgraph.server.fairuse`; ties in order
+of arrival). Its reply is read when the worker's pipe is readable (no thread per query).
+
+Three rules keep one client, or a few runaway queries, from holding the endpoint:
+
+- **The time limit counts from the request's arrival**, queue included: a request still waiting
+  at its deadline is answered "timed out" without running, and a running one gets only the time
+  left. A job past its deadline gets its worker killed (the only way to stop a pyoxigraph query)
+  and another worker in its place: a spare, started beforehand, so the pool is never short.
+- **One worker is kept for short queries** (when there are two or more): it takes any query,
+  but when queries are waiting and the one it runs has taken more than ``reserve_seconds``, that
+  query is stopped and goes back to the queue marked heavy, to wait for one of the other workers
+  (its deadline unchanged). So runaway queries can hold every worker but one, never all.
+- **A budget of query time per client per minute** (``budget``; 0: none): a client over it is
+  refused with :class:`~mgraph.server.fairuse.OverBudget` (HTTP 429) before it queues.
+
+A worker that dies on its own (a crash in the engine) is replaced the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import itertools
 import multiprocessing
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from mgraph.server.fairuse import FairUse
+
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+RESERVE_SECONDS = 1.0  # how long a query may hold the short-query worker while others wait
+
+REQUEST: contextvars.ContextVar[tuple[str, float] | None] = contextvars.ContextVar(
+    "mgraph_request", default=None
+)
+"""(client, arrival on the monotonic clock) of the HTTP request being served, set by the app."""
 
 
 class QueryTimeout(Exception):
-    """The query ran past the time limit; its worker was killed and replaced."""
+    """The query ran (or waited) past the time limit; a running one had its worker replaced."""
 
 
 class WorkerLost(Exception):
@@ -33,31 +57,66 @@ class WorkerLost(Exception):
 class _Worker:
     process: Any
     conn: Connection
+    reserved: bool = False
     jobs: int = field(default=0)
+    request: _Request | None = None
+    started: float = 0.0
+    preempted: bool = False
+
+
+@dataclass(eq=False)
+class _Request:
+    job: dict[str, Any]
+    client: str
+    deadline: float
+    seq: int
+    heavy: bool = False
+    assigned: asyncio.Future[_Worker] | None = None
+
+
+class _Preempted(Exception):
+    pass
 
 
 class WorkerPool:
-    """``size`` worker processes over the read-only store at ``store_path``."""
+    """``size`` worker processes over the read-only store at ``store_path`` (and one spare)."""
 
-    def __init__(self, store_path: str, size: int, prefixes: dict[str, str]) -> None:
+    def __init__(
+        self,
+        store_path: str,
+        size: int,
+        prefixes: dict[str, str],
+        *,
+        budget: float = 0.0,
+        reserve_seconds: float = RESERVE_SECONDS,
+    ) -> None:
         self.store_path = store_path
         self.size = max(1, size)
         self.prefixes = prefixes
+        self.fair = FairUse(budget)
+        self.reserve_seconds = reserve_seconds
         self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._threads = ThreadPoolExecutor(max_workers=self.size + 2, thread_name_prefix="mgraph-pool")
-        self._all: set[_Worker] = set()
+        self._threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mgraph-pool")
+        self._workers: list[_Worker] = []  # the serving workers; the reserved one last
+        self._spares: list[_Worker] = []
+        self._spawning = 0
+        self._waiting: list[_Request] = []
+        self._seq = itertools.count()
         self._closed = False
         self.killed = 0  # workers killed for running past the limit (reported by /ready)
+        self.preempted = 0  # heavy queries sent back from the short-query worker
 
     async def start(self) -> None:
-        """Start every worker and wait until all have opened the store."""
+        """Start every worker and the spare, and wait until all have opened the store."""
         loop = asyncio.get_running_loop()
         workers = await asyncio.gather(
-            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
+            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size + 1))
         )
-        for worker in workers:
-            self._idle.put_nowait(worker)
+        *serving, spare = workers
+        if self.size >= 2:
+            serving[-1].reserved = True
+        self._workers = list(serving)
+        self._spares.append(spare)
 
     def _spawn(self) -> _Worker:
         """Start one worker and wait for it to say it is ready (runs in a thread)."""
@@ -79,79 +138,239 @@ class WorkerPool:
         if status != "ready":
             process.join()
             raise RuntimeError(f"a query worker could not open the store: {detail}")
-        worker = _Worker(process, parent)
-        self._all.add(worker)
-        return worker
+        return _Worker(process, parent)
 
     @property
     def idle(self) -> int:
-        return self._idle.qsize()
+        return sum(1 for worker in self._workers if worker.request is None)
 
-    async def run(self, job: dict[str, Any], timeout: float | None) -> tuple[Any, ...]:
-        """Run a job on the next idle worker; QueryTimeout or WorkerLost when it cannot finish."""
-        worker = await self._idle.get()
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def alive(self) -> int:
+        return sum(1 for worker in self._workers if worker.process.is_alive())
+
+    # --- a request's life ---------------------------------------------------------------------
+
+    async def run(
+        self,
+        job: dict[str, Any],
+        timeout: float | None,
+        *,
+        client: str | None = None,
+        arrival: float | None = None,
+    ) -> tuple[Any, ...]:
+        """Run a job; its reply tuple, or QueryTimeout, WorkerLost or OverBudget.
+
+        ``client`` and ``arrival`` default to those of the HTTP request being served (see
+        :data:`REQUEST`); the deadline is ``arrival + timeout``.
+        """
+        current = REQUEST.get()
+        now = time.monotonic()
+        client = client or (current[0] if current else "-")
+        arrival = arrival if arrival is not None else (current[1] if current else now)
+        self.fair.check(client, now)
+        deadline = arrival + timeout if timeout else float("inf")
+        request = _Request(job, client, deadline, next(self._seq))
+        while True:
+            try:
+                worker = await self._acquire(request)
+            except TimeoutError:
+                raise QueryTimeout from None  # its time ran out in the queue
+            try:
+                return await self._execute(worker, request)
+            except _Preempted:
+                request.heavy = True
+
+    async def _acquire(self, request: _Request) -> _Worker:
+        """Wait in the queue for a worker, at most until the request's deadline."""
         loop = asyncio.get_running_loop()
+        request.assigned = loop.create_future()
+        self._waiting.append(request)
+        self._dispatch()
+        self._check_reserved()
+        remaining = request.deadline - time.monotonic()
         try:
-            worker.conn.send(job)
-            reply = await asyncio.wait_for(
-                loop.run_in_executor(self._threads, worker.conn.recv), timeout=timeout or None
-            )
+            if remaining <= 0:
+                raise TimeoutError
+            return await asyncio.wait_for(asyncio.shield(request.assigned), timeout=remaining)
+        except BaseException:
+            if request in self._waiting:
+                self._waiting.remove(request)
+            elif request.assigned.done() and not request.assigned.cancelled():
+                worker = request.assigned.result()  # assigned at the last moment: give it back
+                worker.request = None
+                self._dispatch()
+            if isinstance(request.assigned, asyncio.Future) and not request.assigned.done():
+                request.assigned.cancel()
+            raise
+
+    def _dispatch(self) -> None:
+        """Give free workers to waiting requests: the lightest client first, then the oldest."""
+        if not self._waiting:
+            return
+        now = time.monotonic()
+        order = sorted(self._waiting, key=lambda r: (self.fair.used(r.client, now), r.seq))
+        for request in order:
+            assert request.assigned is not None
+            if request.assigned.done():  # its client has gone; it should not be waiting
+                self._waiting.remove(request)
+                continue
+            free = [w for w in self._workers if w.request is None]
+            if not free:
+                return
+            general = [w for w in free if not w.reserved]
+            if general:
+                worker = general[0]
+            elif not request.heavy:
+                worker = free[0]
+            else:
+                continue
+            self._waiting.remove(request)
+            worker.request = request
+            worker.started = now  # until the job is sent: not yet a long-running one
+            request.assigned.set_result(worker)
+
+    def _check_reserved(self) -> None:
+        """Stop the query of the short-query worker when it has run too long and others wait."""
+        if not any(not r.heavy for r in self._waiting):
+            return
+        now = time.monotonic()
+        for worker in self._workers:
+            if (
+                worker.reserved
+                and worker.request is not None
+                and not worker.preempted
+                and now - worker.started > self.reserve_seconds
+                and len(self._workers) > 1
+            ):
+                worker.preempted = True
+                self.preempted += 1
+                try:
+                    worker.process.kill()  # its reader sees the end of the pipe at once
+                except (OSError, ValueError):
+                    pass
+
+    async def _execute(self, worker: _Worker, request: _Request) -> tuple[Any, ...]:
+        """Send the job to ``worker`` and wait for its reply, at most until the deadline."""
+        loop = asyncio.get_running_loop()
+        worker.started = time.monotonic()
+        readable: asyncio.Future[None] = loop.create_future()
+
+        def ready() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        fd = worker.conn.fileno()
+        timer = None
+        if worker.reserved:
+            timer = loop.call_later(self.reserve_seconds + 0.01, self._check_reserved)
+        outcome = "ok"
+        try:
+            worker.conn.send(request.job)
+            loop.add_reader(fd, ready)
+            remaining = request.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            await asyncio.wait_for(readable, timeout=None if remaining == float("inf") else remaining)
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop makes a watched descriptor non-blocking
+            reply = worker.conn.recv()  # the reply has begun: the rest follows at pipe speed
         except TimeoutError:
-            self._replace(worker)
-            self.killed += 1
+            outcome = "timeout"
             raise QueryTimeout from None
         except (EOFError, OSError):
-            self._replace(worker)
+            outcome = "preempted" if worker.preempted else "lost"
+            if worker.preempted:
+                raise _Preempted from None
             raise WorkerLost from None
         except BaseException:  # the client went away mid-query: the worker's answer is unusable
-            self._replace(worker)
+            outcome = "cancelled"
             raise
-        worker.jobs += 1
-        self._idle.put_nowait(worker)
+        finally:
+            if timer is not None:
+                timer.cancel()
+            try:
+                loop.remove_reader(fd)
+            except (OSError, ValueError):
+                pass
+            self.fair.charge(request.client, time.monotonic() - worker.started)
+            if outcome == "ok":
+                worker.jobs += 1
+                worker.request = None
+            else:
+                if outcome == "timeout":
+                    self.killed += 1
+                self._replace(worker)
+            self._dispatch()
         return tuple(reply)
 
+    # --- workers come and go -----------------------------------------------------------------
+
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker now and start another in the background."""
+        """Kill a worker now and put the spare in its place; start a new spare in the background."""
         self._kill(worker)
         if self._closed:
             return
+        if worker in self._workers:
+            position = self._workers.index(worker)
+            if self._spares:
+                fresh = self._spares.pop()
+                fresh.reserved = worker.reserved
+                self._workers[position] = fresh
+            else:
+                del self._workers[position]
+                self._spawn_later()  # the replacement
+        self._spawn_later()  # the next spare
+
+    def _spawn_later(self) -> None:
+        """Start a worker in a thread; it serves if the pool is short, else it is the spare."""
         loop = asyncio.get_running_loop()
+        self._spawning += 1
         future = loop.run_in_executor(self._threads, self._spawn)
 
         def done(started: asyncio.Future[_Worker]) -> None:
+            self._spawning -= 1
             if started.cancelled() or started.exception() is not None:
                 return  # the pool stays one smaller; /ready reports it
             fresh = started.result()
-            if self._closed:
+            if self._closed or (len(self._workers) >= self.size and self._spares):
                 self._kill(fresh)
+            elif len(self._workers) < self.size:
+                fresh.reserved = self.size >= 2 and not any(w.reserved for w in self._workers)
+                self._workers.append(fresh)
+                self._dispatch()
             else:
-                self._idle.put_nowait(fresh)
+                self._spares.append(fresh)
 
         future.add_done_callback(done)
 
     def _kill(self, worker: _Worker) -> None:
-        self._all.discard(worker)
+        """Kill a worker; it is reaped in a thread, so the answer to its client is not delayed."""
         try:
             worker.process.kill()
         except (OSError, ValueError):
             pass
-        worker.process.join(timeout=5)
         worker.conn.close()
-
-    def alive(self) -> int:
-        return sum(1 for worker in self._all if worker.process.is_alive())
+        if self._closed:
+            worker.process.join(timeout=5)
+        else:
+            self._threads.submit(worker.process.join, 5)
 
     def close(self) -> None:
         """Terminate every worker (they hold no state worth saving) and wait for them."""
         self._closed = True
+        everyone = [*self._workers, *self._spares]
         deadline = time.monotonic() + 5
-        for worker in list(self._all):
+        for worker in everyone:
             worker.process.terminate()
-        for worker in list(self._all):
+        for worker in everyone:
             worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
             worker.conn.close()
-        self._all.clear()
+        self._workers.clear()
+        self._spares.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)

@@ -12,8 +12,14 @@ Status codes, as the Protocol and HTTP prescribe (bodies are one line of ``text/
   ``application/sparql-query``;
 - 500 a query whose result passes ``--max-results`` (an error, never a silently cut result:
   a truncated answer looks like a complete one), or an engine failure;
-- 503 a query stopped at ``--timeout`` (its worker is killed and replaced; other clients are
-  not affected).
+- 429 (with ``Retry-After``) a client that has used its ``--budget`` of query time for the
+  last minute;
+- 503 a query stopped at ``--timeout``, counted from the request's arrival (its worker is
+  killed and replaced; other clients are not affected).
+
+Relative IRIs in a query resolve against the endpoint's URL (its base IRI), so
+``CONSTRUCT { <s> <p> 1 } WHERE {}`` works. ``default-graph-uri`` and ``named-graph-uri`` may
+name any graph: one the store does not hold is an empty graph (nothing is ever fetched).
 
 A GET without a query answers the SPARQL 1.1 Service Description of the endpoint in Turtle.
 """
@@ -28,6 +34,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from mgraph.errors import InputError
 from mgraph.server import negotiation
+from mgraph.server.fairuse import OverBudget
 from mgraph.server.pool import QueryTimeout, WorkerLost
 
 if TYPE_CHECKING:
@@ -71,11 +78,12 @@ async def sparql(request: Request) -> Response:
         default_graphs = params.get("default-graph-uri", [])
         named_graphs = params.get("named-graph-uri", [])
         for iri in (*default_graphs, *named_graphs):
-            if iri not in server.dataset.graphs:
-                raise ProtocolError(400, f"Graph <{iri}> is not held by this server")
+            if not _absolute_iri(iri):
+                raise ProtocolError(400, f"Graph name {iri!r} is not an absolute IRI")
         job = server.job(queries[0], request.headers.get("accept"), fmt)
         job["default_graphs"] = default_graphs
         job["named_graphs"] = named_graphs
+        job["base_iri"] = endpoint_url(request)
         return await run_job(server, job)
     except ProtocolError as err:
         return error_response(err)
@@ -85,6 +93,15 @@ async def run_job(server: Server, job: dict[str, Any]) -> Response:
     """Run a prepared job and turn the worker's reply into the HTTP response."""
     try:
         reply = await server.pool.run(job, server.config.timeout)
+    except OverBudget as err:
+        return error_response(
+            ProtocolError(
+                429,
+                f"Too many requests: this client used its {err.budget:g} s of query time per minute "
+                f"(the server's --budget); retry after {err.retry_after} s",
+                {"Retry-After": str(err.retry_after)},
+            )
+        )
     except QueryTimeout:
         return error_response(
             ProtocolError(
@@ -142,8 +159,19 @@ def _format(params: dict[str, list[str]]) -> str | None:
     raise ProtocolError(400, f"Unknown format {values[0]!r}")
 
 
+_SCREENED_MAX = 4096  # texts remembered (library and page queries repeat; the rest are forgotten)
+
+
 def screen(server: Server, text: str) -> str:
-    """Screen a query (see :func:`mgraph.safety.screen_endpoint_query`); its form, or a ProtocolError."""
+    """Screen a query (see :func:`mgraph.safety.screen_endpoint_query`); its form, or a ProtocolError.
+
+    A text that passed is remembered (the screen depends only on the text and the server's fixed
+    graphs and depth), so a query sent again is not tokenised again.
+    """
+    remembered = server.screened  # query text -> its form, for texts that passed
+    form = remembered.get(text)
+    if form is not None:
+        return form
     from mgraph.safety import UpdateRefused, screen_endpoint_query
     from mgraph.store import query_form
 
@@ -154,14 +182,28 @@ def screen(server: Server, text: str) -> str:
     except InputError as err:
         raise ProtocolError(400, f"Query refused: {err}") from None
     try:
-        return query_form(text)
+        form = query_form(text)
     except InputError as err:
         raise ProtocolError(400, f"SPARQL syntax error: {err}") from None
+    if len(remembered) >= _SCREENED_MAX:
+        remembered.pop(next(iter(remembered)))
+    remembered[text] = form
+    return form
+
+
+def endpoint_url(request: Request) -> str:
+    """The endpoint's URL as the client addressed it (its base IRI), without query or fragment."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def _absolute_iri(text: str) -> bool:
+    scheme, colon, rest = text.partition(":")
+    return bool(colon and scheme[:1].isalpha() and rest) and not any(c in text for c in '<>"{}|^`\\ \n')
 
 
 def service_description(request: Request, server: Server) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in Turtle."""
-    endpoint = str(request.url.replace(query="", fragment=""))
+    endpoint = endpoint_url(request)
     results = sorted({t for types in negotiation.RESULTS_TYPES.values() for t in types[:1]})
     graphs = sorted({t for types in negotiation.GRAPH_TYPES.values() for t in types[:1]})
     formats = {

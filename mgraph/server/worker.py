@@ -9,7 +9,8 @@ A job is a dict: ``query`` (text, already screened by :mod:`mgraph.safety`), ``s
 name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
 ``results_format`` (for SELECT and ASK), ``graph_format`` (for CONSTRUCT and DESCRIBE) and
 ``max_results`` (0: no limit), and optionally ``default_graphs`` and ``named_graphs`` (the
-Protocol's ``default-graph-uri`` and ``named-graph-uri``, already checked to exist). The reply
+Protocol's ``default-graph-uri`` and ``named-graph-uri``; a graph the store does not hold is
+empty) and ``base_iri`` (the endpoint's URL, against which relative IRIs resolve). The reply
 is ``("ok", kind, format, body)`` with kind
 ``"solutions"``, ``"boolean"`` or ``"graph"``, or ``("error", status, message)``.
 """
@@ -80,8 +81,10 @@ def run_job(store: Any, job: dict[str, Any], prefixes: dict[str, str]) -> tuple[
             options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
         if job.get("named_graphs"):
             options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+        if job.get("base_iri"):
+            options["base_iri"] = job["base_iri"]
         answer = store.query(job["query"], substitutions=subs or None, prefixes=prefixes, **options)
-    except SyntaxError as err:
+    except (SyntaxError, ValueError) as err:
         return ("error", 400, f"SPARQL syntax error: {' '.join(str(err).split())}")
     try:
         if isinstance(answer, ox.QueryBoolean):
