@@ -65,12 +65,33 @@ def test_every_link_is_relative_and_lands_on_a_file(site):
             assert (page.parent / link).resolve().is_file(), f"{page.name}: {link} is missing"
 
 
-def test_class_pages_sitemap_and_placeholders(site):
+def test_class_pages_sitemap_and_description_pages(site):
     assert "Brazil" in (site / "class" / "State.html").read_text(encoding="utf-8")
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://w3id.org/mgraph/id/country/bra</loc>" in sitemap
     assert (site / "dataset.html").is_file() and (site / "docs" / "index.html").is_file()
     assert (site / "vendor" / "oxigraph" / "LICENSE-MIT").is_file()
+
+
+def test_dataset_description_and_documentation_of_the_sites_graph(site):
+    import hashlib
+    import json
+
+    from rdflib import Graph
+
+    from mgraph.describe import check_description
+
+    page = (site / "dataset.html").read_text(encoding="utf-8")
+    nt = (site / "mercury.nt").read_bytes()
+    assert hashlib.sha256(nt).hexdigest() in page  # the checksum is the file's
+    triples = len(Graph().parse(data=nt.decode("utf-8"), format="nt"))
+    assert f"{triples:,} triples" in page
+    described = Graph().parse(site / "void.ttl", format="turtle")
+    assert check_description(described)[0], check_description(described)[1]
+    assert json.loads((site / "dataset.jsonld").read_text(encoding="utf-8"))["@type"] == "Dataset"
+    assert (site / "changelog.html").is_file()
+    docs = (site / "docs" / "index.html").read_text(encoding="utf-8")
+    assert 'id="Decision"' in docs and "Not written by" not in docs
 
 
 def test_same_graph_same_bytes(site, tmp_path):

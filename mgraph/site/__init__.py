@@ -10,7 +10,8 @@ What it writes (every link relative, so the folder works from ``file://`` and an
 - ``query.html``: SPARQL run in the browser by Oxigraph's WebAssembly build over the release
   (``mercury.nt``, also given as a script so that ``file://`` pages can read it), with the query
   library as examples;
-- ``index.html``, ``sitemap.xml``, ``mercury.nt``, and placeholders ``dataset.html`` and
+- ``index.html``, ``sitemap.xml``, ``mercury.nt``, ``dataset.html`` (with ``void.ttl``,
+  ``dataset.jsonld`` and ``changelog.html``) and
   ``docs/index.html`` for the dataset description and the ontology documentation.
 
 The same graph always gives the same bytes.
@@ -88,8 +89,8 @@ def write_site(
     files["mercury.nt"] = nt
     files["data/mercury.nt.js"] = _script_global("MGRAPH_NT", nt.decode("utf-8"))
     files.update(_query_page(store))
-    files.update(_placeholders())
     files["docs/index.html"] = _docs_page(store)
+    files.update(_dataset_files(store, nt))
     files["index.html"] = _index_page(len(entities), classes)
     files["sitemap.xml"] = _sitemap(entities, base_url)
     files["static/mgraph.css"] = (HERE.parent / "server" / "static" / "mgraph.css").read_bytes()
@@ -341,22 +342,52 @@ def _docs_page(store: Any) -> bytes:
     return relative_links(html, 1, "").encode("utf-8")
 
 
-def _placeholders() -> dict[str, bytes]:
-    page = (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title} · mgraph</title>'
-        '<link rel="stylesheet" href="{root}static/mgraph.css"></head><body><header>'
-        '<a href="{root}index.html">mgraph</a></header><main><h1>{title}</h1>'
-        "<p>Not written by this version of <code>mgraph site</code>: the {what} comes with "
-        "<code>mgraph build</code> in a later version.</p></main></body></html>\n"
-    )
-    return {
-        "dataset.html": page.format(
-            title="Dataset description", what="dataset description", root=""
-        ).encode(),
-        "docs/index.html": page.format(
-            title="Ontology documentation", what="ontology documentation", root="../"
-        ).encode(),
+def _dataset_files(store: Any, nt: bytes) -> dict[str, bytes]:
+    """The dataset description of the site's graph: a page, DCAT/VoID (``void.ttl``), schema.org
+    (``dataset.jsonld``), and the data changelog of the built release when there is one."""
+    import hashlib
+    import html
+
+    from mgraph import locations
+    from mgraph.dataversion import read_version
+    from mgraph.describe import dataset_description, description_turtle, schema_org, stats_of_store, to_json
+    from mgraph.server.pages import render
+
+    version = read_version(locations.DATA)
+    stats = stats_of_store(store)
+    release = {"mercury.nt": nt}
+    dataset = schema_org(version, stats, release)
+    out: dict[str, bytes] = {
+        "void.ttl": description_turtle(dataset_description(version, stats, release)),
+        "dataset.jsonld": to_json(dataset),
     }
+    listed = [
+        {
+            "name": "mercury.nt",
+            "media": "application/n-triples",
+            "size": f"{len(nt):,}",
+            "sha256": hashlib.sha256(nt).hexdigest(),
+        }
+    ]
+    page = render(
+        "site_dataset.html",
+        dataset=dataset,
+        files=listed,
+        triples=f"{stats.triples:,}",
+        entities=f"{stats.entities:,}",
+        classes=f"{len(stats.classes):,}",
+    )
+    out["dataset.html"] = relative_links(bytes(page.body).decode("utf-8"), 0, "").encode("utf-8")
+    changelog = locations.DIST / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8") if changelog.is_file() else "No data changelog: build first."
+    out["changelog.html"] = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Data changelog · mgraph</title>'
+        '<link rel="stylesheet" href="static/mgraph.css"></head><body><header>'
+        '<a href="index.html">mgraph</a></header><main><h1>Data changelog</h1><pre id="changelog">'
+        + html.escape(text)
+        + "</pre></main></body></html>\n"
+    ).encode("utf-8")
+    return out
 
 
 def _index_page(entities: int, classes: int) -> bytes:
