@@ -26,9 +26,10 @@ import sys
 EXAMPLES = """
   mgraph serve                                   # http://127.0.0.1:8000/
   mgraph serve data.trig other.nt --port 8080
-  mgraph serve --store /srv/mgraph-store big.nq  # loads once; later: mgraph serve --store /srv/mgraph-store
-  mgraph serve --graph https://example.org/g=extra.ttl   # a file into a named graph
-  mgraph serve --public --budget 60              # behind a reverse proxy on this machine
+  mgraph serve --store /srv/mgraph-store big.nq  # loads once into the store
+  mgraph serve --store /srv/mgraph-store         # later: serves it at once
+  mgraph serve --graph https://example.org/g=extra.ttl  # into a named graph
+  mgraph serve --public --budget 60    # behind a reverse proxy on this machine
   curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/decision/mc-5-3
   curl http://127.0.0.1:8000/sparql --data-urlencode 'query=ASK { ?s ?p ?o }'
 """
