@@ -144,7 +144,12 @@ def index_graph(graph: Any) -> GraphIndex:
     if isinstance(graph, (str, Path)):
         from mgraph.safety import parse_user_file
 
-        graph = parse_user_file(graph)
+        # Read by pyoxigraph straight into a store, with the same checks as every user file: no
+        # rdflib graph, and no conversion of every triple back to pyoxigraph (at 1M triples that
+        # was about 30 s of a GraphML export).
+        store = ox.Store()
+        parse_user_file(graph, store=store)
+        return index_triples(store.quads_for_pattern(None, None, None))
     if isinstance(graph, Graph):
         return index_triples(ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph)
     if isinstance(graph, ox.Store):
