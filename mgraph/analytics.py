@@ -22,11 +22,8 @@ from mgraph.errors import InputError
 SEED = 42
 EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_SAMPLES = 256
-LARGE_GRAPH_NODES = 20_000
-LARGE_GRAPH_SAMPLES = 64
-"""Sources sampled for betweenness: 256, and 64 on views of more than 20,000 nodes (each source
-is a breadth-first search of the whole view in Python: 64 keep ``analyze`` of a 1M-triple graph
-under 30 s). The error bound is stated with the values (:func:`betweenness_error_bound`)."""
+"""Sources sampled for betweenness above the exact limit; the error bound is stated with the
+values (:func:`betweenness_error_bound`)."""
 CONFIDENCE = 0.95
 MEASURES = ("degree", "weighted_degree", "betweenness", "pagerank")
 FORMATS = ("table", "csv", "json", "markdown")
@@ -82,8 +79,8 @@ def betweenness(graph: Any) -> tuple[dict[str, float], dict[str, Any]]:
     if n <= EXACT_BETWEENNESS_LIMIT:
         values = nx.betweenness_centrality(graph, normalized=True) if n else {}
         return values, {"method": "exact", "samples": None, "seed": None}
-    k = min(LARGE_GRAPH_SAMPLES if n > LARGE_GRAPH_NODES else BETWEENNESS_SAMPLES, n)
-    values = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SEED)
+    k = min(BETWEENNESS_SAMPLES, n)
+    values = sampled_betweenness(graph, k, SEED)
     bound = round(betweenness_error_bound(k), 4)
     return values, {
         "method": "sampled",
@@ -92,6 +89,56 @@ def betweenness(graph: Any) -> tuple[dict[str, float], dict[str, Any]]:
         "error_bound": bound,
         "confidence": CONFIDENCE,
     }
+
+
+def sampled_betweenness(graph: Any, k: int, seed: int) -> dict[str, float]:
+    """Normalised betweenness estimated from ``k`` sources (Brandes' algorithm), unbiased:
+    (n / k) times the sum of the sampled sources' dependencies over (n - 1)(n - 2).
+
+    The sources are those networkx's own sampling draws (``random.Random(seed).sample`` of the
+    nodes); each breadth-first search runs a level at a time as sparse matrix products (scipy),
+    which took a 1M-triple view's 256 searches from minutes in networkx to seconds.
+    """
+    import random
+
+    import numpy as np
+    from scipy import sparse
+
+    nodes = list(graph.nodes())
+    n = len(nodes)
+    position = {node: i for i, node in enumerate(nodes)}
+    ends = [(position[u], position[v]) for u, v in graph.edges() if u != v]
+    rows = [a for a, b in ends] + [b for a, b in ends]
+    cols = [b for a, b in ends] + [a for a, b in ends]
+    adjacency = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    total = np.zeros(n)
+    for source in random.Random(seed).sample(nodes, k):
+        start = position[source]
+        sigma = np.zeros(n)  # shortest paths from the source
+        sigma[start] = 1.0
+        seen = np.zeros(n, dtype=bool)
+        seen[start] = True
+        levels = [np.array([start])]
+        while True:
+            front = np.zeros(n)
+            front[levels[-1]] = sigma[levels[-1]]
+            reach = adjacency @ front
+            new = np.flatnonzero((reach > 0) & ~seen)
+            if not new.size:
+                break
+            seen[new] = True
+            sigma[new] = reach[new]
+            levels.append(new)
+        delta = np.zeros(n)  # the source's dependency on each node
+        for depth in range(len(levels) - 1, 0, -1):
+            level, previous = levels[depth], levels[depth - 1]
+            share = np.zeros(n)
+            share[level] = (1.0 + delta[level]) / sigma[level]
+            delta[previous] += sigma[previous] * (adjacency @ share)[previous]
+        delta[start] = 0.0
+        total += delta
+    scale = n / (k * (n - 1) * (n - 2)) if n > 2 else 0.0
+    return {node: float(total[i] * scale) for i, node in enumerate(nodes)}
 
 
 def pagerank(graph: Any) -> dict[str, float]:

@@ -90,14 +90,6 @@ def test_betweenness_is_sampled_above_the_limit_and_says_so(two_triangles, monke
     )
 
 
-def test_large_views_sample_fewer_sources(two_triangles, monkeypatch) -> None:
-    monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_LIMIT", 3)
-    monkeypatch.setattr(analytics, "LARGE_GRAPH_NODES", 5)
-    monkeypatch.setattr(analytics, "LARGE_GRAPH_SAMPLES", 4)
-    result = measure(two_triangles, top=0)
-    assert result["betweenness"]["samples"] == 4
-
-
 @pytest.mark.parametrize(
     ("samples", "bound"),
     [pytest.param(256, 0.0849, id="256-sources"), pytest.param(64, 0.1698, id="64-sources")],
@@ -111,9 +103,15 @@ def test_sampled_betweenness_stays_within_its_bound() -> None:
     """On a graph big enough to sample, every node's estimate is within the stated bound."""
     graph = nx.connected_watts_strogatz_graph(300, 4, 0.2, seed=1)
     exact = nx.betweenness_centrality(graph, normalized=True)
-    sampled = nx.betweenness_centrality(graph, k=64, normalized=True, seed=analytics.SEED)
+    sampled = analytics.sampled_betweenness(graph, 64, analytics.SEED)
     bound = analytics.betweenness_error_bound(64)
     assert max(abs(exact[v] - sampled[v]) for v in graph) <= bound
+
+
+def test_sampling_every_source_is_exact() -> None:
+    graph = nx.connected_watts_strogatz_graph(120, 4, 0.3, seed=2)
+    exact = nx.betweenness_centrality(graph, normalized=True)
+    assert analytics.sampled_betweenness(graph, 120, analytics.SEED) == pytest.approx(exact, abs=1e-12)
 
 
 def test_measures_are_deterministic(two_triangles) -> None:

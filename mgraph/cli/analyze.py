@@ -3,8 +3,8 @@
 Degree, weighted degree, betweenness, PageRank, connected components and Louvain communities
 with their top members. Measures are taken on the view as an undirected graph weighted by the
 relations between each pair.
-Betweenness is exact on views up to 2000 nodes, sampled above (256 sources, 64 above 20,000
-nodes; fixed seed), and the output says which, with the bound of the sampling error. The
+Betweenness is exact on views up to 2000 nodes, sampled above (256 sources, fixed seed), and
+the output says which, with the bound of the sampling error (0.085 at 95%). The
 communities line says how many are a single node (isolates among them). Communities use a fixed seed.
 """
 
