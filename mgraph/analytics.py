@@ -112,7 +112,7 @@ def sampled_betweenness(graph: Any, k: int, seed: int) -> dict[str, float]:
     cols = [b for a, b in ends] + [a for a, b in ends]
     adjacency = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     total = np.zeros(n)
-    for source in random.Random(seed).sample(nodes, k):
+    for source in random.Random(seed).sample(nodes, k):  # noqa: S311 (a sample, not a secret)
         start = position[source]
         sigma = np.zeros(n)  # shortest paths from the source
         sigma[start] = 1.0

@@ -81,7 +81,6 @@ class Param:
     bounds: tuple[int, int] | None = None  # a number's range: values outside are capped
     choices: tuple[str, ...] = ()  # the words a "choice" takes
 
-
     def spec(self) -> str:
         typ = f"id:{self.kind}" if self.kind else self.type
         if self.bounds:

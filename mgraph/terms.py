@@ -65,7 +65,7 @@ def _date(lexical: str) -> Value:
 # looking the datatypes up on rdflib's XSD namespace for every value was most of the cost of
 # turning a large result into rows.
 _CONVERTERS: dict[str, Any] = {
-    **{t: int for t in _INTEGER_TYPES},
+    **dict.fromkeys(_INTEGER_TYPES, int),
     _DECIMAL: canonical_decimal,
     _DOUBLE: float,
     _FLOAT: float,
@@ -83,7 +83,7 @@ def literal_value(lexical: str, datatype: str | None, language: str | None = Non
     if convert is None:
         return lexical  # text, gYear, gYearMonth, duration, unknown types: their ISO text
     try:
-        return convert(lexical)  # type: ignore[no-any-return]
+        return convert(lexical)
     except (ValueError, InvalidOperation):
         return lexical
 
@@ -127,7 +127,7 @@ def oxigraph_rows(solutions: Any, columns: list[str]) -> list[dict[str, Value]]:
     def value(term: Any) -> Value:
         kind = type(term)
         if kind is named:
-            return term.value  # type: ignore[no-any-return]
+            return term.value
         if term is None:
             return None
         if kind is literal:

@@ -132,6 +132,21 @@ def index_triples(triples: Iterable[Any]) -> GraphIndex:
     return index
 
 
+class _IndexingSink:
+    """Takes the place of a pyoxigraph store for :func:`mgraph.safety.parse_user_file`: indexes
+    the checked triples it is given, once each (a file may repeat a triple; a store would not)."""
+
+    def __init__(self) -> None:
+        self.index = GraphIndex()
+
+    def bulk_extend(self, quads: Iterable[Any]) -> None:
+        self.index = index_triples(quads)
+        for subject, pairs in self.index.out.items():
+            unique = list(dict.fromkeys(pairs))
+            if len(unique) != len(pairs):
+                self.index.out[subject] = unique
+
+
 def index_graph(graph: Any) -> GraphIndex:
     """Index an rdflib Graph, a KnowledgeGraph, a pyoxigraph Store, an RDF file or triples."""
     import pyoxigraph as ox
@@ -144,12 +159,12 @@ def index_graph(graph: Any) -> GraphIndex:
     if isinstance(graph, (str, Path)):
         from mgraph.safety import parse_user_file
 
-        # Read by pyoxigraph straight into a store, with the same checks as every user file: no
-        # rdflib graph, and no conversion of every triple back to pyoxigraph (at 1M triples that
-        # was about 30 s of a GraphML export).
-        store = ox.Store()
-        parse_user_file(graph, store=store)
-        return index_triples(store.quads_for_pattern(None, None, None))
+        # Read by pyoxigraph and indexed as the triples stream in, with the same checks as every
+        # user file: no rdflib graph, no store, and no conversion of every triple back to
+        # pyoxigraph (at 1M triples that was about 30 s and 1 GB of a GraphML export).
+        into = _IndexingSink()
+        parse_user_file(graph, store=into)
+        return into.index
     if isinstance(graph, Graph):
         return index_triples(ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph)
     if isinstance(graph, ox.Store):
