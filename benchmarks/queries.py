@@ -209,7 +209,7 @@ def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
                 if name in ox and name + BEFORE in ox:
                     print(
                         f"  {label} ({triples // 1000}k) {name:<36} {_ms(ox[name + BEFORE]):>8} ms -> "
-                        f"{_ms(ox[name]):>8} ms  ({ox[name + BEFORE] / ox[name]:.1f}x faster)"
+                        f"{_ms(ox[name]):>8} ms  (before / now {ox[name + BEFORE] / ox[name]:.1f}x)"
                     )
 
 
