@@ -121,11 +121,13 @@ def index_triples(triples: Iterable[Any]) -> GraphIndex:
 
     index = GraphIndex()
     out, types = index.out, index.types
+    names: dict[str, str] = {}  # one string per predicate, not one per triple (memory at 1M)
     for triple in triples:
         subject, predicate, obj = triple.subject, triple.predicate, triple.object
         if not isinstance(subject, ox.NamedNode) or isinstance(obj, ox.BlankNode):
             continue
         s, p = subject.value, predicate.value
+        p = names.setdefault(p, p)
         if p == RDF_TYPE:
             types.setdefault(s, set()).add(obj.value)
         out.setdefault(s, []).append((p, obj))
