@@ -42,7 +42,7 @@ from mgraph.store import Answer, RemoteStore, Rows, Store
 from mgraph.terms import Term, check_iri, compact_iri, expand_curie
 from mgraph.timelimit import run_with_time_limit
 
-PARAM_TYPES = ("id", "iri", "date", "number", "string")
+PARAM_TYPES = ("id", "iri", "date", "number", "string", "choice")
 ANY = "(any)"
 REQUIRED = "(required)"
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -53,7 +53,7 @@ RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow
 VIOLATION_SUFFIX = "-violation"
 
 _PARAM_RE = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.-]+)?)\s+"
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+(?::[a-z0-9.|-]+)?)\s+"
     r"(?P<default>\"[^\"]*\"|\S+)\s+(?:—|--|-)\s+(?P<doc>.+)$"
 )
 _ID_RE = re.compile(ID_PATTERN)
@@ -77,11 +77,14 @@ class Param:
     required: bool
     doc: str
     bounds: tuple[int, int] | None = None  # a number's range: values outside are capped
+    choices: tuple[str, ...] = ()  # the words a "choice" takes
 
     def spec(self) -> str:
         typ = f"id:{self.kind}" if self.kind else self.type
         if self.bounds:
             typ = f"number:{self.bounds[0]}..{self.bounds[1]}"
+        if self.choices:
+            typ = f"choice:{'|'.join(self.choices)}"
         default = REQUIRED if self.required else (ANY if self.default is None else self.default)
         return f"{self.name} {typ} {default}"
 
@@ -168,10 +171,16 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
             problems.append(f"{where}: a number's range is number:MIN..MAX, got {typ!r}")
             return None
         bounds, kind = (int(low), int(high)), ""
+    choices: tuple[str, ...] = ()
+    if base == "choice":
+        choices, kind = tuple(w for w in kind.split("|") if w), ""
+        if not choices:
+            problems.append(f"{where}: a choice lists its words, as choice:a|b|c, got {typ!r}")
+            return None
     if base not in PARAM_TYPES or (kind and base != "id"):
         problems.append(
             f"{where}: parameter type {typ!r} is not one of: "
-            "id, id:KIND, iri, date, number, number:MIN..MAX, string"
+            "id, id:KIND, iri, date, number, number:MIN..MAX, string, choice:A|B"
         )
         return None
     if kind and kind not in KINDS_BY_NAME:
@@ -182,7 +191,7 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
         return None
     required = default == REQUIRED
     value = None if default in (ANY, REQUIRED) else default.strip('"')
-    return Param(name, base, kind or None, value, required, match["doc"].strip(), bounds)
+    return Param(name, base, kind or None, value, required, match["doc"].strip(), bounds, choices)
 
 
 def library(directory: Path | None = None) -> dict[str, Query]:
@@ -301,6 +310,10 @@ def to_term(param: Param, value: Any) -> Term:
         return Literal(str(int(text)), datatype=XSD.integer)
     if param.type == "iri":
         return URIRef(check_iri(expand_curie(str(value).strip())))
+    if param.type == "choice":
+        if str(value) not in param.choices:
+            raise InputError(f"{where}: {value!r} is not one of: {', '.join(param.choices)}")
+        return Literal(str(value))
     if param.type == "string":
         text = str(value)
         if len(text) > MAX_STRING:

@@ -32,7 +32,7 @@ from mgraph.terms import (
     Term,
     Value,
     json_value,
-    oxigraph_value,
+    oxigraph_rows,
     rdflib_value,
     sparql_term,
     to_oxigraph,
@@ -242,7 +242,7 @@ class OxigraphStore(Store):
         if isinstance(result, ox.QueryTriples):
             return sorted_triples(result)
         columns = [v.value for v in result.variables]
-        return Rows(columns, [{c: oxigraph_value(s[c]) for c in columns} for s in result])
+        return Rows(columns, oxigraph_rows(result, columns))
 
 
 class RdflibStore(Store):

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
 from mgraph.errors import InputError
 from mgraph.namespaces import PREFIXES
@@ -42,7 +42,6 @@ _INTEGER_TYPES = {
         "unsignedByte",
     )
 }
-_TEXT_TYPES = {str(XSD.string), str(RDF.langString)}
 
 
 def canonical_decimal(text: str) -> Decimal:
@@ -53,26 +52,40 @@ def canonical_decimal(text: str) -> Decimal:
     return value
 
 
+_XSD = str(XSD)
+_DECIMAL, _DOUBLE, _FLOAT = _XSD + "decimal", _XSD + "double", _XSD + "float"
+_BOOLEAN, _DATE, _DATETIME = _XSD + "boolean", _XSD + "date", _XSD + "dateTime"
+
+
+def _date(lexical: str) -> Value:
+    return dt.date.fromisoformat(lexical) if len(lexical) == 10 else lexical
+
+
+# How each datatype's lexical form becomes a value; datatypes not here stay text. Built once:
+# looking the datatypes up on rdflib's XSD namespace for every value was most of the cost of
+# turning a large result into rows.
+_CONVERTERS: dict[str, Any] = {
+    **dict.fromkeys(_INTEGER_TYPES, int),
+    _DECIMAL: canonical_decimal,
+    _DOUBLE: float,
+    _FLOAT: float,
+    _BOOLEAN: lambda lexical: lexical.strip() in ("true", "1"),
+    _DATE: _date,
+    _DATETIME: dt.datetime.fromisoformat,
+}
+
+
 def literal_value(lexical: str, datatype: str | None, language: str | None = None) -> Value:
     """A literal as a plain Python value, decided from its lexical form so engines agree."""
-    if language or datatype is None or datatype in _TEXT_TYPES:
+    if language or datatype is None:
         return lexical
+    convert = _CONVERTERS.get(datatype)
+    if convert is None:
+        return lexical  # text, gYear, gYearMonth, duration, unknown types: their ISO text
     try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype == str(XSD.decimal):
-            return canonical_decimal(lexical)
-        if datatype in (str(XSD.double), str(XSD.float)):
-            return float(lexical)
-        if datatype == str(XSD.boolean):
-            return lexical.strip() in ("true", "1")
-        if datatype == str(XSD.date) and len(lexical) == 10:
-            return dt.date.fromisoformat(lexical)
-        if datatype == str(XSD.dateTime):
-            return dt.datetime.fromisoformat(lexical)
+        return convert(lexical)
     except (ValueError, InvalidOperation):
-        pass
-    return lexical  # gYear, gYearMonth, duration, unknown types: their ISO text
+        return lexical
 
 
 def rdflib_value(term: Any) -> Value:
@@ -96,6 +109,38 @@ def oxigraph_value(term: Any) -> Value:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+def oxigraph_rows(solutions: Any, columns: list[str]) -> list[dict[str, Value]]:
+    """pyoxigraph's query solutions as rows of plain values (as :func:`oxigraph_value` gives).
+
+    The same values as calling :func:`oxigraph_value` on every cell, made several times faster
+    (this was 40-50% of a large query's time): the solution is read as one tuple, IRIs are taken
+    as they come, and a literal's conversion is remembered for the rest of the result (a result
+    repeats the same dates, flags and numbers on many rows).
+    """
+    import pyoxigraph as ox
+
+    named, literal = ox.NamedNode, ox.Literal
+    seen: dict[Any, Value] = {}
+
+    def value(term: Any) -> Value:
+        kind = type(term)
+        if kind is named:
+            return term.value
+        if term is None:
+            return None
+        if kind is literal:
+            found = seen.get(term, seen)
+            if found is seen:
+                language = term.language
+                found = seen[term] = (
+                    term.value if language else literal_value(term.value, term.datatype.value)
+                )
+            return found  # type: ignore[return-value]
+        return oxigraph_value(term)
+
+    return [dict(zip(columns, map(value, solution), strict=True)) for solution in solutions]
 
 
 def json_value(binding: Mapping[str, str] | None) -> Value:

@@ -60,6 +60,7 @@ def test_hand_computed_components_and_communities(two_triangles) -> None:
     assert result["components"] == {"count": 2, "sizes": [6, 1]}
     communities = result["communities"]
     assert communities["count"] == 3 and communities["modularity"] == pytest.approx(0.3671875, abs=1e-6)
+    assert communities["singletons"] == 1  # the lone g
     members = [sorted(m["iri"] for m in g["top"]) for g in communities["groups"]]
     assert members == [["a", "b", "c"], ["d", "e", "f"], ["g"]]
     assert [m["iri"] for m in communities["groups"][0]["top"]] == ["c", "a", "b"]  # by PageRank
@@ -74,10 +75,43 @@ def test_top_limits_every_ranking(two_triangles) -> None:
 def test_betweenness_is_sampled_above_the_limit_and_says_so(two_triangles, monkeypatch) -> None:
     monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_LIMIT", 3)
     result = measure(two_triangles, top=0)
-    assert result["betweenness"] == {"method": "sampled", "samples": 7, "seed": analytics.SEED}
+    bound = analytics.betweenness_error_bound(7)
+    assert result["betweenness"] == {
+        "method": "sampled",
+        "samples": 7,
+        "seed": analytics.SEED,
+        "error_bound": round(bound, 4),
+        "confidence": 0.95,
+    }
     # sampling every one of the 7 sources is the exact value again
     assert _values(result, "betweenness")["c"] == pytest.approx(0.4)
-    assert "sampled from 7 sources, seed 42" in render(result)
+    assert f"sampled from 7 sources, seed 42 (within {round(bound, 4)} of the exact value at 95%)" in render(
+        result
+    )
+
+
+@pytest.mark.parametrize(
+    ("samples", "bound"),
+    [pytest.param(256, 0.0849, id="256-sources"), pytest.param(64, 0.1698, id="64-sources")],
+)
+def test_sampling_error_bound_is_hoeffdings(samples, bound) -> None:
+    """e = sqrt(ln(2 / 0.05) / (2 k)), worked out by hand: ln 40 = 3.6889."""
+    assert analytics.betweenness_error_bound(samples) == pytest.approx(bound, abs=1e-4)
+
+
+def test_sampled_betweenness_stays_within_its_bound() -> None:
+    """On a graph big enough to sample, every node's estimate is within the stated bound."""
+    graph = nx.connected_watts_strogatz_graph(300, 4, 0.2, seed=1)
+    exact = nx.betweenness_centrality(graph, normalized=True)
+    sampled = analytics.sampled_betweenness(graph, 64, analytics.SEED)
+    bound = analytics.betweenness_error_bound(64)
+    assert max(abs(exact[v] - sampled[v]) for v in graph) <= bound
+
+
+def test_sampling_every_source_is_exact() -> None:
+    graph = nx.connected_watts_strogatz_graph(120, 4, 0.3, seed=2)
+    exact = nx.betweenness_centrality(graph, normalized=True)
+    assert analytics.sampled_betweenness(graph, 120, analytics.SEED) == pytest.approx(exact, abs=1e-12)
 
 
 def test_measures_are_deterministic(two_triangles) -> None:
@@ -89,13 +123,17 @@ def test_every_rendering(two_triangles, fmt: str) -> None:
     text = render(measure(two_triangles, top=0), fmt)
     if fmt == "json":
         assert json.loads(text)["communities"]["count"] == 3
+        assert json.loads(text)["communities"]["singletons"] == 1
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == 7 and rows[0]["iri"] == "d" and "community" in rows[0]
+        assert [r["community_size"] for r in rows if r["iri"] == "g"] == ["1"]
     elif fmt == "markdown":
         assert "| # | degree | entity | class |" in text and "modularity 0.3672" in text
+        assert "3 (1 of them a single node)" in text
     else:
         assert "betweenness exact" in text and "modularity 0.3672" in text
+        assert "3 (1 of them a single node)" in text
 
 
 def test_unknown_rendering_and_negative_top_are_errors(two_triangles) -> None:

@@ -204,6 +204,9 @@ def _rewrite(name: str, case: dict, rows: list[dict]) -> None:
         pytest.param("entity-links", {}, "is required", id="missing-required"),
         pytest.param("decisions-by-meeting", {"meting": "cop-5"}, "unknown parameter", id="typo"),
         pytest.param(
+            "status-as-of", {"date": "2018-01-01", "only": "parties"}, "not one of", id="unknown-choice"
+        ),
+        pytest.param(
             "fact-sources", {"entity": "inc-5", "property": "not an iri"}, "not an absolute IRI", id="bad-iri"
         ),
     ],
