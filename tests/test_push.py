@@ -131,17 +131,6 @@ KNOWN_VIRTUOSO_DIFFERENCES: list[tuple[str, str | None, str | None, bool | None,
     # status-as-of was rewritten since (issue 20: every SUBSTR length is now bound) and still
     # differs on Virtuoso; the cause was not looked at again.
     ("status-as-of", "curated", None, True, "Virtuoso SR008: SUBSTR of an unbound length inside COALESCE"),
-    # An anti-join inside a sub-select (MINUS or FILTER NOT EXISTS, with DISTINCT or GROUP BY:
-    # each tried) is not applied by Virtuoso, which then lists 272 records, sources and all, where
-    # Oxigraph and rdflib find none. The previous text (anti-joins outside the sub-select, kept
-    # in benchmarks/previous-queries/) agrees on Virtuoso but takes twice as long at 1M triples.
-    (
-        "records-without-sources-violation",
-        "curated",
-        None,
-        True,
-        "Virtuoso drops an anti-join inside a sub-select (272 rows for none)",
-    ),
     # (On tests/queries/fixture.ttl, legal-acts with party=bra and type=entry-into-force also
     # fails on Virtuoso: the bound VALUES (?party ?type) block beside the query's own VALUES
     # (?class ?type) gives "SP031: Internal error: ssg_print_rvr_fixed_val(): no
