@@ -149,7 +149,7 @@ def test_diff_text_and_markdown_name_each_change_and_its_source(releases) -> Non
     text = _run("diff", str(old), str(new)).stdout
     assert "2026.11.0 -> 2026.12.0: 1 added, 1 removed, 1 changed (2 entities)" in text
     assert '~ schema:startDate "2021-11-01"^^xsd:date -> "2021-11-02"^^xsd:date' in text
-    cop4 = text[text.index("meeting mgid:meeting/cop-4 ") :].split("\n\n")[0]
+    cop4 = text[text.index("meeting meeting:cop-4 ") :].split("\n\n")[0]
     assert "  source: https://example.org/cop4\n" in cop4  # said once: both changes have it
     markdown = _run("diff", str(old), str(new), "--format", "markdown").stdout
     assert markdown.startswith("## 2026.12.0 (2026-12-07)\n")
