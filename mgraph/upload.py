@@ -895,6 +895,7 @@ class _Run:
     replace: bool
     log: Log | None
     staging: str = field(default_factory=staging_iri)
+    removals: str | None = None  # the second staging graph of a push by difference
     before: int = 0
     points: Endpoints = field(default_factory=lambda: Endpoints("", "", None))
 
@@ -958,7 +959,12 @@ class _Run:
                 "one request into the target is all or nothing only on Oxigraph server, "
                 "when adding or when the target is empty"
             )
-        if staging or not direct:
+        result = None
+        if staging is None and not direct and self.replace and self.points.oxigraph and self.points.store:
+            result = self.by_difference(data, progress, started)
+        if result is not None:
+            pass
+        elif staging or not direct:
             result = self.through_staging(data, chunk_size, progress, started)
         else:
             result = self.in_one_request(data, progress, started)
@@ -1133,21 +1139,170 @@ class _Run:
         }
 
     def drop_staging(self) -> str:
-        """Remove the staging graph and check it is gone; the sentence says what is true."""
+        """Remove the staging graph(s) and check they are gone; the sentence says what is true."""
+        return " ".join(self.drop(iri) for iri in [self.staging, self.removals] if iri)
+
+    def drop(self, iri: str) -> str:
         try:
             problem = (
-                _remove(self.client, self.points, self.staging, self.long)
+                _remove(self.client, self.points, iri, self.long)
                 if self.points.update
                 else "no update endpoint was found"
             )
         except KeyboardInterrupt:
             problem = "interrupted again while removing it"
         if problem is None:
-            return f"the staging graph <{self.staging}> was removed (checked: the store holds nothing in it)."
+            return f"the staging graph <{iri}> was removed (checked: the store holds nothing in it)."
         return (
-            f"the staging graph <{self.staging}> may still be on the store: {problem}; the next push "
-            f"or `mgraph push --clean` removes it (or `DROP SILENT GRAPH <{self.staging}>`)."
+            f"the staging graph <{iri}> may still be on the store: {problem}; the next push "
+            f"or `mgraph push --clean` removes it (or `DROP SILENT GRAPH <{iri}>`)."
         )
+
+    # --- the difference, in one update (Oxigraph server, replacing a graph that holds triples) ---
+
+    def by_difference(
+        self, data: ox.Store, progress: Progress | None, started: float
+    ) -> dict[str, Any] | None:
+        """Replace the target by writing only what differs: the triples to add go into the
+        staging graph, those to remove into a second one, and one update (one transaction on
+        Oxigraph) deletes, inserts and drops both. None: not worth it (more differs than the
+        graph holds) or not possible (blank nodes), use the staging graph and MOVE."""
+        import tempfile
+
+        import pyoxigraph as ox
+
+        assert self.points.store is not None
+        if _has_blank_nodes(data):
+            return None
+        old = ox.Store()
+        unchanged = (
+            f"The graph <{self.target}> is unchanged (it holds the {self.before} triples it held before)"
+        )
+        try:
+            with tempfile.TemporaryFile() as spool:
+                with self.client.http.stream(
+                    "GET",
+                    self.points.store,
+                    params={"graph": self.target},
+                    headers={"Accept": "application/n-triples"},
+                    timeout=self.long,
+                ) as response:
+                    if not response.is_success:
+                        return None
+                    for part in response.iter_bytes():
+                        spool.write(part)
+                spool.seek(0)
+                old.bulk_load(spool, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        except KeyboardInterrupt as exc:
+            self.fresh_client()
+            raise PushInterrupted("push interrupted while reading the target", unchanged + ".") from exc
+        except Exception:  # reading the target only saves work: on any error, use MOVE
+            return None
+        if _has_blank_nodes(old):
+            return None
+        default = ox.DefaultGraph()
+        additions = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in data.quads_for_pattern(None, None, None, default)
+            if q not in old
+        ]
+        deletions = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in old.quads_for_pattern(None, None, None, default)
+            if q not in data
+        ]
+        del old
+        if len(additions) + len(deletions) >= self.total:
+            return None
+        self.removals = staging_iri()
+        _ACTIVE.add(self.removals)
+        try:
+            return self.apply_difference(data, additions, deletions, progress, started, unchanged)
+        finally:
+            _ACTIVE.discard(self.removals)
+
+    def apply_difference(
+        self,
+        data: ox.Store,
+        additions: list[ox.Triple],
+        deletions: list[ox.Triple],
+        progress: Progress | None,
+        started: float,
+        unchanged: str,
+    ) -> dict[str, Any]:
+
+        assert self.removals is not None
+        sent = chunk_count = 0
+        try:
+            for graph, triples in ((self.staging, additions), (self.removals, deletions)):
+                for start in range(0, len(triples), GSP_CHUNK):
+                    chunk = triples[start : start + GSP_CHUNK]
+                    _send_chunk(self.client, self.points, graph, chunk)
+                    chunk_count += 1
+                    sent += len(chunk)
+                    if progress is not None:
+                        progress(sent, len(additions) + len(deletions))
+                loaded = self.client.select_count(self.points.query, graph, timeout=self.long)
+                if loaded != len(triples):
+                    raise _Failure(
+                        f"the store counts {loaded} triples in the staging graph <{graph}>, not the "
+                        f"{len(triples)} sent",
+                        sent=True,
+                    )
+        except (_Failure, KeyboardInterrupt) as exc:
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            if interrupted:
+                self.fresh_client()
+            error = PushInterrupted if interrupted else PushError
+            reason = "interrupted" if interrupted else str(exc)
+            raise error(
+                f"push failed while loading the staging graphs: {reason}",
+                unchanged + "; " + self.drop_staging(),
+            ) from exc
+        t, a, r = self.target, self.staging, self.removals
+        swap = (
+            f"DELETE {{ GRAPH <{t}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{r}> {{ ?s ?p ?o }} }} ;\n"
+            f"INSERT {{ GRAPH <{t}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{a}> {{ ?s ?p ?o }} }} ;\n"
+            f"DROP SILENT GRAPH <{a}> ;\nDROP SILENT GRAPH <{r}>"
+        )
+        loaded_at = time.monotonic()
+        if additions or deletions:
+            try:
+                self.client.update(self.points.update, swap, timeout=self.long)
+            except _Failure as exc:
+                if exc.status is not None:
+                    state = self.state_after_refusal() + "; " + self.drop_staging()
+                else:
+                    state = self.state_after_lost_swap()
+                raise PushError(f"push failed while applying the difference: {exc}", state) from exc
+            except KeyboardInterrupt as exc:
+                self.fresh_client()
+                raise PushInterrupted(
+                    "push interrupted while applying the difference", self.state_after_lost_swap()
+                ) from exc
+        else:
+            self.drop_staging()  # the probe's empty graph
+        swapped_at = time.monotonic()
+        after = self.count_after()
+        if after != self.total:
+            raise PushError(
+                f"the difference was applied, but <{t}> holds {after} triples, not the {self.total} pushed "
+                "(did another writer change it meanwhile?)",
+                f"The graph <{t}> holds {after} triples: push again with --replace.",
+            )
+        return {
+            "graph": t,
+            "triples": self.total,
+            "before": self.before,
+            "after": after,
+            "replace": self.replace,
+            "method": f"difference (+{len(additions)} -{len(deletions)}) in one update",
+            "chunks": chunk_count,
+            "seconds": time.monotonic() - started,
+            "visible": _visible(self.client, self.points.query, data),
+            "load_seconds": loaded_at - started,
+            "swap_seconds": swapped_at - loaded_at,
+        }
 
     def state_after_refusal(self) -> str:
         try:
@@ -1174,6 +1329,11 @@ class _Run:
                 f"failed ({exc or 'interrupted'}); the next push or `mgraph push --clean` removes "
                 f"<{self.staging}> if it is left."
             )
+        if self.removals:
+            try:
+                left += self.client.select_count(self.points.query, self.removals, timeout=self.long)
+            except (_Failure, KeyboardInterrupt):
+                pass
         if self.replace and left == 0:
             return (
                 f"The swap was applied: <{self.target}> holds {now} triples, the new graph; "

@@ -11,8 +11,10 @@ answer is held (``applied``). The child is signalled while it waits. Then:
 - the next push (or ``mgraph push --clean``) removes any staging graph left, says so, and leaves
   none.
 
-Both ways of pushing are stopped: through a staging graph and one swap (``--replace`` onto a
-target that holds the previous release), and in one Graph Store request (the target empty).
+Every way of pushing is stopped: through a staging graph and one swap (``--replace`` onto a
+target that holds a different release), by difference (``--replace`` onto a target that differs
+by one triple: two small staging graphs, one update), and in one Graph Store request (the target
+empty).
 The child is given the store's root URL, so endpoint discovery runs at every stage too.
 """
 
@@ -65,6 +67,13 @@ STAGES = {
         ("count-staging", "POST", "/query", 3, False),
         ("swap", "POST", "/update", 1, True),
         ("count-after", "POST", "/query", 4, False),
+    ],
+    # Replacing V1 by V1 with one triple changed: one to add, one to remove, one update.
+    "difference": [
+        ("read-target", "GET", "/store", 0, False),
+        ("removals-chunk", "POST", "/store", 2, True),
+        ("swap", "POST", "/update", 1, True),
+        ("count-after", "POST", "/query", 5, False),
     ],
     "one-request": [
         *PROBES,
@@ -129,10 +138,13 @@ def test_push_stopped_at_every_stage(tmp_path, way, method, path, n, sig, applie
     v1, v2 = tmp_path / "v1.ttl", tmp_path / "v2.nt"
     v1.write_text(V1, encoding="utf-8")
     v2.write_text(V2, encoding="utf-8")
-    old = set(parse_user_file(v1)) if way == "staging" else set()
+    if way == "difference":
+        v2 = tmp_path / "v2.ttl"
+        v2.write_text(V1.replace('"one"', '"uno"'), encoding="utf-8")
+    old = set(parse_user_file(v1)) if way != "one-request" else set()
     new = set(parse_user_file(v2))
     with running(Oxigraph(tmp_path / "oxigraph")) as server:
-        if way == "staging":
+        if way != "one-request":
             push(server.query, [v1])
         arrived, release = threading.Event(), threading.Event()
         key = (method, path, n)
@@ -327,3 +339,22 @@ def test_staging_names_are_recognisable():
     assert _why_kept(iri, everything=False) is None  # this process, not pushing into it
     dead = iri.replace(f"-{Path('/proc/self').resolve().name}-", "-999999999-")
     assert _why_kept(dead, everything=False) is None
+
+
+def test_replace_by_difference_writes_only_what_differs(tmp_path, capsys):
+    v1, v2 = tmp_path / "v1.ttl", tmp_path / "v2.ttl"
+    v1.write_text(V1, encoding="utf-8")
+    v2.write_text(V1.replace('"one"', '"uno"'), encoding="utf-8")
+    with running(Oxigraph(tmp_path / "oxigraph")) as server:
+        push(server.query, [v1])
+        result = push(server.query, [v2], replace=True)
+        assert result.method == "difference (+1 -1) in one update"
+        assert (result.before, result.after) == (5, 5)
+        assert content(server.query) == set(parse_user_file(v2))
+        same = push(server.query, [v2], replace=True)
+        assert same.method == "difference (+0 -0) in one update"
+        assert staging_left(server.query) == set()
+        other = tmp_path / "v3.nt"
+        other.write_text(V2, encoding="utf-8")
+        assert push(server.query, [other], replace=True).method == "graph store protocol"  # all differs: MOVE
+        assert content(server.query) == set(parse_user_file(other))
