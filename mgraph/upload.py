@@ -722,7 +722,6 @@ def discover(
                 + "): give --update-endpoint",
                 sent=False,
             )
-        given = bool(update or store) or query == url
         oxigraph = server.lower().startswith("oxigraph")
         return Endpoints(
             query,
@@ -730,7 +729,7 @@ def discover(
             chosen_store,
             bulk=oxigraph and chosen_store is not None,
             server=server.split()[0] if server else "",
-            found="given" if given and query == url and (update or store) else "probed",
+            found="given" if update and store is not None else "probed",
         )
     raise _Failure(
         f"no SPARQL query endpoint answered at {', '.join(tried)}: give the store's query endpoint",

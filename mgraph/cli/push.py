@@ -183,7 +183,8 @@ def _run(args: argparse.Namespace) -> int:
             _log(done.endpoints.describe())
         emit(
             f"removed {len(done.removed)} staging graph(s), checked gone; "
-            f"{len(done.kept)} left in place (a push still running), {len(done.failed)} could not be removed"
+            f"{len(done.kept)} left in place (their push may still be running), "
+            f"{len(done.failed)} could not be removed"
         )
         return EXIT_OK if not done.failed else 1
     bar = Bar()
@@ -211,13 +212,14 @@ def _run(args: argparse.Namespace) -> int:
             f"added {result.after - result.before} triples: <{result.graph}> held "
             f"{result.before} and now holds {result.after}"
         )
-    how = (
-        "in one request"
-        if result.method == "one graph store request"
-        else (
+    if result.method == "one graph store request":
+        how = "in one request"
+    elif result.method.startswith("difference"):
+        how = f"by {result.method}"
+    else:
+        how = (
             f"in {result.chunks} chunk(s) by {result.method} into a staging graph, swapped in with one update"
         )
-    )
     emit(f"pushed {result.triples} triples {how} in {result.seconds:.1f} s; {what}")
     if result.leftover:
         warn(f"note: {result.leftover}")
