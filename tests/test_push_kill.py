@@ -358,3 +358,35 @@ def test_replace_by_difference_writes_only_what_differs(tmp_path, capsys):
         other.write_text(V2, encoding="utf-8")
         assert push(server.query, [other], replace=True).method == "graph store protocol"  # all differs: MOVE
         assert content(server.query) == set(parse_user_file(other))
+
+
+@pytest.mark.parametrize("way", ["one-request", "staging"])
+def test_ctrl_c_in_the_middle_of_a_body_leaves_nothing(tmp_path, way, monkeypatch):
+    """Ctrl-C while the graph is streaming (the store has part of a request): nothing changes,
+    and the message says so, as the store counts it."""
+    big = tmp_path / "big.nt"
+    big.write_text(
+        "".join(f'<https://example.org/n{i}> <https://example.org/p> "{i}" .\n' for i in range(5_000)),
+        encoding="utf-8",
+    )
+
+    import mgraph.upload
+
+    monkeypatch.setattr(mgraph.upload, "GSP_CHUNK", 1_000)  # five parts: cut after the first
+
+    def interrupt(sent: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with running(Oxigraph(tmp_path / "oxigraph")) as server:
+        from mgraph.upload import PushInterrupted
+
+        with pytest.raises(PushInterrupted) as stopped:
+            push(server.query, [big], progress=interrupt, staging=way == "staging")
+        message = str(stopped.value)
+        assert count(server.query, DEFAULT_GRAPH) == 0
+        assert f"<{DEFAULT_GRAPH}> is unchanged (it holds the 0 triples" in message
+        if way == "staging":
+            assert "was removed (checked" in message
+        else:
+            assert "no staging graph was used" in message
+        assert staging_left(server.query) == set()
