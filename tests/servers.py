@@ -290,6 +290,9 @@ class FaultyProxy:
     when given, is called once the store has answered a forwarded request and before the answer
     is passed on (it may block too: the store has applied the request, the client waits).
     ``forward_server``: pass the store's ``Server`` header on. Request bodies may be chunked.
+    A ``fault`` of five parameters gets the request body too; an ``after`` of six gets
+    ``(method, path, n, headers, body, status)``. A store's ``WWW-Authenticate`` challenge is
+    passed on, so HTTP Digest works through the proxy.
     ``seen`` lists (method, path, status) answered.
     """
 
@@ -302,7 +305,9 @@ class FaultyProxy:
         self.fault = fault
         self.after = after
         self.forward_server = forward_server
-        self.wants_headers = len(inspect.signature(fault).parameters) == 4
+        self.fault_arity = len(inspect.signature(fault).parameters)
+        self.wants_headers = self.fault_arity >= 4
+        self.after_arity = len(inspect.signature(after).parameters) if after is not None else 0
         self.seen: list[tuple[str, str, int]] = []
         self.counts: dict[tuple[str, str], int] = {}
         proxy = self
@@ -335,7 +340,9 @@ class FaultyProxy:
                 key = (self.command, path)
                 n = proxy.counts.get(key, 0)
                 proxy.counts[key] = n + 1
-                if proxy.wants_headers:
+                if proxy.fault_arity == 5:
+                    answer = proxy.fault(self.command, path, n, dict(self.headers.items()), body or b"")
+                elif proxy.wants_headers:
                     answer = proxy.fault(self.command, path, n, dict(self.headers.items()))
                 else:
                     answer = proxy.fault(self.command, path, n)
@@ -369,16 +376,22 @@ class FaultyProxy:
                         status, data = response.status, response.read()
                         ctype = response.headers.get("Content-Type", "")
                     server = response.headers.get("Server", "")
+                    challenge = ""
                 except urllib.error.HTTPError as exc:
                     status, data = exc.code, exc.read()
                     ctype = exc.headers.get("Content-Type", "")
                     server = exc.headers.get("Server", "")
-                if proxy.after is not None:
+                    challenge = exc.headers.get("WWW-Authenticate", "")
+                if proxy.after_arity == 6:
+                    proxy.after(self.command, path, n, dict(self.headers.items()), body or b"", status)
+                elif proxy.after is not None:
                     proxy.after(self.command, path, n)
                 self.upstream_server = server if proxy.forward_server else ""
                 self.send_response(status)
                 if ctype:
                     self.send_header("Content-Type", ctype)
+                if challenge:
+                    self.send_header("WWW-Authenticate", challenge)
 
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from servers import FaultyProxy, Oxigraph, count, graphs, running
+from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running, virtuoso
 
 from mgraph import cli
 from mgraph.safety import parse_user_file
@@ -93,13 +93,16 @@ def cases():
                     yield pytest.param(way, method, path, n, sig, applied, id=f"{way}-{stage}-{held}-{sig}")
 
 
-def content(query_endpoint: str) -> set:
+__all__ = ["virtuoso"]  # the session fixture, imported for pytest
+
+
+def content(query_endpoint: str, graph: str = DEFAULT_GRAPH) -> set:
     import urllib.parse
     import urllib.request
 
     from rdflib import Graph
 
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }}"
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     request = urllib.request.Request(
         f"{query_endpoint}?{urllib.parse.urlencode({'query': query})}", headers={"Accept": "text/turtle"}
     )
@@ -111,10 +114,10 @@ def staging_left(query_endpoint: str) -> set[str]:
     return {g for g in graphs(query_endpoint) if g.startswith(STAGING_PREFIX)}
 
 
-def check_claims(text: str, server: Oxigraph, now: set, old: set, new: set) -> int:
+def check_claims(text: str, server, now: set, old: set, new: set, graph: str = DEFAULT_GRAPH) -> int:
     """Check every sentence of ``text`` that says what the store holds; how many were checked."""
     checked = 0
-    target = re.escape(f"<{DEFAULT_GRAPH}>")
+    target = re.escape(f"<{graph}>")
     for iri in re.findall(r"<(urn:mgraph:staging:[^>]+)> was removed", text):
         assert count(server.query, iri) == 0, f"said removed, but <{iri}> holds triples:\n{text}"
         checked += 1
@@ -390,3 +393,112 @@ def test_ctrl_c_in_the_middle_of_a_body_leaves_nothing(tmp_path, way, monkeypatc
         else:
             assert "no staging graph was used" in message
         assert staging_left(server.query) == set()
+
+
+# Virtuoso: the stages of the staging way that write or decide, recognised by the request body
+# (HTTP Digest sends each request twice, so counting requests would not name a stage).
+VIRTUOSO_STAGES = {
+    "first-chunk": lambda p, body: p.endswith("/sparql-graph-crud-auth") and body.count(b"\n") >= 1,
+    "count-staging": lambda p, body: (
+        p == "/sparql" and b"COUNT" in body and b"urn%3Amgraph%3Astaging" in body
+    ),
+    "swap": lambda p, body: p == "/sparql-auth" and b"MOVE" in body,
+}
+
+
+def virtuoso_cases():
+    for stage in VIRTUOSO_STAGES:
+        for sig in SIGNALS:
+            for applied in [False, True] if stage != "count-staging" else [False]:
+                held = "applied" if applied else "held"
+                yield pytest.param(stage, sig, applied, id=f"{stage}-{held}-{sig}")
+
+
+@pytest.mark.parametrize(("stage", "sig", "applied"), list(virtuoso_cases()))
+def test_push_into_virtuoso_stopped_at_every_stage(virtuoso, tmp_path, stage, sig, applied, capsys):
+    """The staging graph and MOVE on Virtuoso (HTTP Digest), stopped while loading the staging
+    graph, while counting it, and during the swap."""
+    import os
+    import time
+
+    v1, v2 = tmp_path / "v1.ttl", tmp_path / "v2.nt"
+    v1.write_text(V1, encoding="utf-8")
+    v2.write_text(V2, encoding="utf-8")
+    graph = f"https://example.org/kill-{time.monotonic_ns()}"
+    old, new = set(parse_user_file(v1)), set(parse_user_file(v2))
+    push(virtuoso.query, [v1], graph=graph, auth=VIRTUOSO_USER)
+    arrived, release = threading.Event(), threading.Event()
+    wanted = VIRTUOSO_STAGES[stage]
+
+    def authorised(headers: dict) -> bool:  # Digest: the first try of a request is refused
+        return stage == "count-staging" or "Authorization" in headers
+
+    def fault(m: str, p: str, k: int, headers: dict, body: bytes):
+        if not applied and not arrived.is_set() and wanted(p, body) and authorised(headers):
+            arrived.set()
+            release.wait(60)
+            return "drop"
+        return None
+
+    def after(m: str, p: str, k: int, headers: dict, body: bytes, status: int) -> None:
+        if applied and not arrived.is_set() and wanted(p, body) and status < 300:
+            arrived.set()
+            release.wait(60)
+
+    env = {**os.environ, "MGRAPH_KILL_AUTH": ":".join(VIRTUOSO_USER)}
+    with FaultyProxy(virtuoso.base, fault, after, forward_server=True) as proxy:
+        args = ["push", "--endpoint", f"{proxy.base}/sparql", "--auth-env", "MGRAPH_KILL_AUTH"]
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, *args, "--graph", graph, "--replace", str(v2)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            reached = arrived.wait(90)
+            if reached:
+                child.send_signal(SIGNALS[sig])
+            out, err = child.communicate(timeout=180)
+        finally:
+            release.set()
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        assert reached, f"the push never reached the stage:\n{out}\n{err}"
+    text = out + err
+    try:
+        assert child.returncode == (-signal.SIGKILL if sig == "SIGKILL" else 130), text
+        now = content(virtuoso.query, graph)
+        assert now in (old, new), "the target holds neither release"
+        checked = check_claims(text, virtuoso, now, old, new, graph)
+        if sig != "SIGKILL":
+            assert checked, f"the push said nothing about what the store holds:\n{text}"
+            assert "Traceback" not in text
+        left = {g for g in graphs(virtuoso.query) if g.startswith(STAGING_PREFIX)}
+        capsys.readouterr()
+        os.environ["MGRAPH_KILL_AUTH"] = ":".join(VIRTUOSO_USER)
+        assert (
+            cli.main(
+                [*args[:1], "--endpoint", virtuoso.query, *args[3:], "--graph", graph, "--replace", str(v2)]
+            )
+            == 0
+        )
+        said = capsys.readouterr()
+        for iri in left:
+            assert f"removed the staging graph <{iri}>" in said.err
+        assert {g for g in graphs(virtuoso.query) if g.startswith(STAGING_PREFIX)} == set()
+        assert content(virtuoso.query, graph) == new
+    finally:
+        os.environ.pop("MGRAPH_KILL_AUTH", None)
+        from mgraph.upload import clean
+
+        clean(virtuoso.query, VIRTUOSO_USER)
+        import httpx
+
+        httpx.post(
+            virtuoso.update,
+            data={"update": f"DROP SILENT GRAPH <{graph}>"},
+            auth=httpx.DigestAuth(*VIRTUOSO_USER),
+            timeout=30,
+        )
