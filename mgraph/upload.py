@@ -89,6 +89,9 @@ DEFAULT_TIMEOUT = 60.0
 GSP_CHUNK = 50_000
 """Triples per Graph Store POST (a few MB of N-Triples)."""
 
+STREAM_PIECE = 1 << 20
+"""Bytes read from the spooled N-Triples file per piece of a one-request upload."""
+
 UPDATE_CHUNK = 1_000
 """Triples per ``INSERT DATA`` request (Virtuoso's update parser runs out of memory near 5,000)."""
 
@@ -972,30 +975,38 @@ class _Run:
     # --- one request into the target ---
 
     def in_one_request(self, data: ox.Store, progress: Progress | None, started: float) -> dict[str, Any]:
+        import tempfile
+
         import pyoxigraph as ox
 
         assert self.points.store is not None
-        sent = {"triples": 0, "done": False}
+        sent = {"done": False}
+        # Written by pyoxigraph at once (the client's CPU is then free for the upload), streamed
+        # from the file: memory stays flat, and one request has one scope of blank node labels.
+        spool = tempfile.TemporaryFile()
+        data.dump(spool, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        size = max(spool.tell(), 1)
 
         def body() -> Iterator[bytes]:
-            sent["triples"], sent["done"] = 0, False
-            for chunk in chunks(data, GSP_CHUNK):
-                yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b""
-                sent["triples"] += len(chunk)
+            sent["done"] = False
+            spool.seek(0)
+            while piece := spool.read(STREAM_PIECE):
+                yield piece
                 if progress is not None:
-                    progress(sent["triples"], self.total)
+                    progress(self.total * spool.tell() // size, self.total)
             sent["done"] = True
 
         begun = time.monotonic()
         try:
-            self.client.request(
-                "POST",
-                self.points.store,
-                timeout=self.long,
-                params={"graph": self.target},
-                body=body,
-                headers={"Content-Type": "application/n-triples"},
-            )
+            with spool:
+                self.client.request(
+                    "POST",
+                    self.points.store,
+                    timeout=self.long,
+                    params={"graph": self.target},
+                    body=body,
+                    headers={"Content-Type": "application/n-triples"},
+                )
         except (_Failure, KeyboardInterrupt) as exc:
             interrupted = isinstance(exc, KeyboardInterrupt)
             if interrupted:

@@ -376,6 +376,7 @@ def test_ctrl_c_in_the_middle_of_a_body_leaves_nothing(tmp_path, way, monkeypatc
     import mgraph.upload
 
     monkeypatch.setattr(mgraph.upload, "GSP_CHUNK", 1_000)  # five parts: cut after the first
+    monkeypatch.setattr(mgraph.upload, "STREAM_PIECE", 16_384)
 
     def interrupt(sent: int, total: int) -> None:
         raise KeyboardInterrupt
