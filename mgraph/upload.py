@@ -1033,7 +1033,7 @@ class _Run:
             "method": "one graph store request",
             "chunks": 1,
             "seconds": time.monotonic() - started,
-            "visible": _visible(self.client, self.points.query, data),
+            "visible": self.visible(data, after),
             "load_seconds": begun - started,
             "swap_seconds": swapped - begun,
         }
@@ -1062,6 +1062,18 @@ class _Run:
             f"The graph <{self.target}> is unchanged (it holds the {now} triples it held before); "
             "no staging graph was used."
         )
+
+    def visible(self, data: ox.Store, after: int) -> bool:
+        """Does a query naming no graph see the pushed triples? (Not known: True, no warning.)"""
+        try:
+            return _visible(self.client, self.points.query, data)
+        except _Failure:
+            return True
+        except KeyboardInterrupt as exc:
+            raise PushInterrupted(
+                "push interrupted after it was done",
+                f"The graph <{self.target}> holds the new graph ({after} triples).",
+            ) from exc
 
     def count_after(self) -> int:
         try:
@@ -1129,10 +1141,7 @@ class _Run:
             note = self.drop_staging()
             leftover = None if "was removed" in note else note
         after = self.count_after()
-        try:
-            visible = _visible(self.client, points.query, data)
-        except _Failure:
-            visible = True  # not known; do not warn
+        visible = self.visible(data, after)
         return {
             "graph": target,
             "triples": self.total,
@@ -1309,7 +1318,7 @@ class _Run:
             "method": f"difference (+{len(additions)} -{len(deletions)}) in one update",
             "chunks": chunk_count,
             "seconds": time.monotonic() - started,
-            "visible": _visible(self.client, self.points.query, data),
+            "visible": self.visible(data, after),
             "load_seconds": loaded_at - started,
             "swap_seconds": swapped_at - loaded_at,
         }

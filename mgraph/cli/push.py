@@ -201,6 +201,9 @@ def _run(args: argparse.Namespace) -> int:
             store_endpoint=store,
             log=_log,
         )
+    except KeyboardInterrupt:  # before anything was sent (reading the files)
+        warn("push interrupted before anything was sent to the store")
+        return 130
     finally:
         bar.close()
     if result.replace:
