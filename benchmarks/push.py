@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
@@ -114,7 +115,9 @@ def raw(
         )
     else:
         assert file is not None
-        with file.open("rb") as body:
+        with file.open("rb") as stream:
+            # Digest sends the body twice (after the challenge): bytes, not a stream, then
+            body: bytes | BinaryIO = stream.read() if auth else stream
             response = httpx.request(
                 method,
                 url,
