@@ -1340,21 +1340,30 @@ class _Run:
                 f"failed ({exc or 'interrupted'}); the next push or `mgraph push --clean` removes "
                 f"<{self.staging}> if it is left."
             )
+        held = {self.staging: left}
         if self.removals:
             try:
-                left += self.client.select_count(self.points.query, self.removals, timeout=self.long)
+                held[self.removals] = self.client.select_count(
+                    self.points.query, self.removals, timeout=self.long
+                )
             except (_Failure, KeyboardInterrupt):
-                pass
-        if self.replace and left == 0:
+                held[self.removals] = -1  # not known
+        if self.replace and not any(held.values()):
             return (
                 f"The swap was applied: <{self.target}> holds {now} triples, the new graph; "
                 "no staging graph is left."
             )
+        staged = " and ".join(
+            f"the staging graph <{iri}> holds {n}"
+            if n >= 0
+            else f"the staging graph <{iri}> may hold triples"
+            for iri, n in held.items()
+        )
         return (
             f"The swap request was sent but its answer was lost: <{self.target}> holds {now} triples "
-            f"(it held {self.before}) and the staging graph <{self.staging}> holds {left}. The store "
-            f"applies the swap whole, and may still be applying it; the staging graph is not removed "
-            "now (a swap in flight needs it): the next push or `mgraph push --clean` removes it."
+            f"(it held {self.before}) and {staged}. The store applies the swap whole, and may still "
+            "be applying it; the staging graphs are not removed now (a swap in flight needs them): "
+            "the next push or `mgraph push --clean` removes them."
         )
 
 
