@@ -18,9 +18,22 @@ Which store gives which guarantee (see mgraph/upload.py): Oxigraph server applie
 operation whole but not the operations of one request together, and its ``MOVE`` from a missing
 graph empties the target.
 
-Measured 2026-12-07 on the 2-core machine shared with other jobs (load 2-4), Oxigraph server
-0.5.13, 1,012,392 triples: see the report printed by a run; the figures of the last run are in
-the module docstring of mgraph/upload.py.
+Measured 2026-12-07 on the 2-core machine shared with eight other jobs (load average 6-13: every
+figure is 2-5 times an idle machine's), Oxigraph server 0.5.13, Virtuoso 7.2, 1,012,392 triples
+(seconds):
+
+    push                                           read  load  swap  push  peak MB
+    1M -> Oxigraph, one request (empty target)      9.4   3.4 120.0 124.7  587
+    raw Graph Store POST of the file, beside it                     209.9  (bulk loader: 67.7)
+    1M replacing the same 1M, by difference        27.1 114.1   0.0 115.3  913  (Store-based diff)
+    1M replacing 1M with 1% changed, by difference  8.4  60.7   1.6  62.9  913  (Store-based diff)
+    1M -> Virtuoso, staging + MOVE (empty target)  17.5  72.3  47.2 119.5  588
+    1M replacing 1M -> Virtuoso                    refused: SR325, log after-image over its limit
+    100k -> Virtuoso, staging + MOVE                0.4   2.1   0.9   3.1  125
+
+On an idle machine earlier the same day (curl, Oxigraph): the raw POST of 1M in one transaction
+46 s, with ``?no_transaction`` 28 s, ``DROP GRAPH`` of 1M 156 s, ``DROP`` + ``LOAD`` of 1M in one
+update 723 s; the issue's figures: ``MOVE`` of 1M 187 s, the raw POST 35 s.
 Usage: python benchmarks/push.py [--quick] [--size N] [--slow] [--virtuoso-size N]
 """
 

@@ -12,23 +12,43 @@ None found: the graph is sent as SPARQL ``INSERT DATA``. The ``Server`` header n
 Service descriptions (``GET`` of the query endpoint) name only the query endpoint, so they add
 nothing to the probe.
 
-**Two ways, both all or nothing** (measured in ``benchmarks/push.py``):
+**Three ways, all or nothing** (measured side by side in ``benchmarks/push.py``):
 
 - *One request into the target* (Oxigraph server, when the target is empty or the triples are
-  added to it): the whole graph is streamed in one Graph Store ``POST`` to the target. Oxigraph
-  applies one request in one transaction: a request cut off (the client killed, the connection
-  dropped, the disk full) changes nothing, so no staging graph is needed and none can be left.
-  About 35-45 s for 1M triples.
-- *A staging graph, then one swap* (everything else: replacing a graph that holds triples, and
-  stores other than Oxigraph server): the graph goes into a staging graph
-  ``urn:mgraph:staging:<UTC time>-<pid>-<host>-<random>`` in chunks (Oxigraph's bulk loader
-  ``?no_transaction``, safe since only the staging graph is written and it is counted), the
-  store's count is checked against ours, and one update swaps it in: ``MOVE`` (replace) or ``ADD``
-  (add). Oxigraph applies an update in one transaction; Virtuoso applies one operation whole but
-  the operations of a multi-operation update one by one, so the swap is always one operation.
-  Oxigraph deletes about 6,500 triples a second inside a transaction, so replacing a 1M-triple
-  graph takes minutes on it (the ``MOVE`` deletes the old triples and the staging graph); no way
-  the store offers replaces a non-empty 1M graph atomically in under 60 s.
+  added to it): the whole graph, dumped to a file by pyoxigraph, is streamed in one Graph Store
+  ``POST`` to the target. Oxigraph applies one request in one transaction: a request cut off
+  (the client killed, the connection dropped, the disk full) changes nothing, so no staging graph
+  is needed and none can be left.
+- *By difference* (Oxigraph server, ``replace`` onto a target that holds triples, no blank
+  nodes): the target is read back (Graph Store ``GET``) and compared with the graph as N-Triples
+  lines; the triples to add go into the staging graph, those to remove into a second staging
+  graph, and one update (one transaction) deletes, inserts and drops both. Its cost is that of
+  what differs; when more differs than the graph holds, the staging graph and ``MOVE`` is used.
+- *A staging graph, then one swap* (everything else, and every store but Oxigraph server): the
+  graph goes into a staging graph ``urn:mgraph:staging:<UTC time>-<pid>-<host>-<nonce>`` in
+  chunks (Oxigraph's bulk loader ``?no_transaction``, safe since only the staging graph is written
+  and it is counted), the store's count is checked against ours, and one update swaps it in:
+  ``MOVE`` (replace) or ``ADD`` (add).
+
+**Which store gives which guarantee.** Oxigraph server applies one request (one Graph Store
+``POST``, one update of any number of operations) in one transaction; its ``?no_transaction``
+bulk load and its Graph Store ``PUT`` (clear, then load: two transactions) are not atomic, and
+are never used on the target. Inside a transaction it deletes only about 6,500 triples a second:
+``DROP`` of a 1M-triple graph took 156 s, ``MOVE`` of 1M 187 s, ``DROP`` then ``LOAD`` in one update
+723 s, so no way it offers replaces a graph of 1M triples by 1M *other* triples atomically in
+under 60 s; a first push, an addition, or a re-release that changes a part of the graph is.
+Virtuoso applies one update operation whole, but not the operations of one request together
+(so its swap is always one operation), and its ``MOVE`` from a missing graph empties the target.
+With the default ``TransactionAfterImageLimit`` (50 MB) it refuses (SR325, target unchanged) a
+``MOVE`` over a target that already holds 1M triples: raise that limit in ``virtuoso.ini`` to
+replace graphs that big.
+
+Measured 2026-12-07 (``benchmarks/push.py``, Oxigraph server 0.5.13, Virtuoso 7.2, 1,012,392
+triples, on 2 cores shared with other jobs, load average 6-13, so every figure is 2-5 times what
+an idle machine gives): one request into an empty target 124.7 s beside 209.9 s for a raw Graph
+Store ``POST`` of the same file (idle, earlier: a raw ``POST`` 46 s, the bulk loader 28 s); a
+re-release with 1% changed by difference 62.9 s, its swap 1.6 s; Virtuoso's staging graph and
+``MOVE`` into an empty target 119.5 s (its ``MOVE`` 47.2 s), 100k triples 3.1 s.
 
 Oxigraph's Graph Store ``PUT`` clears the target and loads in two transactions (a cut between
 them leaves the target empty): never used. Virtuoso's ``MOVE`` from an empty or missing graph
