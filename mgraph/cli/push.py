@@ -7,9 +7,10 @@ connection dropped, Ctrl-C, SIGTERM, SIGKILL), the target holds either what it h
 new graph, and every message says what the store holds, counted where it can be.
 
 On Oxigraph server, when the target is empty or the triples are added, the whole graph goes in one
-Graph Store request (the store applies it whole or not at all). Otherwise it goes into a staging
-graph urn:mgraph:staging:<time>-<pid>-<host>-<nonce>, is counted, and is swapped in with one
-update (MOVE or ADD). An interrupted push removes its staging graph and checks it is gone; a
+Graph Store request (the store applies it whole or not at all); with --replace onto a graph that
+holds triples, only the difference is staged and applied in one update. Otherwise the graph goes
+into a staging graph urn:mgraph:staging:<time>-<pid>-<host>-<nonce>, is counted, and is swapped
+in with one update (MOVE or ADD). An interrupted push removes its staging graph and checks it is gone; a
 killed one cannot, so each push removes the staging graphs of pushes no longer running and says
 so, and `mgraph push --clean --endpoint URL` removes every staging graph but a running push's.
 
