@@ -190,6 +190,10 @@ def test_push_stopped_at_every_stage(tmp_path, way, method, path, n, sig, applie
         if sig != "SIGKILL":
             assert checked, f"the push said nothing about what the store holds:\n{text}"
             assert "Traceback" not in text
+            if (way, path, n) == ("one-request", "/store", 1):  # the way is the one meant
+                assert "sending the graph in one request" in text, text
+            if (way, path, n) == ("staging", "/store", 2):
+                assert "while loading the staging graph" in text, text
 
         # The next push (or --clean) removes what is left, and says so.
         left = staging_left(server.query)
