@@ -66,7 +66,7 @@ peak = int(status.split("VmHWM:")[1].split()[0])
 print(json.dumps({"peak_kib": peak, "read": read, "push": result.seconds,
                   "load": result.load_seconds, "swap": result.swap_seconds,
                   "triples": result.triples, "after": result.after, "chunks": result.chunks,
-                  "method": result.method}))
+                  "method": result.method, "server": result.endpoints.server}))
 """
 
 
@@ -107,7 +107,7 @@ def line(label: str, f: dict) -> str:
     return (
         f"{label:<52} {f['triples']:>9,} {f['read']:>7.1f} {f['load']:>7.1f} {f['swap']:>7.1f} "
         f"{f['push']:>7.1f} {f['wall']:>7.1f} {rate:>9,.0f} {f['peak_mb']:>8.0f}  "
-        f"{f['chunks']} x {f['method']}"
+        f"{f['chunks']} x {f['method']} ({f['server'] or 'store not named'})"
     )
 
 
