@@ -23,10 +23,14 @@ figure is 2-5 times an idle machine's), Oxigraph server 0.5.13, Virtuoso 7.2, 1,
 (seconds):
 
     push                                           read  load  swap  push  peak MB
+    at load average 6-8:
+    1M -> Oxigraph, one request (empty target)      4.8   2.0  44.7  47.2  587  (53.4 s wall)
+    1M replacing 1M with 1% changed, by difference  5.2  29.7   1.5  31.6 1063
+    1M replacing the same 1M, by difference         4.2  18.9   0.0  19.5 1153
+    at load average 10-13:
     1M -> Oxigraph, one request (empty target)      9.4   3.4 120.0 124.7  587
     raw Graph Store POST of the file, beside it                     209.9  (bulk loader: 67.7)
-    1M replacing the same 1M, by difference        27.1 114.1   0.0 115.3  913  (Store-based diff)
-    1M replacing 1M with 1% changed, by difference  8.4  60.7   1.6  62.9  913  (Store-based diff)
+    1M -> Oxigraph, staging + MOVE (empty target)  11.6  85.8 348.3 435.1  588
     1M -> Virtuoso, staging + MOVE (empty target)  17.5  72.3  47.2 119.5  588
     1M replacing 1M -> Virtuoso                    refused: SR325, log after-image over its limit
     100k -> Virtuoso, staging + MOVE                0.4   2.1   0.9   3.1  125

@@ -44,39 +44,12 @@ With the default ``TransactionAfterImageLimit`` (50 MB) it refuses (SR325, targe
 replace graphs that big.
 
 Measured 2026-12-07 (``benchmarks/push.py``, Oxigraph server 0.5.13, Virtuoso 7.2, 1,012,392
-triples, on 2 cores shared with other jobs, load average 6-13, so every figure is 2-5 times what
-an idle machine gives): one request into an empty target 124.7 s beside 209.9 s for a raw Graph
-Store ``POST`` of the same file (idle, earlier: a raw ``POST`` 46 s, the bulk loader 28 s); a
-re-release with 1% changed by difference 62.9 s, its swap 1.6 s; Virtuoso's staging graph and
-``MOVE`` into an empty target 119.5 s (its ``MOVE`` 47.2 s), 100k triples 3.1 s.
-
-Oxigraph's Graph Store ``PUT`` clears the target and loads in two transactions (a cut between
-them leaves the target empty): never used. Virtuoso's ``MOVE`` from an empty or missing graph
-empties the target, so a staging graph is only ever removed by its own push, or by a later one
-when the push that made it is no longer running (see below).
-
-**Nothing left behind.** Interrupted (Ctrl-C, or SIGTERM where the CLI turns it into
-``KeyboardInterrupt``) or failing before the swap, the push drops its staging graph and checks
-that the store no longer holds it before saying so. Killed outright (SIGKILL), it cannot: the next
-push lists the staging graphs on the store and removes those whose push is no longer running (same
-machine, process gone), or made on another machine more than :data:`STALE_AFTER` seconds ago, and
-says so; :func:`clean` (``mgraph push --clean``) removes every staging graph except those of a push
-still running on this machine. Every message states what the store holds, counted after the fact
-where it can be.
-
-Every request has a timeout; HTTP 429 and 503 are retried a bounded number of times, waiting as
-``Retry-After`` asks. Credentials (HTTP Basic or Digest, chosen by the server's challenge) are
-never put in a message: URLs are shown without their user part.
-
-**Which graph.** By default the graph goes into the named graph :data:`DEFAULT_GRAPH`, never the
-store's default graph, so a push never overwrites anything else the store holds. The library
-queries ask the default graph; Virtuoso's default graph is the union of every graph, and Oxigraph
-server's is when it runs with ``--union-default-graph``. :attr:`PushResult.visible` says whether the
-pushed triples are seen by a query that names no graph. (On such a store, a staging graph is seen
-by those queries while it exists: another reason the one-request way is preferred.)
-
-One writer per target graph is assumed: two pushes into the same graph at once each stay all or
-nothing, but the last swap wins.
+triples, 2 cores shared with other jobs): at load average 6-8, the push into an empty target in
+one request took 47.2 s (reading 4.8 s, probes 2.0 s, the request 44.7 s; 53 s for the whole
+process, 587 MB), a re-release with 1% changed 31.6 s (its swap 1.5 s), the same graph again
+19.5 s (nothing written; 1.15 GB peak: both sides' lines are held); at load 10-13 the one request
+took 124.7 s beside 209.9 s for a raw Graph Store ``POST`` of the same file. Virtuoso, staging
+graph and ``MOVE`` into an empty target: 119.5 s at load 10 (its ``MOVE`` 47.2 s).
 """
 
 from __future__ import annotations
