@@ -303,18 +303,30 @@ class FaultyProxy:
 
     ``fault(method, path, n)`` (or ``fault(method, path, n, headers)``) is asked for every
     request (``n``: how many requests with this method and path came before, from 0) and
-    returns None to forward the request to ``upstream``, or ``(status, headers)`` to answer
-    that instead. ``seen`` lists (method, path, status) answered.
+    returns None to forward the request to ``upstream``, ``(status, headers)`` to answer
+    that instead, or ``"drop"`` to close the connection without an answer (the request never
+    reaches the store). It may block: the request is held meanwhile. ``after(method, path, n)``,
+    when given, is called once the store has answered a forwarded request and before the answer
+    is passed on (it may block too: the store has applied the request, the client waits).
+    ``forward_server``: pass the store's ``Server`` header on. Request bodies may be chunked.
+    A ``fault`` of five parameters gets the request body too; an ``after`` of six gets
+    ``(method, path, n, headers, body, status)``. A store's ``WWW-Authenticate`` challenge is
+    passed on, so HTTP Digest works through the proxy.
+    ``seen`` lists (method, path, status) answered.
     """
 
-    def __init__(self, upstream: str, fault) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, upstream: str, fault, after=None, forward_server: bool = False) -> None:  # type: ignore[no-untyped-def]
         import http.server
         import inspect
         import threading
 
         self.upstream = upstream
         self.fault = fault
-        self.wants_headers = len(inspect.signature(fault).parameters) == 4
+        self.after = after
+        self.forward_server = forward_server
+        self.fault_arity = len(inspect.signature(fault).parameters)
+        self.wants_headers = self.fault_arity >= 4
+        self.after_arity = len(inspect.signature(after).parameters) if after is not None else 0
         self.seen: list[tuple[str, str, int]] = []
         self.counts: dict[tuple[str, str], int] = {}
         proxy = self
@@ -323,17 +335,42 @@ class FaultyProxy:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def handle_one(self) -> None:
+            def version_string(self) -> str:
+                return getattr(self, "upstream_server", "") or super().version_string()
+
+            def read_body(self) -> bytes | None:
+                if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                    parts = []
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                        if size == 0:
+                            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                                pass
+                            return b"".join(parts)
+                        parts.append(self.rfile.read(size))
+                        self.rfile.readline()
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
+                return self.rfile.read(length) if length else None
+
+            def handle_one(self) -> None:
+                self.upstream_server = ""
+                body = self.read_body()
                 path = urllib.parse.urlsplit(self.path).path
                 key = (self.command, path)
                 n = proxy.counts.get(key, 0)
                 proxy.counts[key] = n + 1
-                if proxy.wants_headers:
+                if proxy.fault_arity == 5:
+                    answer = proxy.fault(self.command, path, n, dict(self.headers.items()), body or b"")
+                elif proxy.wants_headers:
                     answer = proxy.fault(self.command, path, n, dict(self.headers.items()))
                 else:
                     answer = proxy.fault(self.command, path, n)
+                if answer == "drop":
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    proxy.seen.append((self.command, path, 0))
+                    return
                 if answer is not None:
                     status, headers = answer
                     payload = b"injected failure"
@@ -357,12 +394,24 @@ class FaultyProxy:
                     with urllib.request.urlopen(request, timeout=60) as response:
                         status, data = response.status, response.read()
                         ctype = response.headers.get("Content-Type", "")
+                    server = response.headers.get("Server", "")
+                    challenge = ""
                 except urllib.error.HTTPError as exc:
                     status, data = exc.code, exc.read()
                     ctype = exc.headers.get("Content-Type", "")
+                    server = exc.headers.get("Server", "")
+                    challenge = exc.headers.get("WWW-Authenticate", "")
+                if proxy.after_arity == 6:
+                    proxy.after(self.command, path, n, dict(self.headers.items()), body or b"", status)
+                elif proxy.after is not None:
+                    proxy.after(self.command, path, n)
+                self.upstream_server = server if proxy.forward_server else ""
                 self.send_response(status)
                 if ctype:
                     self.send_header("Content-Type", ctype)
+                if challenge:
+                    self.send_header("WWW-Authenticate", challenge)
+
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -1,18 +1,24 @@
 """Load the built graph (or RDF files) into a running triple store, all or nothing.
 
-The graph is sent in chunks into a fresh staging graph, the store's count is checked against
-ours, and only then is it swapped into the target graph with one SPARQL update. On any failure
-the target graph holds what it held before, and the message says what the store holds.
-
 The target is the named graph https://w3id.org/mgraph/graph unless --graph is given. Without
 --replace the triples are added to what the target holds (pushing twice changes nothing); with
---replace the target ends up holding exactly this graph.
+--replace the target ends up holding exactly this graph. Whatever stops the push (an error, the
+connection dropped, Ctrl-C, SIGTERM, SIGKILL), the target holds either what it held before or the
+new graph, and every message says what the store holds, counted where it can be.
 
-Endpoints: give the store's SPARQL query endpoint; the others are derived from it:
-  Oxigraph server  .../query   -> updates .../update, Graph Store .../store
-  Virtuoso         .../sparql  -> updates /sparql-auth, Graph Store /sparql-graph-crud-auth
-                                  (with credentials; /sparql and /sparql-graph-crud without)
-  other stores     the endpoint takes updates; the graph is sent as INSERT DATA
+On Oxigraph server, when the target is empty or the triples are added, the whole graph goes in one
+Graph Store request (the store applies it whole or not at all); with --replace onto a graph that
+holds triples, only the difference is staged and applied in one update. Otherwise the graph goes
+into a staging graph urn:mgraph:staging:<time>-<pid>-<host>-<nonce>, is counted, and is swapped
+in with one update (MOVE or ADD). An interrupted push removes its staging graph and checks it is gone; a
+killed one cannot, so each push removes the staging graphs of pushes no longer running and says
+so, and `mgraph push --clean --endpoint URL` removes every staging graph but a running push's.
+
+Endpoints: give any URL of the store (its root, or its query, update or Graph Store endpoint);
+the others are found by probing, and printed:
+  Oxigraph server  /query, /update, /store
+  Virtuoso         /sparql (queries), /sparql-auth and /sparql-graph-crud-auth with credentials
+  Fuseki           /ds/query or /ds/sparql, /ds/update, /ds/data
 Override with --update-endpoint and --store-endpoint (--store-endpoint none: use updates only).
 
 The library queries (`mgraph query --endpoint`) ask the store's default graph: Virtuoso's is the
@@ -32,7 +38,8 @@ import sys
 from mgraph.cli._common import emit, warn
 
 EXAMPLES = """
-  mgraph push --endpoint http://127.0.0.1:7878/query
+  mgraph push --endpoint http://127.0.0.1:7878
+  mgraph push --clean --endpoint http://127.0.0.1:7878
   mgraph push --endpoint http://127.0.0.1:8890/sparql --auth-env VIRTUOSO_AUTH --replace
   mgraph push --endpoint http://127.0.0.1:7878/query --graph https://example.org/g my.ttl
 """
@@ -45,7 +52,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="RDF files to push (default: the built graph dist/mercury.nt)",
     )
-    parser.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
+    parser.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the store: its root URL, or its query, update or Graph Store endpoint",
+    )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="only remove the staging graphs left by interrupted pushes (not those of a push "
+        "still running on this machine), then stop",
+    )
     parser.add_argument(
         "--graph", metavar="IRI", help="the named graph to load (default: https://w3id.org/mgraph/graph)"
     )
@@ -120,12 +138,56 @@ class Bar:
             sys.stderr.flush()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the push is, so that it cleans up as it does for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def run(args: argparse.Namespace) -> int:
-    from mgraph.errors import EXIT_OK
-    from mgraph.upload import push
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main else None
+    try:
+        return _run(args)
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _log(text: str) -> None:
+    warn(f"push: {text}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from mgraph.errors import EXIT_OK, InputError
+    from mgraph.upload import clean, push
 
     auth = credentials(args)
     store = "" if args.store_endpoint == "none" else args.store_endpoint
+    if args.clean:
+        if args.files or args.replace or args.graph:
+            raise InputError("--clean only removes staging graphs: give no files, --graph or --replace")
+        done = clean(
+            args.endpoint,
+            auth,
+            timeout=args.timeout,
+            update_endpoint=args.update_endpoint,
+            store_endpoint=store,
+            log=_log,
+        )
+        if done.endpoints is not None:
+            _log(done.endpoints.describe())
+        emit(
+            f"removed {len(done.removed)} staging graph(s), checked gone; "
+            f"{len(done.kept)} left in place (their push may still be running), "
+            f"{len(done.failed)} could not be removed"
+        )
+        return EXIT_OK if not done.failed else 1
     bar = Bar()
     try:
         result = push(
@@ -138,7 +200,11 @@ def run(args: argparse.Namespace) -> int:
             progress=bar,
             update_endpoint=args.update_endpoint,
             store_endpoint=store,
+            log=_log,
         )
+    except KeyboardInterrupt:  # before anything was sent (reading the files)
+        warn("push interrupted before anything was sent to the store")
+        return 130
     finally:
         bar.close()
     if result.replace:
@@ -150,10 +216,15 @@ def run(args: argparse.Namespace) -> int:
             f"added {result.after - result.before} triples: <{result.graph}> held "
             f"{result.before} and now holds {result.after}"
         )
-    emit(
-        f"pushed {result.triples} triples in {result.chunks} chunk(s) by {result.method} "
-        f"in {result.seconds:.1f} s; {what}"
-    )
+    if result.method == "one graph store request":
+        how = "in one request"
+    elif result.method.startswith("difference"):
+        how = f"by {result.method}"
+    else:
+        how = (
+            f"in {result.chunks} chunk(s) by {result.method} into a staging graph, swapped in with one update"
+        )
+    emit(f"pushed {result.triples} triples {how} in {result.seconds:.1f} s; {what}")
     if result.leftover:
         warn(f"note: {result.leftover}")
     if not result.visible:
