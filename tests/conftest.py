@@ -29,6 +29,11 @@ SLOW_FILES = {
     "test_endpoint.py",  # mgraph serve in a subprocess
     "test_export_html.py",  # Chromium
     "test_push.py",  # Oxigraph server and Virtuoso
+    "test_push_kill.py",  # mgraph push killed at every stage, Oxigraph server and Virtuoso
+    "test_serve_hostile.py",  # mgraph serve under slow clients and runaway queries
+    "test_w3c_protocol.py",  # the W3C SPARQL 1.1 Protocol suite against mgraph serve
+    "test_site.py",  # mgraph site + Chromium
+    "test_tables.py",  # every command in a subprocess at three widths
     "test_query_engines.py",  # every library query on three engines and Virtuoso
     "test_w3c_shacl.py",  # the W3C SHACL suite on two engines
 }

@@ -40,8 +40,10 @@ from mgraph.cli._common import emit, warn
 EXAMPLES = """
   mgraph push --endpoint http://127.0.0.1:7878
   mgraph push --clean --endpoint http://127.0.0.1:7878
-  mgraph push --endpoint http://127.0.0.1:8890/sparql --auth-env VIRTUOSO_AUTH --replace
-  mgraph push --endpoint http://127.0.0.1:7878/query --graph https://example.org/g my.ttl
+  mgraph push --endpoint http://127.0.0.1:8890/sparql \\
+      --auth-env VIRTUOSO_AUTH --replace
+  mgraph push --endpoint http://127.0.0.1:7878 \\
+      --graph https://example.org/g my.ttl
 """
 
 
