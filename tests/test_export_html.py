@@ -378,6 +378,19 @@ def test_search_burkina_faso_lists_the_waste_event_with_its_source(open_page, cu
 
 
 def click_node(page, entity_id: str) -> None:
+    # Bring the node to the middle of the graph area and zoom in around it (the viewport only), so
+    # that neither the panel nor a neighbour drawn over it at the overview's scale takes the click;
+    # then a real mouse click at its drawn position.
+    page.evaluate(
+        """id => {
+          const cy = window.mgraph.cy, [x, y] = window.mgraph.screenPosition(id);
+          if (!cy) { return; }
+          const centre = {x: cy.width() / 2, y: cy.height() / 2};
+          cy.panBy({x: centre.x - x, y: centre.y - y});  // the node to the middle of the graph area
+          cy.zoom({level: Math.min(cy.maxZoom(), cy.zoom() * 6), renderedPosition: centre});
+        }""",
+        entity_id,
+    )
     x, y = page.evaluate("id => window.mgraph.screenPosition(id)", entity_id)
     box = page.locator("#graph").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
