@@ -64,7 +64,7 @@ import urllib.parse
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from mgraph.errors import EXIT_FAILED, InputError, MgraphError
 from mgraph.terms import check_iri
@@ -1104,15 +1104,7 @@ class _Run:
                     sent=True,
                 )
         except (_Failure, KeyboardInterrupt) as exc:
-            interrupted = isinstance(exc, KeyboardInterrupt)
-            if interrupted:
-                self.fresh_client()
-            error = PushInterrupted if interrupted else PushError
-            reason = "interrupted" if interrupted else str(exc)
-            raise error(
-                f"push failed while loading the staging graph: {reason}",
-                unchanged + "; " + self.drop_staging(),
-            ) from exc
+            self.loading_failed(exc, "the staging graph", unchanged)
         # One operation, so the swap is one request and one statement: Virtuoso applies the
         # statements of a multi-statement update one by one and keeps the first when a later fails.
         swap = f"MOVE <{staging}> TO <{target}>" if self.replace else f"ADD <{staging}> TO <{target}>"
@@ -1149,6 +1141,18 @@ class _Run:
             "load_seconds": loaded_at - started,
             "swap_seconds": swapped_at - loaded_at,
         }
+
+    def loading_failed(self, exc: BaseException, what: str, unchanged: str) -> NoReturn:
+        """Loading ``what`` failed or was interrupted: drop the staging graph (checked), say so."""
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        if interrupted:
+            self.fresh_client()
+        error = PushInterrupted if interrupted else PushError
+        reason = "interrupted" if interrupted else str(exc)
+        raise error(
+            f"push failed while loading {what}: {reason}",
+            unchanged + "; " + self.drop_staging(),
+        ) from exc
 
     def drop_staging(self) -> str:
         """Remove the staging graph(s) and check they are gone; the sentence says what is true."""
@@ -1254,15 +1258,7 @@ class _Run:
                         sent=True,
                     )
         except (_Failure, KeyboardInterrupt) as exc:
-            interrupted = isinstance(exc, KeyboardInterrupt)
-            if interrupted:
-                self.fresh_client()
-            error = PushInterrupted if interrupted else PushError
-            reason = "interrupted" if interrupted else str(exc)
-            raise error(
-                f"push failed while loading the staging graphs: {reason}",
-                unchanged + "; " + self.drop_staging(),
-            ) from exc
+            self.loading_failed(exc, "the staging graphs", unchanged)
         t, a, r = self.target, self.staging, self.removals
         swap = (
             f"DELETE {{ GRAPH <{t}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{r}> {{ ?s ?p ?o }} }} ;\n"
