@@ -92,7 +92,7 @@ def test_query_page_runs_a_library_example_offline(page, server, curated):
     page.click("#run")
     page.wait_for_selector("#results table tbody tr td", timeout=20000)
     page.wait_for_function(
-        "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue().includes('VALUES')"
+        "() => document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue().includes('VALUES')"
     )
     text = page.inner_text("#results")
     assert 0 < len(expected) == page.locator("#results table tbody tr").count()

@@ -193,7 +193,7 @@ def test_query_page_gives_the_rows_of_mgraph_query(browser, site, name, params):
         if name == "parties-in-period":  # the example's period is 2017; bind the one asked here
             assert "2017-01-01" in text and "2017-12-31" in text
         page.click("#run")
-        page.wait_for_function("window.MGRAPH_LAST_RESULT !== undefined", timeout=60_000)
+        page.wait_for_function("() => window.MGRAPH_LAST_RESULT !== undefined", timeout=60_000)
         result = page.evaluate("window.MGRAPH_LAST_RESULT")
     finally:
         context.close()
