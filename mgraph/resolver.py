@@ -427,17 +427,21 @@ def _external(text: str, graph: Any, kinds: set[str] | None) -> list[str]:
 
     if external_iri(text) is None:
         return []
-    from mgraph.views.index import get_index
-
-    return external_matches(text, get_index(graph if not isinstance(graph, Names) else None), kinds)
+    return external_matches(text, _index_of(graph), kinds)
 
 
 def _label_in(graph: Any, iri: str, lang: str) -> str:
     """An entity's name in ``lang`` from the graph's index (English where it has none)."""
     from mgraph.languages import label_in
+
+    return label_in(_index_of(graph), iri, lang)
+
+
+def _index_of(graph: Any) -> Any:
+    """The graph index behind a lookup (a names cache stands for the project's graph)."""
     from mgraph.views.index import get_index
 
-    return label_in(get_index(graph if not isinstance(graph, Names) else None), iri, lang)
+    return get_index(None if isinstance(graph, Names) else graph)
 
 
 def external_matches(text: str, index: Any, kinds: set[str] | None = None) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -335,17 +336,13 @@ def test_nesting_up_to_the_limit_is_read(tmp_path: Path) -> None:
         ),
         # the wording and column are Python's json module's: Python 3.13 says "Illegal trailing
         # comma before end of array" at the comma (column 32), 3.11 "Expecting value" after it
-        pytest.param("bad-json.jsonld", ":3:3?: invalid JSON: ", id="json"),
+        pytest.param("bad-json.jsonld", r":3:3\d: invalid JSON: ", id="json"),
     ],
 )
 def test_syntax_errors_name_line_and_column(name: str, expected: str) -> None:
     path = UNSAFE / name
-    if "?" in expected:  # line fixed, column within the cell's two digits
-        line, rest = expected.split("?", 1)
-        message = refusal(path)
-        assert message.startswith(f"{path}{line}") and message[len(f"{path}{line}") + 1 :].startswith(rest)
-        return
-    assert refusal(path).startswith(f"{path}{expected}")
+    pattern = expected if "\\d" in expected else re.escape(expected)  # the json case: any column 3x
+    assert re.match(re.escape(str(path)) + pattern, refusal(path))
 
 
 def test_rdfxml_error_without_a_position_is_located_by_its_text(tmp_path: Path) -> None:
