@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
 
 from mgraph.errors import InputError
 from mgraph.exporters import html as html_export
@@ -401,7 +401,7 @@ def test_click_on_a_node_selects_it(open_page, curated):
     page = opened.page
     page.fill("#search", "Burkina Faso")
     page.press("#search", "Escape")  # closes the suggestions
-    page.wait_for_function("() => !window.mgraph.cy.animated()")  # the short zoom to the selection
+    wait_until(page, "() => !window.mgraph.cy.animated()")  # the short zoom to the selection
     click_node(page, "event/waste-side-event-developing-countries")
     assert page.get_attribute("body", "data-selected") == "event/waste-side-event-developing-countries"
     assert page.evaluate("location.hash") == "#id=event%2Fwaste-side-event-developing-countries"
@@ -482,7 +482,7 @@ def test_permalink_selects_on_load(open_page, curated):
     assert page.get_attribute("body", "data-selected") == "country/che"
     assert page.locator("#panel h2").inner_text() == "Switzerland"
     page.evaluate("location.hash = '#id=decision%2Fmc-5-3'")
-    page.wait_for_function("() => document.body.dataset.selected === 'decision/mc-5-3'")
+    wait_until(page, "() => document.body.dataset.selected === 'decision/mc-5-3'")
     unknown = open_page(path, "#id=nothing%2Fhere")
     assert "No entity with the id" in unknown.page.locator("#panel").inner_text()
     opened.check_clean()
@@ -620,7 +620,7 @@ def test_escape_and_a_background_click_clear_the_selection(open_page, curated):
     assert page.evaluate("window.mgraph.cy.elements('.faded').length") == 0
     page.evaluate("window.mgraph.select('country/che')")
     assert page.get_attribute("body", "data-selected") == "country/che"
-    page.wait_for_function("() => !window.mgraph.cy.animated()")
+    wait_until(page, "() => !window.mgraph.cy.animated()")
     page.evaluate("window.mgraph.cy.pan({x: -1e6, y: -1e6})")  # every node far off the window
     box = page.locator("#graph").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

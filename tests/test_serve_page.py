@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import rdflib
-from browser import CHROMIUM
+from browser import CHROMIUM, wait_until
 from browser import CHROMIUM_ARGS as ARGS
 from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
@@ -91,8 +91,9 @@ def test_query_page_runs_a_library_example_offline(page, server, curated):
     page.fill("#params input[name=meeting]", "cop-5")
     page.click("#run")
     page.wait_for_selector("#results table tbody tr td", timeout=20000)
-    page.wait_for_function(
-        "() => document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue().includes('VALUES')"
+    wait_until(
+        page,
+        "() => document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue().includes('VALUES')",
     )
     text = page.inner_text("#results")
     assert 0 < len(expected) == page.locator("#results table tbody tr").count()

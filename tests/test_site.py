@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
 
 from mgraph.errors import InputError
 from mgraph.queries import run
@@ -193,7 +193,7 @@ def test_query_page_gives_the_rows_of_mgraph_query(browser, site, name, params):
         if name == "parties-in-period":  # the example's period is 2017; bind the one asked here
             assert "2017-01-01" in text and "2017-12-31" in text
         page.click("#run")
-        page.wait_for_function("() => window.MGRAPH_LAST_RESULT !== undefined", timeout=60_000)
+        wait_until(page, "() => window.MGRAPH_LAST_RESULT !== undefined", 60_000)
         result = page.evaluate("window.MGRAPH_LAST_RESULT")
     finally:
         context.close()
