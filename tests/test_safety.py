@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from mgraph.errors import EXIT_USAGE, InputError
-from mgraph.safety import EXTENSIONS, MAX_NESTING, parse_user_file, screen_query
+from mgraph.core.errors import EXIT_USAGE, InputError
+from mgraph.core.safety import EXTENSIONS, MAX_NESTING, parse_user_file, screen_query
 
 FIXTURES = Path(__file__).parent / "fixtures"
 USER = FIXTURES / "user"

@@ -29,9 +29,9 @@ from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from mgraph.errors import InputError
-from mgraph.queries import library, run
-from mgraph.safety import UpdateRefused, screen_endpoint_query
+from mgraph.core.errors import InputError
+from mgraph.core.safety import UpdateRefused, screen_endpoint_query
+from mgraph.queries.query import library, run
 from mgraph.server import negotiation
 from mgraph.server.dataset import prepare
 from mgraph.server.pool import WorkerLost, WorkerPool

@@ -16,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from mgraph.errors import EXIT_OK, EXIT_USAGE, MgraphError
+from mgraph.core.errors import EXIT_OK, EXIT_USAGE, MgraphError
 
 COMMANDS = (
     "build",

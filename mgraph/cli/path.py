@@ -43,8 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.analytics import paths, render_chains
-    from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK, InputError
+    from mgraph.networks.analyze import paths, render_chains
 
     if args.limit < 1:
         raise InputError(f"--limit must be 1 or more, not {args.limit}")
@@ -67,8 +67,8 @@ def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
     two names in exactly one way (``Burkina Faso Afghanistan``)."""
     import warnings
 
-    from mgraph.errors import InputError
-    from mgraph.resolver import names_for, resolve
+    from mgraph.core.errors import InputError
+    from mgraph.networks.search import names_for, resolve
 
     if len(words) == 2:
         return words[0], words[1]

@@ -5,9 +5,9 @@ Query workers open the store read-only, so the data must be on disk. Three sourc
 - nothing given: the built graph ``dist/mercury.nt`` (loaded by pyoxigraph directly: it is our
   own output), else the curated data loaded with :func:`mgraph.load`;
 - RDF files or datasets: N-Triples, N-Quads, Turtle and TriG are read by pyoxigraph's own parser
-  after :mod:`mgraph.safety`'s checks (local regular files only, nesting screened), keeping the
+  after :mod:`mgraph.core.safety`'s checks (local regular files only, nesting screened), keeping the
   named graphs of N-Quads and TriG; RDF/XML, JSON-LD and N3 go through
-  :func:`mgraph.safety.parse_user_file` (no external entities, no remote contexts) into the
+  :func:`mgraph.core.safety.parse_user_file` (no external entities, no remote contexts) into the
   default graph;
 - ``--graph IRI=FILE``: a file of triples (any of the formats above but N-Quads and TriG, which
   name their own graphs) loaded into the named graph IRI;
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
 
 _NATIVE = {"nt": "N_TRIPLES", "nquads": "N_QUADS", "turtle": "TURTLE", "trig": "TRIG"}
 """Formats read by pyoxigraph's parser straight into the store (named graphs kept)."""
@@ -108,7 +108,7 @@ def _names(paths: list[tuple[Path, str | None]]) -> str:
 
 def _check_graph_name(iri: str, path: Path) -> None:
     """``--graph IRI=FILE``: an absolute IRI, and a file of triples (a dataset names its graphs)."""
-    from mgraph import safety
+    from mgraph.core import safety
 
     scheme, colon, rest = iri.partition(":")
     if not (colon and scheme[:1].isalpha() and rest) or any(c in iri for c in '<>"{}|^`\\ \n'):
@@ -120,7 +120,7 @@ def _check_graph_name(iri: str, path: Path) -> None:
 
 
 def _default_description() -> str:
-    from mgraph.graphs import default_graph_file
+    from mgraph.core.graphs import default_graph_file
 
     built = default_graph_file()
     return f"the built release ({built.name})" if built is not None else "the curated data (data/)"
@@ -158,14 +158,14 @@ def _fill(folder: Path, paths: list[tuple[Path, str | None]]) -> None:
 def _load_default(store: Any) -> None:
     import pyoxigraph as ox
 
-    from mgraph.graphs import default_graph_file
-    from mgraph.terms import to_oxigraph
+    from mgraph.core.graphs import default_graph_file
+    from mgraph.core.terms import to_oxigraph
 
     built = default_graph_file()
     if built is not None:
         store.bulk_load(path=str(built), format=ox.RdfFormat.N_TRIPLES)
         return
-    from mgraph.loader import load
+    from mgraph.core.loader import load
 
     graph = load().graph
     store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
@@ -173,11 +173,11 @@ def _load_default(store: Any) -> None:
 
 def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
     """One user's file into the store (into the named graph ``graph`` if given), as
-    :mod:`mgraph.safety` allows."""
+    :mod:`mgraph.core.safety` allows."""
     import pyoxigraph as ox
 
-    from mgraph import safety
-    from mgraph.terms import to_oxigraph
+    from mgraph.core import safety
+    from mgraph.core.terms import to_oxigraph
 
     fmt = safety.EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
@@ -212,7 +212,7 @@ def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
 
 def _screen_nesting(path: Path) -> None:
     """Turtle and TriG nest; refuse files nested deeper than the safety limit, read in pieces."""
-    from mgraph import safety
+    from mgraph.core import safety
 
     try:
         text = path.read_text(encoding="utf-8")
