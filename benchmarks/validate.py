@@ -313,11 +313,11 @@ _STEPS = {
         "import pyoxigraph as ox\nox.Store().load(path={path!r}, format=ox.RdfFormat.N_TRIPLES)"
     ),
     "safe parse into pyoxigraph": (
-        "import pyoxigraph as ox\nfrom mgraph.core.safety import parse_user_file\n"
+        "import pyoxigraph as ox\nfrom mgraph.core.user_files import parse_user_file\n"
         "parse_user_file({path!r}, store=ox.Store())"
     ),
     "safe parse into rdflib (pyshacl)": (
-        "from mgraph.core.safety import parse_user_file\nparse_user_file({path!r})"
+        "from mgraph.core.user_files import parse_user_file\nparse_user_file({path!r})"
     ),
     "mgraph validate FILE": (
         "from mgraph.validation.validate import validate_files\nfrom mgraph.validation.report import render\n"

@@ -144,7 +144,6 @@ def test_the_callers_graph_is_not_changed() -> None:
 
 
 def test_validate_files_names_the_file_and_line(tmp_path: Path) -> None:
-    pytest.importorskip("mgraph.core.safety")
     source = (FIXTURES / "DecisionShape" / "fail.ttl").read_text(encoding="utf-8")
     path = tmp_path / "decisions.ttl"
     path.write_text(source, encoding="utf-8")

@@ -25,8 +25,8 @@ from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running
 from mgraph import cli
 from mgraph.core import locations
 from mgraph.core.errors import InputError
-from mgraph.core.safety import parse_user_file
 from mgraph.core.store import from_file
+from mgraph.core.user_files import parse_user_file
 from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive_endpoints, push, redact
 from mgraph.queries.query import library, run
 

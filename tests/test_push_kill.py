@@ -31,7 +31,7 @@ import pytest
 from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running, virtuoso
 
 from mgraph import cli
-from mgraph.core.safety import parse_user_file
+from mgraph.core.user_files import parse_user_file
 from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, push
 
 V1 = """\

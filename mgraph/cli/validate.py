@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_stdin() -> bytes:
-    from mgraph.core.safety import MAX_FILE_BYTES
+    from mgraph.core.user_files import MAX_FILE_BYTES
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     return data

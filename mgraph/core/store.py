@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import Graph
 
 from mgraph.core import sparql_text
 from mgraph.core.errors import InputError
+from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
 from mgraph.core.terms import (
     VAR_RE,
     Term,
@@ -130,6 +133,29 @@ class SparqlSyntaxError(Exception):
         return cls(f"{line}:{column}", expected[:300] or "unexpected text")
 
 
+def _located(error: SparqlSyntaxError, query: str) -> SparqlSyntaxError:
+    """Oxigraph's error, or rdflib's where Oxigraph points past the mistake.
+
+    Oxigraph's parser reports the furthest point it reached, which for ``FILTER(?o = )`` is the
+    end of the query; rdflib's parser stops at the mistake. Asked only on the error path.
+    """
+    line, _, column = error.where.partition(":")
+    offset = sum(len(text) + 1 for text in query.split("\n")[: int(line) - 1]) + int(column) - 1
+    if query[offset:].strip():
+        return error  # a point inside the text: the engine's word stands
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        _deep_call(lambda: parseQuery(query), frames=_FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000)
+    except ParseException as exc:
+        message = re.sub(r"\s*\(at char \d+\),?\s*\(line:\d+, col:\d+\)\s*$", "", " ".join(str(exc).split()))
+        return SparqlSyntaxError(f"{exc.lineno}:{exc.col}", message)
+    except Exception:  # rdflib could not say better: keep the engine's error
+        return error
+    return error
+
+
 def _where(query: str, needle: str) -> str:
     """``LINE:COL`` (1-based) of the first occurrence of ``needle``, else 1:1."""
     at = query.find(needle)
@@ -167,10 +193,13 @@ class Store:
         *,
         timeout: float | None = None,
         source: str = "query",
+        what: str = "",
     ) -> Answer:
         """Run any query form with parameters bound (see the module's docstring for answers).
 
-        ``source`` names the query in error messages (``FILE:LINE:COL: ...``).
+        ``source`` names the query in error messages (``FILE:LINE:COL: ...``), ``what`` in the
+        message of a time-out. A syntax error is the engine's, located; where a group, bracket
+        or string is left open, it says which and where it opened.
         """
         for term in (bindings or {}).values():
             sparql_term(term)  # the same checks for every engine
@@ -182,9 +211,17 @@ class Store:
             try:
                 return self._query(query, bound, timeout)
             except SparqlSyntaxError as exc:
+                found = sparql_text.unbalanced(query)
+                if found is not None:
+                    line, column = sparql_text.position(query, found[0])
+                    raise InputError(f"{source}:{line}:{column}: SPARQL syntax error: {found[1]}") from None
                 raise InputError(f"{source}:{exc.where}: SPARQL syntax error: {exc.what}") from None
 
-        return run_with_time_limit(work, timeout, what=f"the query on {self.engine}")
+        return run_with_time_limit(work, timeout, what=what or f"the query on {self.engine}")
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs this store holds (``FROM`` may name them)."""
+        return []
 
     def select(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
@@ -223,6 +260,9 @@ class OxigraphStore(Store):
     def __len__(self) -> int:
         return len(self.store)
 
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
+
     def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
         import pyoxigraph as ox
 
@@ -237,7 +277,7 @@ class OxigraphStore(Store):
                     raise InputError(f"the query failed on oxigraph: {exc}") from exc
                 result = self.store.query(bind_values(query, bindings), prefixes=_oxigraph_prefixes())
         except SyntaxError as exc:
-            raise SparqlSyntaxError.from_oxigraph(exc, query) from None
+            raise _located(SparqlSyntaxError.from_oxigraph(exc, query), query) from None
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QueryTriples):
@@ -265,7 +305,9 @@ class RdflibStore(Store):
         except ParseException as exc:
             raise SparqlSyntaxError(f"{exc.lineno}:{exc.col}", exc.msg) from None
         except RecursionError:
-            raise
+            raise InputError(
+                "the query nests too deeply for the rdflib engine; run it on oxigraph (the default)"
+            ) from None
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
             if "Unknown namespace prefix" in str(exc):
                 prefix = str(exc).rsplit(":", 1)[-1].strip()
@@ -296,7 +338,12 @@ def _oxigraph_triple(triple: Any) -> Any:
 
 @functools.lru_cache(maxsize=128)
 def _prepared(query: str) -> Any:
-    """rdflib's parsed and translated query, kept: parsing takes longer than most evaluations."""
+    """rdflib's parsed and translated query, kept: parsing takes longer than most evaluations.
+
+    rdflib's pyparsing grammar takes about 60 Python frames per nesting level, so the default
+    recursion limit fails near 25 levels: the query is parsed in a thread with a large stack
+    and a limit raised for its depth (bounded by the screen, :mod:`mgraph.core.sparql_screen`).
+    """
     from rdflib.plugins.sparql import prepareQuery
 
     from mgraph.core.namespaces import PREFIXES
@@ -304,7 +351,47 @@ def _prepared(query: str) -> Any:
     # rdflib keeps the backslash of mgid:meeting\/cop-3 in the IRI; written out, the name means
     # what SPARQL (and Oxigraph) say it does
     known = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return prepareQuery(sparql_text.expand_escaped_names(query, known), initNs=dict(PREFIXES))
+    text = sparql_text.expand_escaped_names(query, known)
+    frames = _FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000
+    return _deep_call(lambda: prepareQuery(text, initNs=dict(PREFIXES)), frames=frames)
+
+
+_PARSE_LOCK = threading.Lock()
+_PARSE_STACK_BYTES = 64 * 1024 * 1024  # 1000 levels parse in 8 MiB; room to spare
+_FRAMES_PER_LEVEL = 60  # pyparsing's frames per bracket level in rdflib's grammar, generously
+T = TypeVar("T")
+
+
+def _deep_call(function: Callable[[], T], *, frames: int) -> T:
+    """``function()`` in a thread with a large stack and a recursion limit of ``frames``."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as err:  # re-raised in the caller's thread
+            outcome["error"] = err
+
+    if frames <= sys.getrecursionlimit():
+        return function()
+    with _PARSE_LOCK:
+        old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+        sys.setrecursionlimit(frames)
+        try:
+            try:
+                threading.stack_size(_PARSE_STACK_BYTES)
+                worker = threading.Thread(target=run, name="mgraph-sparql-parse")
+                worker.start()
+            finally:
+                threading.stack_size(old_stack)
+            worker.join()
+        except RuntimeError:  # no thread with that stack here: parse in this one
+            run()
+        finally:
+            sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def prefix_declarations() -> str:
@@ -432,7 +519,7 @@ def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
 def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool = False) -> Store:
     """A store over an RDF file; named graphs of N-Quads or TriG files merge into the default.
 
-    A user's file goes through :func:`mgraph.core.safety.parse_user_file` (local only, no remote
+    A user's file goes through :func:`mgraph.core.user_files.parse_user_file` (local only, no remote
     contexts, no entity bombs); our own release file (``trusted``) is read by pyoxigraph directly,
     which is several times faster.
     """
@@ -441,7 +528,7 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
     if not file.is_file():
         raise InputError(f"{file}: no such graph file (run `mgraph build`, or give --graph)")
     if not trusted:
-        from mgraph.core.safety import parse_user_file
+        from mgraph.core.user_files import parse_user_file
 
         return from_graph(parse_user_file(file), engine)
     import pyoxigraph as ox

@@ -135,7 +135,7 @@ def index_triples(triples: Iterable[Any]) -> GraphIndex:
 
 
 class _IndexingSink:
-    """Takes the place of a pyoxigraph store for :func:`mgraph.core.safety.parse_user_file`: indexes
+    """Takes the place of a pyoxigraph store for :func:`mgraph.core.user_files.parse_user_file`: indexes
     the checked triples it is given, once each (a file may repeat a triple; a store would not)."""
 
     def __init__(self) -> None:
@@ -159,7 +159,7 @@ def index_graph(graph: Any) -> GraphIndex:
     if hasattr(graph, "graph") and isinstance(graph.graph, Graph):  # a KnowledgeGraph
         graph = graph.graph
     if isinstance(graph, (str, Path)):
-        from mgraph.core.safety import parse_user_file
+        from mgraph.core.user_files import parse_user_file
 
         # Read by pyoxigraph and indexed as the triples stream in, with the same checks as every
         # user file: no rdflib graph, no store, and no conversion of every triple back to

@@ -1,7 +1,7 @@
 """``mgraph diff``: what changed between two versions of the data, fact by fact, with sources.
 
 A side is a release folder (``dist/``: its ``mercury.nt`` and ``release.toml``), a data folder
-(``data/``, loaded), a local RDF file (read as :mod:`mgraph.core.safety` allows), or a git revision of
+(``data/``, loaded), a local RDF file (read as :mod:`mgraph.core.user_files` allows), or a git revision of
 ``data/`` (``HEAD~1``, a tag: the files are taken with ``git show REV:data/...`` into a temporary
 folder and loaded there; git runs locally, nothing is fetched), in the git repository of the
 working directory when it has a ``data/`` folder, else in mgraph's own checkout.
@@ -181,7 +181,7 @@ def read_side(spec: str | Path, *, repo: Path | None = None) -> Side:
 def _parse_file(path: Path) -> set[Triple]:
     import pyoxigraph as ox
 
-    from mgraph.core.safety import parse_user_file
+    from mgraph.core.user_files import parse_user_file
 
     store = ox.Store()
     parse_user_file(path, store=store)

@@ -378,13 +378,13 @@ def read_graph(files: Sequence[str | Path] | None = None) -> ox.Store:
     """The triples to push, in an in-memory pyoxigraph store (so duplicates count once).
 
     No files: the built graph ``dist/mercury.nt``. Files are read through
-    :func:`mgraph.core.safety.parse_user_file` (local files only, named graphs merged).
+    :func:`mgraph.core.user_files.parse_user_file` (local files only, named graphs merged).
     """
     import pyoxigraph as ox
 
     if files:
-        from mgraph.core.safety import parse_user_file
         from mgraph.core.terms import to_oxigraph
+        from mgraph.core.user_files import parse_user_file
 
         store = ox.Store()
         for file in files:

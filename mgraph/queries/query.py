@@ -40,7 +40,6 @@ from mgraph.core.namespaces import MGID
 from mgraph.core.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
 from mgraph.core.store import Answer, RemoteStore, Rows, Store
 from mgraph.core.terms import Term, check_iri, compact_iri, expand_curie
-from mgraph.core.timelimit import run_with_time_limit
 
 PARAM_TYPES = ("id", "iri", "date", "number", "string", "choice")
 ANY = "(any)"
@@ -402,27 +401,19 @@ _EXISTS = "ASK { ?s a ?type }"
 # --- running ----------------------------------------------------------------------------------
 
 
-def screen(text: str, *, allow_service: bool = False, source: str = "query") -> None:
-    """Refuse unsafe or malformed queries before any engine sees them (see mgraph.core.safety).
-
-    A syntax error says what is missing where it can (``missing '}' to close the group opened
-    at 3:9``), and an undeclared prefix is named. A text that passed once passes again: the
-    verdict is remembered, as parsing is slow.
+def screen(
+    text: str, *, store: Store | None = None, allow_service: bool = False, source: str = "query"
+) -> None:
+    """Refuse unsafe queries before any engine sees them, with the endpoint's screen
+    (:func:`mgraph.core.sparql_screen.screen_query`): ``FROM`` may name a graph ``store`` holds. An undeclared
+    prefix is named with the closest known one; syntax errors are the engine's, when it runs.
     """
-    if (text, allow_service) in _SCREENED:
-        return
-    from mgraph.core.safety import screen_query
+    from mgraph.core.sparql_screen import screen_query
 
     check_prefixes(text, source)
-    try:
-        screen_query(text, allow_service=allow_service, source=source)
-    except InputError as exc:
-        found = sparql_text.unbalanced(text) if "SPARQL syntax error" in str(exc) else None
-        if found is None:
-            raise
-        line, column = sparql_text.position(text, found[0])
-        raise InputError(f"{source}:{line}:{column}: SPARQL syntax error: {found[1]}") from None
-    _remember_screened(text, allow_service)
+    remote = isinstance(store, RemoteStore)
+    graphs = store.graph_names() if store is not None and not remote else ()
+    screen_query(text, graphs=graphs, allow_service=allow_service, source=source)
 
 
 def check_prefixes(text: str, source: str = "query") -> None:
@@ -583,15 +574,6 @@ def _tagged_only(text: str, store: Store) -> list[str]:
     return messages
 
 
-def _remember_screened(text: str, allow_service: bool) -> None:
-    if len(_SCREENED) > 256:
-        _SCREENED.clear()
-    _SCREENED.add((text, allow_service))
-
-
-_SCREENED: set[tuple[str, bool]] = set()
-
-
 def _names_graph(target: Store) -> Any:
     """Where names are looked up: the graph queried when it is local and not the project's own;
     the project's graph (None) for it and for a remote endpoint."""
@@ -646,18 +628,10 @@ def run(
         store if store is not None else open_store(engine, graph=graph, endpoint=endpoint, timeout=timeout)
     )
     bindings = bind_params(spec, {**(params or {}), **kwparams}, target)
-
-    def work() -> Answer:
-        screen(spec.text, allow_service=allow_service, source=str(spec.path))
-        return target.query(spec.text, bindings, timeout=timeout if remote else None, source=str(spec.path))
-
-    remote = isinstance(target, RemoteStore)
-    if remote:
-        return work()
-    answer = run_with_time_limit(work, timeout, what=f"query {spec.name}")
-    # A child process screened the text: remember the verdict here, so the next child (forked
-    # from this process) does not parse the same query again.
-    _remember_screened(spec.text, allow_service)
+    screen(spec.text, store=target, allow_service=allow_service, source=str(spec.path))
+    answer = target.query(
+        spec.text, bindings, timeout=timeout, source=str(spec.path), what=f"query {spec.name}"
+    )
     for message in check_query(spec.text, target, answer):
         warnings.warn(f"{spec.path.name}: {message}", QueryWarning, stacklevel=2)
     return answer

@@ -111,7 +111,7 @@ def _graph(graph: str | Path | None) -> Any:
     path = Path(graph)
     if not path.is_file():
         raise InputError(f"{path}: no such graph file")
-    from mgraph.core.safety import parse_user_file
+    from mgraph.core.user_files import parse_user_file
 
     return parse_user_file(path, into=Graph())
 

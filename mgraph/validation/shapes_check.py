@@ -11,7 +11,7 @@ check refuses them, naming the file, the line and what to write instead:
   that is not a non-negative integer, a flag that is not a boolean, a list that is not a list,
   an unknown ``sh:nodeKind``.
 
-Syntax errors are the parser's (:func:`mgraph.core.safety.parse_user_file`), located the same way.
+Syntax errors are the parser's (:func:`mgraph.core.user_files.parse_user_file`), located the same way.
 """
 
 from __future__ import annotations

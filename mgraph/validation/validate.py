@@ -118,7 +118,7 @@ def validate_files(
     whose name does not tell it; a file named ``-`` is ``stdin`` (the bytes of standard input).
     Each result names the file where its focus node first appears, and the line, best effort.
     """
-    from mgraph.core.safety import EXTENSIONS, parse_user_file
+    from mgraph.core.user_files import EXTENSIONS, parse_user_file
     from mgraph.validation.shapes_check import check_shapes
 
     if engine not in engine_names():
@@ -178,8 +178,8 @@ def _run_files_in_store(
     engine; ``auto`` hands them to pyshacl (as an rdflib graph, made then) when native refuses."""
     import pyoxigraph as ox
 
-    from mgraph.core.safety import parse_user_file
     from mgraph.core.terms import to_oxigraph, to_rdflib
+    from mgraph.core.user_files import parse_user_file
 
     store = ox.Store()
     for path, source in reads:
@@ -273,7 +273,7 @@ def _our_graph() -> Graph:
     """Our built graph: dist/mercury.nt when it is built, else the data folder, loaded."""
     release = locations.DIST / "mercury.nt"
     if release.is_file():
-        from mgraph.core.safety import parse_user_file
+        from mgraph.core.user_files import parse_user_file
 
         return parse_user_file(release)
     from mgraph.core.loader import load
