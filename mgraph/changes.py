@@ -204,7 +204,7 @@ def _repository() -> Path | None:
     return root if (root / "data").is_dir() else None
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
 
 
@@ -239,7 +239,7 @@ def compare(old: Side, new: Side) -> DataDiff:
     old_subjects, old_facts = old.sources()
     new_subjects, new_facts = new.sources()
 
-    def sources_of(triple: Triple, subjects: dict[str, set[str]], facts: dict[Triple, set[str]]) -> tuple:
+    def sources_of(triple: Triple, subjects: dict[str, set[str]], facts: dict[Triple, set[str]]) -> tuple[str, ...]:
         return tuple(sorted(facts.get(triple) or subjects.get(triple[0], set())))
 
     removed_by: dict[tuple[str, str], list[Triple]] = defaultdict(list)

@@ -31,7 +31,7 @@ _DATATYPES = {
 }
 
 
-def sparql_examples(target: str, queries: dict | None = None) -> Graph:
+def sparql_examples(target: str, queries: dict[str, Any] | None = None) -> Graph:
     """Every library query as a SHACL executable; ``target`` is the SPARQL endpoint (or dataset)."""
     from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import RDF, RDFS, XSD

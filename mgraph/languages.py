@@ -76,7 +76,7 @@ def labels_in(index: Any, lang: str) -> dict[str, str]:
 def label_in(index: Any, iri: str, lang: str) -> str:
     """An entity's name in ``lang``, else its English label."""
     if lang != DEFAULT:
-        names = sorted(
+        names: list[str] = sorted(
             o.value
             for p, o in index.out.get(iri, ())
             if p == PREF_LABEL and getattr(o, "language", None) == lang

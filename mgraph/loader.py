@@ -218,7 +218,7 @@ def _value_triples(
     position: int,
     index: dict[str, Record],
     origins: dict[str, Origin],
-):
+) -> Iterable[tuple[Any, Any, Any]]:
     # Values dated by `as_of` form a series over time (issue 12): only values given for the same
     # date (or all undated ones) dispute one another, and the first of each such group is its
     # preferred value. Without `as_of` this is the plain rule: several values = one conflict.
@@ -261,7 +261,9 @@ def _value_triples(
             yield claim, MG.preferred, Literal(preferred)
 
 
-def _source_triples(subject: URIRef, source: str, index: dict[str, Record]):
+def _source_triples(
+    subject: URIRef, source: str, index: dict[str, Record]
+) -> Iterable[tuple[URIRef, URIRef, URIRef]]:
     if URL_RE.match(source):
         iri = URIRef(source)
         yield subject, PROV.wasDerivedFrom, iri

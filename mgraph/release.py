@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph
 
@@ -150,7 +151,10 @@ def build(
     return BuildResult(target, kg, report, timings)
 
 
-def _timed(timings: dict[str, float], stage: str, work: Callable):
+R = TypeVar("R")
+
+
+def _timed(timings: dict[str, float], stage: str, work: Callable[[], R]) -> R:
     start = time.perf_counter()
     result = work()
     timings[stage] = time.perf_counter() - start

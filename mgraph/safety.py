@@ -849,7 +849,8 @@ def _deep_call(function: Callable[[str], T], text: str, *, frames: int) -> T:
             sys.setrecursionlimit(old_limit)
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]
+    value: T = outcome["value"]
+    return value
 
 
 def _compvalues(tree: Any) -> Iterable[Any]:

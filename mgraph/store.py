@@ -45,10 +45,10 @@ DEFAULT_ENGINE = "oxigraph"
 DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
 
 
-class Rows(list):
+class Rows(list[dict[str, Any]]):
     """Result rows (dicts of plain values, one key per projected variable, in order)."""
 
-    def __init__(self, columns: Iterable[str] = (), rows: Iterable[Mapping[str, Value]] = ()) -> None:
+    def __init__(self, columns: Iterable[str] = (), rows: Iterable[dict[str, Any]] = ()) -> None:
         super().__init__(rows)
         self.columns: list[str] = list(columns)
 
@@ -138,7 +138,7 @@ def _where(query: str, needle: str) -> str:
     return f"{line}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
 
 
-class Triples(list):
+class Triples(list[Any]):
     """The triples a CONSTRUCT or DESCRIBE query made: pyoxigraph triples, in N-Triples order."""
 
 
@@ -352,7 +352,8 @@ class RemoteStore(Store):
         if form == "ASK":
             if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
                 raise InputError(f"{self.endpoint} did not answer ASK with a SPARQL JSON boolean")
-            return data["boolean"]
+            answer: bool = data["boolean"]
+            return answer
         if not isinstance(data, dict) or "results" not in data:
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
         columns = list(data.get("head", {}).get("vars", []))

@@ -35,7 +35,7 @@ from rdflib import Graph
 from mgraph import locations
 from mgraph.errors import InputError
 from mgraph.namespaces import MGSH
-from mgraph.ontology import load_ontology
+from mgraph.ontology import load_ontology, superclasses
 from mgraph.results import ValidationReport, ValidationResult, sort_results
 from mgraph.shacl import native, pyshacl_engine
 from mgraph.shacl.common import (
@@ -47,7 +47,6 @@ from mgraph.shacl.common import (
     nt,
     ontology_mixin,
     store_ontology_mixin,
-    superclasses,
 )
 
 __all__ = [

@@ -24,6 +24,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from mgraph.namespaces import SH
+from mgraph.ontology import superclasses
 from mgraph.results import ValidationResult
 from mgraph.shacl.common import (
     PROJECTS_THIS,
@@ -33,7 +34,6 @@ from mgraph.shacl.common import (
     nt,
     severity_name,
     sparql_code,
-    superclasses,
 )
 from mgraph.terms import sparql_term, to_oxigraph, to_rdflib
 
@@ -205,11 +205,12 @@ def _evaluate(
     return results
 
 
-class _Converter(dict):
+class _Converter(dict[Any, Node]):
     """pyoxigraph terms to rdflib terms, each built once."""
 
     def __missing__(self, term: Any) -> Node:
-        found = self[term] = to_rdflib(term)
+        found: Node = to_rdflib(term)
+        self[term] = found
         return found
 
 

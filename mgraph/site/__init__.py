@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def _graph(graph: str | Path | None) -> Any:
     return parse_user_file(path, into=Graph())
 
 
-def _selector(store: Any):
+def _selector(store: Any) -> Callable[[str, dict[str, str]], list[dict[str, Any]]]:
     import pyoxigraph as ox
 
     def select(query: str, subs: dict[str, str]) -> list[dict[str, Any]]:

@@ -735,7 +735,7 @@ def view_class() -> type:
     its RDF triples can be listed (:func:`view_triples`). Made on first use (networkx is heavy)."""
     import networkx as nx
 
-    class View(nx.MultiDiGraph):
+    class View(nx.MultiDiGraph):  # type: ignore[misc]  # networkx has no types
         index: GraphIndex | None = None
 
     return View
