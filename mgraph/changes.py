@@ -239,7 +239,9 @@ def compare(old: Side, new: Side) -> DataDiff:
     old_subjects, old_facts = old.sources()
     new_subjects, new_facts = new.sources()
 
-    def sources_of(triple: Triple, subjects: dict[str, set[str]], facts: dict[Triple, set[str]]) -> tuple[str, ...]:
+    def sources_of(
+        triple: Triple, subjects: dict[str, set[str]], facts: dict[Triple, set[str]]
+    ) -> tuple[str, ...]:
         return tuple(sorted(facts.get(triple) or subjects.get(triple[0], set())))
 
     removed_by: dict[tuple[str, str], list[Triple]] = defaultdict(list)

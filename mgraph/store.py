@@ -30,7 +30,6 @@ from mgraph.errors import InputError
 from mgraph.terms import (
     VAR_RE,
     Term,
-    Value,
     json_value,
     oxigraph_rows,
     rdflib_value,
