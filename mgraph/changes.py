@@ -315,7 +315,27 @@ def compare(old: Side, new: Side) -> DataDiff:
 
 
 def diff(old: str | Path, new: str | Path) -> DataDiff:
-    """The semantic diff of two versions (release folders, data folders, RDF files, git revisions)."""
+    """The semantic diff of two versions (release folders, data folders, RDF files, git revisions).
+
+    A copy of a data folder with one organisation renamed:
+
+    >>> import shutil, tempfile
+    >>> from pathlib import Path
+    >>> import mgraph
+    >>> work = tempfile.TemporaryDirectory()
+    >>> new = Path(shutil.copytree("tests/fixtures/data/good", Path(work.name) / "data"))
+    >>> text = (new / "organisations.yaml").read_text()
+    >>> _ = (new / "organisations.yaml").write_text(text.replace("Global Env", "The Global Env"))
+    >>> changes = mgraph.diff("tests/fixtures/data/good", new)
+    >>> changes.counts()
+    {'added': 0, 'removed': 0, 'changed': 1}
+    >>> change = changes.changes[0]
+    >>> change.entity
+    '<https://w3id.org/mgraph/id/organisation/gef>'
+    >>> change.old, change.new
+    ('"Global Environment Facility"@en', '"The Global Environment Facility"@en')
+    >>> work.cleanup()
+    """
     return compare(read_side(old), read_side(new))
 
 

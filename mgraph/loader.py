@@ -52,6 +52,17 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
 
     ``store`` is an rdflib store plugin name: "default" (in memory), or e.g. "Oxigraph" when
     oxrdflib is installed. Raises DataLoadError with every problem found (exit code 2).
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")  # a small data folder of the checkout
+    >>> len(kg.graph)
+    364
+    >>> kg.origins["https://w3id.org/mgraph/id/organisation/unep"]  # where each record is written
+    ('tests/fixtures/data/good/organisations.yaml', 18, "organisation 'unep'")
+    >>> mgraph.load("tests/fixtures/data/indentation-error")
+    Traceback (most recent call last):
+    ...
+    mgraph.errors.DataLoadError: tests/fixtures/data/indentation-error/meetings.yaml:89: YAML syntax ...
     """
     directory = Path(data_dir) if data_dir is not None else locations.DATA
     if not directory.is_dir():

@@ -134,6 +134,16 @@ def build(
     """Build the release into ``out_dir`` (default ``dist/``); raise, writing nothing, on failure.
 
     ``previous``: the folder of the previous release, to write the diff against it.
+
+    >>> import tempfile
+    >>> import mgraph
+    >>> out = tempfile.TemporaryDirectory()
+    >>> result = mgraph.build("tests/fixtures/data/good", out.name)
+    >>> sorted(path.name for path in result.out_dir.glob("mercury.*"))
+    ['mercury.jsonld', 'mercury.nt', 'mercury.ttl']
+    >>> result.entities()["organisation"], result.report.count("Warning")
+    (5, 1)
+    >>> out.cleanup()
     """
     from mgraph.validation import validate
 

@@ -316,6 +316,17 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
     takes. ``kinds``: only entities of these record kinds (``"country"``, ``"meeting"``...).
     A name taken as part of a longer one (step 4) is announced with a :class:`PartialName`
     warning.
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> mgraph.resolve("UNEP", graph=kg)
+    'https://w3id.org/mgraph/id/organisation/unep'
+    >>> mgraph.resolve("Indonesia", graph=kg, kinds="country")
+    'https://w3id.org/mgraph/id/country/idn'
+    >>> mgraph.resolve("Atlantis", graph=kg)
+    Traceback (most recent call last):
+    ...
+    mgraph.errors.InputError: no entity is named 'Atlantis'; did you mean: Bali (place:bali)
     """
     names = names_for(graph)
     wanted = _kinds(kinds)
@@ -365,6 +376,11 @@ def search(
     Each match: ``{"iri", "id", "kind", "label", "matched_on", "name"}`` (``name`` is the matching
     id, code, label or alternative name); ``label`` is in ``lang`` (one of the six UN languages)
     where the graph has a name in it, else English.
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> [(match["id"], match["matched_on"]) for match in mgraph.search("UNEP", graph=kg)]
+    [('organisation/unep', 'id'), ('role/unep-lead-asgm', 'id'), ('organisation/gmp', 'label')]
     """
     from mgraph.languages import DEFAULT, check_language
 
