@@ -31,11 +31,14 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgraph.errors import InputError
 from mgraph.namespaces import MG, MGID
 from mgraph.terms import compact_iri, expand_curie
+
+if TYPE_CHECKING:
+    from mgraph.views.index import GraphIndex
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -104,7 +107,7 @@ class Names:
         return table
 
     @classmethod
-    def from_index(cls, index: Any) -> Names:
+    def from_index(cls, index: GraphIndex) -> Names:
         """The names of a :class:`mgraph.views.index.GraphIndex`'s entities (claims left out)."""
         from mgraph.views.index import IDENTIFIER
 
@@ -226,7 +229,7 @@ class Names:
 _NAMES: dict[int, tuple[Any, Names]] = {}
 
 
-def names_of(index: Any) -> Names:
+def names_of(index: GraphIndex) -> Names:
     """The names of an index's entities, computed once per index."""
     cached = _NAMES.get(id(index))
     if cached is None or cached[0] is not index:
@@ -453,14 +456,14 @@ def _label_in(graph: Any, iri: str, lang: str) -> str:
     return label_in(_index_of(graph), iri, lang)
 
 
-def _index_of(graph: Any) -> Any:
+def _index_of(graph: Any) -> GraphIndex:
     """The graph index behind a lookup (a names cache stands for the project's graph)."""
     from mgraph.views.index import get_index
 
     return get_index(None if isinstance(graph, Names) else graph)
 
 
-def external_matches(text: str, index: Any, kinds: set[str] | None = None) -> list[str]:
+def external_matches(text: str, index: GraphIndex, kinds: set[str] | None = None) -> list[str]:
     """Our entities mapped (skos:exactMatch or closeMatch) to the external id ``text``
     (``M49:854``, ``wikidata:Q155``, ``ecolex:TRE-160007``); [] when it is no external id."""
     from mgraph.crosswalk import external_iri

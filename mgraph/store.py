@@ -21,7 +21,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
@@ -38,6 +38,9 @@ from mgraph.terms import (
     to_rdflib,
 )
 from mgraph.timelimit import run_with_time_limit
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
@@ -215,7 +218,7 @@ class OxigraphStore(Store):
 
     engine = "oxigraph"
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: ox.Store) -> None:
         self.store = store
 
     def __len__(self) -> int:

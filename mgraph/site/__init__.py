@@ -24,9 +24,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgraph.errors import InputError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+Select = Callable[[str, dict[str, str]], list[dict[str, Any]]]
+"""Runs a SELECT query with IRIs bound to variables: SPARQL JSON bindings."""
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "vendor" / "oxigraph"
@@ -117,7 +123,7 @@ def _graph(graph: str | Path | None) -> Any:
     return parse_user_file(path, into=Graph())
 
 
-def _selector(store: Any) -> Callable[[str, dict[str, str]], list[dict[str, Any]]]:
+def _selector(store: Any) -> Select:
     import pyoxigraph as ox
 
     def select(query: str, subs: dict[str, str]) -> list[dict[str, Any]]:
@@ -136,7 +142,7 @@ def _selector(store: Any) -> Callable[[str, dict[str, str]], list[dict[str, Any]
 _FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 
 
-def _entity_files(store: Any, select: Any, iri: str, lang: str) -> dict[str, bytes]:
+def _entity_files(store: Any, select: Select, iri: str, lang: str) -> dict[str, bytes]:
     import pyoxigraph as ox
 
     from mgraph.namespaces import PREFIXES
@@ -176,7 +182,7 @@ def class_file(iri: str) -> str:
     return "class/" + re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".html"
 
 
-def _class_files(select: Any, files: dict[str, bytes], lang: str) -> int:
+def _class_files(select: Select, files: dict[str, bytes], lang: str) -> int:
     from mgraph.server.pages import CLASS_FACTS, CLASS_NAMES, INSTANCES, class_html, render
     from mgraph.terms import compact_iri
 
@@ -276,7 +282,7 @@ def oxigraph_classic_script() -> bytes:
     ).encode()
 
 
-def _query_page(store: Any) -> dict[str, bytes]:
+def _query_page(store: ox.Store) -> dict[str, bytes]:
     import base64
 
     from mgraph.server.pages import render
@@ -296,7 +302,7 @@ def _query_page(store: Any) -> dict[str, bytes]:
     }
 
 
-def library_examples(store: Any = None) -> list[dict[str, str]]:
+def library_examples(store: ox.Store | None = None) -> list[dict[str, str]]:
     """Each library query with the parameters of its first ``# example:`` bound into its text
     (a ``VALUES`` block, as ``mgraph serve``'s query page does), ready to run as it is."""
     import shlex
@@ -329,7 +335,7 @@ def library_examples(store: Any = None) -> list[dict[str, str]]:
     return sorted(out, key=lambda e: e["name"])
 
 
-def _docs_page(store: Any) -> bytes:
+def _docs_page(store: ox.Store) -> bytes:
     """The ontology documentation (as ``mgraph build`` writes it) with the counts of this graph."""
     from rdflib import Graph
 
@@ -343,7 +349,7 @@ def _docs_page(store: Any) -> bytes:
     return relative_links(html, 1, "").encode("utf-8")
 
 
-def _dataset_files(store: Any, nt: bytes) -> dict[str, bytes]:
+def _dataset_files(store: ox.Store, nt: bytes) -> dict[str, bytes]:
     """The dataset description of the site's graph: a page, DCAT/VoID (``void.ttl``), schema.org
     (``dataset.jsonld``), and the data changelog of the built release when there is one."""
     import hashlib
