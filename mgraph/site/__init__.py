@@ -30,6 +30,7 @@ from mgraph.errors import InputError
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+    from rdflib import Graph
 
 Select = Callable[[str, dict[str, str]], list[dict[str, Any]]]
 """Runs a SELECT query with IRIs bound to variables: SPARQL JSON bindings."""
@@ -108,7 +109,7 @@ def write_site(
 # --- the graph -------------------------------------------------------------------------------------
 
 
-def _graph(graph: str | Path | None) -> Any:
+def _graph(graph: str | Path | None) -> Graph:
     from rdflib import Graph
 
     from mgraph.graphs import project_graph
