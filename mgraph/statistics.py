@@ -316,7 +316,7 @@ def to_store(graph: Graph) -> Store:
     return from_graph(graph, "oxigraph")
 
 
-def _query(store: Store, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def _query(store: Store, query: str, bindings: dict[str, URIRef] | None = None) -> list[dict[str, Any]]:
     """Rows of ``query`` as dicts of plain values: int for integers, else the value's text.
 
     Bindings are IRIs bound by the store as terms (never pasted into the text); our prefixes
@@ -337,7 +337,7 @@ def _plain(value: Any) -> int | str | None:
     return str(value)
 
 
-def _row(store: Store, query: str, bindings: dict[str, Any] | None = None) -> dict[str, int]:
+def _row(store: Store, query: str, bindings: dict[str, URIRef] | None = None) -> dict[str, int]:
     """The single row of an aggregate query, unbound values as 0."""
     rows = _query(store, query, bindings)
     return {name: value or 0 for name, value in rows[0].items()}
