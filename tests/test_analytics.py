@@ -9,11 +9,12 @@ import json
 
 import networkx as nx
 import pytest
+from typed_results import shape_errors
 
 from mgraph.cli import main
 from mgraph.core.errors import InputError
 from mgraph.networks import analyze as analytics
-from mgraph.networks.analyze import chains, measure, render
+from mgraph.networks.analyze import Chain, Measures, chains, measure, render
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,22 @@ def test_betweenness_is_sampled_above_the_limit_and_says_so(two_triangles, monke
     )
 
 
+def test_measures_have_the_declared_types(two_triangles, monkeypatch) -> None:
+    assert shape_errors(measure(two_triangles, top=0), Measures) == []
+    monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_LIMIT", 3)  # sampled: two more keys
+    assert shape_errors(measure(two_triangles, top=2), Measures) == []
+
+
+def test_measures_out_of_their_declared_shape_are_found(two_triangles) -> None:
+    broken = json.loads(render(measure(two_triangles, top=1), "json"))
+    broken["entities"][0]["kind"] = broken["entities"][0].pop("class")
+    broken["betweenness"]["samples"] = "all"
+    errors = shape_errors(broken, Measures)
+    assert "result['entities'][0]: no key 'class'" in errors
+    assert "result['entities'][0]: undeclared key 'kind'" in errors
+    assert "result['betweenness']['samples']: 'all' is none of int | None" in errors
+
+
 @pytest.mark.parametrize(
     ("samples", "bound"),
     [pytest.param(256, 0.0849, id="256-sources"), pytest.param(64, 0.1698, id="64-sources")],
@@ -153,6 +170,10 @@ def test_chains_list_every_relation_with_its_direction(two_triangles) -> None:
     both = chains(two_triangles, "a", "b")
     assert [c["text"] for c in both] == ["A -organizer-> B", "A <-sponsor- B"]
     assert [c["steps"][0]["direction"] for c in both] == ["forward", "backward"]
+    assert shape_errors(found + both, list[Chain]) == []
+    assert shape_errors([{**both[0], "length": "1"}], list[Chain]) == [
+        "result[0]['length']: '1' is not <class 'int'>"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from typed_results import shape_errors
 
 from mgraph.core.namespaces import MG, MGID
-from mgraph.publish.stats import compute_stats, render_stats, reported, to_store
+from mgraph.publish.stats import Stats, compute_stats, render_stats, reported, to_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stats"
 CASES = sorted(FIXTURES.glob("*.ttl"))
@@ -61,6 +62,25 @@ def test_key_order_is_deterministic(small: dict) -> None:
 
 def test_json_rendering_round_trips(small: dict) -> None:
     assert json.loads(render_stats(small, "json")) == small
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in CASES])
+def test_figures_have_the_declared_types(path: Path) -> None:
+    assert shape_errors(compute_stats(_graph(path)), Stats) == []
+
+
+def test_figures_out_of_their_declared_shape_are_found(small: dict) -> None:
+    broken = json.loads(json.dumps(small))
+    del broken["claims"]["disputed"]
+    broken["parties"]["total"] = "4"
+    broken["provisions"] = {"annexes": 0, "articles": 0}
+    broken["records"]["extra"] = 1
+    assert shape_errors(broken, Stats) == [
+        "result['records']: undeclared key 'extra'",
+        "result['claims']: no key 'disputed'",
+        "result['parties']['total']: '4' is not <class 'int'>",
+        "result['provisions']: keys in the order ['annexes', 'articles'], declared ['articles', 'annexes']",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgraph.core.errors import DataError
 from mgraph.core.namespaces import MG, MGID, instance_iri
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 COUNTRY_CODES = "country_codes.csv"
 CROSSWALK = "crosswalk.csv"
@@ -265,7 +268,7 @@ def group_iri(key: str) -> str:
     return instance_iri("country-group", key)
 
 
-def linked_triples(linked: Linked, existing: Any) -> Iterator[tuple[Any, Any, Any]]:
+def linked_triples(linked: Linked, existing: Graph) -> Iterator[tuple[Any, Any, Any]]:
     """Triples of the labels, groupings and matches; ``existing`` is the graph being built (to
     skip a name that is already the entity's English label)."""
     from rdflib import RDF, RDFS, Literal, URIRef
@@ -368,7 +371,7 @@ def sssom_tsv(mappings: list[Mapping], version: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def entities_of(graph: Any) -> dict[str, tuple[str, str]]:
+def entities_of(graph: Graph) -> dict[str, tuple[str, str]]:
     """``id -> (kind, English label)`` of the curated records in a loaded graph."""
     from rdflib import RDFS, URIRef
 
@@ -383,7 +386,7 @@ def entities_of(graph: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
-def crosswalk_sssom(graph: Any, data_dir: Path, version: str = "") -> bytes:
+def crosswalk_sssom(graph: Graph, data_dir: Path, version: str = "") -> bytes:
     """The release's ``crosswalk.sssom.tsv``: every mapping of the entities in ``graph``."""
     linked = read_linked(data_dir, entities_of(graph))
     return sssom_tsv(linked.mappings, version).encode("utf-8")

@@ -52,6 +52,17 @@ def load(data_dir: str | Path | None = None, *, store: str = "default") -> Knowl
 
     ``store`` is an rdflib store plugin name: "default" (in memory), or e.g. "Oxigraph" when
     oxrdflib is installed. Raises DataLoadError with every problem found (exit code 2).
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")  # a small data folder of the checkout
+    >>> len(kg.graph)
+    364
+    >>> kg.origins["https://w3id.org/mgraph/id/organisation/unep"]  # where each record is written
+    ('tests/fixtures/data/good/organisations.yaml', 18, "organisation 'unep'")
+    >>> mgraph.load("tests/fixtures/data/indentation-error")
+    Traceback (most recent call last):
+    ...
+    mgraph.core.errors.DataLoadError: tests/fixtures/data/indentation-error/meetings.yaml:89: YAML syntax ...
     """
     directory = Path(data_dir) if data_dir is not None else locations.DATA
     if not directory.is_dir():
@@ -218,7 +229,7 @@ def _value_triples(
     position: int,
     index: dict[str, Record],
     origins: dict[str, Origin],
-):
+) -> Iterable[tuple[Any, Any, Any]]:
     # Values dated by `as_of` form a series over time (issue 12): only values given for the same
     # date (or all undated ones) dispute one another, and the first of each such group is its
     # preferred value. Without `as_of` this is the plain rule: several values = one conflict.
@@ -261,7 +272,9 @@ def _value_triples(
             yield claim, MG.preferred, Literal(preferred)
 
 
-def _source_triples(subject: URIRef, source: str, index: dict[str, Record]):
+def _source_triples(
+    subject: URIRef, source: str, index: dict[str, Record]
+) -> Iterable[tuple[URIRef, URIRef, URIRef]]:
     if URL_RE.match(source):
         iri = URIRef(source)
         yield subject, PROV.wasDerivedFrom, iri

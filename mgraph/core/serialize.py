@@ -8,7 +8,7 @@ our own context.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph
 from rdflib.namespace import XSD
@@ -16,10 +16,13 @@ from rdflib.namespace import XSD
 from mgraph.core.namespaces import PREFIXES, instance_prefixes
 from mgraph.core.terms import compact_iri
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def prepare(graph: Graph) -> list:
+def prepare(graph: Graph) -> list[ox.Triple]:
     """The graph as pyoxigraph triples in N-Triples order: the one input of every writer."""
     import pyoxigraph as ox
 
@@ -33,7 +36,7 @@ def prepare(graph: Graph) -> list:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def to_ntriples(triples: list) -> bytes:
+def to_ntriples(triples: list[ox.Triple]) -> bytes:
     """One sorted line per triple."""
     return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples).encode("utf-8")
 
@@ -46,7 +49,7 @@ def turtle_prefixes() -> dict[str, str]:
     return prefixes
 
 
-def to_turtle(triples: list, extra_prefixes: dict[str, str] | None = None) -> bytes:
+def to_turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> bytes:
     """Turtle with every prefix declared in sorted order, then the sorted triples."""
     import pyoxigraph as ox
 
@@ -81,16 +84,16 @@ def _node_id(term: Any) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact_iri(term.value)
 
 
-def to_jsonld(triples: list, context_url: str | dict[str, Any] = "context.jsonld") -> bytes:
+def to_jsonld(triples: list[ox.Triple], context_url: str | dict[str, Any] = "context.jsonld") -> bytes:
     """Flattened JSON-LD: one node object per subject, every value typed, all sorted.
 
     ``context_url`` is the context's address, or the context itself to embed it.
     """
-    nodes: dict[str, dict[str, list]] = {}
+    nodes: dict[str, dict[str, list[Any]]] = {}
     for t in triples:
         node = nodes.setdefault(_node_id(t.subject), {})
         if str(t.predicate) == RDF_TYPE:
-            node.setdefault("@type", []).append(compact_iri(t.object.value))
+            node.setdefault("@type", []).append(compact_iri(t.object.value))  # type: ignore[union-attr]
         else:
             node.setdefault(compact_iri(t.predicate.value), []).append(_jsonld_value(t.object))
     graph_nodes = [{"@id": subject, **values} for subject, values in sorted(nodes.items())]

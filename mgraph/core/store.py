@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph
 
@@ -34,7 +34,6 @@ from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
 from mgraph.core.terms import (
     VAR_RE,
     Term,
-    Value,
     json_value,
     oxigraph_rows,
     rdflib_value,
@@ -44,15 +43,18 @@ from mgraph.core.terms import (
 )
 from mgraph.core.timelimit import run_with_time_limit
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
 DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
 
 
-class Rows(list):
+class Rows(list[dict[str, Any]]):
     """Result rows (dicts of plain values, one key per projected variable, in order)."""
 
-    def __init__(self, columns: Iterable[str] = (), rows: Iterable[Mapping[str, Value]] = ()) -> None:
+    def __init__(self, columns: Iterable[str] = (), rows: Iterable[dict[str, Any]] = ()) -> None:
         super().__init__(rows)
         self.columns: list[str] = list(columns)
 
@@ -165,7 +167,7 @@ def _where(query: str, needle: str) -> str:
     return f"{line}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
 
 
-class Triples(list):
+class Triples(list[Any]):
     """The triples a CONSTRUCT or DESCRIBE query made: pyoxigraph triples, in N-Triples order."""
 
 
@@ -254,7 +256,7 @@ class OxigraphStore(Store):
 
     engine = "oxigraph"
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: ox.Store) -> None:
         self.store = store
 
     def __len__(self) -> int:
@@ -440,7 +442,8 @@ class RemoteStore(Store):
         if form == "ASK":
             if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
                 raise InputError(f"{self.endpoint} did not answer ASK with a SPARQL JSON boolean")
-            return data["boolean"]
+            answer: bool = data["boolean"]
+            return answer
         if not isinstance(data, dict) or "results" not in data:
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
         columns = list(data.get("head", {}).get("vars", []))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -64,7 +64,7 @@ def _date(lexical: str) -> Value:
 # How each datatype's lexical form becomes a value; datatypes not here stay text. Built once:
 # looking the datatypes up on rdflib's XSD namespace for every value was most of the cost of
 # turning a large result into rows.
-_CONVERTERS: dict[str, Any] = {
+_CONVERTERS: dict[str, Callable[[str], Value]] = {
     **dict.fromkeys(_INTEGER_TYPES, int),
     _DECIMAL: canonical_decimal,
     _DOUBLE: float,
@@ -108,7 +108,8 @@ def oxigraph_value(term: Any) -> Value:
         return literal_value(term.value, term.datatype.value, term.language)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    return term.value
+    iri: str = term.value
+    return iri
 
 
 def oxigraph_rows(solutions: Any, columns: list[str]) -> list[dict[str, Value]]:
@@ -127,7 +128,8 @@ def oxigraph_rows(solutions: Any, columns: list[str]) -> list[dict[str, Value]]:
     def value(term: Any) -> Value:
         kind = type(term)
         if kind is named:
-            return term.value
+            iri: str = term.value
+            return iri
         if term is None:
             return None
         if kind is literal:

@@ -18,9 +18,12 @@ import os
 import pickle
 import signal
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mgraph.core.errors import InputError, MgraphError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 
@@ -66,7 +69,7 @@ def _guarded(work: Callable[[], T], what: str) -> T:
         ) from None
 
 
-def _child(work: Callable[[], Any], what: str, sender: Any) -> None:
+def _child(work: Callable[[], Any], what: str, sender: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     try:
         message: tuple[str, Any] = ("ok", _guarded(work, what))

@@ -57,7 +57,20 @@ def export_view(
 ) -> bytes | None:
     """Build a view and export it in ``format``: written atomically to the file ``out``, or
     returned as bytes when ``out`` is None. Checks the format and the output path before any
-    work, so bad input writes nothing."""
+    work, so bad input writes nothing.
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> print(mgraph.export("mermaid", graph=kg, focus="UNEP", depth=1).decode())
+    flowchart LR
+      n0["United Nations Environment Programme"]
+      n1["Artisanal and Small-Scale Gold Mining"]
+      n2["GEF GOLD"]
+      n0 -->|"co-lead of"| n1
+      n2 -->|"implementing agency"| n0
+      n2 -->|"partnership area"| n1
+    ...
+    """
     from mgraph.core.files import check_writable, write_file
     from mgraph.networks.views import build_view
 

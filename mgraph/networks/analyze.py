@@ -16,7 +16,7 @@ import io
 import json
 import math
 import re
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from mgraph.core.errors import InputError
 
@@ -28,6 +28,94 @@ values (:func:`betweenness_error_bound`)."""
 CONFIDENCE = 0.95
 MEASURES = ("degree", "weighted_degree", "betweenness", "pagerank")
 FORMATS = ("table", "csv", "json", "markdown")
+
+
+# ---------------------------------------------------------------------------------------------
+# Results: plain dicts (JSON as they are), typed key by key
+
+Entity = TypedDict("Entity", {"iri": str, "label": str, "class": str})
+"""A node of the view: its IRI, label and class (compact name)."""
+
+
+class Ranked(Entity):
+    """An entity and its value of one measure."""
+
+    value: float | int
+
+
+class EntityMeasures(Entity):
+    """An entity with every measure and the component and community it belongs to."""
+
+    degree: int
+    weighted_degree: int
+    betweenness: float | int
+    pagerank: float | int
+    component: int
+    community: int
+    community_size: int
+
+
+class Member(Entity):
+    pagerank: float | int
+
+
+class Community(TypedDict):
+    community: int
+    size: int
+    top: list[Member]
+
+
+class Communities(TypedDict):
+    count: int
+    singletons: int
+    modularity: float | int
+    seed: int
+    method: str
+    groups: list[Community]
+
+
+class Components(TypedDict):
+    count: int
+    sizes: list[int]
+
+
+class BetweennessMethod(TypedDict):
+    """How betweenness was computed: ``exact``, or ``sampled`` with its seed and error bound."""
+
+    method: str
+    samples: int | None
+    seed: int | None
+    error_bound: NotRequired[float]
+    confidence: NotRequired[float]
+
+
+class Measures(TypedDict):
+    """What :func:`analyze` returns: the view's size, the top entities by each measure
+    (``top[measure]``), every entity, the components and the communities."""
+
+    view: str | None
+    options: dict[str, Any]
+    nodes: int
+    edges: int
+    linked_pairs: int
+    betweenness: BetweennessMethod
+    top: dict[str, list[Ranked]]
+    entities: list[EntityMeasures]
+    components: Components
+    communities: Communities
+
+
+Step = TypedDict("Step", {"from": str, "to": str, "relation": str, "label": str, "direction": str})
+"""One relation of a chain; ``direction`` is "forward" when it runs ``from`` -> ``to`` in RDF."""
+
+
+class Chain(TypedDict):
+    """A chain of relations between two entities (what :func:`paths` returns a list of)."""
+
+    length: int
+    nodes: list[str]
+    steps: list[Step]
+    text: str
 
 
 def undirected(view: Any) -> Any:
@@ -71,7 +159,7 @@ def betweenness_error_bound(samples: int, confidence: float = CONFIDENCE) -> flo
     return math.sqrt(math.log(2 / (1 - confidence)) / (2 * samples))
 
 
-def betweenness(graph: Any) -> tuple[dict[str, float], dict[str, Any]]:
+def betweenness(graph: Any) -> tuple[dict[str, float], BetweennessMethod]:
     """Normalised betweenness and how it was computed (exact, or sampled with a fixed seed and
     the bound of its error)."""
     import networkx as nx
@@ -181,7 +269,7 @@ ANALYTICS = {
 """Each analytic by name, on the undirected graph of a view (for the benchmark)."""
 
 
-def measure(view: Any, top: int = 10) -> dict[str, Any]:
+def measure(view: Any, top: int = 10) -> Measures:
     """Every measure of a built view (a MultiDiGraph with ``label`` and ``class`` on its nodes)."""
     if top < 0:
         raise InputError(f"top must be 0 (everything) or more, not {top}")
@@ -201,7 +289,7 @@ def measure(view: Any, top: int = 10) -> dict[str, Any]:
     community_of = {node: i for i, c in enumerate(groups) for node in c}
     limit = top or n
 
-    def entity(node: str) -> dict[str, Any]:
+    def entity(node: str) -> Entity:
         attrs = view.nodes[node]
         return {"iri": node, "label": attrs.get("label", node), "class": attrs.get("class", "")}
 
@@ -225,7 +313,7 @@ def measure(view: Any, top: int = 10) -> dict[str, Any]:
         "entities": [
             {
                 **entity(node),
-                **{name: _round(values[name][node]) for name in MEASURES},
+                **{name: _round(values[name][node]) for name in MEASURES},  # type: ignore[typeddict-item]
                 "component": component_of[node],
                 "community": community_of[node],
                 "community_size": len(groups[community_of[node]]),
@@ -258,8 +346,16 @@ def _round(value: float) -> float | int:
     return value if isinstance(value, int) else round(float(value), 6)
 
 
-def analyze(view: str = "actors", top: int = 10, *, graph: Any = None, **view_options: Any) -> dict[str, Any]:
-    """Build a view (see :func:`mgraph.networks.views.build_view`) and take every measure of it."""
+def analyze(view: str = "actors", top: int = 10, *, graph: Any = None, **view_options: Any) -> Measures:
+    """Build a view (see :func:`mgraph.networks.views.build_view`) and take every measure of it.
+
+    >>> import mgraph
+    >>> result = mgraph.analyze(top=3, graph=mgraph.load("tests/fixtures/data/good"))
+    >>> result["nodes"], result["edges"], result["components"]["count"]
+    (14, 14, 3)
+    >>> [entity["label"] for entity in result["top"]["degree"]]
+    ['GEF GOLD', 'Artisanal and Small-Scale Gold Mining', 'An online series']
+    """
     from mgraph.networks.views import build_view
 
     if top < 0:
@@ -271,7 +367,7 @@ def analyze(view: str = "actors", top: int = 10, *, graph: Any = None, **view_op
 # Relation chains
 
 
-def chains(view: Any, source: str, target: str, max_length: int = 6, limit: int = 20) -> list[dict[str, Any]]:
+def chains(view: Any, source: str, target: str, max_length: int = 6, limit: int = 20) -> list[Chain]:
     """The shortest chains of relations between two nodes of a view, in either direction.
 
     Each chain: ``length``, ``nodes`` (IRIs), ``steps`` (``from``, ``to``, ``relation``,
@@ -294,7 +390,7 @@ def chains(view: Any, source: str, target: str, max_length: int = 6, limit: int 
         return []
     if length > max_length:
         return []
-    out: list[dict[str, Any]] = []
+    out: list[Chain] = []
     for nodes in sorted(nx.all_shortest_paths(graph, source, target)):
         options = []
         for a, b in itertools.pairwise(nodes):
@@ -302,7 +398,7 @@ def chains(view: Any, source: str, target: str, max_length: int = 6, limit: int 
             step += [(a, b, key, "backward") for key in sorted(view.get_edge_data(b, a) or {})]
             options.append(step)
         for combination in itertools.product(*options):
-            steps = []
+            steps: list[Step] = []
             for a, b, key, direction in combination:
                 data = (
                     view.get_edge_data(a, b, key) if direction == "forward" else view.get_edge_data(b, a, key)
@@ -324,7 +420,7 @@ def chains(view: Any, source: str, target: str, max_length: int = 6, limit: int 
     return out
 
 
-def chain_text(view: Any, steps: list[dict[str, Any]]) -> str:
+def chain_text(view: Any, steps: list[Step]) -> str:
     """``Burkina Faso <-co-organiser- Event ... -co-organiser-> Switzerland``."""
 
     def name(node: str) -> str:
@@ -346,10 +442,18 @@ def paths(
     limit: int = 20,
     graph: Any = None,
     **view_options: Any,
-) -> list[dict[str, Any]]:
+) -> list[Chain]:
     """The shortest relation chains between two entities (named as :func:`mgraph.resolve` takes
     them) in a view (default ``actors``; source documents and places are never in a view unless
-    asked for, so chains never run through them)."""
+    asked for, so chains never run through them).
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> [chain["text"] for chain in mgraph.paths("GEF", "Indonesia", graph=kg)]
+    ['Global Environment Facility <-funder- GEF GOLD -participating country-> Indonesia']
+    >>> mgraph.paths("GEF", "Indonesia", max_length=1, graph=kg)
+    []
+    """
     from mgraph.networks.index import get_index
     from mgraph.networks.search import resolve
     from mgraph.networks.views import build_view
@@ -373,7 +477,7 @@ def paths(
 # Rendering
 
 
-def render(result: dict[str, Any], fmt: str = "table", width: int | None = None) -> str:
+def render(result: Measures, fmt: str = "table", width: int | None = None) -> str:
     """The measures as a text table (in ``width`` columns when given), CSV (one row per
     entity), JSON or Markdown."""
     if fmt == "json":
@@ -453,7 +557,7 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"-?\d+(\.\d+)?", text))
 
 
-def render_chains(found: list[dict[str, Any]], fmt: str = "text", width: int | None = None) -> str:
+def render_chains(found: list[Chain], fmt: str = "text", width: int | None = None) -> str:
     """Chains as JSON, or one per line of text (wrapped at spaces in ``width`` columns)."""
     if fmt == "json":
         return json.dumps(found, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

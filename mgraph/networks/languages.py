@@ -8,10 +8,13 @@ where the data has it, and the English name otherwise.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgraph.core.crosswalk import LANGUAGES
 from mgraph.core.errors import InputError
+
+if TYPE_CHECKING:
+    from mgraph.networks.index import GraphIndex
 
 DEFAULT = "en"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -61,7 +64,7 @@ def negotiate(header: str | None) -> str:
     return best
 
 
-def labels_in(index: Any, lang: str) -> dict[str, str]:
+def labels_in(index: GraphIndex, lang: str) -> dict[str, str]:
     """``iri -> name`` in ``lang`` for every entity of a graph index that has one."""
     if lang == DEFAULT:
         return {}
@@ -73,10 +76,10 @@ def labels_in(index: Any, lang: str) -> dict[str, str]:
     return out
 
 
-def label_in(index: Any, iri: str, lang: str) -> str:
+def label_in(index: GraphIndex, iri: str, lang: str) -> str:
     """An entity's name in ``lang``, else its English label."""
     if lang != DEFAULT:
-        names = sorted(
+        names: list[str] = sorted(
             o.value
             for p, o in index.out.get(iri, ())
             if p == PREF_LABEL and getattr(o, "language", None) == lang

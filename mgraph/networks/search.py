@@ -31,11 +31,14 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MG, MGID
 from mgraph.core.terms import compact_iri, expand_curie
+
+if TYPE_CHECKING:
+    from mgraph.networks.index import GraphIndex
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -104,7 +107,7 @@ class Names:
         return table
 
     @classmethod
-    def from_index(cls, index: Any) -> Names:
+    def from_index(cls, index: GraphIndex) -> Names:
         """The names of a :class:`mgraph.networks.index.GraphIndex`'s entities (claims left out)."""
         from mgraph.networks.index import IDENTIFIER
 
@@ -226,7 +229,7 @@ class Names:
 _NAMES: dict[int, tuple[Any, Names]] = {}
 
 
-def names_of(index: Any) -> Names:
+def names_of(index: GraphIndex) -> Names:
     """The names of an index's entities, computed once per index."""
     cached = _NAMES.get(id(index))
     if cached is None or cached[0] is not index:
@@ -316,6 +319,17 @@ def resolve(text: str, graph: Any = None, kinds: str | Iterable[str] | None = No
     takes. ``kinds``: only entities of these record kinds (``"country"``, ``"meeting"``...).
     A name taken as part of a longer one (step 4) is announced with a :class:`PartialName`
     warning.
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> mgraph.resolve("UNEP", graph=kg)
+    'https://w3id.org/mgraph/id/organisation/unep'
+    >>> mgraph.resolve("Indonesia", graph=kg, kinds="country")
+    'https://w3id.org/mgraph/id/country/idn'
+    >>> mgraph.resolve("Atlantis", graph=kg)
+    Traceback (most recent call last):
+    ...
+    mgraph.core.errors.InputError: no entity is named 'Atlantis'; did you mean: Bali (place:bali)
     """
     names = names_for(graph)
     wanted = _kinds(kinds)
@@ -365,6 +379,11 @@ def search(
     Each match: ``{"iri", "id", "kind", "label", "matched_on", "name"}`` (``name`` is the matching
     id, code, label or alternative name); ``label`` is in ``lang`` (one of the six UN languages)
     where the graph has a name in it, else English.
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> [(match["id"], match["matched_on"]) for match in mgraph.search("UNEP", graph=kg)]
+    [('organisation/unep', 'id'), ('role/unep-lead-asgm', 'id'), ('organisation/gmp', 'label')]
     """
     from mgraph.networks.languages import DEFAULT, check_language
 
@@ -437,14 +456,14 @@ def _label_in(graph: Any, iri: str, lang: str) -> str:
     return label_in(_index_of(graph), iri, lang)
 
 
-def _index_of(graph: Any) -> Any:
+def _index_of(graph: Any) -> GraphIndex:
     """The graph index behind a lookup (a names cache stands for the project's graph)."""
     from mgraph.networks.index import get_index
 
     return get_index(None if isinstance(graph, Names) else graph)
 
 
-def external_matches(text: str, index: Any, kinds: set[str] | None = None) -> list[str]:
+def external_matches(text: str, index: GraphIndex, kinds: set[str] | None = None) -> list[str]:
     """Our entities mapped (skos:exactMatch or closeMatch) to the external id ``text``
     (``M49:854``, ``wikidata:Q155``, ``ecolex:TRE-160007``); [] when it is no external id."""
     from mgraph.core.crosswalk import external_iri

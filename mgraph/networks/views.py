@@ -279,6 +279,15 @@ def build_view(
     relations of that entity, in either direction. ``since`` / ``until``: ISO dates (see the
     module doc for undated entities). ``drop_isolates``: leave out the entities with no relation
     in the view (applied last). Raises InputError (exit 2) for any bad option.
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> view = mgraph.network("actors", graph=kg)
+    >>> view.number_of_nodes(), view.number_of_edges()
+    (14, 14)
+    >>> unep = mgraph.network("actors", graph=kg, focus="UNEP", depth=1)
+    >>> sorted(label for _, label in unep.nodes(data="label"))
+    ['Artisanal and Small-Scale Gold Mining', 'GEF GOLD', 'United Nations Environment Programme']
     """
     spec = VIEWS.get(view)
     if spec is None:
@@ -735,7 +744,7 @@ def view_class() -> type:
     its RDF triples can be listed (:func:`view_triples`). Made on first use (networkx is heavy)."""
     import networkx as nx
 
-    class View(nx.MultiDiGraph):
+    class View(nx.MultiDiGraph):  # type: ignore[misc]  # networkx has no types
         index: GraphIndex | None = None
 
     return View

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph
 
@@ -133,6 +134,16 @@ def build(
     """Build the release into ``out_dir`` (default ``dist/``); raise, writing nothing, on failure.
 
     ``previous``: the folder of the previous release, to write the diff against it.
+
+    >>> import tempfile
+    >>> import mgraph
+    >>> out = tempfile.TemporaryDirectory()
+    >>> result = mgraph.build("tests/fixtures/data/good", out.name)
+    >>> sorted(path.name for path in result.out_dir.glob("mercury.*"))
+    ['mercury.jsonld', 'mercury.nt', 'mercury.ttl']
+    >>> result.entities()["organisation"], result.report.count("Warning")
+    (5, 1)
+    >>> out.cleanup()
     """
     from mgraph.validation.validate import validate
 
@@ -150,7 +161,10 @@ def build(
     return BuildResult(target, kg, report, timings)
 
 
-def _timed(timings: dict[str, float], stage: str, work: Callable):
+R = TypeVar("R")
+
+
+def _timed(timings: dict[str, float], stage: str, work: Callable[[], R]) -> R:
     start = time.perf_counter()
     result = work()
     timings[stage] = time.perf_counter() - start

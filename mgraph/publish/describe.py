@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from mgraph.publish.dataversion import DataVersion
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
 DATASET = "https://w3id.org/mgraph/dataset"
@@ -161,7 +162,7 @@ def stats_of_store(store: Any) -> GraphStats:
     return stats_from_rows(rows)
 
 
-def stats_of_triples(triples: list) -> GraphStats:
+def stats_of_triples(triples: list[ox.Triple]) -> GraphStats:
     """:class:`GraphStats` of pyoxigraph triples (as :func:`mgraph.core.serialize.prepare` gives them)."""
     import pyoxigraph as ox
 

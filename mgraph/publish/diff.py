@@ -204,7 +204,7 @@ def _repository() -> Path | None:
     return root if (root / "data").is_dir() else None
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
 
 
@@ -239,7 +239,9 @@ def compare(old: Side, new: Side) -> DataDiff:
     old_subjects, old_facts = old.sources()
     new_subjects, new_facts = new.sources()
 
-    def sources_of(triple: Triple, subjects: dict[str, set[str]], facts: dict[Triple, set[str]]) -> tuple:
+    def sources_of(
+        triple: Triple, subjects: dict[str, set[str]], facts: dict[Triple, set[str]]
+    ) -> tuple[str, ...]:
         return tuple(sorted(facts.get(triple) or subjects.get(triple[0], set())))
 
     removed_by: dict[tuple[str, str], list[Triple]] = defaultdict(list)
@@ -313,7 +315,27 @@ def compare(old: Side, new: Side) -> DataDiff:
 
 
 def diff(old: str | Path, new: str | Path) -> DataDiff:
-    """The semantic diff of two versions (release folders, data folders, RDF files, git revisions)."""
+    """The semantic diff of two versions (release folders, data folders, RDF files, git revisions).
+
+    A copy of a data folder with one organisation renamed:
+
+    >>> import shutil, tempfile
+    >>> from pathlib import Path
+    >>> import mgraph
+    >>> work = tempfile.TemporaryDirectory()
+    >>> new = Path(shutil.copytree("tests/fixtures/data/good", Path(work.name) / "data"))
+    >>> text = (new / "organisations.yaml").read_text()
+    >>> _ = (new / "organisations.yaml").write_text(text.replace("Global Env", "The Global Env"))
+    >>> changes = mgraph.diff("tests/fixtures/data/good", new)
+    >>> changes.counts()
+    {'added': 0, 'removed': 0, 'changed': 1}
+    >>> change = changes.changes[0]
+    >>> change.entity
+    '<https://w3id.org/mgraph/id/organisation/gef>'
+    >>> change.old, change.new
+    ('"Global Environment Facility"@en', '"The Global Environment Facility"@en')
+    >>> work.cleanup()
+    """
     return compare(read_side(old), read_side(new))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
 
 EXAMPLES_BASE = "https://w3id.org/mgraph/queries/"
 """A library query ``NAME`` is ``<EXAMPLES_BASE>NAME``; its parameter ``P`` is ``...NAME#P``."""
@@ -31,7 +31,7 @@ _DATATYPES = {
 }
 
 
-def sparql_examples(target: str, queries: dict | None = None) -> Graph:
+def sparql_examples(target: str, queries: dict[str, Any] | None = None) -> Graph:
     """Every library query as a SHACL executable; ``target`` is the SPARQL endpoint (or dataset)."""
     from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import RDF, RDFS, XSD
@@ -89,7 +89,7 @@ def sparql_examples(target: str, queries: dict | None = None) -> Graph:
     return graph
 
 
-def _kind_class(kind: str, mg: object) -> Any:
+def _kind_class(kind: str, mg: object) -> URIRef:
     """The class of a record kind (``meeting`` -> ``mg:Meeting``), as the schema names it."""
     from rdflib import URIRef
 

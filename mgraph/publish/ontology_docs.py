@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from mgraph.publish.describe import GraphStats
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rdflib import Graph
 
 MG = "https://w3id.org/mgraph/ontology#"
@@ -310,7 +312,7 @@ ul.shapes { margin: 0; padding-left: 1.1rem; }
 """
 
 
-def render_release(dist_dir: Any, *, home: str | None = None) -> str:
+def render_release(dist_dir: str | Path, *, home: str | None = None) -> str:
     """The documentation of a built release folder (its ontology, shapes and graph)."""
     from pathlib import Path
 

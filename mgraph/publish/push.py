@@ -840,6 +840,20 @@ def push(
     None chooses (see the module doc). Raises :class:`PushError` (its message says what the store
     holds), :class:`PushInterrupted` on ``KeyboardInterrupt``, or
     :class:`~mgraph.core.errors.InputError`.
+
+    Nothing listens on port 9 here, so nothing is loaded (with a store there, the same call
+    loads the file's triples into the graph and returns a :class:`PushResult`):
+
+    >>> import mgraph
+    >>> mgraph.push("http://127.0.0.1:9/", files=["tests/fixtures/user/things.ttl"])
+    Traceback (most recent call last):
+    ...
+    mgraph.publish.push.PushError: http://127.0.0.1:9/query: cannot reach the store (ConnectError)
+    Nothing was loaded: the graph <https://w3id.org/mgraph/graph> is unchanged.
+    >>> mgraph.push("ftp://example.org/sparql")
+    Traceback (most recent call last):
+    ...
+    mgraph.core.errors.InputError: endpoint 'ftp://example.org/sparql' is not an http(s) URL
     """
     target = check_iri(graph or DEFAULT_GRAPH)
     if timeout is None or timeout <= 0:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from rdflib import Graph, URIRef
 
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MG, MGID
 from mgraph.core.terms import compact_iri
+
+if TYPE_CHECKING:
+    from mgraph.core.loader import KnowledgeGraph
+    from mgraph.core.store import Store
 
 CLASS_PREFIXES = ("mg", "schema", "org", "skos")
 """Classes counted in ``classes``: our vocabulary and the vocabularies it reuses for records."""
@@ -35,6 +39,91 @@ depend on the ontology's subclass axioms being present."""
 PARTY_CLASSES = ("mg:State", "mg:RegionalEconomicIntegrationOrganisation")
 
 DECISION_CODE_REGEX = r"^MC-[1-9][0-9]*/[1-9][0-9]*$"
+
+
+# ---------------------------------------------------------------------------------------- results
+# What ``stats`` returns: plain dicts (JSON as they are), typed key by key. Keys come in the order
+# ``mgraph stats --format json`` writes them.
+
+
+class RecordCounts(TypedDict):
+    total: int
+    with_source: int
+    without_source: int
+
+
+class FactCounts(TypedDict):
+    total: int
+    from_sourced_records: int
+    from_unsourced_records: int
+
+
+class ClaimCounts(TypedDict):
+    total: int
+    disputed: int
+    approximate: int
+
+
+class PartyCounts(TypedDict):
+    """Parties of one convention; ``reported_*`` are a source's figures (None when none is given)."""
+
+    convention: str
+    convention_name: str | None
+    total: int
+    with_exact_deposit_date: int
+    with_approximate_deposit_date_only: int
+    without_deposit_date: int
+    reported_total: int | None
+    reported_as_of: str | None
+    signatories: int
+    reported_signatories: int | None
+
+
+class DecisionCounts(TypedDict):
+    total: int
+    with_code: int
+    linked_to_meeting: int
+
+
+class MeetingCounts(TypedDict):
+    total: int
+    with_start_date: int
+    with_place: int
+
+
+class AreaCounts(TypedDict):
+    total: int
+    with_lead: int
+
+
+class ProvisionCounts(TypedDict):
+    articles: int
+    annexes: int
+
+
+class Reported(TypedDict):
+    """A figure a source reports and the date it is reported for (None when not given)."""
+
+    value: int | None
+    as_of: str | None
+
+
+class Stats(TypedDict):
+    """Every figure of ``mgraph stats``; ``classes`` and ``predicates`` map compact names to counts."""
+
+    triples: int
+    records_by_kind: dict[str, int]
+    classes: dict[str, int]
+    predicates: dict[str, int]
+    records: RecordCounts
+    facts: FactCounts
+    claims: ClaimCounts
+    parties: PartyCounts
+    decisions: DecisionCounts
+    meetings: MeetingCounts
+    cop_sessions: MeetingCounts
+    partnership_areas: AreaCounts
+    provisions: ProvisionCounts
 
 
 def _record_filter(var: str) -> str:
@@ -146,8 +235,16 @@ SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
 """
 
 
-def stats(kg: Any = None) -> dict[str, Any]:
-    """Counts, sources and coverage figures of a loaded graph (default: the curated data)."""
+def stats(kg: KnowledgeGraph | None = None) -> Stats:
+    """Counts, sources and coverage figures of a loaded graph (default: the curated data).
+
+    >>> import mgraph
+    >>> figures = mgraph.stats(mgraph.load("tests/fixtures/data/good"))
+    >>> figures["triples"], figures["records"]["total"], figures["records"]["without_source"]
+    (364, 32, 0)
+    >>> figures["parties"]["total"], figures["parties"]["with_exact_deposit_date"]
+    (2, 1)
+    """
     if kg is None:
         from mgraph.core.loader import load
 
@@ -173,7 +270,7 @@ def records_by_kind(graph: Graph) -> dict[str, int]:
     return counts
 
 
-def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
+def compute_stats(graph: Graph, convention: str = "minamata") -> Stats:
     """Every figure of ``mgraph stats`` as a plain, JSON-able dict in a fixed key order.
 
     ``convention`` is the id of the convention whose Parties and signatories are counted.
@@ -199,12 +296,12 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
             "from_sourced_records": facts_sourced,
             "from_unsourced_records": facts_total - facts_sourced,
         },
-        "claims": _row(store, Q_CLAIMS),
+        "claims": cast(ClaimCounts, _row(store, Q_CLAIMS)),
         "parties": _parties(store, conv, convention),
-        "decisions": _row(store, Q_DECISIONS),
-        "meetings": _row(store, Q_MEETINGS, {"class": MG.Meeting}),
-        "cop_sessions": _row(store, Q_MEETINGS, {"class": MG.ConferenceOfTheParties}),
-        "partnership_areas": _row(store, Q_AREAS),
+        "decisions": cast(DecisionCounts, _row(store, Q_DECISIONS)),
+        "meetings": cast(MeetingCounts, _row(store, Q_MEETINGS, {"class": MG.Meeting})),
+        "cop_sessions": cast(MeetingCounts, _row(store, Q_MEETINGS, {"class": MG.ConferenceOfTheParties})),
+        "partnership_areas": cast(AreaCounts, _row(store, Q_AREAS)),
         "provisions": {
             "articles": _row(store, Q_COUNT, {"class": MG.Article})["n"],
             "annexes": _row(store, Q_COUNT, {"class": MG.Annex})["n"],
@@ -212,25 +309,25 @@ def compute_stats(graph: Graph, convention: str = "minamata") -> dict[str, Any]:
     }
 
 
-def to_store(graph: Graph) -> Any:
+def to_store(graph: Graph) -> Store:
     """The graph in an in-memory pyoxigraph store, whose SPARQL engine is far faster than rdflib's."""
     from mgraph.core.store import from_graph
 
     return from_graph(graph, "oxigraph")
 
 
-def _query(store: Any, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def _query(store: Store, query: str, bindings: dict[str, URIRef] | None = None) -> list[dict[str, Any]]:
     """Rows of ``query`` as dicts of plain values: int for integers, else the value's text.
 
     Bindings are IRIs bound by the store as terms (never pasted into the text); our prefixes
     are known to the store.
     """
     terms = {name: URIRef(str(iri)) for name, iri in (bindings or {}).items()}
-    rows = store.query(query, terms)
+    rows = store.select(query, terms)
     return [{name: _plain(value) for name, value in row.items()} for row in rows]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any) -> int | str | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     if isinstance(value, dt.date | dt.datetime):
@@ -240,13 +337,13 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _row(store: Any, query: str, bindings: dict[str, Any] | None = None) -> dict[str, int]:
+def _row(store: Store, query: str, bindings: dict[str, URIRef] | None = None) -> dict[str, int]:
     """The single row of an aggregate query, unbound values as 0."""
     rows = _query(store, query, bindings)
     return {name: value or 0 for name, value in rows[0].items()}
 
 
-def _counts(store: Any, query: str, var: str, prefixes: tuple[str, ...] | None) -> dict[str, int]:
+def _counts(store: Store, query: str, var: str, prefixes: tuple[str, ...] | None) -> dict[str, int]:
     """IRI -> count as compact names, most frequent first, ties by name (deterministic)."""
     counts: dict[str, int] = {}
     for row in _query(store, query):
@@ -257,7 +354,7 @@ def _counts(store: Any, query: str, var: str, prefixes: tuple[str, ...] | None) 
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _parties(store: Any, conv: URIRef, convention: str) -> dict[str, Any]:
+def _parties(store: Store, conv: URIRef, convention: str) -> PartyCounts:
     """Parties (States/REIOs with a deposited instrument) by the kind of deposit date known."""
     rows = _query(store, Q_PARTIES, {"convention": conv})
     exact = sum(1 for r in rows if r["has_exact"])
@@ -279,7 +376,7 @@ def _parties(store: Any, conv: URIRef, convention: str) -> dict[str, Any]:
     }
 
 
-def reported(store: Any, subject: URIRef, predicate: URIRef) -> dict[str, Any]:
+def reported(store: Store, subject: URIRef, predicate: URIRef) -> Reported:
     """The newest figure a source reports for ``predicate``, from the fact or its claims.
 
     Figures are dated by their claim's structured ``as_of`` date (``dcterms:valid``), never by a
@@ -315,7 +412,7 @@ def _day_key(date: str) -> str:
 # ------------------------------------------------------------------------------------ rendering
 
 
-def render_stats(stats: dict[str, Any], fmt: str = "table", width: int | None = None) -> str:
+def render_stats(stats: Stats, fmt: str = "table", width: int | None = None) -> str:
     """``json``: the dict itself, indented; ``table``: aligned text for a terminal, in ``width``
     columns when given."""
     if fmt == "json":
@@ -329,7 +426,7 @@ def _of(n: int, total: int | None) -> str:
     return f"{n} of {total}" if total is not None else str(n)
 
 
-def _table(s: dict[str, Any], width: int | None = None) -> str:
+def _table(s: Stats, width: int | None = None) -> str:
     from mgraph.core.tables import render, wrap
 
     p = s["parties"]

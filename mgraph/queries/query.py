@@ -637,7 +637,7 @@ def run(
     return answer
 
 
-def to_dataframe(rows: Rows | list[dict[str, Any]]):
+def to_dataframe(rows: Rows | list[dict[str, Any]]) -> Any:
     """The rows as a pandas DataFrame (pandas is optional: install it to use this)."""
     try:
         import pandas as pd

@@ -21,11 +21,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgraph.core.errors import InputError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+Select = Callable[[str, dict[str, str]], list[dict[str, Any]]]
+"""Runs a SELECT query with IRIs bound to variables: SPARQL JSON bindings."""
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "vendor" / "oxigraph"
@@ -101,7 +109,7 @@ def write_site(
 # --- the graph -------------------------------------------------------------------------------------
 
 
-def _graph(graph: str | Path | None) -> Any:
+def _graph(graph: str | Path | None) -> Graph:
     from rdflib import Graph
 
     from mgraph.core.graphs import project_graph
@@ -116,7 +124,7 @@ def _graph(graph: str | Path | None) -> Any:
     return parse_user_file(path, into=Graph())
 
 
-def _selector(store: Any):
+def _selector(store: Any) -> Select:
     import pyoxigraph as ox
 
     def select(query: str, subs: dict[str, str]) -> list[dict[str, Any]]:
@@ -135,7 +143,7 @@ def _selector(store: Any):
 _FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 
 
-def _entity_files(store: Any, select: Any, iri: str, lang: str) -> dict[str, bytes]:
+def _entity_files(store: Any, select: Select, iri: str, lang: str) -> dict[str, bytes]:
     import pyoxigraph as ox
 
     from mgraph.core.namespaces import PREFIXES
@@ -175,7 +183,7 @@ def class_file(iri: str) -> str:
     return "class/" + re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".html"
 
 
-def _class_files(select: Any, files: dict[str, bytes], lang: str) -> int:
+def _class_files(select: Select, files: dict[str, bytes], lang: str) -> int:
     from mgraph.core.terms import compact_iri
     from mgraph.server.pages import CLASS_FACTS, CLASS_NAMES, INSTANCES, class_html, render
 
@@ -275,7 +283,7 @@ def oxigraph_classic_script() -> bytes:
     ).encode()
 
 
-def _query_page(store: Any) -> dict[str, bytes]:
+def _query_page(store: ox.Store) -> dict[str, bytes]:
     import base64
 
     from mgraph.server.pages import render
@@ -295,7 +303,7 @@ def _query_page(store: Any) -> dict[str, bytes]:
     }
 
 
-def library_examples(store: Any = None) -> list[dict[str, str]]:
+def library_examples(store: ox.Store | None = None) -> list[dict[str, str]]:
     """Each library query with the parameters of its first ``# example:`` bound into its text
     (a ``VALUES`` block, as ``mgraph serve``'s query page does), ready to run as it is."""
     import shlex
@@ -328,7 +336,7 @@ def library_examples(store: Any = None) -> list[dict[str, str]]:
     return sorted(out, key=lambda e: e["name"])
 
 
-def _docs_page(store: Any) -> bytes:
+def _docs_page(store: ox.Store) -> bytes:
     """The ontology documentation (as ``mgraph build`` writes it) with the counts of this graph."""
     from rdflib import Graph
 
@@ -342,7 +350,7 @@ def _docs_page(store: Any) -> bytes:
     return relative_links(html, 1, "").encode("utf-8")
 
 
-def _dataset_files(store: Any, nt: bytes) -> dict[str, bytes]:
+def _dataset_files(store: ox.Store, nt: bytes) -> dict[str, bytes]:
     """The dataset description of the site's graph: a page, DCAT/VoID (``void.ttl``), schema.org
     (``dataset.jsonld``), and the data changelog of the built release when there is one."""
     import hashlib

@@ -336,7 +336,7 @@ _PATH_TOKEN = re.compile(r"\s*(<[^<>]*>|[()|/^*+?])")
 def _turtle_path(text: str) -> str:
     """A SPARQL-style path (as the engines write it: ``^<p>``, ``<p>/<q>``, ``(<p>)*``, ...) as a
     SHACL path in Turtle."""
-    tokens = _PATH_TOKEN.findall(text)
+    tokens: list[str] = _PATH_TOKEN.findall(text)
     if "".join(tokens) != re.sub(r"\s+", "", text) or not tokens:
         return text  # not a path we wrote: leave it as it is
     position = 0

@@ -35,7 +35,7 @@ from rdflib import Graph
 from mgraph.core import locations
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MGSH
-from mgraph.core.ontology import load_ontology
+from mgraph.core.ontology import load_ontology, superclasses
 from mgraph.validation.engines import native, pyshacl_engine
 from mgraph.validation.engines.common import (
     LineFinder,
@@ -46,7 +46,6 @@ from mgraph.validation.engines.common import (
     nt,
     ontology_mixin,
     store_ontology_mixin,
-    superclasses,
 )
 from mgraph.validation.results import ValidationReport, ValidationResult, sort_results
 
@@ -87,6 +86,14 @@ def validate(
     ``origins`` maps a record's IRI to (file, line, "kind 'id'"), as ``mgraph.load`` gives it.
     ``engine`` is "auto" (native, else pyshacl), or a name in :data:`ENGINES`. ``ontology``: mix
     our ontology in (default: when validating against our shapes).
+
+    >>> import mgraph
+    >>> kg = mgraph.load("tests/fixtures/data/good")
+    >>> report = mgraph.validate(kg.graph, origins=kg.origins)
+    >>> [(r.severity, r.file, r.line, r.record) for r in report.results]
+    [('Warning', 'tests/fixtures/data/good/legal_acts.yaml', 20, "legal-act 'eu-approval'")]
+    >>> report.results[0].message
+    'This legal act has no date (mg:actDate). Add `date:` with the date a source gives.'
     """
     report = _run(
         data,

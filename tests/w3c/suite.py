@@ -104,7 +104,7 @@ def expected(case: Case) -> Counter[Key]:
     )
 
 
-def actual(results) -> Counter[Key]:  # results: list[mgraph.results.ValidationResult]
+def actual(results) -> Counter[Key]:  # results: list[mgraph.validation.results.ValidationResult]
     return Counter(
         (r.severity, _text(r.focus), _text(r.path), _text(r.value), _text(r.shape), _text(r.constraint))
         for r in results

@@ -17,13 +17,14 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from mgraph.core.namespaces import SH
+from mgraph.core.ontology import superclasses
 from mgraph.core.terms import sparql_term, to_oxigraph, to_rdflib
 from mgraph.validation.engines.common import (
     PROJECTS_THIS,
@@ -33,9 +34,11 @@ from mgraph.validation.engines.common import (
     nt,
     severity_name,
     sparql_code,
-    superclasses,
 )
 from mgraph.validation.results import ValidationResult
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
@@ -161,7 +164,7 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     )
 
 
-def run_store(store: Any, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+def run_store(store: ox.Store, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     """Validate data held in a pyoxigraph Store (a user's file parsed straight into it).
 
     The mixin's triples are added to the store (the store is the caller's own copy of the
@@ -205,15 +208,16 @@ def _evaluate(
     return results
 
 
-class _Converter(dict):
+class _Converter(dict[Any, Node]):
     """pyoxigraph terms to rdflib terms, each built once."""
 
     def __missing__(self, term: Any) -> Node:
-        found = self[term] = to_rdflib(term)
+        found: Node = to_rdflib(term)
+        self[term] = found
         return found
 
 
-def build_store_index(store: Any, predicates: set[URIRef], convert: _Converter) -> _Index:
+def build_store_index(store: ox.Store, predicates: set[URIRef], convert: _Converter) -> _Index:
     """:func:`build_index` over a pyoxigraph Store: only the predicates the shapes look at."""
     import pyoxigraph as ox
 
@@ -233,7 +237,7 @@ def build_store_index(store: Any, predicates: set[URIRef], convert: _Converter) 
     return index
 
 
-def store_pairs(store: Any, convert: _Converter) -> _Pairs:
+def store_pairs(store: ox.Store, convert: _Converter) -> _Pairs:
     """The (subject, object) pairs of a predicate in a pyoxigraph Store, as rdflib terms."""
     import pyoxigraph as ox
 
@@ -761,7 +765,7 @@ class SparqlStore:
             raise UnsupportedShapes(f"the data cannot be queried with pyoxigraph: {err}") from None
 
     @classmethod
-    def over(cls, store: Any) -> SparqlStore:
+    def over(cls, store: ox.Store) -> SparqlStore:
         """The SPARQL constraints run on this store as it is (no copy)."""
         wrapper = cls.__new__(cls)
         wrapper.store = store

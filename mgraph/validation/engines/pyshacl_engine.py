@@ -88,7 +88,7 @@ def _one_line(error: object) -> str:
     return " ".join(str(error).split())
 
 
-_PARSED_SPARQL: dict[tuple, Any] = {}
+_PARSED_SPARQL: dict[tuple[Any, ...], Any] = {}
 
 
 @contextmanager
@@ -103,7 +103,7 @@ def _sparql_parsed_once() -> Iterator[None]:
     """
     from rdflib.plugins.sparql import processor
 
-    parse, translate = processor.parseQuery, processor.translateQuery
+    parse, translate = processor.parseQuery, processor.translateQuery  # type: ignore[attr-defined]
     cache = _PARSED_SPARQL
 
     def keep_text(text: Any) -> Any:
@@ -117,8 +117,8 @@ def _sparql_parsed_once() -> Iterator[None]:
             cache[key] = translate(parse(text), base, init_ns)
         return cache[key]
 
-    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate  # type: ignore[assignment]
+    processor.parseQuery, processor.translateQuery = keep_text, parse_and_translate  # type: ignore[assignment,attr-defined]
     try:
         yield
     finally:
-        processor.parseQuery, processor.translateQuery = parse, translate
+        processor.parseQuery, processor.translateQuery = parse, translate  # type: ignore[attr-defined]
