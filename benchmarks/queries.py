@@ -38,7 +38,7 @@ def previous_texts() -> dict[str, Path]:
 
 def lookups() -> list[str]:
     """The one-entity lookups: queries with a required parameter naming one record."""
-    from mgraph.queries.query import library
+    from mgraph.queries.library import library
 
     return [
         name for name, query in library().items() if any(p.required and p.type == "id" for p in query.params)
@@ -115,7 +115,8 @@ def measure(
     The stores are built first and the garbage collector then told to leave every object made so
     far alone (gc.freeze), so its pauses over a big heap of triples do not count as query time.
     """
-    from mgraph.queries.query import library, run
+    from mgraph.queries.library import library
+    from mgraph.queries.query import run
 
     stores, out = {}, {}
     for engine in engines:
@@ -148,7 +149,7 @@ def measure(
 
 
 def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
-    from mgraph.queries.query import library
+    from mgraph.queries.library import library
 
     previous = previous_texts()
     names = list(library())

@@ -82,7 +82,8 @@ def write_ntriples(triples: Any, path: Path) -> int:
 def workload(graph_file: Path) -> list[tuple[str, str]]:
     """(name, query text with the example parameters bound) for every library query."""
     from mgraph.core.store import bind_values, from_file
-    from mgraph.queries.query import bind_params, library
+    from mgraph.queries.binding import bind_params
+    from mgraph.queries.library import library
     from queries import example_params  # benchmarks/queries.py
 
     store = from_file(graph_file, trusted=True)

@@ -21,7 +21,8 @@ from servers import Oxigraph, free_port, running
 from mgraph import cli
 from mgraph.core.errors import InputError
 from mgraph.core.store import from_file
-from mgraph.queries.query import library, run
+from mgraph.queries.library import library
+from mgraph.queries.query import run
 
 HERE = Path(__file__).parent / "queries"
 FIXTURE = HERE / "fixture.ttl"

@@ -335,7 +335,7 @@ def test_ontology_docs_document_every_term_with_anchor_counts_and_shapes(release
 
 
 def test_sparql_examples_hold_every_library_query(releases) -> None:
-    from mgraph.queries.query import library
+    from mgraph.queries.library import library
 
     _, new = releases
     graph = Graph().parse(new / "sparql-examples.ttl", format="turtle")

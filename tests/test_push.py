@@ -28,7 +28,8 @@ from mgraph.core.errors import InputError
 from mgraph.core.store import from_file
 from mgraph.core.user_files import parse_user_file
 from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive_endpoints, push, redact
-from mgraph.queries.query import library, run
+from mgraph.queries.library import library
+from mgraph.queries.query import run
 
 __all__ = ["virtuoso"]  # the session fixture, imported for pytest
 

@@ -27,16 +27,10 @@ from mgraph.core.errors import InputError
 from mgraph.core.loader import load
 from mgraph.core.locations import QUERIES
 from mgraph.core.store import from_file
-from mgraph.queries.query import (
-    bind_params,
-    format_rows,
-    get_query,
-    library,
-    list_rows,
-    parse_query,
-    run,
-    to_dataframe,
-)
+from mgraph.queries.binding import bind_params
+from mgraph.queries.library import get_query, library, parse_query
+from mgraph.queries.query import run, to_dataframe
+from mgraph.queries.render import format_rows, list_rows
 
 HERE = Path(__file__).parent / "queries"
 FIXTURE = HERE / "fixture.ttl"

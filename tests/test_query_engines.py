@@ -26,7 +26,8 @@ from mgraph.core.store import (
     where_brace,
 )
 from mgraph.core.terms import literal_value
-from mgraph.queries.query import library, run
+from mgraph.queries.library import library
+from mgraph.queries.query import run
 
 HERE = Path(__file__).parent / "queries"
 GRAPHS = {"fixture": HERE / "fixture.ttl", "bad": HERE / "bad.ttl"}

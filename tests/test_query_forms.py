@@ -18,7 +18,8 @@ from rdflib.compare import isomorphic
 from mgraph.cli import main
 from mgraph.core.errors import InputError
 from mgraph.core.store import ENGINES, Rows, Triples, from_file
-from mgraph.queries.query import FORMATS, GRAPH_FORMATS, format_rows, run
+from mgraph.queries.query import run
+from mgraph.queries.render import FORMATS, GRAPH_FORMATS, format_rows
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 ENGINE_PARAMS = [pytest.param(e, id=e) for e in ENGINES]

@@ -31,7 +31,8 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, UR
 
 from mgraph.core.errors import InputError
 from mgraph.core.sparql_screen import UpdateRefused, screen_query
-from mgraph.queries.query import library, run
+from mgraph.queries.library import library
+from mgraph.queries.query import run
 from mgraph.server import negotiation
 from mgraph.server.dataset import prepare
 from mgraph.server.pool import WorkerLost, WorkerPool

@@ -29,8 +29,8 @@ EXAMPLES = """
   mgraph query posts-held --columns holder_label,title,start --no-truncate
 """
 
-ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # mgraph.queries.query.FORMATS (a test checks)
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")  # mgraph.queries.query.GRAPH_FORMATS (likewise)
+ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # mgraph.queries.render.FORMATS (a test checks)
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")  # mgraph.queries.render.GRAPH_FORMATS (likewise)
 ENGINES = ("oxigraph", "rdflib")  # mgraph.core.store.ENGINES (likewise)
 
 
@@ -110,15 +110,10 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     """Exit 0, or 1 when a ``*-violation`` check finds rows, 2 on bad input."""
     from mgraph.core.errors import EXIT_FAILED, EXIT_OK, InputError
-    from mgraph.queries.query import (
-        DEFAULT_TIMEOUT,
-        format_answer,
-        format_list,
-        format_rows,
-        get_query,
-        list_rows,
-    )
+    from mgraph.queries.library import get_query
+    from mgraph.queries.query import DEFAULT_TIMEOUT
     from mgraph.queries.query import run as run_query
+    from mgraph.queries.render import format_answer, format_list, format_rows, list_rows
 
     fmt = args.format
     if args.list:

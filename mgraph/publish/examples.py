@@ -38,7 +38,7 @@ def sparql_examples(target: str, queries: dict[str, Any] | None = None) -> Graph
 
     from mgraph.core.namespaces import MG, SCHEMA, SH
     from mgraph.core.sparql_text import query_form
-    from mgraph.queries.query import library
+    from mgraph.queries.library import library
 
     spex = Namespace(SPEX)
     graph = Graph()

@@ -718,7 +718,7 @@ async def class_index(request: Request) -> Response:
 
 
 def _library_entries() -> list[dict[str, Any]]:
-    from mgraph.queries.query import ANY, REQUIRED, library
+    from mgraph.queries.library import ANY, REQUIRED, library
 
     entries = []
     for query in library().values():
@@ -767,7 +767,8 @@ async def query_page(request: Request) -> Response:
 async def library_query(request: Request) -> Response:
     """A library query's text with its parameters bound by the library's typed binding."""
     from mgraph.core.errors import InputError
-    from mgraph.queries.query import bind_params, library
+    from mgraph.queries.binding import bind_params
+    from mgraph.queries.library import library
 
     server: Server = request.app.state.server
     queries = await asyncio.to_thread(library)

@@ -309,7 +309,8 @@ def library_examples(store: ox.Store | None = None) -> list[dict[str, str]]:
     import shlex
 
     from mgraph.core.store import bind_values
-    from mgraph.queries.query import bind_params, library
+    from mgraph.queries.binding import bind_params
+    from mgraph.queries.library import library
 
     out = []
     for query in library().values():
