@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -140,6 +141,7 @@ class LineFinder:
         """``sources``: (name shown in results, the file or its text), in the order given."""
         self.sources = sources
         self._read: dict[str, tuple[list[str], dict[str, str]]] = {}  # name -> (lines, prefixes)
+        self._uses: dict[str, dict[str, list[int]]] = {}  # name -> wanted IRI -> lines using it
 
     def locate_all(self, results: list[ValidationResult]) -> list[ValidationResult]:
         """The results with the file and line where their focus node first appears."""
@@ -174,26 +176,29 @@ class LineFinder:
         spans = [(m.start(), m.end()) for m in declarations]  # no use of an IRI
         prefixes = {(m.group(1) or ""): m.group(2) for m in declarations}
         self._read[name] = (text.splitlines(), prefixes)
-        hits: dict[str, int] = {}  # iri -> offset of first use
+        uses: dict[str, list[int]] = {}  # iri -> offsets of every use
         patterns = [self._IRI]
         if not name.lower().endswith((".nt", ".nq")):  # JSON-LD, RDF/XML write "iri"
             patterns.append(self._QUOTED)
         for pattern in patterns:
             for match in pattern.finditer(text):
                 iri = match.group(1)
-                if iri in wanted and (iri not in hits or match.start() < hits[iri]):
-                    if not _in_declaration(match.start(), spans):
-                        hits[iri] = match.start()
+                if iri in wanted and not _in_declaration(match.start(), spans):
+                    uses.setdefault(iri, []).append(match.start())
         if prefixes:
             for match in self._PNAME.finditer(text):
                 namespace = prefixes.get(match.group(1) or "")
                 if namespace is None:
                     continue
                 iri = namespace + match.group(2)
-                if iri in wanted and (iri not in hits or match.start() < hits[iri]):
-                    if not _in_declaration(match.start(), spans):
-                        hits[iri] = match.start()
-        return _line_numbers(text, hits)
+                if iri in wanted and not _in_declaration(match.start(), spans):
+                    uses.setdefault(iri, []).append(match.start())
+        newlines = [m.start() for m in re.finditer("\n", text)] if uses else []
+        self._uses[name] = {
+            iri: sorted({bisect_right(newlines, offset - 1) + 1 for offset in offsets})
+            for iri, offsets in uses.items()
+        }
+        return {iri: lines[0] for iri, lines in self._uses[name].items()}
 
     _LEXICAL = re.compile(r'^"((?:[^"\\]|\\.)*)"')
     _NEARBY = 500  # lines after the focus node's first line searched for the end of its statement
@@ -223,11 +228,14 @@ class LineFinder:
             return None
 
         focus = self._tokens(result.focus, prefixes)
+        # one triple a line: only the lines that use the focus node can hold it (not the whole
+        # rest of the file for every result, which made a large file's report quadratic)
+        using = [n for n in self._uses.get(name, {}).get(result.focus[1:-1], []) if n >= line]
         found = (
             first(paths, values)
             or first(values)
             or (first(paths) if result.value is None else None)
-            or first(focus, paths, values, rows=range(line, len(lines) + 1))
+            or first(focus, paths, values, rows=using)
         )
         return found or line
 
@@ -254,17 +262,6 @@ def _in_declaration(offset: int, spans: list[tuple[int, int]]) -> bool:
 
     i = bisect_right(spans, (offset, float("inf"))) - 1
     return i >= 0 and offset < spans[i][1]
-
-
-def _line_numbers(text: str, offsets: dict[str, int]) -> dict[str, int]:
-    """Line numbers of offsets, counting newlines once over the text (offsets in order)."""
-    lines: dict[str, int] = {}
-    line, position = 1, 0
-    for iri, offset in sorted(offsets.items(), key=lambda item: item[1]):
-        line += text.count("\n", position, offset)
-        position = offset
-        lines[iri] = line
-    return lines
 
 
 PROJECTS_THIS = re.compile(r"(?<![?$\w])SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[?$]this\b)", re.I)
