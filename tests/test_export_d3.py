@@ -72,7 +72,8 @@ def test_d3_reads_nodelink_with_the_counts_of_graphml(d3_page, view_name: str, t
     data = json.loads(get("nodelink").export(view))
     nodes, links, resolved = d3_page.evaluate(READ_BACK, data)
     assert resolved
-    assert (nodes, links) == graphml_counts(view, tmp_path) == (view.number_of_nodes(), view.number_of_edges())
+    expected = (view.number_of_nodes(), view.number_of_edges())
+    assert (nodes, links) == graphml_counts(view, tmp_path) == expected
     back = nx.node_link_graph(data, edges="edges")  # networkx, with its defaults
     assert (back.number_of_nodes(), back.number_of_edges()) == (nodes, links)
 
