@@ -76,7 +76,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         hint = _did_you_mean(message)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n{hint}(see `{self.prog} --help`)\n")
+        from mgraph.tables import fit_text, terminal_width
+
+        line = fit_text(f"{self.prog}: error: {message}", terminal_width(tty=sys.stderr.isatty()), indent="  ")
+        self.exit(EXIT_USAGE, f"{line}\n{hint}(see `{self.prog} --help`)\n")
 
 
 def _did_you_mean(message: str) -> str:
