@@ -78,7 +78,8 @@ class _Parser(argparse.ArgumentParser):
         hint = _did_you_mean(message)
         from mgraph.tables import fit_text, terminal_width
 
-        line = fit_text(f"{self.prog}: error: {message}", terminal_width(tty=sys.stderr.isatty()), indent="  ")
+        width = terminal_width(tty=sys.stderr.isatty())
+        line = fit_text(f"{self.prog}: error: {message}", width, indent="  ")
         self.exit(EXIT_USAGE, f"{line}\n{hint}(see `{self.prog} --help`)\n")
 
 
