@@ -392,6 +392,14 @@ def test_the_convention_view_follows_another_focus() -> None:
     assert "decision/mc-5-3" not in _ids(basel)
 
 
+def test_a_view_s_own_focus_missing_from_the_graph_says_to_give_one() -> None:
+    with pytest.raises(InputError, match=r"centres on convention/minamata.*--focus"):
+        build_view("convention", graph=TINY)
+    with pytest.raises(InputError) as caught:  # a focus the user gave: the resolver's own message
+        build_view("convention", graph=TINY, focus="Atlantis")
+    assert "centres on" not in str(caught.value)
+
+
 def test_the_partnership_view_has_areas_their_leads_topics_and_events(curated: dict) -> None:
     view = curated["partnership"]
     ids = _ids(view)

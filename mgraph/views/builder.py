@@ -342,6 +342,7 @@ def build_view(
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
         raise InputError(f"depth must be a whole number 0 or more, not {depth!r}")
     low, high = _window(since, until)
+    centre = focus is None and spec.focus is not None  # the view's own focus
     if focus is None:
         focus = spec.focus
     if fold and not spec.foldable:
@@ -373,7 +374,18 @@ def build_view(
         builder.keep_relations(relation_names)
     if excluded:
         builder.exclude(excluded)
-    focus_iri = builder.resolve_focus(focus) if focus is not None else None
+    try:
+        focus_iri = builder.resolve_focus(focus) if focus is not None else None
+    except InputError as exc:
+        if not centre:
+            raise
+        raise InputError(
+            [
+                f"the {view} view centres on {focus}, which this graph does not hold; give another entity "
+                "with focus (--focus)",
+                *exc.messages,
+            ]
+        ) from None
     if low is not None or high is not None:
         builder.window(low, high)
     if fold:
