@@ -30,10 +30,10 @@ def main() -> None:
 
     import pyoxigraph as ox
 
-    from mgraph.loader import load
-    from mgraph.release import build
-    from mgraph.serialize import prepare, to_turtle
-    from mgraph.validation import ENGINES, validate
+    from mgraph.core.loader import load
+    from mgraph.core.serialize import prepare, to_turtle
+    from mgraph.publish.build import build
+    from mgraph.validation.validate import ENGINES, validate
 
     kg = load()
     print(f"curated graph: {len(kg.graph)} triples")

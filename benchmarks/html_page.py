@@ -30,8 +30,8 @@ def synthetic_view(nodes: int) -> Any:
     """The "full" view over copies of the curated graph, about ``nodes`` nodes."""
     from rdflib import Graph
 
-    from mgraph.loader import load
-    from mgraph.views import build_view
+    from mgraph.core.loader import load
+    from mgraph.networks.views import build_view
 
     sys.path.insert(0, str(Path(__file__).parent))
     from queries import synthetic  # benchmarks/queries.py
@@ -78,7 +78,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from mgraph.exporters import html
-    from mgraph.views import build_view
+    from mgraph.networks.views import build_view
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:

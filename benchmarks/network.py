@@ -52,9 +52,9 @@ def graph_file(size: str) -> Path:
     """The graph of one size as N-Triples under benchmarks/.cache, made once per data version."""
     import pyoxigraph as ox
 
-    from mgraph.loader import load
-    from mgraph.release import inputs_digest
-    from mgraph.terms import to_oxigraph
+    from mgraph.core.loader import load
+    from mgraph.core.terms import to_oxigraph
+    from mgraph.publish.build import inputs_digest
 
     path = CACHE / f"network-{size}-{inputs_digest()[:12]}.nt"
     if path.is_file():
@@ -80,8 +80,8 @@ def graph_file(size: str) -> Path:
 def child(task: dict[str, Any]) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from mgraph.views import build_view
-    from mgraph.views.index import index_triples
+    from mgraph.networks.index import index_triples
+    from mgraph.networks.views import build_view
 
     steps: dict[str, float] = {}
 
@@ -101,7 +101,7 @@ def child(task: dict[str, Any]) -> dict[str, Any]:
         content = timed("op", lambda: get(task["target"]).export(view))
         info["bytes"] = len(content)
     elif task["kind"] == "analytic":
-        from mgraph import analytics
+        from mgraph.networks import analyze as analytics
 
         if task["target"] == "analyze":
             result = timed("op", lambda: analytics.measure(view))
@@ -164,8 +164,8 @@ def run_command(argv: list[str], timeout: float) -> dict[str, Any]:
 
 
 def tasks(graph: Path, quick: bool) -> list[tuple[str, dict[str, Any]]]:
-    from mgraph.analytics import ANALYTICS
     from mgraph.exporters import names
+    from mgraph.networks.analyze import ANALYTICS
 
     plan: list[tuple[str, dict[str, Any]]] = []
     views = [v for v in VIEWS if v in (("actors", False), ("full", False))] if quick else VIEWS

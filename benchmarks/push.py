@@ -12,7 +12,7 @@ Virtuoso's Graph Store ``POST`` at the size given by ``--virtuoso-size``. Server
 127.0.0.1 in a temporary folder (tests/servers.py) and stopped afterwards. Prints figures; never
 asserts (aim: 1M triples atomically in under 60 s, under 1 GB).
 
-Which store gives which guarantee (see mgraph/upload.py): Oxigraph server applies one request
+Which store gives which guarantee (see mgraph/publish/push.py): Oxigraph server applies one request
 (one Graph Store POST, one update of any number of operations) in one transaction; its
 ``no_transaction`` bulk load and its ``PUT`` are not atomic. Virtuoso applies one update
 operation whole but not the operations of one request together, and its ``MOVE`` from a missing
@@ -57,7 +57,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 CHILD = """
 import json, sys, time
-from mgraph.upload import push, read_trusted_file
+from mgraph.publish.push import push, read_trusted_file
 started = time.monotonic()
 source = read_trusted_file(sys.argv[1])
 read = time.monotonic() - started
@@ -97,7 +97,7 @@ def child_push(file: Path, endpoint: str, **kwargs: object) -> dict:
 def write_nt(triples: list, path: Path) -> None:
     import pyoxigraph as ox
 
-    from mgraph.terms import to_oxigraph
+    from mgraph.core.terms import to_oxigraph
 
     ox.serialize(
         (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples),
@@ -165,7 +165,7 @@ def main() -> None:
     import httpx
     from servers import VIRTUOSO_USER, Oxigraph, Virtuoso, count, running
 
-    from mgraph.loader import load
+    from mgraph.core.loader import load
     from queries import synthetic
 
     base = load().graph

@@ -38,7 +38,7 @@ def previous_texts() -> dict[str, Path]:
 
 def lookups() -> list[str]:
     """The one-entity lookups: queries with a required parameter naming one record."""
-    from mgraph.queries import library
+    from mgraph.queries.query import library
 
     return [
         name for name, query in library().items() if any(p.required and p.type == "id" for p in query.params)
@@ -78,8 +78,8 @@ def synthetic(base: Any, target: int, seed: int = 5) -> list[tuple[Any, Any, Any
 
 def make_store(triples: list[tuple[Any, Any, Any]], engine: str) -> Any:
     """A store of the triples, built without an rdflib Graph when the engine is oxigraph."""
-    from mgraph.store import OxigraphStore, RdflibStore
-    from mgraph.terms import to_oxigraph as oxigraph_term
+    from mgraph.core.store import OxigraphStore, RdflibStore
+    from mgraph.core.terms import to_oxigraph as oxigraph_term
 
     if engine == "rdflib":
         from rdflib import Graph
@@ -115,7 +115,7 @@ def measure(
     The stores are built first and the garbage collector then told to leave every object made so
     far alone (gc.freeze), so its pauses over a big heap of triples do not count as query time.
     """
-    from mgraph.queries import library, run
+    from mgraph.queries.query import library, run
 
     stores, out = {}, {}
     for engine in engines:
@@ -148,7 +148,7 @@ def measure(
 
 
 def report(sizes: list[tuple[str, int, dict[str, dict[str, float]]]]) -> None:
-    from mgraph.queries import library
+    from mgraph.queries.query import library
 
     previous = previous_texts()
     names = list(library())
@@ -243,8 +243,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from mgraph.loader import load
-    from mgraph.locations import DATA, ROOT
+    from mgraph.core.loader import load
+    from mgraph.core.locations import DATA, ROOT
 
     if any(DATA.glob("*.yaml")):
         base, origin = load().graph, "curated data/"

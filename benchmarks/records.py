@@ -1,4 +1,4 @@
-"""Typed records: our dataclasses (mgraph.models) against pydantic v2 models, on data/.
+"""Typed records: our dataclasses (mgraph.core.models) against pydantic v2 models, on data/.
 
 Both are generated from the same schema table and check the same type rules. The dataclass path
 is what ``mgraph.load`` runs: YAML events -> Nodes with lines -> Records. The pydantic path is its
@@ -45,8 +45,8 @@ def pydantic_models() -> dict[str, Any]:
     """One pydantic model per kind, generated from the schema table (the alternative measured)."""
     from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model
 
-    from mgraph import models
-    from mgraph.schema import ID_PATTERN, KINDS
+    from mgraph.core import models
+    from mgraph.core.schema import ID_PATTERN, KINDS
 
     def scalar(spec: Any) -> Any:
         if spec.name == "sources" or spec.type in ("str", "text", "ref", "url"):
@@ -64,7 +64,7 @@ def pydantic_models() -> dict[str, Any]:
             return Annotated[str, BeforeValidator(lambda v, s=spec: models.check_scalar(s, v))]
         raise AssertionError(spec.type)
 
-    from mgraph.schema import Field as SchemaField
+    from mgraph.core.schema import Field as SchemaField
 
     as_of = SchemaField("as_of", KINDS[0].fields[0].predicate, "date")
     out = {}
@@ -96,8 +96,8 @@ def main() -> None:
 
     import yaml
 
-    from mgraph import locations
-    from mgraph.records import _Loader, read_records
+    from mgraph.core import locations
+    from mgraph.core.records import _Loader, read_records
 
     files = sorted(p for p in locations.DATA.glob("*.yaml"))
     errors: list = []

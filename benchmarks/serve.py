@@ -81,8 +81,8 @@ def write_ntriples(triples: Any, path: Path) -> int:
 
 def workload(graph_file: Path) -> list[tuple[str, str]]:
     """(name, query text with the example parameters bound) for every library query."""
-    from mgraph.queries import bind_params, library
-    from mgraph.store import bind_values, from_file
+    from mgraph.core.store import bind_values, from_file
+    from mgraph.queries.query import bind_params, library
     from queries import example_params  # benchmarks/queries.py
 
     store = from_file(graph_file, trusted=True)
@@ -306,7 +306,7 @@ def main() -> None:
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(",")]
 
-    from mgraph.loader import load
+    from mgraph.core.loader import load
     from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
 
     workers = args.workers or f"{(os.cpu_count() or 1) + 1} (the default)"

@@ -30,8 +30,8 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mgraph.namespaces import MG, MGID, SCHEMA, bind_prefixes
-from mgraph.validation import load_ontology, superclasses
+from mgraph.core.namespaces import MG, MGID, SCHEMA, bind_prefixes
+from mgraph.validation.validate import load_ontology, superclasses
 
 TOPIC_SCHEME = MGID["scheme/topics"]
 
@@ -313,14 +313,14 @@ _STEPS = {
         "import pyoxigraph as ox\nox.Store().load(path={path!r}, format=ox.RdfFormat.N_TRIPLES)"
     ),
     "safe parse into pyoxigraph": (
-        "import pyoxigraph as ox\nfrom mgraph.safety import parse_user_file\n"
+        "import pyoxigraph as ox\nfrom mgraph.core.user_files import parse_user_file\n"
         "parse_user_file({path!r}, store=ox.Store())"
     ),
     "safe parse into rdflib (pyshacl)": (
-        "from mgraph.safety import parse_user_file\nparse_user_file({path!r})"
+        "from mgraph.core.user_files import parse_user_file\nparse_user_file({path!r})"
     ),
     "mgraph validate FILE": (
-        "from mgraph.validation import validate_files\nfrom mgraph.report import render\n"
+        "from mgraph.validation.validate import validate_files\nfrom mgraph.validation.report import render\n"
         "report = validate_files([{path!r}])\nrender(report, 'json')\n"
         "print(report.count('Violation'), report.count('Warning'), report.engine, file=sys.stderr)"
     ),
@@ -373,8 +373,8 @@ def users_files(sizes: list[int], seed: int, error_rate: float, folder: Path) ->
 
 def line_lookup(path: Path) -> float:
     """Seconds to locate one result per distinct subject of the file (the worst case)."""
-    from mgraph.results import ValidationResult
-    from mgraph.shacl.common import LineFinder
+    from mgraph.validation.engines.common import LineFinder
+    from mgraph.validation.results import ValidationResult
 
     subjects = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if line}
     results = [ValidationResult("Violation", s, None, None, "") for s in sorted(subjects)]
@@ -385,7 +385,7 @@ def line_lookup(path: Path) -> float:
 def main(argv: list[str] | None = None) -> None:
     import tempfile
 
-    from mgraph.validation import engine_names, validate
+    from mgraph.validation.validate import engine_names, validate
 
     engines_ = engine_names()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -18,23 +18,23 @@ __version__ = "0.2.0.dev0"
 
 # name -> (module, attribute): the whole public API in one table.
 _API: dict[str, tuple[str, str]] = {
-    "DataLoadError": ("mgraph.errors", "DataLoadError"),
-    "InputError": ("mgraph.errors", "InputError"),
-    "MgraphError": ("mgraph.errors", "MgraphError"),
-    "KnowledgeGraph": ("mgraph.loader", "KnowledgeGraph"),
-    "load": ("mgraph.loader", "load"),
-    "build": ("mgraph.release", "build"),
-    "diff": ("mgraph.changes", "diff"),
-    "validate": ("mgraph.validation", "validate"),
-    "query": ("mgraph.queries", "run"),
-    "stats": ("mgraph.statistics", "stats"),
-    "network": ("mgraph.views", "build_view"),
+    "DataLoadError": ("mgraph.core.errors", "DataLoadError"),
+    "InputError": ("mgraph.core.errors", "InputError"),
+    "MgraphError": ("mgraph.core.errors", "MgraphError"),
+    "KnowledgeGraph": ("mgraph.core.loader", "KnowledgeGraph"),
+    "load": ("mgraph.core.loader", "load"),
+    "build": ("mgraph.publish.build", "build"),
+    "diff": ("mgraph.publish.diff", "diff"),
+    "validate": ("mgraph.validation.validate", "validate"),
+    "query": ("mgraph.queries.query", "run"),
+    "stats": ("mgraph.publish.stats", "stats"),
+    "network": ("mgraph.networks.views", "build_view"),
     "export": ("mgraph.exporters", "export_view"),
-    "analyze": ("mgraph.analytics", "analyze"),
-    "paths": ("mgraph.analytics", "paths"),
-    "search": ("mgraph.resolver", "search"),
-    "resolve": ("mgraph.resolver", "resolve"),
-    "push": ("mgraph.upload", "push"),
+    "analyze": ("mgraph.networks.analyze", "analyze"),
+    "paths": ("mgraph.networks.analyze", "paths"),
+    "search": ("mgraph.networks.search", "search"),
+    "resolve": ("mgraph.networks.search", "resolve"),
+    "push": ("mgraph.publish.push", "push"),
 }
 
 __all__ = [  # the keys of _API (a test keeps them equal)
@@ -59,18 +59,18 @@ __all__ = [  # the keys of _API (a test keeps them equal)
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from mgraph.analytics import analyze, paths
-    from mgraph.changes import diff
-    from mgraph.errors import DataLoadError, InputError, MgraphError
+    from mgraph.core.errors import DataLoadError, InputError, MgraphError
+    from mgraph.core.loader import KnowledgeGraph, load
     from mgraph.exporters import export_view as export
-    from mgraph.loader import KnowledgeGraph, load
-    from mgraph.queries import run as query
-    from mgraph.release import build
-    from mgraph.resolver import resolve, search
-    from mgraph.statistics import stats
-    from mgraph.upload import push
-    from mgraph.validation import validate
-    from mgraph.views import build_view as network
+    from mgraph.networks.analyze import analyze, paths
+    from mgraph.networks.search import resolve, search
+    from mgraph.networks.views import build_view as network
+    from mgraph.publish.build import build
+    from mgraph.publish.diff import diff
+    from mgraph.publish.push import push
+    from mgraph.publish.stats import stats
+    from mgraph.queries.query import run as query
+    from mgraph.validation.validate import validate
 
 
 def __getattr__(name: str) -> Any:

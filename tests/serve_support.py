@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "serve"
 
 def curated_graph(folder: Path) -> Path:
     """The curated graph as N-Triples: the built dist/mercury.nt, else data/ loaded and written."""
-    from mgraph.graphs import default_graph_file
+    from mgraph.core.graphs import default_graph_file
 
     built = default_graph_file()
     if built is not None:

@@ -10,10 +10,10 @@ import json
 import networkx as nx
 import pytest
 
-from mgraph import analytics
-from mgraph.analytics import chains, measure, render
 from mgraph.cli import main
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
+from mgraph.networks import analyze as analytics
+from mgraph.networks.analyze import chains, measure, render
 
 
 @pytest.fixture(scope="module")

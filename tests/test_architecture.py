@@ -20,26 +20,44 @@ import mgraph
 import mgraph.cli
 
 PACKAGE = Path(mgraph.__file__).parent
-CORE = {  # module -> layer; every other module is a feature (FEATURES) or the CLI (TOP)
-    "mgraph.errors": 0,
-    "mgraph.locations": 0,
-    "mgraph.sparql_text": 0,
-    "mgraph.namespaces": 1,
-    "mgraph.timelimit": 1,
-    "mgraph.files": 1,
-    "mgraph.terms": 2,
-    "mgraph.schema": 2,
-    "mgraph.ontology": 2,
-    "mgraph.models": 3,
-    "mgraph.safety": 3,
-    "mgraph.serialize": 3,
-    "mgraph.records": 4,
-    "mgraph.crosswalk": 4,
-    "mgraph.loader": 5,
-    "mgraph.store": 5,
-    "mgraph.graphs": 6,
+CORE = {  # mgraph/core/: module -> layer, a strict stack
+    "mgraph.core.errors": 0,
+    "mgraph.core.locations": 0,
+    "mgraph.core.sparql_text": 0,
+    "mgraph.core.tables": 0,
+    "mgraph.core.namespaces": 1,
+    "mgraph.core.nesting": 1,
+    "mgraph.core.timelimit": 1,
+    "mgraph.core.files": 1,
+    "mgraph.core.terms": 2,
+    "mgraph.core.schema": 2,
+    "mgraph.core.ontology": 2,
+    "mgraph.core.models": 3,
+    "mgraph.core.xml_screen": 2,
+    "mgraph.core.jsonld_screen": 2,
+    "mgraph.core.sparql_screen": 2,
+    "mgraph.core.user_files": 3,
+    "mgraph.core.serialize": 3,
+    "mgraph.core.records": 4,
+    "mgraph.core.crosswalk": 4,
+    "mgraph.core.loader": 5,
+    "mgraph.core.store": 5,
+    "mgraph.core.graphs": 6,
 }
-FEATURES = 7  # validation, shacl, report, queries, release, statistics, views, exporters, server...
+# The feature packages above the core, lowest first: a package imports the core and the packages
+# before it in this list, never one after it. Inside a package, modules import each other freely
+# as long as they form no cycle (test_no_import_cycles).
+PACKAGES = [
+    "mgraph.curation",  # mgraph lint, mgraph schema
+    "mgraph.validation",  # mgraph validate: engines, shapes check, results, reports
+    "mgraph.networks",  # name index, languages, search, views, analyze/paths
+    "mgraph.queries",  # mgraph query: the library and its running
+    "mgraph.exporters",  # mgraph export: one module per format
+    "mgraph.publish",  # mgraph build, stats, diff, push; the dataset's description
+    "mgraph.server",  # mgraph serve
+    "mgraph.site",  # mgraph site
+]
+FEATURES = 7  # the layer of every feature package (ordered among themselves by PACKAGES)
 TOP = 8  # mgraph.cli.*, mgraph.__main__
 HEAVY = (
     "rdflib",
@@ -67,7 +85,25 @@ def layer(module: str) -> int:
         return -1  # the lazy API table imports nothing at run time
     if module.startswith("mgraph.cli") or module == "mgraph.__main__":
         return TOP
-    return CORE.get(module, FEATURES)
+    if module == "mgraph.core":
+        return -1  # a docstring only
+    if module.startswith("mgraph.core."):
+        return CORE[module]
+    assert package_of(module) in PACKAGES, f"{module} is in no package of PACKAGES"
+    return FEATURES
+
+
+def package_of(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def rank(module: str) -> int:
+    """The order of the module's package: the core 0, the feature packages 1.., the CLI last."""
+    if layer(module) < FEATURES:
+        return 0
+    if layer(module) == TOP:
+        return len(PACKAGES) + 1
+    return PACKAGES.index(package_of(module)) + 1
 
 
 def source_of(module: str) -> Path:
@@ -119,7 +155,51 @@ def test_imports_point_down(module):
         same_package = target.startswith(module + ".") or module.startswith(target + ".")
         if theirs > mine or (theirs == mine and mine < FEATURES and not same_package):
             wrong.append(f"{target} (layer {theirs})")
+        elif mine == theirs == FEATURES and rank(target) > rank(module):
+            wrong.append(f"{target} (package {package_of(target)}, after {package_of(module)})")
     assert not wrong, f"{module} (layer {mine}) imports upward: {', '.join(wrong)}"
+
+
+def test_every_module_is_in_the_core_or_a_feature_package():
+    flat = [m for m in ALL if m.count(".") == 1 and m not in ("mgraph.__main__", "mgraph.cli")]
+    assert sorted(m for m in flat if m not in ["mgraph.core", *PACKAGES]) == []
+    assert [p for p in PACKAGES if p not in ALL] == []
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of ``graph`` (module -> modules it imports), each as a path that returns
+    to its start; empty when the imports form a DAG."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                found.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    """No module reaches itself through imports, counting imports inside functions; so no
+    package does either (with test_imports_point_down ordering the packages)."""
+    graph = {m: {t for t in imported(m) if not m.startswith(t + ".")} for m in ALL if m not in TYPE_ONLY}
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle_through_three_modules():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
 def test_nothing_imports_the_cli():

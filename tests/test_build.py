@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mgraph.cli import main
-from mgraph.release import RELEASE_FILES
+from mgraph.publish.build import RELEASE_FILES
 
 GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 

@@ -249,7 +249,7 @@ def test_our_data_keeps_field_names_and_lines(tmp_path, capsys) -> None:
 
 def test_format_choices_come_from_the_renderer_registry() -> None:
     from mgraph.cli import parser
-    from mgraph.report import RENDERERS
+    from mgraph.validation.report import RENDERERS
 
     validate = parser()._subparsers._group_actions[0].choices["validate"]  # type: ignore[union-attr]
     action = next(a for a in validate._actions if a.dest == "format")

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["mgraph", "mgraph.terms", "mgraph.queries", "mgraph.sparql_text"]
+MODULES = ["mgraph", "mgraph.core.terms", "mgraph.queries.query", "mgraph.core.sparql_text"]
 
 
 @pytest.mark.parametrize("name", [pytest.param(m, id=m) for m in MODULES])

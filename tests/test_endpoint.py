@@ -19,9 +19,9 @@ import yaml
 from servers import Oxigraph, free_port, running
 
 from mgraph import cli
-from mgraph.errors import InputError
-from mgraph.queries import library, run
-from mgraph.store import from_file
+from mgraph.core.errors import InputError
+from mgraph.core.store import from_file
+from mgraph.queries.query import library, run
 
 HERE = Path(__file__).parent / "queries"
 FIXTURE = HERE / "fixture.ttl"

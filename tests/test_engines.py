@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from mgraph.errors import InputError
-from mgraph.namespaces import MG, MGID
-from mgraph.validation import ENGINES, UnsupportedShapes, load_shapes, validate
+from mgraph.core.errors import InputError
+from mgraph.core.namespaces import MG, MGID
+from mgraph.validation.validate import ENGINES, UnsupportedShapes, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "shapes"
@@ -144,11 +144,10 @@ def test_the_callers_graph_is_not_changed() -> None:
 
 
 def test_validate_files_names_the_file_and_line(tmp_path: Path) -> None:
-    pytest.importorskip("mgraph.safety")
     source = (FIXTURES / "DecisionShape" / "fail.ttl").read_text(encoding="utf-8")
     path = tmp_path / "decisions.ttl"
     path.write_text(source, encoding="utf-8")
-    from mgraph.validation import validate_files
+    from mgraph.validation.validate import validate_files
 
     report = validate_files([path])
     bad = [r for r in report.results if r.focus.endswith("/decision/bad>")]
@@ -168,7 +167,7 @@ def test_validate_files_names_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_our_shapes_are_compiled_once() -> None:
-    from mgraph.shacl.native import shape_plans
+    from mgraph.validation.engines.native import shape_plans
 
     first = shape_plans(load_shapes())
     assert shape_plans(load_shapes()) is first

@@ -16,10 +16,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mgraph.cli import main
+from mgraph.core.terms import to_rdflib
 from mgraph.exporters import FORMATS, get, names
 from mgraph.exporters._flat import edge_values, node_values
-from mgraph.terms import to_rdflib
-from mgraph.views import build_view, view_triples
+from mgraph.networks.views import build_view, view_triples
 
 OURS = [name for name in FORMATS if name != "html"]  # html: the offline page, tested on its own
 TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"

@@ -18,7 +18,7 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS
 
 from mgraph.exporters import get
-from mgraph.views import build_view
+from mgraph.networks.views import build_view
 
 pytestmark = pytest.mark.slow  # Chromium
 

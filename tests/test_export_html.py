@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
 
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
 from mgraph.exporters import html as html_export
 
 EVIL = '</script><script>alert(1)</script> & <!-- "quoted" </SCRIPT'
@@ -291,7 +291,7 @@ def test_large_views_get_the_linear_layout_and_fast_drawing():
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory):
     """The whole curated graph (view "full") and its page, written once for the module."""
-    from mgraph.views import build_view
+    from mgraph.networks.views import build_view
 
     view = build_view("full")
     return view, write_page(view, tmp_path_factory.mktemp("curated"))
@@ -315,7 +315,8 @@ def test_export_through_the_registry_writes_a_focused_page(tmp_path):
 def test_same_bytes_in_another_process(tmp_path):
     """Determinism across processes, whatever the string hash seed."""
     code = (
-        "import hashlib, sys; from mgraph.views import build_view; from mgraph.exporters import html; "
+        "import hashlib, sys; from mgraph.networks.views import build_view; "
+        "from mgraph.exporters import html; "
         "sys.stdout.write(hashlib.sha256(html.export(build_view('actors', focus='Burkina Faso', depth=2)))"
         ".hexdigest())"
     )

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from serve_support import start
 
-from mgraph.errors import InputError
-from mgraph.languages import check_language, negotiate
+from mgraph.core.errors import InputError
+from mgraph.networks.languages import check_language, negotiate
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 

@@ -10,11 +10,11 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from mgraph import locations
-from mgraph.crosswalk import LANGUAGES, crosswalk_sssom, external_iri
-from mgraph.errors import DataLoadError
-from mgraph.loader import load
-from mgraph.namespaces import MG, MGID
+from mgraph.core import locations
+from mgraph.core.crosswalk import LANGUAGES, crosswalk_sssom, external_iri
+from mgraph.core.errors import DataLoadError
+from mgraph.core.loader import load
+from mgraph.core.namespaces import MG, MGID
 
 FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
 BRA = URIRef(f"{MGID}country/bra")
@@ -98,15 +98,15 @@ def test_external_iri(text, expected):
     ],
 )
 def test_resolve_external_ids(fixture_graph, text, iri):
-    from mgraph.resolver import resolve, search
+    from mgraph.networks.search import resolve, search
 
     assert resolve(text, graph=fixture_graph) == str(iri)
     assert search(text, graph=fixture_graph)[0]["iri"] == str(iri)
 
 
 def test_unknown_external_id_is_an_input_error(fixture_graph):
-    from mgraph.errors import InputError
-    from mgraph.resolver import resolve
+    from mgraph.core.errors import InputError
+    from mgraph.networks.search import resolve
 
     with pytest.raises(InputError):
         resolve("M49:999", graph=fixture_graph)

@@ -9,10 +9,10 @@ import pytest
 from rdflib.compare import isomorphic
 
 import mgraph
-from mgraph import locations
 from mgraph.cli import main
-from mgraph.errors import DataLoadError
-from mgraph.lint import lint
+from mgraph.core import locations
+from mgraph.core.errors import DataLoadError
+from mgraph.curation.lint import lint
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data" / "lint"
 MESSY, CANONICAL = FIXTURES / "messy", FIXTURES / "canonical"

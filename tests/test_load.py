@@ -10,8 +10,8 @@ from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import PROV
 
 import mgraph
-from mgraph.errors import DataLoadError
-from mgraph.namespaces import MG, MGID, SCHEMA
+from mgraph.core.errors import DataLoadError
+from mgraph.core.namespaces import MG, MGID, SCHEMA
 
 GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 
@@ -239,7 +239,7 @@ def test_existing_line_numbers_point_at_the_field(tmp_path) -> None:
 
 def test_an_oxigraph_backed_store_holds_the_same_graph() -> None:
     pytest.importorskip("oxrdflib", reason="the Oxigraph rdflib store is an optional extra")
-    from mgraph.serialize import prepare, to_ntriples
+    from mgraph.core.serialize import prepare, to_ntriples
 
     in_memory = mgraph.load(GOOD)
     on_oxigraph = mgraph.load(GOOD, store="Oxigraph")
@@ -457,7 +457,7 @@ def test_second_yaml_document_is_refused(tmp_path) -> None:
 
 
 def test_records_give_typed_access_to_their_values() -> None:
-    from mgraph.records import read_records
+    from mgraph.core.records import read_records
 
     errors: list = []
     records = {r.id: r for r in read_records(GOOD, errors).records}

@@ -1,6 +1,6 @@
 """The ontology declares, labels, defines and aligns every term the data model can emit.
 
-The expected terms come from ``mgraph.schema.KINDS``, so a field added to the schema without its
+The expected terms come from ``mgraph.core.schema.KINDS``, so a field added to the schema without its
 ontology term fails here, as does a term that lost its label, definition or alignment.
 """
 
@@ -25,10 +25,10 @@ from rdflib.namespace import (
     XSD,
 )
 
-from mgraph import locations as paths
-from mgraph.loader import LANG_PREDICATES
-from mgraph.namespaces import MG, ONTOLOGY_IRI, PREFIXES
-from mgraph.schema import KINDS, Field, Kind
+from mgraph.core import locations as paths
+from mgraph.core.loader import LANG_PREDICATES
+from mgraph.core.namespaces import MG, ONTOLOGY_IRI, PREFIXES
+from mgraph.core.schema import KINDS, Field, Kind
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 SCHEMA = SDO  # rdflib's schema.org namespace uses https://schema.org/, as we do

@@ -18,8 +18,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from mgraph.cli import main
-from mgraph.describe import check_description
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
+from mgraph.publish.describe import check_description
 
 GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -171,7 +171,7 @@ def test_diff_of_git_revisions(tmp_path) -> None:
     shutil.rmtree(repo / "data")
     _edited_data(repo / "data")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "new")
-    from mgraph.changes import compare, read_side
+    from mgraph.publish.diff import compare, read_side
 
     result = compare(read_side("HEAD~1", repo=repo), read_side("HEAD", repo=repo))
     assert _essentials([c.as_dict() for c in result.changes]) == EXPECTED
@@ -335,7 +335,7 @@ def test_ontology_docs_document_every_term_with_anchor_counts_and_shapes(release
 
 
 def test_sparql_examples_hold_every_library_query(releases) -> None:
-    from mgraph.queries import library
+    from mgraph.queries.query import library
 
     _, new = releases
     graph = Graph().parse(new / "sparql-examples.ttl", format="turtle")
@@ -354,8 +354,8 @@ def test_sparql_examples_hold_every_library_query(releases) -> None:
 
 
 def test_library_functions_describe_a_built_release_as_the_build_wrote_it(releases) -> None:
-    from mgraph.describe import description_turtle, release_description, release_schema_org, to_json
-    from mgraph.ontology_docs import render_release
+    from mgraph.publish.describe import description_turtle, release_description, release_schema_org, to_json
+    from mgraph.publish.ontology_docs import render_release
 
     _, new = releases
     assert description_turtle(release_description(new)) == (new / "void.ttl").read_bytes()

@@ -22,12 +22,13 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running, virtuoso
 
-from mgraph import cli, locations
-from mgraph.errors import InputError
-from mgraph.queries import library, run
-from mgraph.safety import parse_user_file
-from mgraph.store import from_file
-from mgraph.upload import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive_endpoints, push, redact
+from mgraph import cli
+from mgraph.core import locations
+from mgraph.core.errors import InputError
+from mgraph.core.store import from_file
+from mgraph.core.user_files import parse_user_file
+from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive_endpoints, push, redact
+from mgraph.queries.query import library, run
 
 __all__ = ["virtuoso"]  # the session fixture, imported for pytest
 
@@ -102,7 +103,7 @@ def push_drop(server, iri: str) -> None:
 # Where Virtuoso 7.2.5 (Debian's virtuoso-opensource) answers a library query differently from
 # Oxigraph and rdflib, and why. Each is a Virtuoso bug, not a difference of values: datatypes,
 # decimals, language tags and the order of ties all came back equal on every other query, so
-# nothing is ours to normalise in mgraph/terms.py. Oxigraph server agrees on every case.
+# nothing is ours to normalise in mgraph/core/terms.py. Oxigraph server agrees on every case.
 # (query, graph: "fixture"/"curated"/None for both, the parameter whose binding triggers it or
 # None, strict, reason). Strict (True) cases must still differ, or the test asks to update the
 # list; the others (False) vary from run to run on the same data, so they may agree; None: not run.
@@ -204,7 +205,7 @@ def curated_cases() -> list[tuple[str, dict]]:
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory):
     """The curated graph (data/) as an N-Triples file, and as a local store."""
-    from mgraph.loader import load
+    from mgraph.core.loader import load
 
     graph = load().graph
     file = tmp_path_factory.mktemp("curated") / "mercury.nt"
@@ -303,7 +304,7 @@ def test_pushed_content_is_the_file_on_both_stores(pushed_oxigraph, pushed_virtu
     assert set(content(pushed_oxigraph[0])) == expected
     # Virtuoso stores an xsd:decimal with an integral value as xsd:integer ("45262295.00" comes
     # back as "45262295"^^xsd:integer): equal as numbers, and equal as plain values in query
-    # rows (mgraph.terms.literal_value), but a different RDF term. The only difference.
+    # rows (mgraph.core.terms.literal_value), but a different RDF term. The only difference.
     assert {integral_decimal_as_integer(t) for t in content(pushed_virtuoso[0])} == {
         integral_decimal_as_integer(t) for t in expected
     }
@@ -523,7 +524,7 @@ def test_retry_after_is_honoured(ox_server, tmp_path, status):
 def test_retry_after_as_an_http_date():
     from email.utils import formatdate
 
-    from mgraph.upload import _retry_after
+    from mgraph.publish.push import _retry_after
 
     assert 1 <= _retry_after(formatdate(time.time() + 3, usegmt=True), 0) <= 3
     assert _retry_after("7", 0) == 7

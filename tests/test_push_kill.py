@@ -31,8 +31,8 @@ import pytest
 from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running, virtuoso
 
 from mgraph import cli
-from mgraph.safety import parse_user_file
-from mgraph.upload import DEFAULT_GRAPH, STAGING_PREFIX, push
+from mgraph.core.user_files import parse_user_file
+from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, push
 
 V1 = """\
 @prefix ex: <https://example.org/> .
@@ -46,8 +46,8 @@ V2 = "".join(f'<https://example.org/n{i}> <https://example.org/p> "{i}" .\n' for
 CHILD = """
 import signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import mgraph.upload
-mgraph.upload.GSP_CHUNK = 2
+import mgraph.publish.push
+mgraph.publish.push.GSP_CHUNK = 2
 from mgraph import cli
 sys.exit(cli.main(sys.argv[1:]))
 """
@@ -339,7 +339,7 @@ def test_cli_refuses_clean_with_files(tmp_path, capsys):
 
 
 def test_staging_names_are_recognisable():
-    from mgraph.upload import _why_kept, staging_iri
+    from mgraph.publish.push import _why_kept, staging_iri
 
     iri = staging_iri()
     assert re.fullmatch(r"urn:mgraph:staging:\d{8}T\d{6}Z-\d+-[0-9a-f]{8}-[0-9a-f]{8}", iri)
@@ -377,16 +377,16 @@ def test_ctrl_c_in_the_middle_of_a_body_leaves_nothing(tmp_path, way, monkeypatc
         encoding="utf-8",
     )
 
-    import mgraph.upload
+    import mgraph.publish.push
 
-    monkeypatch.setattr(mgraph.upload, "GSP_CHUNK", 1_000)  # five parts: cut after the first
-    monkeypatch.setattr(mgraph.upload, "STREAM_PIECE", 16_384)
+    monkeypatch.setattr(mgraph.publish.push, "GSP_CHUNK", 1_000)  # five parts: cut after the first
+    monkeypatch.setattr(mgraph.publish.push, "STREAM_PIECE", 16_384)
 
     def interrupt(sent: int, total: int) -> None:
         raise KeyboardInterrupt
 
     with running(Oxigraph(tmp_path / "oxigraph")) as server:
-        from mgraph.upload import PushInterrupted
+        from mgraph.publish.push import PushInterrupted
 
         with pytest.raises(PushInterrupted) as stopped:
             push(server.query, [big], progress=interrupt, staging=way == "staging")
@@ -496,7 +496,7 @@ def test_push_into_virtuoso_stopped_at_every_stage(virtuoso, tmp_path, stage, si
         assert content(virtuoso.query, graph) == new
     finally:
         os.environ.pop("MGRAPH_KILL_AUTH", None)
-        from mgraph.upload import clean
+        from mgraph.publish.push import clean
 
         clean(virtuoso.query, VIRTUOSO_USER)
         import httpx

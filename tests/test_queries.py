@@ -23,10 +23,11 @@ import yaml
 from rdflib import Graph, Literal
 
 from mgraph import cli
-from mgraph.errors import InputError
-from mgraph.loader import load
-from mgraph.locations import QUERIES
-from mgraph.queries import (
+from mgraph.core.errors import InputError
+from mgraph.core.loader import load
+from mgraph.core.locations import QUERIES
+from mgraph.core.store import from_file
+from mgraph.queries.query import (
     bind_params,
     format_rows,
     get_query,
@@ -36,7 +37,6 @@ from mgraph.queries import (
     run,
     to_dataframe,
 )
-from mgraph.store import from_file
 
 HERE = Path(__file__).parent / "queries"
 FIXTURE = HERE / "fixture.ttl"
@@ -51,8 +51,8 @@ LIBRARY = library()
 def normalise(value):
     """Rows as the expected files spell them: compact IRIs (records as ``mgid:kind/id``), ISO
     dates, exact decimals as text."""
-    from mgraph.namespaces import MGID
-    from mgraph.terms import compact_iri as compact
+    from mgraph.core.namespaces import MGID
+    from mgraph.core.terms import compact_iri as compact
 
     if isinstance(value, str) and value.startswith(str(MGID)):
         return "mgid:" + value[len(str(MGID)) :]

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mgraph.errors import InputError
-from mgraph.graphs import open_store
-from mgraph.loader import load
-from mgraph.locations import DATA
-from mgraph.queries import library, run
-from mgraph.store import (
+from mgraph.core.errors import InputError
+from mgraph.core.graphs import open_store
+from mgraph.core.loader import load
+from mgraph.core.locations import DATA
+from mgraph.core.store import (
     OxigraphStore,
     RdflibStore,
     bind_values,
@@ -26,7 +25,8 @@ from mgraph.store import (
     from_graph,
     where_brace,
 )
-from mgraph.terms import literal_value
+from mgraph.core.terms import literal_value
+from mgraph.queries.query import library, run
 
 HERE = Path(__file__).parent / "queries"
 GRAPHS = {"fixture": HERE / "fixture.ttl", "bad": HERE / "bad.ttl"}
@@ -151,7 +151,7 @@ def test_default_graph_is_the_built_release(tmp_path, monkeypatch, engine):
     """Without --graph, queries run on dist/mercury.nt when it was built."""
     from rdflib import Graph
 
-    from mgraph import locations as paths
+    from mgraph.core import locations as paths
 
     Graph().parse(GRAPHS["fixture"]).serialize(tmp_path / "mercury.nt", format="nt", encoding="utf-8")
     monkeypatch.setattr(paths, "DIST", tmp_path)

@@ -16,9 +16,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mgraph.cli import main
-from mgraph.errors import InputError
-from mgraph.queries import FORMATS, GRAPH_FORMATS, format_rows, run
-from mgraph.store import ENGINES, Rows, Triples, from_file
+from mgraph.core.errors import InputError
+from mgraph.core.store import ENGINES, Rows, Triples, from_file
+from mgraph.queries.query import FORMATS, GRAPH_FORMATS, format_rows, run
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 ENGINE_PARAMS = [pytest.param(e, id=e) for e in ENGINES]
@@ -136,7 +136,7 @@ def test_row_formats_refuse_graph_answers_and_graph_formats_refuse_rows(tmp_path
 
 def test_cli_choices_are_the_library_s():
     from mgraph.cli import query as command
-    from mgraph.store import ENGINES as STORE_ENGINES
+    from mgraph.core.store import ENGINES as STORE_ENGINES
 
     assert command.ROW_FORMATS == FORMATS and command.GRAPH_FORMATS == GRAPH_FORMATS
     assert command.ENGINES == STORE_ENGINES
@@ -230,7 +230,7 @@ def test_columns_chooses_and_orders_columns():
 
 
 def _graph(triples: Triples) -> Graph:
-    from mgraph.serialize import to_ntriples
+    from mgraph.core.serialize import to_ntriples
 
     return Graph().parse(data=to_ntriples(list(triples)).decode(), format="nt")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mgraph.errors import InputError
-from mgraph.queries import run
-from mgraph.store import from_file
+from mgraph.core.errors import InputError
+from mgraph.core.store import from_file
+from mgraph.queries.query import run
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 ID = "https://w3id.org/mgraph/id/"

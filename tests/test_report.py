@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from mgraph.report import FORMATS, SARIF_SCHEMA, render, shorten
-from mgraph.results import ValidationReport, ValidationResult
+from mgraph.validation.report import FORMATS, SARIF_SCHEMA, render, shorten
+from mgraph.validation.results import ValidationReport, ValidationResult
 
 SH = "http://www.w3.org/ns/shacl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

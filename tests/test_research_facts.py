@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from mgraph.errors import DataLoadError
-from mgraph.loader import load
-from mgraph.namespaces import MG, SCHEMA, instance_iri
-from mgraph.queries import run
+from mgraph.core.errors import DataLoadError
+from mgraph.core.loader import load
+from mgraph.core.namespaces import MG, SCHEMA, instance_iri
+from mgraph.queries.query import run
 
 FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
 
@@ -181,7 +181,7 @@ def test_an_organisation_supports_and_hosts_another(curated):
 
 
 def test_an_organisation_link_is_reachable_by_path(curated):
-    from mgraph.analytics import paths
+    from mgraph.networks.analyze import paths
 
     chains = paths("gen", "foen", graph=curated)
     assert [step["relation"] for step in chains[0]["steps"]] == ["schema:sponsor"]

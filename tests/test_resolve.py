@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mgraph import resolver
-from mgraph.errors import InputError
-from mgraph.resolver import PartialName, resolve, search
+from mgraph.core.errors import InputError
+from mgraph.networks import search as resolver
+from mgraph.networks.search import PartialName, resolve, search
 
 TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 ID = "https://w3id.org/mgraph/id/"

@@ -12,8 +12,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from mgraph.errors import EXIT_USAGE, InputError
-from mgraph.safety import EXTENSIONS, MAX_NESTING, parse_user_file, screen_query
+from mgraph.core.errors import EXIT_USAGE, InputError
+from mgraph.core.nesting import MAX_NESTING
+from mgraph.core.sparql_screen import screen_query
+from mgraph.core.user_files import EXTENSIONS, parse_user_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 USER = FIXTURES / "user"
@@ -437,19 +439,30 @@ FROM_NAMED = "SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        pytest.param(SERVICE, "query: SERVICE <http://example.org/sparql> is not allowed", id="service"),
+        pytest.param(SERVICE, "query:1:18: SERVICE <http://example.org/sparql> is not allowed", id="service"),
         pytest.param(
             "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x/s> { ?s ?p ?o } } }",
-            "query: SERVICE <http://x/s> is not allowed",
+            "query:1:38: SERVICE <http://x/s> is not allowed",
             id="nested-service",
         ),
-        pytest.param(FROM, "query: FROM <http://example.org/g> is not allowed", id="from"),
-        pytest.param(FROM_NAMED, "query: FROM NAMED <http://example.org/g> is not allowed", id="from-named"),
+        pytest.param(FROM, "query:1:10: FROM <http://example.org/g> is not allowed", id="from"),
+        pytest.param(
+            FROM_NAMED, "query:1:10: FROM NAMED <http://example.org/g> is not allowed", id="from-named"
+        ),
     ],
 )
 def test_queries_reaching_outside_are_refused_unless_allowed(query: str, expected: str) -> None:
     assert query_refusal(query).startswith(expected)
     screen_query(query, allow_service=True)
+
+
+@pytest.mark.parametrize("query", [FROM, FROM_NAMED])
+def test_from_naming_a_graph_held_is_allowed(query: str) -> None:
+    """One screen for the command line and the endpoint: FROM may name a graph the store holds."""
+    screen_query(query, graphs=["http://example.org/g"])
+    assert "the graphs held: <http://example.org/other>" in query_refusal(
+        query, graphs=["http://example.org/other"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -475,19 +488,30 @@ def test_updates_are_refused(query: str) -> None:
             "query:3:3: SPARQL syntax error: ",
             id="filter",
         ),
-        pytest.param("SELECT * WHERE { ?s ?p ?o", "query:1:26: SPARQL syntax error: ", id="unclosed"),
+        pytest.param(
+            "SELECT * WHERE { ?s ?p ?o",
+            "query:1:16: SPARQL syntax error: missing '}' to close the group opened at 1:16",
+            id="unclosed",
+        ),
         pytest.param("", "query:1:1: SPARQL syntax error: ", id="empty"),
         pytest.param(
             "PREFIX ex: <http://example.org/>\n", "query:2:1: SPARQL syntax error: ", id="prologue-only"
         ),
     ],
 )
-def test_syntax_errors_have_line_and_column(query: str, expected: str) -> None:
-    assert query_refusal(query).startswith(expected)
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_syntax_errors_have_line_and_column(query: str, expected: str, engine: str) -> None:
+    """Syntax errors are the engine's, not the screen's (which only reads tokens)."""
+    from mgraph.core.store import from_graph
+
+    screen_query(query)
+    with pytest.raises(InputError) as caught:
+        from_graph(Graph(), engine).query(query)
+    assert str(caught.value).startswith(expected)
 
 
 def test_source_names_the_query_in_messages() -> None:
-    assert query_refusal(SERVICE, source="queries/x.rq").startswith("queries/x.rq: SERVICE")
+    assert query_refusal(SERVICE, source="queries/x.rq").startswith("queries/x.rq:1:18: SERVICE")
 
 
 @pytest.mark.parametrize(
@@ -505,10 +529,18 @@ def test_ten_thousand_levels_are_refused_before_any_parser(opening: str, closing
     assert "query nested more than 200 levels deep" in message
 
 
-def test_nesting_up_to_max_depth_parses() -> None:
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_nesting_up_to_max_depth_passes_the_screen_and_runs(engine: str) -> None:
+    from mgraph.core.store import from_graph
+
     depth = 199
-    screen_query("SELECT * WHERE " + "{ " * depth + "?s ?p ?o" + " }" * depth)
-    screen_query("ASK { FILTER(" + "(" * (depth - 2) + "1" + ")" * (depth - 2) + ") }")
+    store = from_graph(Graph(), engine)
+    for query in (
+        "SELECT * WHERE " + "{ " * depth + "?s ?p ?o" + " }" * depth,
+        "ASK { FILTER(" + "(" * (depth - 2) + "1" + ")" * (depth - 2) + ") }",
+    ):
+        screen_query(query)
+        assert store.query(query) in ([], True)
     assert "nested more than 20 levels" in query_refusal(
         "SELECT * WHERE " + "{ " * 21 + "?s ?p ?o" + " }" * 21, max_depth=20
     )

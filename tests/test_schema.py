@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from mgraph import locations as paths
-from mgraph.jsonschema import json_schema_text, markdown_tables
+from mgraph.core import locations as paths
+from mgraph.curation.jsonschema import json_schema_text, markdown_tables
 
 
 def test_committed_json_schema_is_current() -> None:
@@ -43,7 +43,7 @@ def _plain(text: str):
     """A data file as an editor's YAML plugin sees it (dates kept as text, as the loader does)."""
     import yaml
 
-    from mgraph.records import _Loader
+    from mgraph.core.records import _Loader
 
     return yaml.load(text, Loader=_Loader)
 

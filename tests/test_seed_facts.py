@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 
 import mgraph
-from mgraph.namespaces import PREFIXES, instance_prefixes
-from mgraph.schema import KINDS
+from mgraph.core.namespaces import PREFIXES, instance_prefixes
+from mgraph.core.schema import KINDS
 
 HEADER = "".join(
     f"PREFIX {prefix}: <{namespace}>\n"

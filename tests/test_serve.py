@@ -29,9 +29,9 @@ from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from mgraph.errors import InputError
-from mgraph.queries import library, run
-from mgraph.safety import UpdateRefused, screen_endpoint_query
+from mgraph.core.errors import InputError
+from mgraph.core.sparql_screen import UpdateRefused, screen_query
+from mgraph.queries.query import library, run
 from mgraph.server import negotiation
 from mgraph.server.dataset import prepare
 from mgraph.server.pool import WorkerLost, WorkerPool
@@ -638,7 +638,7 @@ def test_query_page_offers_the_library(server):
 )
 def test_screen_refuses(query):
     with pytest.raises(InputError):
-        screen_endpoint_query(query, graphs=[NAMED])
+        screen_query(query, graphs=[NAMED])
 
 
 @pytest.mark.parametrize(
@@ -646,7 +646,7 @@ def test_screen_refuses(query):
 )
 def test_screen_refuses_updates_as_updates(query):
     with pytest.raises(UpdateRefused):
-        screen_endpoint_query(query)
+        screen_query(query)
 
 
 @pytest.mark.parametrize(
@@ -665,7 +665,7 @@ def test_screen_refuses_updates_as_updates(query):
     ],
 )
 def test_screen_accepts(query):
-    screen_endpoint_query(query, graphs=[NAMED])
+    screen_query(query, graphs=[NAMED])
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
 from servers import require_tool
 
-from mgraph.queries import run
+from mgraph.queries.query import run
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,7 @@ def test_void_refuses_a_format_it_cannot_send(served) -> None:
 
 
 def test_sparql_examples_target_this_endpoint(served) -> None:
-    from mgraph.queries import library
+    from mgraph.queries.query import library
 
     server, _ = served
     response = httpx.get(f"{server.url}/.well-known/sparql-examples", timeout=60)

@@ -22,10 +22,10 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from mgraph.loader import LANG_PREDICATES
-from mgraph.namespaces import MGSH, PREFIXES, SH
-from mgraph.schema import COMMON, KINDS, Kind
-from mgraph.validation import load_ontology, load_shapes, superclasses, validate
+from mgraph.core.loader import LANG_PREDICATES
+from mgraph.core.namespaces import MGSH, PREFIXES, SH
+from mgraph.core.schema import COMMON, KINDS, Kind
+from mgraph.validation.validate import load_ontology, load_shapes, superclasses, validate
 
 FIXTURES = Path(__file__).parent / "shapes"
 Key = tuple[str, str, str | None, str | None, str | None]  # severity, focus, path, shape, constraint
@@ -157,7 +157,7 @@ def test_every_shape_says_what_to_fix() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The shapes in step with mgraph/schema.py and the ontology
+# The shapes in step with mgraph/core/schema.py and the ontology
 
 
 def kind_classes(kind: Kind) -> set[URIRef]:

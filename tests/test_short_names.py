@@ -2,7 +2,7 @@
 entity on both engines, with no PREFIX line.
 
 One prefix per record kind (``meeting:cop-5``, ``decision:mc-5-3``, ``country:bfa``) sits in the
-one prefix table, :data:`mgraph.namespaces.PREFIXES`; :func:`mgraph.terms.compact_iri` writes a
+one prefix table, :data:`mgraph.core.namespaces.PREFIXES`; :func:`mgraph.core.terms.compact_iri` writes a
 prefixed name only when its local part is a valid PN_LOCAL, else the full IRI.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from mgraph.namespaces import INSTANCE_KINDS, MGID, PREFIXES
-from mgraph.schema import KINDS
-from mgraph.store import ENGINES, Rows, from_file
-from mgraph.terms import PN_LOCAL, compact_iri, expand_curie
+from mgraph.core.namespaces import INSTANCE_KINDS, MGID, PREFIXES
+from mgraph.core.schema import KINDS
+from mgraph.core.store import ENGINES, Rows, from_file
+from mgraph.core.terms import PN_LOCAL, compact_iri, expand_curie
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 SHORT = re.compile(r"(?<![\w<\"'/:@.-])([a-z][\w.-]*):([^\s|,;()\[\]<>\"]+)")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
 
-from mgraph.errors import InputError
-from mgraph.queries import run
+from mgraph.core.errors import InputError
+from mgraph.queries.query import run
 from mgraph.site import relative_links, write_site
 
 FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
@@ -79,7 +79,7 @@ def test_dataset_description_and_documentation_of_the_sites_graph(site):
 
     from rdflib import Graph
 
-    from mgraph.describe import check_description
+    from mgraph.publish.describe import check_description
 
     page = (site / "dataset.html").read_text(encoding="utf-8")
     nt = (site / "mercury.nt").read_bytes()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mgraph.loader import load
-from mgraph.queries import run
+from mgraph.core.loader import load
+from mgraph.queries.query import run
 
 FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
 AUDIT = ("source-before-fact-violation", "date-beyond-source-violation")

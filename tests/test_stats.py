@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mgraph.namespaces import MG, MGID
-from mgraph.statistics import compute_stats, render_stats, reported, to_store
+from mgraph.core.namespaces import MG, MGID
+from mgraph.publish.stats import compute_stats, render_stats, reported, to_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stats"
 CASES = sorted(FIXTURES.glob("*.ttl"))
@@ -175,9 +175,9 @@ def test_build_summary_and_stats_count_entities_the_same_way(tmp_path):
     Both now print the same "records by kind" (curated records per data file kind), and stats
     names its other figures for what they count (source documents cited, mg:PartnershipArea).
     """
-    from mgraph.loader import load
-    from mgraph.release import build
-    from mgraph.statistics import compute_stats
+    from mgraph.core.loader import load
+    from mgraph.publish.build import build
+    from mgraph.publish.stats import compute_stats
 
     result = build(out_dir=tmp_path / "dist")
     figures = compute_stats(load().graph)

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from mgraph.tables import render, wrap
+from mgraph.core.tables import render, wrap
 
 WIDTHS = [pytest.param(w, id=f"{w}-columns") for w in (60, 80, 120)]
 WIDE = "100000"

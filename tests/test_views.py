@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mgraph.errors import InputError
-from mgraph.views import VIEWS, build_view, view_triples
+from mgraph.core.errors import InputError
+from mgraph.networks.views import VIEWS, build_view, view_triples
 
 TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 ID = "https://w3id.org/mgraph/id/"
@@ -194,7 +194,7 @@ def test_rdf_triples_of_a_view_are_the_hand_listed_ones() -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from mgraph.terms import to_rdflib
+    from mgraph.core.terms import to_rdflib
 
     view = build_view("actors", graph=TINY, focus="WHO")
     got = Graph()

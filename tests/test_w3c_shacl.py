@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mgraph.validation import engine_names
+from mgraph.validation.validate import engine_names
 
 _SPEC = importlib.util.spec_from_file_location("w3c_suite", Path(__file__).parent / "w3c" / "suite.py")
 assert _SPEC is not None and _SPEC.loader is not None
@@ -210,8 +210,8 @@ def test_turtle_report_is_read_by_pyshacl_as_the_expected_report(case) -> None:
     from pyshacl.validator_conformance import compare_validation_reports
     from rdflib import Graph
 
-    from mgraph.report import render
-    from mgraph.validation import validate
+    from mgraph.validation.report import render
+    from mgraph.validation.validate import validate
 
     data, shapes = suite.graphs(case)
     turtle = render(validate(data, engine="auto", shapes=shapes), "turtle")

@@ -16,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from mgraph.errors import EXIT_OK, EXIT_USAGE, MgraphError
+from mgraph.core.errors import EXIT_OK, EXIT_USAGE, MgraphError
 
 COMMANDS = (
     "build",
@@ -76,7 +76,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         hint = _did_you_mean(message)
-        from mgraph.tables import fit_text, terminal_width
+        from mgraph.core.tables import fit_text, terminal_width
 
         width = terminal_width(tty=sys.stderr.isatty())
         line = fit_text(f"{self.prog}: error: {message}", width, indent="  ")

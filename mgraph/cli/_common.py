@@ -31,8 +31,8 @@ def add_width_argument(parser: argparse.ArgumentParser) -> None:
 
 def table_width(asked: int | None) -> int:
     """``--width``, else the terminal's width when printing to one, else 80."""
-    from mgraph.errors import InputError
-    from mgraph.tables import terminal_width
+    from mgraph.core.errors import InputError
+    from mgraph.core.tables import terminal_width
 
     if asked is not None and asked < 20:
         raise InputError("--width takes a number of columns, 20 or more")
@@ -57,7 +57,7 @@ def show_warning(message: Warning | str, category: type[Warning], *_args: object
 
 def write_output(path: str | None, content: str | bytes) -> None:
     """Write a result to a file atomically (checked first), or to standard output for None or -."""
-    from mgraph.files import check_writable, write_file
+    from mgraph.core.files import check_writable, write_file
 
     data = content.encode("utf-8") if isinstance(content, str) else content
     if path is None or str(path) == "-":

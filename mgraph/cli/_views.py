@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 VIEW_NAMES = ("actors", "decisions", "parties", "full", "convention", "partnership", "projects")
-"""The views of :data:`mgraph.views.VIEWS` (a test keeps them equal; listed here so that
+"""The views of :data:`mgraph.networks.views.VIEWS` (a test keeps them equal; listed here so that
 ``mgraph --help`` does not import networkx)."""
 
 
@@ -71,7 +71,7 @@ def add_view_arguments(parser: argparse.ArgumentParser, default_view: str = "act
 
 
 def view_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The keyword arguments of :func:`mgraph.views.build_view` given on the command line."""
+    """The keyword arguments of :func:`mgraph.networks.views.build_view` given on the command line."""
     return {
         "view": args.view,
         "graph": args.graph,
@@ -92,7 +92,7 @@ def view_options(args: argparse.Namespace) -> dict[str, Any]:
 def warn_if_stale(args: argparse.Namespace) -> None:
     """The stale-release note of ``mgraph query`` when the project's graph is used."""
     from mgraph.cli._common import warn
-    from mgraph.release import stale_note
+    from mgraph.publish.build import stale_note
 
     note = None if args.graph else stale_note()
     if note:

@@ -44,8 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.analytics import analyze, render
-    from mgraph.errors import EXIT_OK
+    from mgraph.core.errors import EXIT_OK
+    from mgraph.networks.analyze import analyze, render
 
     warn_if_stale(args)
     options = view_options(args)

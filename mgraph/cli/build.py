@@ -36,9 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.errors import EXIT_FAILED, EXIT_OK
-    from mgraph.release import BuildFailed, build
-    from mgraph.report import render
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK
+    from mgraph.publish.build import BuildFailed, build
+    from mgraph.validation.report import render
 
     try:
         result = build(

@@ -34,10 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.changes import diff, render
     from mgraph.cli._common import write_output
-    from mgraph.errors import EXIT_FAILED, EXIT_OK
-    from mgraph.files import check_writable
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK
+    from mgraph.core.files import check_writable
+    from mgraph.publish.diff import diff, render
 
     if args.output:
         check_writable(args.output)

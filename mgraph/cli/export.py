@@ -55,10 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mgraph.cli._common import warn, write_output
-    from mgraph.errors import EXIT_OK
+    from mgraph.core.errors import EXIT_OK
+    from mgraph.core.files import check_writable
     from mgraph.exporters import get
-    from mgraph.files import check_writable
-    from mgraph.views import build_view
+    from mgraph.networks.views import build_view
 
     warn_if_stale(args)
     options = view_options(args)
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.output)
     network = build_view(view, **options)
     if args.lang:  # names in another language
-        from mgraph.languages import check_language, relabel_view
+        from mgraph.networks.languages import check_language, relabel_view
 
         relabel_view(network, check_language(args.lang), options.get("graph"))
     content = exporter.export(network)

@@ -37,9 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.errors import EXIT_FAILED, EXIT_OK
-    from mgraph.lint import data_files, lint
-    from mgraph.records import display_path
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK
+    from mgraph.core.records import display_path
+    from mgraph.curation.lint import data_files, lint
 
     files = args.files or data_files(args.data)
     result = lint(files, check=args.check)

@@ -44,8 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.analytics import paths, render_chains
-    from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK, InputError
+    from mgraph.networks.analyze import paths, render_chains
 
     if args.limit < 1:
         raise InputError(f"--limit must be 1 or more, not {args.limit}")
@@ -68,8 +68,8 @@ def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
     two names in exactly one way (``Burkina Faso Afghanistan``)."""
     import warnings
 
-    from mgraph.errors import InputError
-    from mgraph.resolver import names_for, resolve
+    from mgraph.core.errors import InputError
+    from mgraph.networks.search import names_for, resolve
 
     if len(words) == 2:
         return words[0], words[1]
@@ -91,7 +91,7 @@ def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
     splits = [k for k in range(1, len(words)) if names(" ".join(words[:k])) and names(" ".join(words[k:]))]
     if len(splits) == 1:
         a, b = " ".join(words[: splits[0]]), " ".join(words[splits[0] :])
-        from mgraph.tables import fit_text, terminal_width
+        from mgraph.core.tables import fit_text, terminal_width
 
         note = f'note: read as "{a}" and "{b}"; quote names with spaces to be sure'
         warn(fit_text(note, terminal_width(tty=sys.stderr.isatty()), indent="  "))

@@ -99,7 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def credentials(args: argparse.Namespace) -> tuple[str, str] | None:
     """(user, password) from --user/--password or --auth-env; errors never show the password."""
-    from mgraph.errors import InputError
+    from mgraph.core.errors import InputError
 
     if args.auth_env:
         if args.user or args.password:
@@ -166,8 +166,8 @@ def _log(text: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from mgraph.errors import EXIT_OK, InputError
-    from mgraph.upload import clean, push
+    from mgraph.core.errors import EXIT_OK, InputError
+    from mgraph.publish.push import clean, push
 
     auth = credentials(args)
     store = "" if args.store_endpoint == "none" else args.store_endpoint

@@ -29,9 +29,9 @@ EXAMPLES = """
   mgraph query posts-held --columns holder_label,title,start --no-truncate
 """
 
-ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # mgraph.queries.FORMATS (a test checks)
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")  # mgraph.queries.GRAPH_FORMATS (likewise)
-ENGINES = ("oxigraph", "rdflib")  # mgraph.store.ENGINES (likewise)
+ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # mgraph.queries.query.FORMATS (a test checks)
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")  # mgraph.queries.query.GRAPH_FORMATS (likewise)
+ENGINES = ("oxigraph", "rdflib")  # mgraph.core.store.ENGINES (likewise)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_param_args(items: list[str]) -> dict[str, str]:
     """``["meeting=cop-5"]`` -> ``{"meeting": "cop-5"}``; the value may contain '='."""
-    from mgraph.errors import InputError
+    from mgraph.core.errors import InputError
 
     out: dict[str, str] = {}
     problems = []
@@ -109,9 +109,16 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0, or 1 when a ``*-violation`` check finds rows, 2 on bad input."""
-    from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
-    from mgraph.queries import DEFAULT_TIMEOUT, format_answer, format_list, format_rows, get_query, list_rows
-    from mgraph.queries import run as run_query
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK, InputError
+    from mgraph.queries.query import (
+        DEFAULT_TIMEOUT,
+        format_answer,
+        format_list,
+        format_rows,
+        get_query,
+        list_rows,
+    )
+    from mgraph.queries.query import run as run_query
 
     fmt = args.format
     if args.list:
@@ -158,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _warn_if_stale() -> None:
-    from mgraph.release import stale_note
+    from mgraph.publish.build import stale_note
 
     note = stale_note()
     if note:

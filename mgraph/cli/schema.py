@@ -1,7 +1,7 @@
 """Print the data format as JSON Schema (data/schema.json) or as Markdown field tables.
 
 With --write, regenerate data/schema.json and the field tables of data/README.md in place (after
-a change to mgraph/schema.py or mgraph/models.py; the tests fail until they are current).
+a change to mgraph/core/schema.py or mgraph/core/models.py; the tests fail until they are current).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mgraph import locations
-    from mgraph.errors import EXIT_OK
-    from mgraph.jsonschema import json_schema_text, markdown_tables, write_generated
+    from mgraph.core import locations
+    from mgraph.core.errors import EXIT_OK
+    from mgraph.curation.jsonschema import json_schema_text, markdown_tables, write_generated
 
     if args.write:
         for path in write_generated(Path(args.data) if args.data else locations.DATA):

@@ -48,8 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from mgraph.errors import EXIT_FAILED, EXIT_OK
-    from mgraph.resolver import search
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK
+    from mgraph.networks.search import search
 
     found = search(args.text, args.limit, graph=args.graph, kinds=args.kind, lang=args.lang)
     if args.format == "json":
@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
     elif not found:
         warn(f"no entity matches {args.text!r}")
     else:
-        from mgraph.tables import render
-        from mgraph.terms import compact_iri
+        from mgraph.core.tables import render
+        from mgraph.core.terms import compact_iri
 
         rows = [[compact_iri(m["iri"]), m["matched_on"], m["label"]] for m in found]
         emit(render(["entity", "matched on", "label"], rows, width=table_width(args.width)))

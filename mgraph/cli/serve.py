@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     import logging
     import signal
 
-    from mgraph.errors import EXIT_OK, InputError
+    from mgraph.core.errors import EXIT_OK, InputError
 
     defaults = PUBLIC if args.public else LOCAL
     for name, value in defaults.items():
@@ -257,7 +257,7 @@ def _check_port_free(host: str, port: int) -> None:
     """A port already taken is an error before anything is announced (exit 2)."""
     import socket
 
-    from mgraph.errors import InputError
+    from mgraph.core.errors import InputError
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -279,7 +279,7 @@ def _read_tokens(file: str) -> dict[str, str]:
     """``--auth FILE``: token -> name, from lines ``NAME TOKEN`` (blank lines and ``#`` comments skipped)."""
     from pathlib import Path
 
-    from mgraph.errors import InputError
+    from mgraph.core.errors import InputError
 
     path = Path(file)
     try:

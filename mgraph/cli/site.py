@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.errors import EXIT_OK
+    from mgraph.core.errors import EXIT_OK
     from mgraph.site import write_site
 
     result = write_site(args.output, graph=args.graph, base_url=args.base_url, view=args.view, lang=args.lang)

@@ -21,9 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mgraph.errors import EXIT_OK
-    from mgraph.loader import load
-    from mgraph.statistics import compute_stats, render_stats
+    from mgraph.core.errors import EXIT_OK
+    from mgraph.core.loader import load
+    from mgraph.publish.stats import compute_stats, render_stats
 
     width = table_width(args.width)
     emit(render_stats(compute_stats(load(args.data).graph), args.format, width))

@@ -34,7 +34,7 @@ INTERMIXED = "files"  # data files may stand anywhere: before, between or after 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from mgraph.report import FORMATS  # the renderer registry (imports no RDF library)
+    from mgraph.validation.report import FORMATS  # the renderer registry (imports no RDF library)
 
     parser.add_argument(
         "files",
@@ -90,11 +90,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mgraph.cli._common import write_output
-    from mgraph.errors import EXIT_FAILED, EXIT_OK, InputError
-    from mgraph.files import check_writable
-    from mgraph.report import render, summary
-    from mgraph.results import SEVERITIES
-    from mgraph.validation import engine_names, validate, validate_files
+    from mgraph.core.errors import EXIT_FAILED, EXIT_OK, InputError
+    from mgraph.core.files import check_writable
+    from mgraph.validation.report import render, summary
+    from mgraph.validation.results import SEVERITIES
+    from mgraph.validation.validate import engine_names, validate, validate_files
 
     if args.engine not in engine_names():
         raise InputError(f"unknown engine {args.engine!r}; choose one of: {', '.join(engine_names())}")
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if shapes or args.no_default_shapes:
             raise InputError("--shapes and --no-default-shapes apply to FILEs; none given")
-        from mgraph.loader import load
+        from mgraph.core.loader import load
 
         kg = load(args.data)
         report = validate(kg.graph, engine=args.engine, origins=kg.origins)
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_stdin() -> bytes:
-    from mgraph.safety import MAX_FILE_BYTES
+    from mgraph.core.user_files import MAX_FILE_BYTES
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     return data

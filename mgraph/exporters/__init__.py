@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
 
 FORMATS = (
     "graphml",
@@ -58,8 +58,8 @@ def export_view(
     """Build a view and export it in ``format``: written atomically to the file ``out``, or
     returned as bytes when ``out`` is None. Checks the format and the output path before any
     work, so bad input writes nothing."""
-    from mgraph.files import check_writable, write_file
-    from mgraph.views import build_view
+    from mgraph.core.files import check_writable, write_file
+    from mgraph.networks.views import build_view
 
     exporter = get(format)
     if out is not None:

@@ -1,4 +1,4 @@
-"""The RDF formats of a view: its triples (see :func:`mgraph.views.view_triples`), written by the
+"""The RDF formats of a view: its triples (see :func:`mgraph.networks.views.view_triples`), written by the
 release serialisers so they read exactly like dist/."""
 
 from __future__ import annotations
@@ -7,25 +7,25 @@ from typing import Any
 
 
 def triples(view: Any) -> list[Any]:
-    from mgraph.views import view_triples
+    from mgraph.networks.views import view_triples
 
     return view_triples(view)
 
 
 def turtle(view: Any) -> bytes:
-    from mgraph.serialize import to_turtle
+    from mgraph.core.serialize import to_turtle
 
     return to_turtle(triples(view))
 
 
 def ntriples(view: Any) -> bytes:
-    from mgraph.serialize import to_ntriples
+    from mgraph.core.serialize import to_ntriples
 
     return to_ntriples(triples(view))
 
 
 def jsonld(view: Any) -> bytes:
     """Flattened JSON-LD like dist/mercury.jsonld, with the context inside, so it stands alone."""
-    from mgraph.serialize import jsonld_context, to_jsonld
+    from mgraph.core.serialize import jsonld_context, to_jsonld
 
     return to_jsonld(triples(view), jsonld_context())

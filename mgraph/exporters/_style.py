@@ -59,8 +59,8 @@ SPREAD = (-0.16, 0.2)
 @cache
 def hierarchy() -> dict[str, tuple[str, ...]]:
     """Each ontology class (compact) -> its declared superclasses (compact), nearest first."""
-    from mgraph.terms import compact_iri
-    from mgraph.views.index import class_closure
+    from mgraph.core.terms import compact_iri
+    from mgraph.networks.index import class_closure
 
     closure = class_closure()
     declared = set(closure)

@@ -32,7 +32,7 @@ HEADER = (
 def _element(
     tag: str, head: dict[str, Any], values: dict[str, Any], ids: dict[str, str], indent: str, viz: str = ""
 ) -> str:
-    from mgraph.views import date_bounds
+    from mgraph.networks.views import date_bounds
 
     if values.get("start"):
         head["start"] = date_bounds(values["start"])[0].isoformat()

@@ -62,7 +62,7 @@ def export(view: networkx.MultiDiGraph, **options: Any) -> bytes:
     Options: ``title`` (the page title; default from the view's name), ``layout`` (one of
     ``LAYOUTS``; "auto" picks by size). Other options (view options passed along) are ignored.
     """
-    from mgraph.errors import InputError
+    from mgraph.core.errors import InputError
 
     layout = options.get("layout") or "auto"
     if layout not in LAYOUTS:

@@ -1,6 +1,6 @@
 """Turtle: the view as an RDF subgraph.
 
-The triples of its nodes and edges: see :func:`mgraph.views.view_triples`."""
+The triples of its nodes and edges: see :func:`mgraph.networks.views.view_triples`."""
 
 from __future__ import annotations
 

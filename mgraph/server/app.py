@@ -65,7 +65,7 @@ class Server:
     """The state every request handler shares: the dataset, the worker pool and the limits."""
 
     def __init__(self, dataset: Dataset, config: Config, guard: Guard | None = None) -> None:
-        from mgraph.namespaces import PREFIXES
+        from mgraph.core.namespaces import PREFIXES
 
         self.dataset = dataset
         self.config = config

@@ -5,9 +5,9 @@ Query workers open the store read-only, so the data must be on disk. Three sourc
 - nothing given: the built graph ``dist/mercury.nt`` (loaded by pyoxigraph directly: it is our
   own output), else the curated data loaded with :func:`mgraph.load`;
 - RDF files or datasets: N-Triples, N-Quads, Turtle and TriG are read by pyoxigraph's own parser
-  after :mod:`mgraph.safety`'s checks (local regular files only, nesting screened), keeping the
+  after :mod:`mgraph.core.user_files`'s checks (local regular files only, nesting screened), keeping the
   named graphs of N-Quads and TriG; RDF/XML, JSON-LD and N3 go through
-  :func:`mgraph.safety.parse_user_file` (no external entities, no remote contexts) into the
+  :func:`mgraph.core.user_files.parse_user_file` (no external entities, no remote contexts) into the
   default graph;
 - ``--graph IRI=FILE``: a file of triples (any of the formats above but N-Quads and TriG, which
   name their own graphs) loaded into the named graph IRI;
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
 
 _NATIVE = {"nt": "N_TRIPLES", "nquads": "N_QUADS", "turtle": "TURTLE", "trig": "TRIG"}
 """Formats read by pyoxigraph's parser straight into the store (named graphs kept)."""
@@ -108,19 +108,19 @@ def _names(paths: list[tuple[Path, str | None]]) -> str:
 
 def _check_graph_name(iri: str, path: Path) -> None:
     """``--graph IRI=FILE``: an absolute IRI, and a file of triples (a dataset names its graphs)."""
-    from mgraph import safety
+    from mgraph.core import user_files
 
     scheme, colon, rest = iri.partition(":")
     if not (colon and scheme[:1].isalpha() and rest) or any(c in iri for c in '<>"{}|^`\\ \n'):
         raise InputError(f"--graph {iri}={path}: {iri!r} is not an absolute IRI")
-    if safety.EXTENSIONS.get(path.suffix.lower()) in ("nquads", "trig"):
+    if user_files.EXTENSIONS.get(path.suffix.lower()) in ("nquads", "trig"):
         raise InputError(
             f"--graph {iri}={path}: N-Quads and TriG name their own graphs; give the file without --graph"
         )
 
 
 def _default_description() -> str:
-    from mgraph.graphs import default_graph_file
+    from mgraph.core.graphs import default_graph_file
 
     built = default_graph_file()
     return f"the built release ({built.name})" if built is not None else "the curated data (data/)"
@@ -158,14 +158,14 @@ def _fill(folder: Path, paths: list[tuple[Path, str | None]]) -> None:
 def _load_default(store: Any) -> None:
     import pyoxigraph as ox
 
-    from mgraph.graphs import default_graph_file
-    from mgraph.terms import to_oxigraph
+    from mgraph.core.graphs import default_graph_file
+    from mgraph.core.terms import to_oxigraph
 
     built = default_graph_file()
     if built is not None:
         store.bulk_load(path=str(built), format=ox.RdfFormat.N_TRIPLES)
         return
-    from mgraph.loader import load
+    from mgraph.core.loader import load
 
     graph = load().graph
     store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
@@ -173,19 +173,19 @@ def _load_default(store: Any) -> None:
 
 def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
     """One user's file into the store (into the named graph ``graph`` if given), as
-    :mod:`mgraph.safety` allows."""
+    :mod:`mgraph.core.user_files` allows."""
     import pyoxigraph as ox
 
-    from mgraph import safety
-    from mgraph.terms import to_oxigraph
+    from mgraph.core import user_files
+    from mgraph.core.terms import to_oxigraph
 
-    fmt = safety.EXTENSIONS.get(path.suffix.lower())
+    fmt = user_files.EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
-        accepted = " ".join(safety.EXTENSIONS)
+        accepted = " ".join(user_files.EXTENSIONS)
         raise InputError(f"{path}: cannot tell the RDF format from the extension; accepted: {accepted}")
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     if fmt not in _NATIVE:
-        parsed = safety.parse_user_file(path)
+        parsed = user_files.parse_user_file(path)
         store.bulk_extend(
             ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in parsed
         )
@@ -202,17 +202,17 @@ def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
     except SyntaxError as err:
         where = f"{path}:{err.lineno}:{err.offset or 1}" if err.lineno else str(path)
         raise InputError(
-            f"{where}: {safety.FORMATS[fmt]} syntax error: {' '.join(str(err.msg).split())}"
+            f"{where}: {user_files.FORMATS[fmt]} syntax error: {' '.join(str(err.msg).split())}"
         ) from None
     except (ValueError, OSError) as err:
         raise InputError(
-            f"{path}: cannot load as {safety.FORMATS[fmt]}: {' '.join(str(err).split())}"
+            f"{path}: cannot load as {user_files.FORMATS[fmt]}: {' '.join(str(err).split())}"
         ) from None
 
 
 def _screen_nesting(path: Path) -> None:
     """Turtle and TriG nest; refuse files nested deeper than the safety limit, read in pieces."""
-    from mgraph import safety
+    from mgraph.core import nesting
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -220,10 +220,10 @@ def _screen_nesting(path: Path) -> None:
         raise InputError(f"{path}: is not valid UTF-8") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read the file: {err.strerror or err}") from None
-    offset = safety.nesting_overflow(text, safety.MAX_NESTING)
+    offset = nesting.nesting_overflow(text, nesting.MAX_NESTING)
     if offset is not None:
         line = text.count("\n", 0, offset) + 1
-        raise InputError(f"{path}:{line}: nested more than {safety.MAX_NESTING} levels deep; not read")
+        raise InputError(f"{path}:{line}: nested more than {nesting.MAX_NESTING} levels deep; not read")
 
 
 def _describe(folder: Path, description: str) -> Dataset:

@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from mgraph.languages import negotiate
+from mgraph.core.store import Rows, Store, bind_values
+from mgraph.core.terms import json_value
+from mgraph.networks.languages import negotiate
 from mgraph.server import negotiation, wellknown
 from mgraph.server.protocol import ProtocolError, error_response, run_job
-from mgraph.store import Rows, Store, bind_values
-from mgraph.terms import json_value
 
 if TYPE_CHECKING:
     from mgraph.server.app import Server
@@ -185,7 +185,7 @@ async def select(server: Server, query: str, subs: dict[str, str] | None = None)
 
 def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) -> dict[str, Any]:
     """A term for a template: its text, where it links (a page of ours or the IRI) and its kind."""
-    from mgraph.terms import compact_iri
+    from mgraph.core.terms import compact_iri
 
     if binding is None:
         return {"text": "", "href": None, "kind": "none", "note": ""}
@@ -227,8 +227,8 @@ def local_href(iri: str) -> str | None:
 
 def _valid_iri(iri: str) -> bool:
     """Whether the IRI may be bound as a term (a path may hold spaces, quotes or brackets)."""
-    from mgraph.errors import InputError
-    from mgraph.terms import check_iri
+    from mgraph.core.errors import InputError
+    from mgraph.core.terms import check_iri
 
     try:
         check_iri(iri)
@@ -250,8 +250,8 @@ def ontology_terms() -> dict[str, dict[str, str]]:
     """Our ontology's classes and properties: IRI -> name (compact), kind, label, definition."""
     from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
-    from mgraph.ontology import load_ontology
-    from mgraph.terms import compact_iri
+    from mgraph.core.ontology import load_ontology
+    from mgraph.core.terms import compact_iri
 
     graph = load_ontology()
     kinds = {
@@ -315,7 +315,7 @@ async def entity_page(request: Request) -> Response:
             triples = await _describe(server, iri)
             return Response(entity_turtle(triples), media_type=negotiation.content_type("text/turtle"))
         if chosen[0] == "jsonld":
-            from mgraph.serialize import jsonld_context, to_jsonld
+            from mgraph.core.serialize import jsonld_context, to_jsonld
 
             triples = await _describe(server, iri)
             body = to_jsonld(triples, jsonld_context())
@@ -365,7 +365,7 @@ def class_html(
 ) -> str:
     """The HTML of a class page from the rows of INSTANCES and CLASS_FACTS (as ``mgraph serve``),
     its instances named in ``lang`` where ``names`` (rows of CLASS_NAMES) give a name in it."""
-    from mgraph.terms import compact_iri
+    from mgraph.core.terms import compact_iri
 
     chosen: dict[str, str] = {}
     for row in names or ():
@@ -423,7 +423,7 @@ def _entity_context(
     incoming: list[dict[str, Any]],
     claims: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    from mgraph.terms import compact_iri
+    from mgraph.core.terms import compact_iri
 
     label = ident
     classes, sources, rows = [], [], []
@@ -569,7 +569,7 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
 def _turtle_prefixes() -> list[tuple[str, str]]:
     """Our prefixes and one per kind of record, longest namespace first."""
-    from mgraph.serialize import turtle_prefixes
+    from mgraph.core.serialize import turtle_prefixes
 
     return sorted(turtle_prefixes().items(), key=lambda item: (-len(item[1]), item[0]))
 
@@ -620,8 +620,8 @@ def entity_turtle(triples: list[Any]) -> bytes:
 
 
 async def class_page(request: Request) -> Response:
-    from mgraph.errors import InputError
-    from mgraph.terms import expand_curie
+    from mgraph.core.errors import InputError
+    from mgraph.core.terms import expand_curie
 
     server: Server = request.app.state.server
     name = request.path_params["name"]
@@ -689,7 +689,7 @@ def _ordered_instances(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
 
 async def class_index(request: Request) -> Response:
     """Every class with instances, and how many; ``/ontology#Decision`` lands on its entry."""
-    from mgraph.terms import compact_iri
+    from mgraph.core.terms import compact_iri
 
     server: Server = request.app.state.server
     try:
@@ -718,7 +718,7 @@ async def class_index(request: Request) -> Response:
 
 
 def _library_entries() -> list[dict[str, Any]]:
-    from mgraph.queries import ANY, REQUIRED, library
+    from mgraph.queries.query import ANY, REQUIRED, library
 
     entries = []
     for query in library().values():
@@ -766,8 +766,8 @@ async def query_page(request: Request) -> Response:
 
 async def library_query(request: Request) -> Response:
     """A library query's text with its parameters bound by the library's typed binding."""
-    from mgraph.errors import InputError
-    from mgraph.queries import bind_params, library
+    from mgraph.core.errors import InputError
+    from mgraph.queries.query import bind_params, library
 
     server: Server = request.app.state.server
     queries = await asyncio.to_thread(library)

@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
 from mgraph.server import negotiation
 from mgraph.server.fairuse import OverBudget
 from mgraph.server.pool import QueryTimeout, WorkerLost
@@ -163,7 +163,7 @@ _SCREENED_MAX = 4096  # texts remembered (library and page queries repeat; the r
 
 
 def screen(server: Server, text: str) -> str:
-    """Screen a query (see :func:`mgraph.safety.screen_endpoint_query`); its form, or a ProtocolError.
+    """Screen a query (see :func:`mgraph.core.sparql_screen.screen_query`); its form, or a ProtocolError.
 
     A text that passed is remembered (the screen depends only on the text and the server's fixed
     graphs and depth), so a query sent again is not tokenised again.
@@ -172,11 +172,11 @@ def screen(server: Server, text: str) -> str:
     form = remembered.get(text)
     if form is not None:
         return form
-    from mgraph.safety import UpdateRefused, screen_endpoint_query
-    from mgraph.store import query_form
+    from mgraph.core.sparql_screen import UpdateRefused, screen_query
+    from mgraph.core.store import query_form
 
     try:
-        screen_endpoint_query(text, graphs=server.dataset.graphs, max_depth=server.config.max_depth)
+        screen_query(text, graphs=server.dataset.graphs, max_depth=server.config.max_depth)
     except UpdateRefused as err:
         raise ProtocolError(403, f"{READ_ONLY} ({str(err).partition(': ')[2]})") from None
     except InputError as err:

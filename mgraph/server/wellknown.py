@@ -1,8 +1,8 @@
 """The served dataset described: ``/ontology``, ``/.well-known/void``, ``/.well-known/sparql-examples``.
 
-- ``/ontology``: the ontology documentation (:mod:`mgraph.ontology_docs`), with the counts and
+- ``/ontology``: the ontology documentation (:mod:`mgraph.publish.ontology_docs`), with the counts and
   examples of the graph being served, one anchor per term (``/ontology#Decision``).
-- ``/.well-known/void``: the DCAT 3 + VoID description (:mod:`mgraph.describe`) of the served
+- ``/.well-known/void``: the DCAT 3 + VoID description (:mod:`mgraph.publish.describe`) of the served
   graph, counted on the served store, with this server's SPARQL endpoint; when the graph served is
   the built release, its version, dates and distributions (sizes and checksums) are the release's.
 - ``/.well-known/sparql-examples``: the query library as SHACL executables targeting this endpoint.
@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from mgraph.server import negotiation
 
 if TYPE_CHECKING:
-    from mgraph.describe import GraphStats
+    from mgraph.publish.describe import GraphStats
     from mgraph.server.app import Server
 
 _JSONLD: dict[str, str] = {"script": ""}
@@ -31,7 +31,7 @@ _JSONLD: dict[str, str] = {"script": ""}
 
 def install(server: Server) -> None:
     """Prepare the schema.org JSON-LD every page embeds, for the graph this server serves."""
-    from mgraph import describe
+    from mgraph.publish import describe
 
     version = _version(server)
     if _serves_release(server) and (_dist() / "dataset.jsonld").is_file():
@@ -55,7 +55,7 @@ def dataset_jsonld() -> Any:
 
 
 def _dist() -> Any:
-    from mgraph import locations
+    from mgraph.core import locations
 
     return locations.DIST
 
@@ -67,7 +67,7 @@ def _serves_release(server: Server) -> bool:
 
 def _version(server: Server) -> Any:
     """The data version of what is served: the release's, the curated data's, or unversioned."""
-    from mgraph.dataversion import UNVERSIONED, DataVersion, read_version
+    from mgraph.publish.dataversion import UNVERSIONED, DataVersion, read_version
 
     if _serves_release(server) and (_dist() / "release.toml").is_file():
         return read_version(_dist())
@@ -77,7 +77,7 @@ def _version(server: Server) -> Any:
 
 
 async def _stats(request: Request) -> GraphStats:
-    from mgraph import describe
+    from mgraph.publish import describe
     from mgraph.server.pages import select
 
     state = request.app.state
@@ -96,7 +96,7 @@ def _endpoint(request: Request) -> str:
 
 
 def _graph_response(request: Request, graph: Any, extra_prefixes: dict[str, str]) -> Response:
-    from mgraph.serialize import prepare, to_jsonld, to_ntriples, to_turtle
+    from mgraph.core.serialize import prepare, to_jsonld, to_ntriples, to_turtle
 
     chosen = negotiation.choose(
         negotiation.GRAPH_TYPES, request.headers.get("accept"), request.query_params.get("format")
@@ -109,7 +109,7 @@ def _graph_response(request: Request, graph: Any, extra_prefixes: dict[str, str]
     if fmt == "ntriples":
         body = to_ntriples(triples)
     elif fmt == "jsonld":
-        from mgraph.serialize import jsonld_context
+        from mgraph.core.serialize import jsonld_context
 
         context = jsonld_context()
         context["@context"].update(extra_prefixes)
@@ -121,7 +121,7 @@ def _graph_response(request: Request, graph: Any, extra_prefixes: dict[str, str]
 
 async def void(request: Request) -> Response:
     """The DCAT 3 + VoID description of the served graph, with this endpoint."""
-    from mgraph import describe
+    from mgraph.publish import describe
     from mgraph.server.protocol import ProtocolError, error_response
 
     server: Server = request.app.state.server
@@ -144,7 +144,7 @@ async def sparql_examples(request: Request) -> Response:
     """The query library as SHACL executables whose ``schema:target`` is this endpoint."""
     import asyncio
 
-    from mgraph import examples
+    from mgraph.publish import examples
 
     graph = await asyncio.to_thread(examples.sparql_examples, _endpoint(request))
     return _graph_response(request, graph, {"spex": examples.SPEX, "mgq": examples.EXAMPLES_BASE})
@@ -154,7 +154,7 @@ async def ontology_page(request: Request) -> Response:
     """The ontology documentation, with the counts and examples of the served graph."""
     import asyncio
 
-    from mgraph import ontology_docs
+    from mgraph.publish import ontology_docs
     from mgraph.server.protocol import ProtocolError, error_response
 
     state = request.app.state
@@ -170,8 +170,8 @@ async def ontology_page(request: Request) -> Response:
 def _render_docs(stats: GraphStats, ontology_docs: Any) -> str:
     from rdflib import Graph
 
-    from mgraph import locations
-    from mgraph.ontology import load_ontology
+    from mgraph.core import locations
+    from mgraph.core.ontology import load_ontology
 
     shapes = Graph().parse(locations.SHAPES, format="turtle")
     html = ontology_docs.render(load_ontology(), shapes, stats, home="/")

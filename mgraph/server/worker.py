@@ -5,7 +5,7 @@ query that must be stopped is stopped by killing its process: pyoxigraph cannot 
 in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
 process only forwards bytes.
 
-A job is a dict: ``query`` (text, already screened by :mod:`mgraph.safety`), ``subs`` (variable
+A job is a dict: ``query`` (text, already screened by :mod:`mgraph.core.user_files`), ``subs`` (variable
 name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
 ``results_format`` (for SELECT and ASK), ``graph_format`` (for CONSTRUCT and DESCRIBE) and
 ``max_results`` (0: no limit), and optionally ``default_graphs`` and ``named_graphs`` (the

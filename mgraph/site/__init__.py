@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mgraph.errors import InputError
+from mgraph.core.errors import InputError
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "vendor" / "oxigraph"
@@ -65,8 +65,8 @@ def write_site(
     Nothing is written on failure."""
     import pyoxigraph as ox
 
-    from mgraph.languages import check_language
-    from mgraph.serialize import prepare, to_ntriples
+    from mgraph.core.serialize import prepare, to_ntriples
+    from mgraph.networks.languages import check_language
 
     language = check_language(lang)
     target = Path(out_dir)
@@ -104,14 +104,14 @@ def write_site(
 def _graph(graph: str | Path | None) -> Any:
     from rdflib import Graph
 
-    from mgraph.graphs import project_graph
+    from mgraph.core.graphs import project_graph
 
     if graph is None:
         return project_graph()
     path = Path(graph)
     if not path.is_file():
         raise InputError(f"{path}: no such graph file")
-    from mgraph.safety import parse_user_file
+    from mgraph.core.user_files import parse_user_file
 
     return parse_user_file(path, into=Graph())
 
@@ -138,7 +138,7 @@ _FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 def _entity_files(store: Any, select: Any, iri: str, lang: str) -> dict[str, bytes]:
     import pyoxigraph as ox
 
-    from mgraph.namespaces import PREFIXES
+    from mgraph.core.namespaces import PREFIXES
     from mgraph.server.pages import DESCRIBE, entity_html
 
     path = iri[len(ID_BASE) :]
@@ -166,7 +166,7 @@ GROUP BY ?c ORDER BY STR(?c)"""
 
 def class_file(iri: str) -> str:
     """``class/Decision.html`` for ``mg:Decision``, ``class/schema_Legislation.html`` else."""
-    from mgraph.terms import compact_iri
+    from mgraph.core.terms import compact_iri
 
     if iri.startswith(ONTOLOGY_BASE):
         name = iri[len(ONTOLOGY_BASE) :]
@@ -176,8 +176,8 @@ def class_file(iri: str) -> str:
 
 
 def _class_files(select: Any, files: dict[str, bytes], lang: str) -> int:
+    from mgraph.core.terms import compact_iri
     from mgraph.server.pages import CLASS_FACTS, CLASS_NAMES, INSTANCES, class_html, render
-    from mgraph.terms import compact_iri
 
     rows = select(CLASSES, {})
     listed = []
@@ -243,8 +243,8 @@ def relative_links(html: str, depth: int, own: str) -> str:
 
 def _graph_page(graph: str | Path | None, view: str, lang: str) -> bytes:
     from mgraph.exporters import get
-    from mgraph.languages import relabel_view
-    from mgraph.views import build_view
+    from mgraph.networks.languages import relabel_view
+    from mgraph.networks.views import build_view
 
     source = str(graph) if graph is not None else None
     network = build_view(view, graph=source)
@@ -300,8 +300,8 @@ def library_examples(store: Any = None) -> list[dict[str, str]]:
     (a ``VALUES`` block, as ``mgraph serve``'s query page does), ready to run as it is."""
     import shlex
 
-    from mgraph.queries import bind_params, library
-    from mgraph.store import bind_values
+    from mgraph.core.store import bind_values
+    from mgraph.queries.query import bind_params, library
 
     out = []
     for query in library().values():
@@ -332,9 +332,9 @@ def _docs_page(store: Any) -> bytes:
     """The ontology documentation (as ``mgraph build`` writes it) with the counts of this graph."""
     from rdflib import Graph
 
-    from mgraph import locations
-    from mgraph.describe import stats_of_store
-    from mgraph.ontology_docs import render
+    from mgraph.core import locations
+    from mgraph.publish.describe import stats_of_store
+    from mgraph.publish.ontology_docs import render
 
     ontology = Graph().parse(locations.ONTOLOGY, format="turtle")
     shapes = Graph().parse(locations.SHAPES, format="turtle")
@@ -348,9 +348,15 @@ def _dataset_files(store: Any, nt: bytes) -> dict[str, bytes]:
     import hashlib
     import html
 
-    from mgraph import locations
-    from mgraph.dataversion import read_version
-    from mgraph.describe import dataset_description, description_turtle, schema_org, stats_of_store, to_json
+    from mgraph.core import locations
+    from mgraph.publish.dataversion import read_version
+    from mgraph.publish.describe import (
+        dataset_description,
+        description_turtle,
+        schema_org,
+        stats_of_store,
+        to_json,
+    )
     from mgraph.server.pages import render
 
     version = read_version(locations.DATA)

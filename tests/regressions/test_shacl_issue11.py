@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mgraph.errors import InputError
-from mgraph.validation import ShapesError, UnsupportedShapes, engine_names, validate
+from mgraph.core.errors import InputError
+from mgraph.validation.validate import ShapesError, UnsupportedShapes, engine_names, validate
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -194,12 +194,12 @@ ex:W a sh:NodeShape ; sh:targetClass ex:A ;
 
 
 def test_one_result_order_for_the_api_and_the_renderers() -> None:
-    import mgraph.report
-    import mgraph.validation
-    from mgraph import results
+    import mgraph.validation.report
+    import mgraph.validation.validate
+    from mgraph.validation import results
 
-    assert mgraph.validation.sort_results is results.sort_results
-    assert mgraph.report.sort_key is results.sort_key
+    assert mgraph.validation.validate.sort_results is results.sort_results
+    assert mgraph.validation.report.sort_key is results.sort_key
 
 
 def test_the_pyrudof_adapter_is_gone() -> None:
@@ -208,8 +208,8 @@ def test_the_pyrudof_adapter_is_gone() -> None:
 
 
 def test_line_lookup_is_one_pass_and_finds_prefixed_names(tmp_path: Path, monkeypatch) -> None:
-    from mgraph.results import ValidationResult
-    from mgraph.shacl.common import LineFinder
+    from mgraph.validation.engines.common import LineFinder
+    from mgraph.validation.results import ValidationResult
 
     path = tmp_path / "data.ttl"
     lines = ["@prefix ex: <https://example.org/> ."]
@@ -263,7 +263,7 @@ def test_an_unknown_engine_is_an_input_error_everywhere(capsys) -> None:
 def test_a_constraint_runs_once_only_when_that_equals_pre_binding(
     select: str, joinable: bool, monkeypatch
 ) -> None:
-    from mgraph.shacl.native import shape_plans
+    from mgraph.validation.engines.native import shape_plans
 
     graph = shapes(select)
     [plan] = shape_plans(graph)
@@ -284,8 +284,8 @@ def test_our_constraints_give_the_same_results_run_once_or_per_focus_node(monkey
     import importlib.util
     import sys
 
-    from mgraph.shacl import native
-    from mgraph.validation import load_shapes
+    from mgraph.validation.engines import native
+    from mgraph.validation.validate import load_shapes
 
     root = Path(__file__).resolve().parents[2]
     spec = importlib.util.spec_from_file_location("bench_validate", root / "benchmarks" / "validate.py")
@@ -310,7 +310,7 @@ def test_a_users_file_read_straight_into_pyoxigraph_gives_pyshacls_results(tmp_p
     import importlib.util
     import sys
 
-    from mgraph.validation import validate_files
+    from mgraph.validation.validate import validate_files
 
     root = Path(__file__).resolve().parents[2]
     spec = importlib.util.spec_from_file_location("bench_validate", root / "benchmarks" / "validate.py")

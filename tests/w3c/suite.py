@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-from mgraph.shacl.common import path_text
+from mgraph.validation.engines.common import path_text
 
 SUITE = Path(__file__).parent / "data-shapes"
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
@@ -112,7 +112,7 @@ def actual(results) -> Counter[Key]:  # results: list[mgraph.results.ValidationR
 
 
 def _local(node: Node | None) -> str:
-    from mgraph.shacl.common import severity_name
+    from mgraph.validation.engines.common import severity_name
 
     return severity_name(node)
 
@@ -122,7 +122,7 @@ def _term(node: Node | None) -> str | None:
         return None
     if isinstance(node, BNode):
         return "_:"
-    from mgraph.shacl.common import nt
+    from mgraph.validation.engines.common import nt
 
     return nt(node)
 
@@ -140,8 +140,8 @@ class Outcome:
 
 def run(case: Case, engine: str) -> Outcome:
     """Run one case with one engine of ``mgraph.validate``."""
-    from mgraph.errors import InputError
-    from mgraph.validation import validate
+    from mgraph.core.errors import InputError
+    from mgraph.validation.validate import validate
 
     data, shapes = graphs(case)
     try:

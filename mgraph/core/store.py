@@ -1,0 +1,555 @@
+"""Where the graph lives: one ``query`` over pyoxigraph, rdflib and a remote SPARQL endpoint.
+
+Callers never branch on the engine: every store takes a query (any form) and parameter bindings
+and returns the same kind of answer whichever engine answered: :class:`Rows` of plain Python
+values for SELECT, a ``bool`` for ASK, and :class:`Triples` (pyoxigraph triples in N-Triples
+order) for CONSTRUCT and DESCRIBE. Values are normalised in :mod:`mgraph.core.terms`, so the same query
+gives equal answers everywhere.
+
+Parameters are bound as data with each engine's own feature, never pasted into query text:
+pyoxigraph's ``substitutions=``, rdflib's ``initBindings``. A remote endpoint, which knows no
+other way, gets a ``VALUES`` block at the start of the query's WHERE group, built from terms that
+are checked and escaped in :mod:`mgraph.core.terms`; so does pyoxigraph 0.5 for a variable that a
+SELECT does not project (its substitutions refuse those). Our prefixes
+(:data:`~mgraph.core.namespaces.PREFIXES`) are known to every query without being declared:
+pyoxigraph's ``prefixes=``, rdflib's ``initNs``, and declarations put in front of the text for a
+remote endpoint.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rdflib import Graph
+
+from mgraph.core import sparql_text
+from mgraph.core.errors import InputError
+from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
+from mgraph.core.terms import (
+    VAR_RE,
+    Term,
+    Value,
+    json_value,
+    oxigraph_rows,
+    rdflib_value,
+    sparql_term,
+    to_oxigraph,
+    to_rdflib,
+)
+from mgraph.core.timelimit import run_with_time_limit
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_ENGINE = "oxigraph"
+DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
+
+
+class Rows(list):
+    """Result rows (dicts of plain values, one key per projected variable, in order)."""
+
+    def __init__(self, columns: Iterable[str] = (), rows: Iterable[Mapping[str, Value]] = ()) -> None:
+        super().__init__(rows)
+        self.columns: list[str] = list(columns)
+
+
+def values_block(names: list[str], rows: list[list[Term | None]]) -> str:
+    """``VALUES (?a ?b) { (<x> "y") }``; None leaves a variable unbound (UNDEF)."""
+    for name in names:
+        if not VAR_RE.match(name):
+            raise InputError(f"invalid variable name {name!r}")
+    head = " ".join(f"?{n}" for n in names)
+    body = " ".join(
+        "(" + " ".join("UNDEF" if t is None else sparql_term(t) for t in row) + ")" for row in rows
+    )
+    return f"VALUES ({head}) {{ {body} }}"
+
+
+def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with a VALUES block for ``bindings`` at the start of its WHERE group."""
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    block = values_block(names, [[bindings[n] for n in names]])
+    at = where_brace(query)
+    return f"{query[: at + 1]} {block}\n{query[at + 1 :]}"
+
+
+def strip_comments(query: str) -> str:
+    """The query without its comments (SPARQLWrapper reads words in them: "mercury-added" as ADD)."""
+    return sparql_text.strip_comments(query)
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside strings and IRIs."""
+    form = sparql_text.query_form(query)
+    if form is None:
+        raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return form
+
+
+def where_brace(query: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE group (after a CONSTRUCT template)."""
+    query_form(query)
+    at = sparql_text.where_brace(query)
+    if at is None:
+        raise InputError("the query has no WHERE group to bind parameters in")
+    return at
+
+
+# --- stores ----------------------------------------------------------------------------------
+
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+class SparqlSyntaxError(Exception):
+    """A query's syntax error: ``where`` is ``LINE:COL``, ``what`` one line on what was expected."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(where, what)
+        self.where, self.what = where, what
+
+    @classmethod
+    def from_oxigraph(cls, exc: SyntaxError, query: str = "") -> SparqlSyntaxError:
+        """pyoxigraph's message without the grammar's character ranges; an undeclared prefix
+        is named (found in ``query`` at the error's position)."""
+        text = " ".join(str(exc).split())
+        match = re.match(r"error at (\d+):(\d+): (.*)$", text)
+        if not match:
+            return cls("1:1", text[:300])
+        line, column, rest = match.groups()
+        if "Prefix not found" in rest:
+            known = set(_oxigraph_prefixes()) | set(sparql_text.declared_prefixes(query))
+            unknown = [p for p, _, _ in sparql_text.prefixed_names(query) if p not in known]
+            p = unknown[0] if unknown else "p"
+            return cls(f"{line}:{column}", f"undeclared prefix '{p}:' (declare it with PREFIX {p}: <...>)")
+        expected = re.sub(r"\[[^\]]*(\\u\{|\.\.=)[^\]]*\]", "", rest)  # character classes
+        expected = re.sub(r"(,\s*)+", ", ", expected).strip(" ,")
+        return cls(f"{line}:{column}", expected[:300] or "unexpected text")
+
+
+def _located(error: SparqlSyntaxError, query: str) -> SparqlSyntaxError:
+    """Oxigraph's error, or rdflib's where Oxigraph points past the mistake.
+
+    Oxigraph's parser reports the furthest point it reached, which for ``FILTER(?o = )`` is the
+    end of the query; rdflib's parser stops at the mistake. Asked only on the error path.
+    """
+    line, _, column = error.where.partition(":")
+    offset = sum(len(text) + 1 for text in query.split("\n")[: int(line) - 1]) + int(column) - 1
+    if query[offset:].strip():
+        return error  # a point inside the text: the engine's word stands
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        _deep_call(lambda: parseQuery(query), frames=_FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000)
+    except ParseException as exc:
+        message = re.sub(r"\s*\(at char \d+\),?\s*\(line:\d+, col:\d+\)\s*$", "", " ".join(str(exc).split()))
+        return SparqlSyntaxError(f"{exc.lineno}:{exc.col}", message)
+    except Exception:  # rdflib could not say better: keep the engine's error
+        return error
+    return error
+
+
+def _where(query: str, needle: str) -> str:
+    """``LINE:COL`` (1-based) of the first occurrence of ``needle``, else 1:1."""
+    at = query.find(needle)
+    if at < 0:
+        return "1:1"
+    line = query.count("\n", 0, at) + 1
+    return f"{line}:{at - (query.rfind(chr(10), 0, at) + 1) + 1}"
+
+
+class Triples(list):
+    """The triples a CONSTRUCT or DESCRIBE query made: pyoxigraph triples, in N-Triples order."""
+
+
+Answer = Rows | bool | Triples
+
+
+def sorted_triples(triples: Iterable[Any]) -> Triples:
+    """pyoxigraph triples in one order (by their N-Triples text), without duplicates."""
+    unique = {(str(t.subject), str(t.predicate), str(t.object)): t for t in triples}
+    return Triples(unique[key] for key in sorted(unique))
+
+
+class Store:
+    """A graph that answers queries; subclasses hold the engine."""
+
+    engine = ""
+
+    def __bool__(self) -> bool:
+        return True  # a store is never "empty" in a test; counting a big one is slow
+
+    def query(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        timeout: float | None = None,
+        source: str = "query",
+        what: str = "",
+    ) -> Answer:
+        """Run any query form with parameters bound (see the module's docstring for answers).
+
+        ``source`` names the query in error messages (``FILE:LINE:COL: ...``), ``what`` in the
+        message of a time-out. A syntax error is the engine's, located; where a group, bracket
+        or string is left open, it says which and where it opened.
+        """
+        for term in (bindings or {}).values():
+            sparql_term(term)  # the same checks for every engine
+        bound = dict(bindings or {})
+        if isinstance(self, RemoteStore):
+            return self._query(query, bound, timeout)
+
+        def work() -> Answer:
+            try:
+                return self._query(query, bound, timeout)
+            except SparqlSyntaxError as exc:
+                found = sparql_text.unbalanced(query)
+                if found is not None:
+                    line, column = sparql_text.position(query, found[0])
+                    raise InputError(f"{source}:{line}:{column}: SPARQL syntax error: {found[1]}") from None
+                raise InputError(f"{source}:{exc.where}: SPARQL syntax error: {exc.what}") from None
+
+        return run_with_time_limit(work, timeout, what=what or f"the query on {self.engine}")
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs this store holds (``FROM`` may name them)."""
+        return []
+
+    def select(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> Rows:
+        """Run a SELECT query with parameters bound; rows hold plain Python values."""
+        form = query_form(query)
+        if form != "SELECT":
+            raise InputError(f"only SELECT queries give rows; this query is a {form}")
+        answer = self.query(query, bindings, timeout=timeout)
+        assert isinstance(answer, Rows)
+        return answer
+
+    def _query(
+        self, query: str, bindings: dict[str, Term], timeout: float | None
+    ) -> Answer:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return self.engine
+
+
+def _oxigraph_prefixes() -> dict[str, str]:
+    from mgraph.core.namespaces import PREFIXES
+
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+class OxigraphStore(Store):
+    """An embedded pyoxigraph store: the default, fastest local engine."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
+
+    def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
+        import pyoxigraph as ox
+
+        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+        try:
+            try:
+                result = self.store.query(query, substitutions=substitutions, prefixes=_oxigraph_prefixes())
+            except RuntimeError as exc:
+                # pyoxigraph 0.5 substitutes only variables a SELECT projects (ASK, CONSTRUCT,
+                # DESCRIBE and SELECT * take any): bind the others with a VALUES block.
+                if "SELECT projection" not in str(exc):
+                    raise InputError(f"the query failed on oxigraph: {exc}") from exc
+                result = self.store.query(bind_values(query, bindings), prefixes=_oxigraph_prefixes())
+        except SyntaxError as exc:
+            raise _located(SparqlSyntaxError.from_oxigraph(exc, query), query) from None
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QueryTriples):
+            return sorted_triples(result)
+        columns = [v.value for v in result.variables]
+        return Rows(columns, oxigraph_rows(result, columns))
+
+
+class RdflibStore(Store):
+    """rdflib's own SPARQL evaluator over an in-memory Graph: slow, but pure Python."""
+
+    engine = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
+        from pyparsing import ParseException
+
+        try:
+            result = self.graph.query(_prepared(query), initBindings=bindings)
+        except ParseException as exc:
+            raise SparqlSyntaxError(f"{exc.lineno}:{exc.col}", exc.msg) from None
+        except RecursionError:
+            raise InputError(
+                "the query nests too deeply for the rdflib engine; run it on oxigraph (the default)"
+            ) from None
+        except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
+            if "Unknown namespace prefix" in str(exc):
+                prefix = str(exc).rsplit(":", 1)[-1].strip()
+                raise SparqlSyntaxError(
+                    _where(query, f"{prefix}:"),
+                    f"undeclared prefix '{prefix}:' (declare it with PREFIX {prefix}: <...>)",
+                ) from None
+            raise InputError(f"the query failed on rdflib: {type(exc).__name__}: {exc}") from None
+        if result.type == "ASK":
+            return bool(result.askAnswer)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return sorted_triples(_oxigraph_triple(triple) for triple in result)
+        columns = [str(v) for v in result.vars or []]
+        return Rows(
+            columns,
+            [
+                {c: rdflib_value(row[i]) for i, c in enumerate(columns)}  # type: ignore[index]
+                for row in result
+            ],
+        )
+
+
+def _oxigraph_triple(triple: Any) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Triple(*(to_oxigraph(term) for term in triple))
+
+
+@functools.lru_cache(maxsize=128)
+def _prepared(query: str) -> Any:
+    """rdflib's parsed and translated query, kept: parsing takes longer than most evaluations.
+
+    rdflib's pyparsing grammar takes about 60 Python frames per nesting level, so the default
+    recursion limit fails near 25 levels: the query is parsed in a thread with a large stack
+    and a limit raised for its depth (bounded by the screen, :mod:`mgraph.core.sparql_screen`).
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    from mgraph.core.namespaces import PREFIXES
+
+    # rdflib keeps the backslash of mgid:meeting\/cop-3 in the IRI; written out, the name means
+    # what SPARQL (and Oxigraph) say it does
+    known = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    text = sparql_text.expand_escaped_names(query, known)
+    frames = _FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000
+    return _deep_call(lambda: prepareQuery(text, initNs=dict(PREFIXES)), frames=frames)
+
+
+_PARSE_LOCK = threading.Lock()
+_PARSE_STACK_BYTES = 64 * 1024 * 1024  # 1000 levels parse in 8 MiB; room to spare
+_FRAMES_PER_LEVEL = 60  # pyparsing's frames per bracket level in rdflib's grammar, generously
+T = TypeVar("T")
+
+
+def _deep_call(function: Callable[[], T], *, frames: int) -> T:
+    """``function()`` in a thread with a large stack and a recursion limit of ``frames``."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as err:  # re-raised in the caller's thread
+            outcome["error"] = err
+
+    if frames <= sys.getrecursionlimit():
+        return function()
+    with _PARSE_LOCK:
+        old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+        sys.setrecursionlimit(frames)
+        try:
+            try:
+                threading.stack_size(_PARSE_STACK_BYTES)
+                worker = threading.Thread(target=run, name="mgraph-sparql-parse")
+                worker.start()
+            finally:
+                threading.stack_size(old_stack)
+            worker.join()
+        except RuntimeError:  # no thread with that stack here: parse in this one
+            run()
+        finally:
+            sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+def prefix_declarations() -> str:
+    """``PREFIX p: <ns>`` lines for our prefixes, for an endpoint that cannot be told otherwise."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(_oxigraph_prefixes().items()))
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint over HTTP, asked through SPARQLWrapper, always with a timeout."""
+
+    engine = "remote"
+
+    def __init__(self, endpoint: str, timeout: float | None = None) -> None:
+        if not re.match(r"^https?://[^\s]+$", endpoint):
+            raise InputError(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout or DEFAULT_REMOTE_TIMEOUT
+
+    def describe(self) -> str:
+        return f"remote {self.endpoint}"
+
+    def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
+        from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+
+        from mgraph import __version__
+
+        form = query_form(query)
+        seconds = timeout or self.timeout
+        client = SPARQLWrapper(self.endpoint, agent=f"mgraph/{__version__}")
+        client.setQuery(prefix_declarations() + strip_comments(bind_values(query, bindings)))
+        client.setMethod(POST)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            client.setReturnFormat(N3)  # N-Triples or Turtle, whichever the endpoint gives
+        else:
+            client.setReturnFormat(JSON)
+        client.setTimeout(max(1, round(seconds)))
+        try:
+            response = client.query()
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return self._triples(response)
+            data = response.convert()
+        except InputError:
+            raise
+        except Exception as exc:  # every failure of the remote side becomes one clear message
+            raise InputError(remote_error_message(self.endpoint, exc, seconds)) from exc
+        if form == "ASK":
+            if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
+                raise InputError(f"{self.endpoint} did not answer ASK with a SPARQL JSON boolean")
+            return data["boolean"]
+        if not isinstance(data, dict) or "results" not in data:
+            raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
+        columns = list(data.get("head", {}).get("vars", []))
+        return Rows(
+            columns, [{c: json_value(b.get(c)) for c in columns} for b in data["results"].get("bindings", [])]
+        )
+
+    def _triples(self, response: Any) -> Triples:
+        import pyoxigraph as ox
+
+        body = response.response.read()
+        media = (response.response.headers.get("Content-Type") or "").split(";")[0].strip()
+        fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
+        try:
+            return sorted_triples(q.triple for q in ox.parse(body, format=fmt))
+        except SyntaxError as exc:
+            raise InputError(f"{self.endpoint}: the answer is not readable {fmt.name}: {exc}") from exc
+
+
+def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> str:
+    """What went wrong with a remote endpoint, in one line a researcher can act on."""
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    reason = getattr(exc, "reason", None)
+    if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"{endpoint}: no answer within {timeout:g} s (timed out); try --timeout"
+    if isinstance(exc, SPARQLWrapperException):
+        cause = exc.__cause__ or exc.__context__
+        status = getattr(cause, "code", None)
+        body = str(exc).split("Response:", 1)[-1].strip() if "Response:" in str(exc) else ""
+        body = _clean_body(body)
+        head = f"HTTP {status}" if status else type(exc).__name__
+        return f"{endpoint}: {head}: {body or exc.msg}"
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            body = _clean_body(exc.read().decode("utf-8", "replace"))
+        except Exception:  # the body is a courtesy; the status is the message
+            body = ""
+        return f"{endpoint}: HTTP {exc.code} {exc.reason}" + (f": {body}" if body else "")
+    if isinstance(exc, urllib.error.URLError):
+        return f"{endpoint}: cannot reach the endpoint ({exc.reason})"
+    if isinstance(exc, (ConnectionError, OSError)):
+        return f"{endpoint}: cannot reach the endpoint ({exc})"
+    return f"{endpoint}: the endpoint's answer could not be read ({type(exc).__name__}: {exc})"
+
+
+def _clean_body(body: str) -> str:
+    if body.startswith(("b'", 'b"')) and body.endswith(("'", '"')):
+        try:
+            import ast
+
+            body = ast.literal_eval(body).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            pass
+    return " ".join(body.split())[:500]
+
+
+# --- opening graphs ---------------------------------------------------------------------------
+
+
+def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
+    """A store over an rdflib Graph (copied into pyoxigraph for the oxigraph engine)."""
+    check_engine(engine)
+    if engine == "rdflib":
+        return RdflibStore(graph)
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
+    return OxigraphStore(store)
+
+
+def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool = False) -> Store:
+    """A store over an RDF file; named graphs of N-Quads or TriG files merge into the default.
+
+    A user's file goes through :func:`mgraph.core.user_files.parse_user_file` (local only, no remote
+    contexts, no entity bombs); our own release file (``trusted``) is read by pyoxigraph directly,
+    which is several times faster.
+    """
+    check_engine(engine)
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{file}: no such graph file (run `mgraph build`, or give --graph)")
+    if not trusted:
+        from mgraph.core.user_files import parse_user_file
+
+        return from_graph(parse_user_file(file), engine)
+    import pyoxigraph as ox
+
+    fmt = ox.RdfFormat.from_extension(file.suffix.lstrip(".").lower() or "nt")
+    if fmt is None:
+        raise InputError(f"{file}: unknown RDF format")
+    try:
+        quads = list(ox.parse(path=str(file), format=fmt))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(f"{file}: cannot read the graph: {exc}") from exc
+    if engine == "oxigraph":
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        return OxigraphStore(store)
+    graph = Graph()
+    for q in quads:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return RdflibStore(graph)
+
+
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")

@@ -1,0 +1,1 @@
+"""The SPARQL query library and its running (``mgraph query``)."""
