@@ -32,6 +32,16 @@ def test_a_misspelt_word_gets_a_suggestion(args: list[str], hint: str) -> None:
     assert done.returncode == 2 and hint in done.stderr, done.stderr
 
 
+def test_a_misspelt_command_fits_the_terminal() -> None:
+    """Argparse's message lists every command on one line (199 characters); it is wrapped."""
+    done = mgraph("serach", "WHO")
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert max(len(line) for line in lines) <= 80, done.stderr
+    assert len(" ".join(lines)) > 80  # the failing case: unwrapped, it would not fit
+    assert "did you mean search?" in lines
+
+
 def test_a_word_like_none_gets_no_suggestion() -> None:
     done = mgraph("zzzz")
     assert done.returncode == 2 and "did you mean" not in done.stderr

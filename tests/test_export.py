@@ -221,7 +221,7 @@ READERS = {
 }
 
 
-@pytest.mark.parametrize("view_name", ["actors", "decisions"])
+@pytest.mark.parametrize("view_name", ["actors", "decisions", "convention", "partnership", "projects"])
 @pytest.mark.parametrize("name", sorted(READERS))
 def test_every_format_reads_back_with_the_counts_of_graphml(view_name: str, name: str, tmp_path) -> None:
     view = build_view(view_name)

@@ -678,3 +678,97 @@ def test_the_most_linked_entities_are_labelled_at_first(open_page, curated):
     assert 0 < len(hubs) <= 20
     assert page.evaluate("window.mgraph.cy.nodes('.hub')[0].style('min-zoomed-font-size')") in ("0", "0px")
     opened.check_clean()
+
+
+# --- The first view reads: an overview by kind (issue 16, part 5) --------------------------------
+
+
+def _overview_labels(page) -> dict[str, str]:
+    """The overview's drawn kinds: class name -> label ("State · 168")."""
+    return page.evaluate(
+        """() => {
+          const data = JSON.parse(document.getElementById('mgraph-data').textContent);
+          const out = {};
+          window.mgraph.overview().nodes(':visible').forEach(n => {
+            out[data.classes[parseInt(n.id().slice(1), 10)].name] = n.data('label');
+          });
+          return out;
+        }"""
+    )
+
+
+def test_a_large_view_opens_on_an_overview_by_kind(open_page, curated, tmp_path):
+    view, path = curated
+    opened = open_page(path)
+    page = opened.page
+    assert page.get_attribute("body", "data-mode") == "overview"
+    assert page.locator("#overview").is_visible() and page.locator("#show-network").is_visible()
+    labels = _overview_labels(page)
+    # A few labelled circles, one per family, whose counts add up to every entity of the view.
+    assert 2 <= len(labels) <= 20
+    assert sum(int(label.rsplit("\u00b7", 1)[1]) for label in labels.values()) == view.number_of_nodes()
+    states = sum(1 for _, a in view.nodes(data=True) if "mg:State" in a["classes"])
+    assert labels["mg:State"] == f"State \u00b7 {states}"
+    # The panel names the most linked entities, the most linked first.
+    top = min(view.nodes, key=lambda n: (-view.degree(n), view.nodes[n]["id"]))
+    first = page.locator("#panel .kind-list button.entity").first
+    assert first.get_attribute("data-id") == view.nodes[top]["id"]
+    page.screenshot(path=str(tmp_path / "overview.png"))
+    # A real click on a kind lists it; "Show only these" opens the network on that kind.
+    box = page.locator("#overview-graph").bounding_box()
+    x, y = page.evaluate(
+        """() => {
+          const data = JSON.parse(document.getElementById('mgraph-data').textContent);
+          const k = data.classes.findIndex(c => c.name === 'mg:State');
+          const p = window.mgraph.overview().getElementById('f' + k).renderedPosition();
+          return [p.x, p.y];
+        }"""
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    assert page.get_attribute("#panel", "data-family") == "mg:State"
+    assert page.locator("#panel h2").inner_text() == "State"
+    page.click("#panel button.primary")
+    assert page.get_attribute("body", "data-mode") == "network"
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == states
+    # Back to the overview, then the whole network with one click.
+    page.click("#to-overview")
+    assert page.get_attribute("body", "data-mode") == "overview"
+    page.click("#classes-all")
+    page.click("#show-network")
+    assert page.get_attribute("body", "data-mode") == "network"
+    assert not page.locator("#overview").is_visible()
+    assert page.evaluate("window.mgraph.visibleNodeCount()") == view.number_of_nodes()
+    opened.check_clean()
+
+
+def test_the_overview_follows_the_period(open_page, curated):
+    opened = open_page(curated[1])
+    page = opened.page
+    page.evaluate("window.mgraph.setPeriod(2018, 2018)")
+    page.uncheck("#show-undated")
+    shown = int(page.get_attribute("body", "data-visible-nodes"))
+    labels = _overview_labels(page)
+    assert 0 < shown < curated[0].number_of_nodes()
+    assert sum(int(label.rsplit("\u00b7", 1)[1]) for label in labels.values()) == shown
+    opened.check_clean()
+
+
+def test_choosing_an_entity_leaves_the_overview(open_page, curated):
+    opened = open_page(curated[1])
+    page = opened.page
+    page.locator("#panel .kind-list button.entity").first.click()
+    assert page.get_attribute("body", "data-mode") == "network"
+    assert page.get_attribute("body", "data-selected")
+    opened.check_clean()
+
+
+def test_a_small_view_opens_on_its_network_every_node_labelled(open_page, tmp_path):
+    """The failing case for the overview: a view small enough to read is not hidden behind it."""
+    view = hand_made_view()
+    opened = open_page(write_page(view, tmp_path))
+    page = opened.page
+    assert page.get_attribute("body", "data-mode") == "network"
+    assert not page.locator("#overview").is_visible()
+    assert page.evaluate("window.mgraph.overview()") is None
+    assert page.evaluate("window.mgraph.cy.nodes()[0].style('min-zoomed-font-size')") in ("0", "0px")
+    opened.check_clean()

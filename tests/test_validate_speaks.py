@@ -82,16 +82,16 @@ def test_an_unknown_option_after_a_data_file_is_still_refused(capsys) -> None:
 def test_a_link_to_our_entity_without_our_graph_says_to_add_it(capsys) -> None:
     assert main(["validate", str(USER / "links-to-ours.ttl")]) == 1
     out = capsys.readouterr().out
-    assert "mgid:meeting/cop-5 is an entity of our graph: validate with it (--with-graph)" in out
+    assert "meeting:cop-5 is an entity of our graph: validate with it (--with-graph)" in out
 
 
 def test_an_unknown_link_with_our_graph_gets_did_you_mean(capsys) -> None:
     assert main(["validate", str(USER / "links-to-unknown.ttl"), "--with-graph"]) == 1
     out = capsys.readouterr().out
-    assert "mgid:meeting/cop-9 is not in our graph; did you mean" in out
-    assert "mgid:meeting/cop-" in out.split("did you mean", 1)[1]
+    assert "meeting:cop-9 is not in our graph; did you mean" in out
+    assert "meeting:cop-" in out.split("did you mean", 1)[1]
     # the link that does resolve gets no hint
-    assert "mgid:convention/minamata is" not in out
+    assert "convention:minamata is" not in out
 
 
 def test_a_result_points_at_its_triple_not_the_subject(capsys) -> None:

@@ -351,3 +351,80 @@ def test_drop_isolates_on_the_command_line(tmp_path) -> None:
 
     back = nx.read_graphml(out)
     assert back.number_of_nodes() and all(back.degree(n) > 0 for n in back)
+
+
+# --- the analyst's views: the Convention's neighbourhood, the partnership, projects -------------
+
+
+def _ids(view) -> set[str]:
+    return {attrs["id"] for _, attrs in view.nodes(data=True)}
+
+
+def _classes(view) -> set[str]:
+    return {c for _, attrs in view.nodes(data=True) for c in attrs["classes"]}
+
+
+def test_the_convention_view_is_the_minamata_conventions_neighbourhood(curated: dict) -> None:
+    view = curated["convention"]
+    ids = _ids(view)
+    assert view.graph["options"]["focus"] == "convention/minamata"
+    assert {
+        "convention/minamata",
+        "meeting/cop-5",
+        "decision/mc-5-3",
+        "organisation/minamata-secretariat",
+        "event/minamata-online",
+    } <= ids
+    assert any(i.startswith("provision/") for i in ids)  # its articles and annexes
+    adopted = ID + "decision/mc-5-3", ID + "meeting/cop-5", "mg:adoptedAt"
+    assert view.has_edge(*adopted)  # the links among the neighbours are kept
+    # Excluded: the Parties' legal acts (the parties view), the States, other conventions.
+    assert not {"mg:LegalAct", "mg:State"} & _classes(view)
+    assert "convention/basel" not in ids
+    # Every entity is the Convention or one relation away from it.
+    centre = ID + "convention/minamata"
+    assert all(n == centre or view.has_edge(n, centre) or view.has_edge(centre, n) for n in view)
+
+
+def test_the_convention_view_follows_another_focus() -> None:
+    basel = build_view("convention", focus="Basel Convention")
+    assert "convention/basel" in _ids(basel) and "convention/minamata" not in _ids(basel)
+    assert "decision/mc-5-3" not in _ids(basel)
+
+
+def test_a_view_s_own_focus_missing_from_the_graph_says_to_give_one() -> None:
+    with pytest.raises(InputError, match=r"centres on convention/minamata.*--focus"):
+        build_view("convention", graph=TINY)
+    with pytest.raises(InputError) as caught:  # a focus the user gave: the resolver's own message
+        build_view("convention", graph=TINY, focus="Atlantis")
+    assert "centres on" not in str(caught.value)
+
+
+def test_the_partnership_view_has_areas_their_leads_topics_and_events(curated: dict) -> None:
+    view = curated["partnership"]
+    ids = _ids(view)
+    assert {"organisation/gmp", "partnership-area/gmp-asgm", "partnership-area/gmp-pag"} <= ids
+    asgm = ID + "partnership-area/gmp-asgm"
+    leads = {short(u) for u, _, key in view.in_edges(asgm, keys=True) if key == "mg:CoLead"}
+    assert {"unido", "nrdc"} <= leads  # the posts held are dated edges to the area
+    assert view.has_edge(asgm, ID + "organisation/gmp", "org:unitOf")
+    assert any(i.startswith("topic/") for i in ids) and any(i.startswith("event/pag-") for i in ids)
+    # Excluded: decisions, meetings of the Convention, legal acts, and every actor that holds no
+    # post in the partnership (UNEP hosts it but leads no area; States take part in no area here).
+    assert not {"mg:Decision", "mg:ConferenceOfTheParties", "mg:LegalAct", "mg:State"} & _classes(view)
+    assert "organisation/unep" not in ids
+    people = [n for n, a in view.nodes(data=True) if a["class"] == "mg:Person"]
+    assert people and all(any(a.get("record") for _, _, a in view.out_edges(n, data=True)) for n in people)
+
+
+def test_the_projects_view_has_funders_agencies_and_countries(curated: dict) -> None:
+    view = curated["projects"]
+    ids = _ids(view)
+    funded = [n for n, a in view.nodes(data=True) if a["class"] == "mg:Project"]
+    assert len(funded) >= 20
+    keys = {k for _, _, k in view.edges(keys=True)}
+    assert {"schema:funder", "mg:implementingAgency", "mg:participatingCountry"} <= keys
+    assert "organisation/gef" in ids and "country/bfa" in ids
+    # Excluded: events, decisions, legal acts; a country in no project is not there.
+    assert not {"mg:Event", "mg:Decision", "mg:LegalAct"} & _classes(view)
+    assert "country/afg" not in ids and "country/afg" in _ids(curated["parties"])

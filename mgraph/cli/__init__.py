@@ -76,7 +76,11 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         hint = _did_you_mean(message)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n{hint}(see `{self.prog} --help`)\n")
+        from mgraph.core.tables import fit_text, terminal_width
+
+        width = terminal_width(tty=sys.stderr.isatty())
+        line = fit_text(f"{self.prog}: error: {message}", width, indent="  ")
+        self.exit(EXIT_USAGE, f"{line}\n{hint}(see `{self.prog} --help`)\n")
 
 
 def _did_you_mean(message: str) -> str:

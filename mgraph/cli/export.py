@@ -8,8 +8,11 @@ is written on bad input.
 
 Views: actors (organisations, countries, people, partnership areas with their events, projects
 and posts), decisions (meetings, decisions, provisions, topics, whom decisions request or
-invite), parties (countries and their dated legal acts), full (everything but provenance).
-Source documents, claims and places join only with --with-sources / --with-places.
+invite), parties (countries and their dated legal acts), full (everything but provenance),
+convention (the Minamata Convention's neighbourhood: its articles, meetings, decisions,
+secretariat and events), partnership (the Global Mercury Partnership's areas, their leads and
+co-leads, topics, events and projects), projects (projects with their funders, agencies, partners
+and countries). Source documents, claims and places join only with --with-sources / --with-places.
 """
 
 from __future__ import annotations

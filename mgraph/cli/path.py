@@ -9,6 +9,7 @@ documents or places. `A -relation-> B` reads "A has relation B" as stated in the
 from __future__ import annotations
 
 import argparse
+import sys
 
 from mgraph.cli._common import add_width_argument, emit, table_width, warn
 from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
@@ -90,7 +91,10 @@ def two_entities(words: list[str], graph: str | None) -> tuple[str, str]:
     splits = [k for k in range(1, len(words)) if names(" ".join(words[:k])) and names(" ".join(words[k:]))]
     if len(splits) == 1:
         a, b = " ".join(words[: splits[0]]), " ".join(words[splits[0] :])
-        warn(f'note: read as "{a}" and "{b}"; quote names with spaces to be sure')
+        from mgraph.core.tables import fit_text, terminal_width
+
+        note = f'note: read as "{a}" and "{b}"; quote names with spaces to be sure'
+        warn(fit_text(note, terminal_width(tty=sys.stderr.isatty()), indent="  "))
         return a, b
     raise InputError(
         f"path takes two entities, got {len(words)} words ({' '.join(words)}); "

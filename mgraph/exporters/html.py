@@ -10,6 +10,11 @@ gives the same bytes: a force-directed layout (Fruchterman-Reingold with a sampl
 fixed seed, linear in the number of nodes per step) for views up to ``FORCE_LIMIT`` nodes, and blocks
 of sunflower spirals, one per class, for larger views (linear, instant). Views above ``LARGE_LIMIT``
 nodes are drawn in the page's fast mode (no edge arrows or curves, labels only when zoomed in).
+
+The first view reads: a view of more than 150 entities opens on an overview by kind (one labelled
+circle per class family with its count, one line per pair of families with the links between
+them, the most linked entities named in the panel), with a button to the whole network, where the
+most linked entities are labelled; a smaller view, or a permalink to an entity, opens on the network.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ if TYPE_CHECKING:
 NAME = "html"
 EXTENSION = "html"
 MEDIA_TYPE = "text/html"
-DESCRIPTION = "self-contained offline HTML page: graph by class, search, filters, timeline, permalinks"
+DESCRIPTION = "self-contained offline HTML page: overview by kind, graph by class, search, filters, timeline"
 
 VENDOR_VERSIONS = {"cytoscape": "3.35.0"}
 """The vendored libraries and their versions (see ``vendor/README.md``); written into the page."""

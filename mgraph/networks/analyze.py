@@ -497,10 +497,11 @@ def render(result: Measures, fmt: str = "table", width: int | None = None) -> st
     if b.get("error_bound") is not None:
         how += f" (within {b['error_bound']} of the exact value at {b['confidence']:.0%})"
     c = result["communities"]
+    parts = result["components"]["count"]
     lines = [
         f"{'# ' if markdown else ''}{result['view']} view: {result['nodes']} nodes, "
         f"{result['edges']} edges ({result['linked_pairs']} linked pairs); "
-        f"{result['components']['count']} connected components (largest "
+        f"{parts} connected component{'' if parts == 1 else 's'} (largest "
         f"{(result['components']['sizes'] or [0])[0]}); betweenness {how}",
         "",
     ]

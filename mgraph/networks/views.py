@@ -102,6 +102,11 @@ class ViewSpec:
     them to a node of the view (None: any relation)."""
     roles_as_edges: bool = False
     foldable: frozenset[str] = frozenset()
+    holders: frozenset[str] = frozenset()
+    """Entities of these classes come in when they hold a post (a role record) in a node of the
+    view; with ``roles_as_edges`` the post is their edge to it."""
+    focus: str | None = None
+    """The entity whose neighbourhood the view is when no focus is given (``--focus`` overrides)."""
 
 
 def _iris(*terms: Any) -> frozenset[str]:
@@ -148,6 +153,57 @@ VIEWS: dict[str, ViewSpec] = {
         ),
         ViewSpec(
             "full", "every entity and relation except provenance (and places)", None, foldable=ACTIVITIES
+        ),
+        ViewSpec(
+            "convention",
+            "the Minamata Convention's neighbourhood: its articles and annexes, the meetings held and "
+            "decisions taken under it, its secretariat, its topics and the events about it, with the "
+            "links among them (--focus another convention for its own)",
+            _iris(MG.Convention, MG.Provision, MG.Meeting, MG.Decision, MG.Topic, MG.Organisation, MG.Event),
+            focus="convention/minamata",
+        ),
+        ViewSpec(
+            "partnership",
+            "the partnerships (the Global Mercury Partnership) and their areas, cross-cutting areas and "
+            "advisory groups, with their topics, the posts held in them (leads, co-leads, chairs) and the "
+            "events and projects of each area",
+            _iris(MG.Partnership, MG.PartnershipArea, MG.CrossCuttingArea, MG.AdvisoryGroup),
+            linked=(
+                (_iris(MG.Topic), _iris(DCTERMS + "subject")),
+                (
+                    ACTIVITIES,
+                    _iris(
+                        MG.partnershipArea,
+                        SCHEMA.organizer,
+                        MG.coOrganiser,
+                        MG.collaborator,
+                        MG.executingAgency,
+                        MG.technicalPartner,
+                    ),
+                ),
+            ),
+            roles_as_edges=True,
+            holders=ACTORS,
+        ),
+        ViewSpec(
+            "projects",
+            "funded projects with their funders, implementing and executing agencies, technical "
+            "partners, participating countries, topics and partnership areas",
+            _iris(MG.Project),
+            linked=(
+                (
+                    ACTORS,
+                    _iris(
+                        SCHEMA.funder,
+                        MG.implementingAgency,
+                        MG.executingAgency,
+                        MG.technicalPartner,
+                        MG.participatingCountry,
+                        MG.partnershipArea,
+                    ),
+                ),
+                (_iris(MG.Topic), _iris(DCTERMS + "subject")),
+            ),
         ),
     )
 }
@@ -295,6 +351,9 @@ def build_view(
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
         raise InputError(f"depth must be a whole number 0 or more, not {depth!r}")
     low, high = _window(since, until)
+    centre = focus is None and spec.focus is not None  # the view's own focus
+    if focus is None:
+        focus = spec.focus
     if fold and not spec.foldable:
         raise InputError(
             f"fold applies to the views with events and projects "
@@ -324,7 +383,18 @@ def build_view(
         builder.keep_relations(relation_names)
     if excluded:
         builder.exclude(excluded)
-    focus_iri = builder.resolve_focus(focus) if focus is not None else None
+    try:
+        focus_iri = builder.resolve_focus(focus) if focus is not None else None
+    except InputError as exc:
+        if not centre:
+            raise
+        raise InputError(
+            [
+                f"the {view} view centres on {focus}, which this graph does not hold; give another entity "
+                "with focus (--focus)",
+                *exc.messages,
+            ]
+        ) from None
     if low is not None or high is not None:
         builder.window(low, high)
     if fold:
@@ -370,7 +440,19 @@ class _Builder:
             if tier_relations is None:
                 self.open_tier |= found
             admitted |= found
+        if spec.holders:
+            admitted |= self._holders(core, spec.holders)
         self.nodes = core | admitted
+
+    def _holders(self, core: set[str], classes: frozenset[str]) -> set[str]:
+        """Entities of ``classes`` that hold a post in a node of ``core``."""
+        index, found = self.index, set()
+        for record, types in index.types.items():
+            if ROLE_HOLDING in types and any(o.value in core for o in index.values(record, ROLE_OF)):
+                for holder in index.values(record, ROLE_MEMBER):
+                    if not index.types.get(holder.value, set()).isdisjoint(classes):
+                        found.add(holder.value)
+        return found - core
 
     def _linked(self, core: set[str], candidates: set[str], relations: frozenset[str] | None) -> set[str]:
         """Candidates linked to the core, or to candidates linked to it (a claim's sources)."""

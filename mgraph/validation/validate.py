@@ -245,6 +245,7 @@ def _with_link_hints(results: list[ValidationResult], with_graph: bool) -> list[
     from dataclasses import replace
 
     from mgraph.core.namespaces import MGID
+    from mgraph.core.terms import compact_iri
 
     ours = f"<{MGID}"
     linked = [r for r in results if r.value and r.value.startswith(ours) and r.value.endswith(">")]
@@ -256,7 +257,7 @@ def _with_link_hints(results: list[ValidationResult], with_graph: bool) -> list[
         iri = result.value[1:-1]  # type: ignore[index]
         if iri in hints:
             continue
-        short = "mgid:" + iri.removeprefix(str(MGID))
+        short = compact_iri(iri)  # meeting:cop-5, as tables and queries write it
         if not with_graph and iri in entities:
             hints[iri] = (
                 f"{short} is an entity of our graph: validate with it (--with-graph) "
@@ -266,7 +267,7 @@ def _with_link_hints(results: list[ValidationResult], with_graph: bool) -> list[
             kind = iri.removeprefix(str(MGID)).split("/", 1)[0]
             same_kind = sorted(e for e in entities if e.startswith(f"{MGID}{kind}/"))
             close = difflib.get_close_matches(iri, same_kind, n=3, cutoff=0.6)
-            named = ", ".join("mgid:" + c.removeprefix(str(MGID)) for c in close)
+            named = ", ".join(compact_iri(c) for c in close)
             hints[iri] = f"{short} is not in our graph" + (f"; did you mean {named}?" if named else "")
     return [
         replace(r, message=f"{r.message}\n{hints[r.value[1:-1]]}")

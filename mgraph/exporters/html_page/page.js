@@ -509,7 +509,8 @@
     $('counts').textContent = shownNodes + ' of ' + nodes.length + ' entities, ' +
       shownEdges + ' of ' + edges.length + ' links';
     drawBars();
-    if (state.selected !== null) { showPanel(state.selected); }
+    if (overview.cy) { updateOverview(); }
+    if (state.selected !== null && !overview.shown) { showPanel(state.selected); }
   }
 
   function filterList(listId, items, flags, labelOf) {
@@ -796,9 +797,271 @@
     }
   }
 
+  // --- The first view: an overview by kind ----------------------------------------------------
+  // A view too large to read at a glance opens on one circle per class family (its top-level
+  // class, with how many entities it has) and one line per pair of families (with how many links
+  // join them); the panel names the most linked entities. "Show the whole network", or choosing
+  // an entity, leaves it; "overview by kind" comes back. It follows the filters and the period.
+  var OVERVIEW_FROM = 150;
+  function topClass(k) {
+    var supers = classes[k].supers || [];
+    for (var s = 0; s < supers.length; s++) {
+      if (!(classes[supers[s]].supers || []).length) { return supers[s]; }
+    }
+    return k;
+  }
+  var familyOf = classes.map(function (c, k) { return topClass(k); });
+  var familyList = (function () {
+    var counts = new Map();
+    nodes.forEach(function (n) { counts.set(familyOf[n.c], (counts.get(familyOf[n.c]) || 0) + 1); });
+    return Array.from(counts.keys()).sort(function (a, b) { return counts.get(b) - counts.get(a) || a - b; });
+  }());
+  var byDegree = nodes.map(function (n, i) { return i; })
+    .filter(function (i) { return nodes[i].d > 0; })
+    .sort(function (a, b) { return nodes[b].d - nodes[a].d || a - b; });
+  var overview = { cy: null, shown: false, family: null, counts: null };
+
+  // "mg:RegionalEconomicIntegrationOrganisation" -> "Regional Economic Integration Organisation"
+  function shortName(name) { return name.replace(/^[A-Za-z][\w.-]*:/, '').replace(/([a-z])([A-Z])/g, '$1 $2'); }
+
+  function pairKey(a, b) { return Math.min(a, b) + '-' + Math.max(a, b); }
+
+  // Entities per family and links per pair of families, as the filters leave them.
+  function familyCounts() {
+    var members = new Map();
+    var within = new Map();
+    var pairs = new Map();
+    familyList.forEach(function (f) { members.set(f, 0); within.set(f, 0); });
+    nodes.forEach(function (n, i) {
+      if (nodeShown[i]) { members.set(familyOf[n.c], members.get(familyOf[n.c]) + 1); }
+    });
+    edges.forEach(function (e, j) {
+      if (!edgeShown[j]) { return; }
+      var a = familyOf[nodes[e.s].c];
+      var b = familyOf[nodes[e.t].c];
+      if (a === b) { within.set(a, within.get(a) + 1); } else { pairs.set(pairKey(a, b), (pairs.get(pairKey(a, b)) || 0) + 1); }
+    });
+    return { members: members, within: within, pairs: pairs };
+  }
+
+  function createOverview() {
+    var elements = [];
+    var radius = 55 * Math.max(4, familyList.length);
+    familyList.forEach(function (f, k) {
+      var angle = -Math.PI / 2 + 2 * Math.PI * k / familyList.length;
+      elements.push({
+        group: 'nodes',
+        data: { id: 'f' + f, label: shortName(classes[f].name), color: classes[f].color, base: 40, size: 40, font: 14, outline: 3, wrap: 170 },
+        position: { x: Math.round(radius * Math.cos(angle)), y: Math.round(radius * Math.sin(angle)) }
+      });
+    });
+    var seen = new Set();
+    edges.forEach(function (e) {
+      var a = familyOf[nodes[e.s].c];
+      var b = familyOf[nodes[e.t].c];
+      if (a === b || seen.has(pairKey(a, b))) { return; }
+      seen.add(pairKey(a, b));
+      elements.push({ group: 'edges', data: { id: 'p' + pairKey(a, b), source: 'f' + Math.min(a, b), target: 'f' + Math.max(a, b), label: '', links: 1, width: 1, font: 12 } });
+    });
+    overview.cy = cytoscape({
+      container: $('overview-graph'),
+      elements: elements,
+      style: [
+        { selector: 'node', style: {
+          'background-color': 'data(color)', 'width': 'data(size)', 'height': 'data(size)',
+          'border-width': 2, 'border-color': '#ffffff', 'label': 'data(label)', 'text-wrap': 'wrap',
+          'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-y': 3, 'font-size': 'data(font)',
+          'font-weight': 'bold', 'text-max-width': 'data(wrap)', 'color': '#1d2329',
+          'text-outline-color': '#ffffff', 'text-outline-width': 'data(outline)', 'min-zoomed-font-size': 0
+        } },
+        { selector: 'edge', style: {
+          'width': 'data(width)', 'line-color': '#aab4be', 'opacity': 0.8, 'curve-style': 'straight',
+          'label': '', 'font-size': 'data(font)', 'color': '#4a545e', 'text-background-color': '#fbfcfd',
+          'text-background-opacity': 1, 'text-background-padding': 2, 'min-zoomed-font-size': 0
+        } },
+        // How many links join two kinds is written on the lines of the chosen kind (or on all when few).
+        { selector: 'edge.counted', style: { 'label': 'data(label)' } },
+        { selector: 'edge.near', style: { 'label': 'data(label)', 'line-color': '#52606d', 'opacity': 1, 'z-index': 5 } },
+        { selector: 'edge.far', style: { 'opacity': 0.25 } },
+        { selector: 'node.chosen', style: { 'border-color': '#d62728', 'border-width': 4 } },
+        { selector: '.empty', style: { 'display': 'none' } }
+      ],
+      layout: { name: 'preset', fit: false },
+      minZoom: 0.1,
+      maxZoom: 4,
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+      motionBlur: false
+    });
+    // Labels and lines keep their size on screen whatever the zoom.
+    overview.cy.on('zoom', rescaleOverview);
+    overview.cy.on('tap', 'node', function (event) { chooseFamily(parseInt(event.target.id().slice(1), 10)); });
+    overview.cy.on('tap', function (event) { if (event.target === overview.cy) { chooseFamily(null); } });
+  }
+
+  function rescaleOverview() {
+    var k = overview.cy.zoom();
+    overview.cy.batch(function () {
+      overview.cy.nodes().forEach(function (node) {
+        node.data({ size: node.data('base') / k, font: 14 / k, outline: 3 / k, wrap: 170 / k });
+      });
+      overview.cy.edges().forEach(function (edge) { edge.data({ font: 12 / k, width: edge.data('links') / k }); });
+    });
+  }
+
+  function updateOverview() {
+    var counts = familyCounts();
+    overview.counts = counts;
+    var most = Math.max.apply(null, [1].concat(Array.from(counts.members.values())));
+    var mostLinks = Math.max.apply(null, [1].concat(Array.from(counts.pairs.values())));
+    overview.cy.batch(function () {
+      familyList.forEach(function (f) {
+        var n = counts.members.get(f);
+        var node = overview.cy.getElementById('f' + f);
+        node.data({ label: shortName(classes[f].name) + ' \u00b7 ' + n, base: Math.round(16 + 64 * Math.sqrt(n / most)) });
+        node.toggleClass('empty', n === 0);
+      });
+      overview.cy.edges().forEach(function (edge) {
+        var n = counts.pairs.get(edge.id().slice(1)) || 0;
+        edge.data({ label: String(n), links: 1 + 11 * Math.sqrt(n / mostLinks) });
+        edge.toggleClass('empty', n === 0);
+      });
+      overview.cy.edges().toggleClass('counted', overview.cy.edges(':visible').length <= 15);
+    });
+    var shown = parseInt(body.dataset.visibleNodes, 10);
+    $('overview-text').textContent = shown + ' entities of ' +
+      familyList.filter(function (f) { return counts.members.get(f) > 0; }).length + ' kinds, joined by ' +
+      body.dataset.visibleEdges + ' links: each circle is a kind of entity, with how many there are; each ' +
+      'line says how many links join two kinds. Click a kind to list its entities.';
+    rescaleOverview();
+    if (overview.shown) { overviewPanel(); }
+  }
+
+  function showOverview() {
+    overview.shown = true;
+    $('overview').hidden = false;
+    body.dataset.mode = 'overview';
+    if (!overview.cy) { createOverview(); }
+    overview.cy.resize();
+    updateOverview();
+    overview.cy.fit(overview.cy.nodes(), 80);
+    rescaleOverview();
+  }
+
+  function showNetwork() {
+    if (!overview.shown) { return; }
+    overview.shown = false;
+    $('overview').hidden = true;
+    body.dataset.mode = 'network';
+    delete panel.dataset.family;
+    if (state.selected !== null) { showPanel(state.selected); } else { hintPanel(); }
+  }
+
+  function chooseFamily(f) {
+    overview.family = f;
+    if (overview.cy) {
+      overview.cy.nodes().removeClass('chosen');
+      overview.cy.edges().removeClass('near far');
+      if (f !== null) {
+        var chosen = overview.cy.getElementById('f' + f).addClass('chosen');
+        chosen.connectedEdges().addClass('near');
+        overview.cy.edges().not(chosen.connectedEdges()).addClass('far');
+      }
+    }
+    overviewPanel();
+  }
+
+  function entityRows(list, limit) {
+    var ul = el('ul', null, 'kind-list');
+    list.slice(0, limit).forEach(function (i) {
+      var li = el('li');
+      li.appendChild(entityButton(i));
+      li.appendChild(el('span', shortName(classes[nodes[i].c].name) + ' \u00b7 ' + nodes[i].d + ' links', 'count'));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function networkButton(text, onClick) {
+    var button = el('button', text, 'primary');
+    button.type = 'button';
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  function overviewPanel() {
+    var counts = overview.counts;
+    var f = overview.family;
+    panel.textContent = '';
+    delete panel.dataset.id;
+    if (f === null) {
+      panel.dataset.family = '';
+      panel.appendChild(el('h2', 'Overview by kind'));
+      panel.appendChild(el('p', 'Click a kind to list its entities, or an entity to see it in the network.', 'hint'));
+      section('Most linked entities');
+      panel.appendChild(entityRows(byDegree.filter(function (i) { return nodeShown[i]; }), 15));
+      panel.appendChild(networkButton('Show the whole network', showNetwork));
+      return;
+    }
+    panel.dataset.family = classes[f].name;
+    panel.appendChild(el('h2', shortName(classes[f].name)));
+    var meta = el('p', null, 'meta');
+    var swatch = el('span', null, 'swatch');
+    swatch.style.backgroundColor = classes[f].color;
+    meta.appendChild(swatch);
+    meta.appendChild(el('span', counts.members.get(f) + ' entities \u00b7 ' + counts.within.get(f) + ' links among them'));
+    panel.appendChild(meta);
+    var kinds = classes.map(function (c, k) { return k; }).filter(function (k) { return familyOf[k] === f && k !== f; });
+    if (kinds.length) {
+      section('Classes');
+      var list = el('ul', null, 'kind-list');
+      kinds.forEach(function (k) {
+        var n = 0;
+        nodes.forEach(function (node, i) { if (node.c === k && nodeShown[i]) { n++; } });
+        if (!n) { return; }
+        var li = el('li', shortName(classes[k].name));
+        li.appendChild(el('span', String(n), 'count'));
+        list.appendChild(li);
+      });
+      panel.appendChild(list);
+    }
+    section('Links to other kinds');
+    var links = el('ul', null, 'kind-list');
+    familyList.forEach(function (g) {
+      var n = g === f ? 0 : (counts.pairs.get(pairKey(f, g)) || 0);
+      if (!n) { return; }
+      var li = el('li', shortName(classes[g].name));
+      li.appendChild(el('span', n + ' links', 'count'));
+      links.appendChild(li);
+    });
+    panel.appendChild(links);
+    section('Most linked');
+    panel.appendChild(entityRows(byDegree.filter(function (i) { return nodeShown[i] && familyOf[nodes[i].c] === f; }), 15));
+    panel.appendChild(networkButton('Show only these in the network', function () {
+      state.classOn.forEach(function (_, k) { state.classOn[k] = familyOf[k] === f; });
+      Array.prototype.forEach.call($('legend').querySelectorAll('input'), function (box) {
+        box.checked = state.classOn[parseInt(box.dataset.index, 10)];
+      });
+      applyFilters();
+      showNetwork();
+      graph.fit();
+    }));
+  }
+
+  function hintPanel() {
+    panel.textContent = '';
+    delete panel.dataset.id;
+    delete panel.dataset.family;
+    panel.appendChild(el('p', 'Click a node, or search by name, to see its facts, links and sources.', 'hint'));
+  }
+
+  $('show-network').addEventListener('click', showNetwork);
+  $('to-overview').addEventListener('click', showOverview);
+
   // --- Selection and permalink ----------------------------------------------------------------
   function select(i, fromHash) {
     state.selected = i;
+    showNetwork();
     graph.select(i);
     body.dataset.selected = nodes[i].id;
     showPanel(i);
@@ -830,8 +1093,7 @@
     graph.clear();
     delete body.dataset.selected;
     panel.textContent = '';
-    delete panel.dataset.id;
-    panel.appendChild(el('p', 'Click a node, or search by name, to see its facts, links and sources.', 'hint'));
+    if (overview.shown) { overviewPanel(); } else { hintPanel(); }
     if (location.hash) {
       try { history.replaceState(null, '', location.pathname + location.search); } catch (err) { location.hash = ''; }
     }
@@ -841,6 +1103,7 @@
   graph.onBackgroundTap(clearSelection);
   document.addEventListener('keydown', function (event) {
     if (event.key !== 'Escape' || event.target === $('search')) { return; }
+    if (overview.shown && overview.family !== null) { chooseFamily(null); }
     clearSelection();
   });
   window.addEventListener('hashchange', selectFromHash);
@@ -924,6 +1187,11 @@
   body.dataset.edges = String(edges.length);
   buildBars();
   applyFilters();
+  if (nodes.length > OVERVIEW_FROM && familyList.length > 1 && !/^#id=/.test(location.hash)) {
+    showOverview();
+  } else {
+    body.dataset.mode = 'network';
+  }
   selectFromHash();
 
   window.mgraph = {
@@ -938,6 +1206,9 @@
     select: function (id) { var i = byId.get(id); if (i !== undefined) { select(i); } },
     // Where a node is drawn, in pixels from the graph area's top left corner.
     screenPosition: function (id) { var i = byId.get(id); return i === undefined ? null : graph.screenPosition(i); },
-    setPeriod: setPeriod
+    setPeriod: setPeriod,
+    overview: function () { return overview.cy; },
+    showOverview: showOverview,
+    showNetwork: showNetwork
   };
 }());
