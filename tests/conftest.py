@@ -28,6 +28,8 @@ SLOW_FILES = {
     "test_serve_page.py",  # mgraph serve + Chromium
     "test_endpoint.py",  # mgraph serve in a subprocess
     "test_export_html.py",  # Chromium
+    "test_export_d3.py",  # Chromium and d3-force
+    "test_browser_waits_under_csp.py",  # Chromium
     "test_push.py",  # Oxigraph server and Virtuoso
     "test_push_kill.py",  # mgraph push killed at every stage, Oxigraph server and Virtuoso
     "test_serve_hostile.py",  # mgraph serve under slow clients and runaway queries

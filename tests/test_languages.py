@@ -102,6 +102,7 @@ def test_search_bad_language_exits_2():
     assert done.returncode == 2 and "six UN languages" in done.stderr
 
 
+@pytest.mark.slow  # the whole graph page, twice
 @pytest.mark.parametrize(
     ("language", "present", "absent"),
     [

@@ -127,6 +127,7 @@ def test_every_crosswalk_row_has_a_source_and_a_confidence(project_graph):
     assert {"ecolex:TRE-160007", "ieadb:4971", "untc:XXVII-17"} <= objects
 
 
+@pytest.mark.slow  # sssom's own validator (pandas) over the crosswalk
 def test_crosswalk_is_valid_sssom(fixture_graph, tmp_path):
     """Validated by the sssom package (its JSON schema, prefix map and CURIE checks)."""
     pytest.importorskip("sssom")

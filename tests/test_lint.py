@@ -48,6 +48,7 @@ def test_canonical_form_is_a_fixed_point(tmp_path) -> None:
     assert _snapshot(data) == before
 
 
+@pytest.mark.slow  # lints and reloads the whole curated data
 def test_lint_of_our_data_keeps_the_graph_and_is_stable(tmp_path) -> None:
     data = tmp_path / "data"
     data.mkdir()

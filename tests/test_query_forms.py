@@ -184,6 +184,7 @@ def test_a_runaway_query_is_stopped_at_the_time_limit(tmp_path, engine):
     assert "timed out" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # runs a query to its time limit
 def test_many_flat_optionals_end_in_a_clear_error_not_a_traceback(tmp_path):
     """Regression: 5,000 flat OPTIONALs made rdflib die with a RecursionError traceback."""
     optionals = " ".join(f"OPTIONAL {{ ?s <http://x/p{i}> ?v{i} }}" for i in range(5000))

@@ -135,6 +135,7 @@ def test_every_property_shape_and_sparql_constraint_is_made_to_fire() -> None:
     assert sorted(wanted - fired) == []
 
 
+@pytest.mark.slow  # pyshacl validates the shapes graph against SHACL-SHACL
 def test_pyshacl_accepts_the_shapes_graph() -> None:
     """The shapes are valid SHACL: they conform to the SHACL-for-SHACL shapes."""
     import pyshacl

@@ -189,6 +189,7 @@ def test_newest_reported_count_by_as_of(claims, asserted, expected) -> None:
     assert _newest(claims, asserted) == expected
 
 
+@pytest.mark.slow  # a whole build
 def test_build_summary_and_stats_count_entities_the_same_way(tmp_path):
     """Regression: the build said `source 2` and `partnership-area 11` where stats said 293 and 8.
 

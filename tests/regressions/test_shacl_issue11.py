@@ -304,6 +304,7 @@ def test_our_constraints_give_the_same_results_run_once_or_per_focus_node(monkey
     assert validate(graph, engine="native").results == once
 
 
+@pytest.mark.slow  # pyshacl on a generated file
 def test_a_users_file_read_straight_into_pyoxigraph_gives_pyshacls_results(tmp_path: Path) -> None:
     """validate_files reads a user's file into a pyoxigraph Store for the native engine (no
     rdflib graph, no second copy); its results are those of pyshacl on the rdflib graph."""
