@@ -13,6 +13,7 @@ from typing import Any
 from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
+from mgraph.core.formats import BY_NAME
 from mgraph.core.namespaces import PREFIXES, instance_prefixes
 from mgraph.core.terms import compact_iri
 
@@ -51,7 +52,7 @@ def to_turtle(triples: list, extra_prefixes: dict[str, str] | None = None) -> by
     import pyoxigraph as ox
 
     prefixes = {**turtle_prefixes(), **(extra_prefixes or {})}
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body = ox.serialize(triples, format=BY_NAME["turtle"].pyoxigraph(), prefixes=prefixes)
     assert body is not None  # serialize returns the bytes when given no output
     lines = body.decode("utf-8").splitlines(keepends=True)
     statements = "".join(line for line in lines if not line.startswith("@prefix "))

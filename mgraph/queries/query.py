@@ -40,14 +40,13 @@ from mgraph.core.namespaces import MGID
 from mgraph.core.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
 from mgraph.core.store import Answer, RemoteStore, Rows, Store
 from mgraph.core.terms import Term, check_iri, compact_iri, expand_curie
+from mgraph.queries import GRAPH_FORMATS, ROW_FORMATS
 
 PARAM_TYPES = ("id", "iri", "date", "number", "string", "choice")
 ANY = "(any)"
 REQUIRED = "(required)"
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-"""Formats of SELECT rows; ASK answers take the same (a table prints true or false)."""
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-"""Formats of the triples of CONSTRUCT and DESCRIBE."""
+FORMATS = ROW_FORMATS
+"""Formats of SELECT rows (:data:`mgraph.queries.ROW_FORMATS`)."""
 RESERVED = frozenset({"params", "engine", "graph", "endpoint", "timeout", "allow_service", "store"})
 VIOLATION_SUFFIX = "-violation"
 

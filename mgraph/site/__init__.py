@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mgraph.core.errors import InputError
+from mgraph.core.formats import BY_NAME, WRITTEN
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "vendor" / "oxigraph"
@@ -132,7 +133,8 @@ def _selector(store: Any):
 
 # --- entity and class pages ----------------------------------------------------------------------------
 
-_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+_FORMATS = {BY_NAME[name].extensions[0].lstrip("."): BY_NAME[name] for name in WRITTEN}
+"""The entity page's RDF files: extension -> format (:mod:`mgraph.core.formats`)."""
 
 
 def _entity_files(store: Any, select: Any, iri: str, lang: str) -> dict[str, bytes]:
@@ -149,8 +151,8 @@ def _entity_files(store: Any, select: Any, iri: str, lang: str) -> dict[str, byt
     )
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
     forms = {
-        ext: bytes(ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b"")
-        for ext, name in _FORMATS.items()
+        ext: bytes(ox.serialize(triples, format=fmt.pyoxigraph(), prefixes=prefixes) or b"")
+        for ext, fmt in _FORMATS.items()
     }
     html = relative_links(entity_html(select, iri, lang), depth, path.rsplit("/", 1)[-1])
     embedded = forms["jsonld"].decode("utf-8").replace("</", "<\\/")
