@@ -8,7 +8,7 @@ its file extensions (the first is the one we write) and its names in rdflib and 
 extensions are unique within a kind (``.json`` is JSON-LD among RDF files, SPARQL JSON among
 results).
 
->>> from mgraph.core.formats import find
+>>> from mgraph.core.formats import RDF, find
 >>> find("nt").name, find("N-Triples").label, find("ttl").media_types[0]
 ('ntriples', 'N-Triples', 'text/turtle')
 >>> find("json", kind=RDF).name, find("json").name
@@ -37,7 +37,7 @@ class Format:
     extensions: tuple[str, ...]
     """File extensions with their dot; the first is the one we write."""
     rdflib: str
-    """rdflib's name (``Graph.parse(format=...)``, ``Result.serialize(format=...)``)."""
+    """rdflib's name (``Graph.parse(format=...)``, ``Result.parse(format=...)``)."""
     oxigraph: str
     """The member of pyoxigraph's ``RdfFormat`` or ``QueryResultsFormat``."""
     aliases: tuple[str, ...] = ()

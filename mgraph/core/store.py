@@ -394,7 +394,7 @@ def _deep_call(function: Callable[[], T], *, frames: int) -> T:
             sys.setrecursionlimit(old_limit)
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
+    return outcome["value"]
 
 
 def prefix_declarations() -> str:
@@ -526,7 +526,8 @@ def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> s
     if isinstance(exc, httpx.HTTPStatusError):
         response = exc.response
         body = _clean_body(response.text)
-        return f"{endpoint}: HTTP {response.status_code} {response.reason_phrase}" + (f": {body}" if body else "")
+        head = f"{endpoint}: HTTP {response.status_code} {response.reason_phrase}"
+        return head + (f": {body}" if body else "")
     if isinstance(exc, httpx.TransportError):
         return f"{endpoint}: cannot reach the endpoint ({exc})"
     wrapper = sys.modules.get("SPARQLWrapper.SPARQLExceptions")  # only with SPARQLWrapperStore

@@ -1,8 +1,8 @@
 """The query worker: a process that opens the store read-only and answers jobs from a pipe.
 
-It imports only the standard library, pyoxigraph and :mod:`mgraph.core.formats`, so a worker starts fast (``spawn``) and a
-query that must be stopped is stopped by killing its process: pyoxigraph cannot cancel a query
-in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
+It imports only the standard library, pyoxigraph and :mod:`mgraph.core.formats` (standard library
+only), so a worker starts fast (``spawn``) and a query that must be stopped is stopped by killing
+its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
 process only forwards bytes.
 
 A job is a dict: ``query`` (text, already screened by :mod:`mgraph.core.user_files`), ``subs`` (variable
