@@ -25,7 +25,9 @@ def mgraph(*args: str) -> subprocess.CompletedProcess:
         pytest.param(["serach", "WHO"], "did you mean search?", id="command"),
         pytest.param(["analyse"], "did you mean analyze?", id="british-spelling"),
         pytest.param(["query", "cop-timeline", "--format", "tabel"], "did you mean table?", id="choice"),
-        pytest.param(["query", "cop-timeline", "--format", "ntripels"], "did you mean ntriples?", id="rdf-choice"),
+        pytest.param(
+            ["query", "cop-timeline", "--format", "ntripels"], "did you mean ntriples?", id="rdf-choice"
+        ),
         pytest.param(["analyze", "--format", "markdwn"], "did you mean markdown?", id="analyze-choice"),
         pytest.param(["diff", "a", "b", "--format", "turtel"], "did you mean turtle?", id="diff-choice"),
     ],

@@ -9,6 +9,7 @@ import json
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 import pytest
@@ -16,8 +17,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mgraph.cli import main
-from mgraph.core.terms import to_rdflib
 from mgraph.core.errors import InputError
+from mgraph.core.terms import to_rdflib
 from mgraph.exporters import FORMATS, Option, get, names, register
 from mgraph.exporters._flat import edge_values, node_values
 from mgraph.networks.views import build_view, view_triples
@@ -441,10 +442,14 @@ def test_the_layout_option_reaches_the_html_page() -> None:
     ("args", "message"),
     [
         pytest.param(["-f", "html", "--layout", "circle"], "unknown html layout 'circle'", id="bad-layout"),
-        pytest.param(["-f", "graphml", "--title", "T"], "the graphml format has no option 'title'", id="no-option"),
+        pytest.param(
+            ["-f", "graphml", "--title", "T"], "the graphml format has no option 'title'", id="no-option"
+        ),
     ],
 )
-def test_a_bad_format_option_exits_2_and_writes_nothing(tmp_path: Path, capsys, args: list, message: str) -> None:
+def test_a_bad_format_option_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys, args: list, message: str
+) -> None:
     out = tmp_path / "out"
     assert main(["export", *args, "--graph", str(TINY), "-o", str(out)]) == 2
     assert message in capsys.readouterr().err
@@ -453,7 +458,19 @@ def test_a_bad_format_option_exits_2_and_writes_nothing(tmp_path: Path, capsys, 
 
 def test_format_options_on_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "page.html"
-    args = ["export", "-f", "html", "--graph", str(TINY), "--title", "Tiny", "--layout", "blocks", "-o", str(out)]
+    args = [
+        "export",
+        "-f",
+        "html",
+        "--graph",
+        str(TINY),
+        "--title",
+        "Tiny",
+        "--layout",
+        "blocks",
+        "-o",
+        str(out),
+    ]
     assert main(args) == 0
     import mgraph
 
@@ -476,7 +493,7 @@ class _Lines:
     EXTENSION = "txt"
     MEDIA_TYPE = "text/plain"
     DESCRIPTION = "one line per node"
-    OPTIONS = {"upper": Option("write node ids in capitals", ("yes", "no"))}
+    OPTIONS: ClassVar = {"upper": Option("write node ids in capitals", ("yes", "no"))}
 
     def export(self, view, **options) -> bytes:
         text = "".join(f"{node}\n" for node in sorted(view.nodes))

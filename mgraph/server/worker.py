@@ -2,8 +2,8 @@
 
 It imports only the standard library, pyoxigraph and :mod:`mgraph.core.formats` (standard library
 only), so a worker starts fast (``spawn``) and a query that must be stopped is stopped by killing
-its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
-process only forwards bytes.
+its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with
+pyoxigraph's own serialisers, so the server process only forwards bytes.
 
 A job is a dict: ``query`` (text, already screened by :mod:`mgraph.core.user_files`), ``subs`` (variable
 name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
