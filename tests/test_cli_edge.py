@@ -97,3 +97,18 @@ def test_format_choices_are_the_libraries_registries() -> None:
     assert choices("query") == ROW_FORMATS + GRAPH_FORMATS
     assert choices("analyze") == ANALYZE and choices("diff") == DIFF and choices("validate") == REPORT
     assert choices("export") == names()
+
+
+def test_a_command_reads_only_its_own_registries() -> None:
+    """`mgraph --help` and other commands load no exporter; `mgraph export` offers their options."""
+    code = (
+        "import sys, contextlib, io\nimport mgraph.cli\n"
+        "for argv in (['--help'], ['query', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try:\n            mgraph.cli.main(argv)\n        except SystemExit:\n            pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mgraph.exporters.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    export_help = mgraph("export", "--help").stdout
+    assert "--title VALUE" in export_help and "--layout VALUE" in export_help
