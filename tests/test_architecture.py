@@ -22,6 +22,7 @@ import mgraph.cli
 PACKAGE = Path(mgraph.__file__).parent
 CORE = {  # mgraph/core/: module -> layer, a strict stack
     "mgraph.core.errors": 0,
+    "mgraph.core.formats": 0,
     "mgraph.core.locations": 0,
     "mgraph.core.sparql_text": 0,
     "mgraph.core.tables": 0,

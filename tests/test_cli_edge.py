@@ -25,6 +25,11 @@ def mgraph(*args: str) -> subprocess.CompletedProcess:
         pytest.param(["serach", "WHO"], "did you mean search?", id="command"),
         pytest.param(["analyse"], "did you mean analyze?", id="british-spelling"),
         pytest.param(["query", "cop-timeline", "--format", "tabel"], "did you mean table?", id="choice"),
+        pytest.param(
+            ["query", "cop-timeline", "--format", "ntripels"], "did you mean ntriples?", id="rdf-choice"
+        ),
+        pytest.param(["analyze", "--format", "markdwn"], "did you mean markdown?", id="analyze-choice"),
+        pytest.param(["diff", "a", "b", "--format", "turtel"], "did you mean turtle?", id="diff-choice"),
     ],
 )
 def test_a_misspelt_word_gets_a_suggestion(args: list[str], hint: str) -> None:
@@ -83,3 +88,37 @@ def test_a_partial_name_is_announced_with_the_full_name() -> None:
     done = mgraph("path", "Burkina", "Switzerland", "--graph", str(TINY), "--width", "200")
     assert done.returncode == 0, done.stderr
     assert "note: 'Burkina' taken as Burkina Faso (country:bfa)" in done.stderr
+
+
+def test_format_choices_are_the_libraries_registries() -> None:
+    """The command line offers what the library does, read from it (no copy kept equal)."""
+    from mgraph.cli import parser
+    from mgraph.exporters import names
+    from mgraph.networks.analyze import FORMATS as ANALYZE
+    from mgraph.publish.diff import FORMATS as DIFF
+    from mgraph.queries import GRAPH_FORMATS, ROW_FORMATS
+    from mgraph.validation.report import FORMATS as REPORT
+
+    commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+
+    def choices(command: str) -> tuple:
+        return tuple(next(a.choices for a in commands[command]._actions if a.dest == "format"))
+
+    assert choices("query") == ROW_FORMATS + GRAPH_FORMATS
+    assert choices("analyze") == ANALYZE and choices("diff") == DIFF and choices("validate") == REPORT
+    assert choices("export") == names()
+
+
+def test_a_command_reads_only_its_own_registries() -> None:
+    """`mgraph --help` and other commands load no exporter; `mgraph export` offers their options."""
+    code = (
+        "import sys, contextlib, io\nimport mgraph.cli\n"
+        "for argv in (['--help'], ['query', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try:\n            mgraph.cli.main(argv)\n        except SystemExit:\n            pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mgraph.exporters.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    export_help = mgraph("export", "--help").stdout
+    assert "--title VALUE" in export_help and "--layout VALUE" in export_help

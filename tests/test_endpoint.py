@@ -142,3 +142,38 @@ def test_timeout(capsys):
     assert code == 2
     assert "timed out" in capsys.readouterr().err
     assert elapsed < 10
+
+
+# --- the same endpoint through httpx (RemoteStore) and through SPARQLWrapper (the adapter) --------
+
+
+def _stores(endpoint):
+    from SPARQLWrapper import SPARQLWrapper
+
+    from mgraph.core.store import RemoteStore, SPARQLWrapperStore
+
+    return [RemoteStore(endpoint, 30), SPARQLWrapperStore(SPARQLWrapper(endpoint), 30)]
+
+
+@pytest.mark.parametrize("form", ["select", "ask", "construct"])
+def test_httpx_and_sparqlwrapper_give_the_local_answer(endpoint, form):
+    query = {
+        "select": "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s ?label",
+        "ask": "ASK { ?s a mg:Convention }",
+        "construct": "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a mg:Convention ; rdfs:label ?l }",
+    }[form]
+    embedded = local().query(query)
+    answers = [store.query(query) for store in _stores(endpoint)]
+    assert answers[0] == answers[1] == embedded
+    assert embedded  # a non-empty answer (True for ASK)
+
+
+def test_sparqlwrapper_adapter_reports_http_errors(endpoint):
+    from SPARQLWrapper import SPARQLWrapper
+
+    from mgraph.core.store import SPARQLWrapperStore
+
+    wrong = endpoint.rsplit("/", 1)[0] + "/no-such-service"
+    with pytest.raises(InputError, match="HTTP 404"):
+        run("topics", store=SPARQLWrapperStore(SPARQLWrapper(wrong)))
+    assert run("topics", store=SPARQLWrapperStore(SPARQLWrapper(endpoint))) == run("topics", store=local())

@@ -9,6 +9,7 @@ import json
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 import pytest
@@ -16,8 +17,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mgraph.cli import main
+from mgraph.core.errors import InputError
 from mgraph.core.terms import to_rdflib
-from mgraph.exporters import FORMATS, get, names
+from mgraph.exporters import FORMATS, Option, get, names, register
 from mgraph.exporters._flat import edge_values, node_values
 from mgraph.networks.views import build_view, view_triples
 
@@ -396,3 +398,130 @@ def test_gexf_and_cytoscape_carry_the_same_class_colours(actors, exported, tmp_p
         viz = back.nodes[iri]["viz"]["color"]
         assert "#{:02x}{:02x}{:02x}".format(viz["r"], viz["g"], viz["b"]) == colour
         assert by_id[iri] == colour
+
+
+# --- the registry and the exporters' own options ---------------------------------------------------
+
+
+def _page_title(content: bytes) -> str:
+    import re
+
+    match = re.search(rb"<title>(.*?)</title>", content, re.S)
+    assert match is not None
+    return match[1].decode()
+
+
+def _page_positions(content: bytes) -> list:
+    import re
+
+    match = re.search(rb'<script id="mgraph-data" type="application/json">(.*?)</script>', content, re.S)
+    assert match is not None
+    return [(node["x"], node["y"]) for node in json.loads(match[1])["nodes"]]
+
+
+def test_the_title_option_reaches_the_html_page() -> None:
+    import mgraph
+
+    default = mgraph.export("html", view="actors", graph=TINY)
+    titled = mgraph.export("html", view="actors", graph=TINY, title="Who works with whom")
+    assert _page_title(default) == "mgraph: actors view"
+    assert _page_title(titled) == "Who works with whom"
+
+
+def test_the_layout_option_reaches_the_html_page() -> None:
+    import mgraph
+
+    auto = mgraph.export("html", view="actors", graph=TINY)
+    force = mgraph.export("html", view="actors", graph=TINY, layout="force")
+    blocks = mgraph.export("html", view="actors", graph=TINY, layout="blocks")
+    assert _page_positions(auto) == _page_positions(force)  # a small view: auto is force
+    assert _page_positions(blocks) != _page_positions(force)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["-f", "html", "--layout", "circle"], "unknown html layout 'circle'", id="bad-layout"),
+        pytest.param(
+            ["-f", "graphml", "--title", "T"], "the graphml format has no option 'title'", id="no-option"
+        ),
+    ],
+)
+def test_a_bad_format_option_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys, args: list, message: str
+) -> None:
+    out = tmp_path / "out"
+    assert main(["export", *args, "--graph", str(TINY), "-o", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_format_options_on_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "page.html"
+    args = [
+        "export",
+        "-f",
+        "html",
+        "--graph",
+        str(TINY),
+        "--title",
+        "Tiny",
+        "--layout",
+        "blocks",
+        "-o",
+        str(out),
+    ]
+    assert main(args) == 0
+    import mgraph
+
+    assert out.read_bytes() == mgraph.export("html", view="actors", graph=TINY, title="Tiny", layout="blocks")
+
+
+def test_the_api_refuses_an_option_the_format_does_not_read() -> None:
+    import mgraph
+
+    with pytest.raises(TypeError):  # not an html option, so a view option; build_view has none such
+        mgraph.export("html", view="actors", graph=TINY, colour="red")
+    with pytest.raises(InputError, match="unknown html layout"):
+        mgraph.export("html", view="actors", graph=TINY, layout="circle")
+
+
+class _Lines:
+    """An exporter of one's own: one line per node, upper-cased when asked."""
+
+    NAME = "lines"
+    EXTENSION = "txt"
+    MEDIA_TYPE = "text/plain"
+    DESCRIPTION = "one line per node"
+    OPTIONS: ClassVar = {"upper": Option("write node ids in capitals", ("yes", "no"))}
+
+    def export(self, view, **options) -> bytes:
+        text = "".join(f"{node}\n" for node in sorted(view.nodes))
+        return (text.upper() if options.get("upper") == "yes" else text).encode()
+
+
+@pytest.fixture
+def registered():
+    from mgraph import exporters
+
+    exporter = register(_Lines())
+    yield exporter
+    exporters._REGISTERED.pop(exporter.NAME)
+
+
+def test_a_registered_exporter_is_offered_everywhere(registered, tmp_path: Path) -> None:
+    import mgraph
+
+    assert "lines" in names() and get("lines") is registered
+    out = tmp_path / "nodes.txt"
+    assert main(["export", "-f", "lines", "--upper", "yes", "--graph", str(TINY), "-o", str(out)]) == 0
+    assert out.read_text() == mgraph.export("lines", view="actors", graph=TINY, upper="yes").decode()
+    assert out.read_text().isupper() and not mgraph.export("lines", graph=TINY).decode().isupper()
+
+
+def test_an_unregistered_format_is_refused() -> None:
+    assert "lines" not in names()
+    with pytest.raises(InputError, match="unknown export format 'lines'"):
+        get("lines")
+    with pytest.raises(TypeError, match="needs EXTENSION"):
+        register(type("Half", (), {"NAME": "half"})())  # type: ignore[arg-type]

@@ -136,10 +136,13 @@ def test_row_formats_refuse_graph_answers_and_graph_formats_refuse_rows(tmp_path
 
 
 def test_cli_choices_are_the_library_s():
+    from mgraph.cli import parser
     from mgraph.cli import query as command
     from mgraph.core.store import ENGINES as STORE_ENGINES
 
-    assert command.ROW_FORMATS == FORMATS and command.GRAPH_FORMATS == GRAPH_FORMATS
+    query = next(a for a in parser()._subparsers._group_actions[0].choices.items() if a[0] == "query")[1]
+    choices = next(a.choices for a in query._actions if a.dest == "format")
+    assert tuple(choices) == FORMATS + GRAPH_FORMATS  # read from mgraph.queries, not copied
     assert command.ENGINES == STORE_ENGINES
 
 

@@ -100,8 +100,11 @@ def _command_modules() -> list[object]:
     return [importlib.import_module(f"mgraph.cli.{name}") for name in COMMANDS]
 
 
-def parser() -> argparse.ArgumentParser:
-    """The whole command line, built from the command modules."""
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, built from the command modules. With ``only`` (a command name, or
+    "" for none), only that command's arguments are added and the others are listed by name and
+    summary: a run reads only the registries its own command offers (the export formats' options
+    load every exporter module, for one)."""
     from mgraph import __version__
 
     top = _Parser(
@@ -120,7 +123,8 @@ def parser() -> argparse.ArgumentParser:
         command = sub.add_parser(
             name.replace("_", "-"), help=summary, description=doc, epilog=epilog, formatter_class=_Formatter
         )
-        module.add_arguments(command)  # type: ignore[attr-defined]
+        if only is None or only == name:
+            module.add_arguments(command)  # type: ignore[attr-defined]
         command.set_defaults(func=module.run)  # type: ignore[attr-defined]
     return top
 
@@ -131,8 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from mgraph.cli._common import show_warning
 
-    top = parser()
-    args, extra = top.parse_known_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((word for word in words if not word.startswith("-")), "")  # no top option takes a value
+    top = parser(chosen if chosen in COMMANDS else "")
+    args, extra = top.parse_known_args(words)
     if extra:  # positional values after an option: kept where the command allows it, else refused
         intermixed = getattr(importlib.import_module(f"mgraph.cli.{args.command}"), "INTERMIXED", None)
         if intermixed is None or any(value.startswith("-") and value != "-" for value in extra):

@@ -22,10 +22,10 @@ EXAMPLES = """
   mgraph analyze --classes mg:Organisation --fold --format markdown
 """
 
-FORMATS = ("table", "csv", "json", "markdown")
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from mgraph.networks.analyze import FORMATS  # the library's (imports no graph library)
+
     parser.add_argument(
         "--top",
         type=int,

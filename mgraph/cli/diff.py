@@ -20,10 +20,10 @@ EXAMPLES = """
   mgraph diff v2026.11.0 HEAD --format turtle
 """
 
-FORMATS = ("text", "markdown", "json", "turtle")
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from mgraph.publish.diff import FORMATS  # the library's (imports no RDF library)
+
     parser.add_argument("old", metavar="OLD", help="the earlier version")
     parser.add_argument("new", metavar="NEW", help="the later version")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")

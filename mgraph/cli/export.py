@@ -18,8 +18,12 @@ and countries). Source documents, claims and places join only with --with-source
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
+
+if TYPE_CHECKING:
+    from mgraph.exporters import Option
 
 EXAMPLES = """
   mgraph export --format gexf -o actors.gexf
@@ -28,11 +32,12 @@ EXAMPLES = """
   dot -Tsvg bfa.dot -o bfa.svg
   mgraph export --format csv --view parties --since 2017 -o parties.zip
   mgraph export --format turtle --view decisions --focus COP-5 -o -
+  mgraph export --format html --view decisions --layout blocks --title "Decisions" -o decisions.html
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from mgraph.exporters import names
+    from mgraph.exporters import names  # the registry (imports no graph library)
 
     parser.add_argument(
         "--format",
@@ -50,20 +55,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LANG",
         help="name nodes in this UN language (ar, zh, en, es, fr, ru) where the data has it; default en",
     )
+    _add_format_options(parser)
     add_view_arguments(parser)
+
+
+def _format_options() -> dict[str, list[tuple[str, Option]]]:
+    """Each option some format reads -> [(format, its Option)], from the exporters' ``OPTIONS``."""
+    from mgraph.exporters import get, names, options_of
+
+    found: dict[str, list[tuple[str, Option]]] = {}
+    for name in names():
+        for key, option in options_of(get(name)).items():
+            found.setdefault(key, []).append((name, option))
+    return found
+
+
+def _add_format_options(parser: argparse.ArgumentParser) -> None:
+    """One ``--NAME`` per option an export format reads, checked against the format at run time."""
+    group = parser.add_argument_group("format options")
+    for key, owners in sorted(_format_options().items()):
+        helps = "; ".join(f"{name}: {option.help}" for name, option in owners)
+        group.add_argument(f"--{key.replace('_', '-')}", dest=f"format_{key}", metavar="VALUE", help=helps)
 
 
 def run(args: argparse.Namespace) -> int:
     from mgraph.cli._common import warn, write_output
     from mgraph.core.errors import EXIT_OK
     from mgraph.core.files import check_writable
-    from mgraph.exporters import get
+    from mgraph.exporters import check_options, get
     from mgraph.networks.views import build_view
 
     warn_if_stale(args)
     options = view_options(args)
     view = options.pop("view")
-    exporter = get(args.format)  # a bad format or path fails before any work
+    exporter = get(args.format)  # a bad format, option or path fails before any work
+    given = {key[len("format_") :]: value for key, value in vars(args).items() if key.startswith("format_")}
+    export_options = check_options(exporter, given)
     if args.output != "-":
         check_writable(args.output)
     network = build_view(view, **options)
@@ -71,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         from mgraph.networks.languages import check_language, relabel_view
 
         relabel_view(network, check_language(args.lang), options.get("graph"))
-    content = exporter.export(network)
+    content = exporter.export(network, **export_options)
     write_output(args.output, content)
     where = "standard output" if args.output == "-" else args.output
     warn(

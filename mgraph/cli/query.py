@@ -29,12 +29,12 @@ EXAMPLES = """
   mgraph query posts-held --columns holder_label,title,start --no-truncate
 """
 
-ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")  # mgraph.queries.render.FORMATS (a test checks)
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")  # mgraph.queries.render.GRAPH_FORMATS (likewise)
-ENGINES = ("oxigraph", "rdflib")  # mgraph.core.store.ENGINES (likewise)
+ENGINES = ("oxigraph", "rdflib")  # mgraph.core.store.ENGINES (a test checks; store.py imports rdflib)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from mgraph.queries import GRAPH_FORMATS, ROW_FORMATS  # the library's (imports no RDF library)
+
     parser.add_argument(
         "query", nargs="?", metavar="NAME|FILE.rq", help="a library query name or a SPARQL file"
     )
@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="table",
         metavar="FORMAT",
         help="output format: table (default; long cells wrap to fit the terminal), "
-        "csv, tsv, json, markdown; turtle, ntriples, jsonld for CONSTRUCT "
+        f"{', '.join(ROW_FORMATS[1:])}; {', '.join(GRAPH_FORMATS)} for CONSTRUCT "
         "and DESCRIBE (which print Turtle by default)",
     )
     parser.add_argument(

@@ -34,6 +34,7 @@ INTERMIXED = "files"  # data files may stand anywhere: before, between or after 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from mgraph.core.formats import RDF, names  # the format table (imports no RDF library)
     from mgraph.validation.report import FORMATS  # the renderer registry (imports no RDF library)
 
     parser.add_argument(
@@ -63,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--input-format",
         metavar="FMT",
         help="RDF syntax of FILEs whose name does not tell it, and of - (default: "
-        "turtle): turtle, nt, nquads, trig, n3, xml, json-ld",
+        f"turtle): {', '.join(names(RDF))}, or an extension or media type of one",
     )
     parser.add_argument(
         "--severity",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
+from mgraph.core.formats import BY_NAME
 from mgraph.core.namespaces import PREFIXES, instance_prefixes
 from mgraph.core.terms import compact_iri
 
@@ -54,7 +55,7 @@ def to_turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = 
     import pyoxigraph as ox
 
     prefixes = {**turtle_prefixes(), **(extra_prefixes or {})}
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body = ox.serialize(triples, format=BY_NAME["turtle"].pyoxigraph(), prefixes=prefixes)
     assert body is not None  # serialize returns the bytes when given no output
     lines = body.decode("utf-8").splitlines(keepends=True)
     statements = "".join(line for line in lines if not line.startswith("@prefix "))

@@ -19,6 +19,7 @@ remote endpoint.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sys
 import threading
@@ -30,6 +31,7 @@ from rdflib import Graph
 
 from mgraph.core import sparql_text
 from mgraph.core.errors import InputError
+from mgraph.core.formats import BY_NAME, RDF, WRITTEN, find
 from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
 from mgraph.core.terms import (
     VAR_RE,
@@ -82,7 +84,8 @@ def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
 
 
 def strip_comments(query: str) -> str:
-    """The query without its comments (SPARQLWrapper reads words in them: "mercury-added" as ADD)."""
+    """The query without its comments (a client may read words in them: SPARQLWrapper takes
+    "mercury-added" for ADD)."""
     return sparql_text.strip_comments(query)
 
 
@@ -393,7 +396,8 @@ def _deep_call(function: Callable[[], T], *, frames: int) -> T:
             sys.setrecursionlimit(old_limit)
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
+    value: T = outcome["value"]
+    return value
 
 
 def prefix_declarations() -> str:
@@ -402,7 +406,14 @@ def prefix_declarations() -> str:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 endpoint over HTTP, asked through SPARQLWrapper, always with a timeout."""
+    """A SPARQL 1.1 endpoint over HTTP, asked through httpx (the client ``mgraph push`` uses too)
+    with the SPARQL Protocol (POST), always with a timeout.
+
+    The query and its bound values go as one form field; SELECT and ASK ask for SPARQL JSON,
+    CONSTRUCT and DESCRIBE for any RDF format of :mod:`mgraph.core.formats` pyoxigraph reads. To
+    ask through a SPARQLWrapper client of your own (its credentials, headers, method), use
+    :class:`SPARQLWrapperStore`.
+    """
 
     engine = "remote"
 
@@ -416,34 +427,26 @@ class RemoteStore(Store):
         return f"remote {self.endpoint}"
 
     def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
-        from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-
-        from mgraph import __version__
-
         form = query_form(query)
         seconds = timeout or self.timeout
-        client = SPARQLWrapper(self.endpoint, agent=f"mgraph/{__version__}")
-        client.setQuery(prefix_declarations() + strip_comments(bind_values(query, bindings)))
-        client.setMethod(POST)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            client.setReturnFormat(N3)  # N-Triples or Turtle, whichever the endpoint gives
-        else:
-            client.setReturnFormat(JSON)
-        client.setTimeout(max(1, round(seconds)))
+        text = prefix_declarations() + strip_comments(bind_values(query, bindings))
+        graph = form in ("CONSTRUCT", "DESCRIBE")
         try:
-            response = client.query()
-            if form in ("CONSTRUCT", "DESCRIBE"):
-                return self._triples(response)
-            data = response.convert()
+            body, media = self._send(text, graph, seconds)
         except InputError:
             raise
         except Exception as exc:  # every failure of the remote side becomes one clear message
             raise InputError(remote_error_message(self.endpoint, exc, seconds)) from exc
+        if graph:
+            return self._triples(body, media)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
         if form == "ASK":
             if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
                 raise InputError(f"{self.endpoint} did not answer ASK with a SPARQL JSON boolean")
-            answer: bool = data["boolean"]
-            return answer
+            return bool(data["boolean"])
         if not isinstance(data, dict) or "results" not in data:
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results")
         columns = list(data.get("head", {}).get("vars", []))
@@ -451,16 +454,70 @@ class RemoteStore(Store):
             columns, [{c: json_value(b.get(c)) for c in columns} for b in data["results"].get("bindings", [])]
         )
 
-    def _triples(self, response: Any) -> Triples:
+    def _send(self, text: str, graph: bool, seconds: float) -> tuple[bytes, str]:
+        """Post the query; the answer's bytes and media type (an HTTP error status raises)."""
+        accept = _GRAPH_ACCEPT if graph else BY_NAME["json"].media_types[0]
+        response = self._client().post(
+            self.endpoint, data={"query": text}, headers={"Accept": accept}, timeout=seconds
+        )
+        response.raise_for_status()
+        return response.content, response.headers.get("Content-Type") or ""
+
+    def _client(self) -> Any:
+        """One httpx client per store, made on first use: its connections are kept open between
+        queries (a client costs tens of milliseconds to make, most of it the TLS context)."""
+        client = self.__dict__.get("_http")
+        if client is None:
+            import httpx
+
+            from mgraph import __version__
+
+            client = self._http = httpx.Client(headers={"User-Agent": f"mgraph/{__version__}"})
+        return client
+
+    def _triples(self, body: bytes, media: str) -> Triples:
         import pyoxigraph as ox
 
-        body = response.response.read()
-        media = (response.response.headers.get("Content-Type") or "").split(";")[0].strip()
-        fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
+        known = find(media.split(";")[0], RDF)
+        fmt = known.pyoxigraph() if known is not None else ox.RdfFormat.TURTLE
         try:
             return sorted_triples(q.triple for q in ox.parse(body, format=fmt))
         except SyntaxError as exc:
             raise InputError(f"{self.endpoint}: the answer is not readable {fmt.name}: {exc}") from exc
+
+
+_GRAPH_ACCEPT = ", ".join(BY_NAME[name].media_types[0] for name in (*WRITTEN, "rdfxml"))
+"""The RDF formats a remote CONSTRUCT or DESCRIBE may answer in (the ones we write first)."""
+
+
+class SPARQLWrapperStore(RemoteStore):
+    """A SPARQL endpoint asked through a SPARQLWrapper client you give, configured as you need
+    (credentials, custom headers, GET or POST): the adapter for what httpx's plain POST of
+    :class:`RemoteStore` does not cover. The query, the return format and the timeout are set here.
+
+    >>> import mgraph
+    >>> from SPARQLWrapper import SPARQLWrapper
+    >>> client = SPARQLWrapper("https://example.org/sparql")
+    >>> client.setCredentials("me", "secret")
+    >>> store = SPARQLWrapperStore(client)
+    >>> rows = mgraph.query("topics", store=store)  # doctest: +SKIP
+    """
+
+    def __init__(self, client: Any, timeout: float | None = None) -> None:
+        super().__init__(str(client.endpoint), timeout)
+        self.client = client
+
+    def describe(self) -> str:
+        return f"remote {self.endpoint} (SPARQLWrapper)"
+
+    def _send(self, text: str, graph: bool, seconds: float) -> tuple[bytes, str]:
+        from SPARQLWrapper import JSON, N3
+
+        self.client.setQuery(text)
+        self.client.setReturnFormat(N3 if graph else JSON)  # N3: Turtle or N-Triples, as it comes
+        self.client.setTimeout(max(1, round(seconds)))
+        response = self.client.query().response
+        return response.read(), response.headers.get("Content-Type") or ""
 
 
 def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> str:
@@ -468,12 +525,21 @@ def remote_error_message(endpoint: str, exc: BaseException, timeout: float) -> s
     import socket
     import urllib.error
 
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    import httpx
 
     reason = getattr(exc, "reason", None)
-    if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError, socket.timeout)):
+    timeouts = (TimeoutError, socket.timeout, httpx.TimeoutException)
+    if isinstance(exc, timeouts) or isinstance(reason, timeouts):
         return f"{endpoint}: no answer within {timeout:g} s (timed out); try --timeout"
-    if isinstance(exc, SPARQLWrapperException):
+    if isinstance(exc, httpx.HTTPStatusError):
+        response = exc.response
+        body = _clean_body(response.text)
+        head = f"{endpoint}: HTTP {response.status_code} {response.reason_phrase}"
+        return head + (f": {body}" if body else "")
+    if isinstance(exc, httpx.TransportError):
+        return f"{endpoint}: cannot reach the endpoint ({exc})"
+    wrapper = sys.modules.get("SPARQLWrapper.SPARQLExceptions")  # only with SPARQLWrapperStore
+    if wrapper is not None and isinstance(exc, wrapper.SPARQLWrapperException):
         cause = exc.__cause__ or exc.__context__
         status = getattr(cause, "code", None)
         body = str(exc).split("Response:", 1)[-1].strip() if "Response:" in str(exc) else ""
@@ -536,11 +602,11 @@ def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool =
         return from_graph(parse_user_file(file), engine)
     import pyoxigraph as ox
 
-    fmt = ox.RdfFormat.from_extension(file.suffix.lstrip(".").lower() or "nt")
-    if fmt is None:
+    known = find(file.suffix.lower() or ".nt", RDF)
+    if known is None:
         raise InputError(f"{file}: unknown RDF format")
     try:
-        quads = list(ox.parse(path=str(file), format=fmt))
+        quads = list(ox.parse(path=str(file), format=known.pyoxigraph()))
     except (SyntaxError, ValueError, OSError) as exc:
         raise InputError(f"{file}: cannot read the graph: {exc}") from exc
     if engine == "oxigraph":

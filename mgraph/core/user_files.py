@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mgraph.core.errors import InputError
+from mgraph.core.formats import BY_NAME, RDF, extensions, find, names
 from mgraph.core.jsonld_screen import screen_jsonld
 from mgraph.core.nesting import MAX_NESTING, decode_utf8, find_offset, located_error, screen_nesting
 from mgraph.core.xml_screen import screen_xml
@@ -29,52 +30,9 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """Larger files are refused rather than read into memory."""
 
-FORMATS: dict[str, str] = {
-    "turtle": "Turtle",
-    "nt": "N-Triples",
-    "nquads": "N-Quads",
-    "trig": "TriG",
-    "n3": "N3",
-    "xml": "RDF/XML",
-    "json-ld": "JSON-LD",
-}
-"""Canonical format names (rdflib's spelling) and their display names."""
-
-EXTENSIONS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".n3": "n3",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-}
-
-_FORMAT_ALIASES: dict[str, str] = {
-    **{ext.lstrip("."): fmt for ext, fmt in EXTENSIONS.items()},
-    **{fmt: fmt for fmt in FORMATS},
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "n-quads": "nquads",
-    "rdf/xml": "xml",
-    "rdfxml": "xml",
-    "application/rdf+xml": "xml",
-    "jsonld": "json-ld",
-    "text/turtle": "turtle",
-}
-
-_OXIGRAPH_FORMAT = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "n3": "N3",
-    "xml": "RDF_XML",
-    "json-ld": "JSON_LD",
-}
+EXTENSIONS: dict[str, str] = extensions(RDF)
+"""The file extensions read (``.ttl``, ``.nt``...) -> the format's canonical name
+(:mod:`mgraph.core.formats`)."""
 
 # A URL scheme: two or more characters before the colon, so that "C:\\data.ttl" is still a path.
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
@@ -127,16 +85,17 @@ def _parse_bytes(
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"{name}: is over {MAX_FILE_BYTES} bytes; not read")
         file = file / "stdin"
-    fmt = _FORMAT_ALIASES.get(fmt.strip().lower(), "")
-    if not fmt:
-        raise InputError(f"{name}: unknown RDF format; use one of: {', '.join(FORMATS)}")
+    known = find(fmt, RDF)
+    if known is None:
+        raise InputError(f"{name}: unknown RDF format; use one of: {', '.join(names(RDF))}")
+    fmt = known.name
     original = data
-    if fmt == "xml":
+    if fmt == "rdfxml":
         original, data = screen_xml(data, name, max_depth)
     else:
         text = decode_utf8(data, name)
         data = original = data.removeprefix(codecs.BOM_UTF8)
-        if fmt == "json-ld":
+        if fmt == "jsonld":
             screen_jsonld(text, name, max_depth)
         elif fmt in ("turtle", "trig", "n3"):
             screen_nesting(text, name, max_depth)
@@ -189,10 +148,10 @@ def _to_store(quads: Iterable[Any], fmt: str, name: str, store: Any) -> None:
 def _choose_format(file: Path, name: str, format: str | None) -> str:
     """The canonical format name from ``format`` or the extension, or an error listing both."""
     if format is not None:
-        fmt = _FORMAT_ALIASES.get(format.strip().lower())
-        if fmt is None:
-            raise InputError(f"{name}: unknown RDF format {format!r}; use one of: {', '.join(FORMATS)}")
-        return fmt
+        known = find(format, RDF)
+        if known is None:
+            raise InputError(f"{name}: unknown RDF format {format!r}; use one of: {', '.join(names(RDF))}")
+        return known.name
     fmt = EXTENSIONS.get(file.suffix.lower())
     if fmt is None:
         accepted = " ".join(EXTENSIONS)
@@ -245,22 +204,22 @@ def _parse_quads(data: bytes, fmt: str, name: str, base: str, original: bytes) -
     """
     import pyoxigraph
 
-    ox_format = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMAT[fmt])
+    ox_format = getattr(pyoxigraph.RdfFormat, BY_NAME[fmt].oxigraph)
     try:
         yield from pyoxigraph.parse(data, ox_format, base_iri=base)
     except SyntaxError as err:
         raise _syntax_error(err, original, fmt, name, base) from None
     except (ValueError, OSError) as err:
-        raise InputError(f"{name}: cannot parse as {FORMATS[fmt]}: {_one_line(str(err))}") from None
+        raise InputError(f"{name}: cannot parse as {BY_NAME[fmt].label}: {_one_line(str(err))}") from None
 
 
 def _syntax_error(err: SyntaxError, data: bytes, fmt: str, name: str, base: str) -> InputError:
     """A pyoxigraph syntax error as one located line; RDF/XML errors are located via rdflib."""
     message = _LINE_SUFFIX.sub("", _LOCATED.sub("", _one_line(str(err.msg or err))))
-    kind = f"{FORMATS[fmt]} syntax error"
+    kind = f"{BY_NAME[fmt].label} syntax error"
     if err.lineno:
         return InputError(f"{name}:{err.lineno}:{err.offset or 1}: {kind}: {message}")
-    if fmt == "xml":
+    if fmt == "rdfxml":
         located = _rdfxml_error_location(data, base)
         if located is not None:
             line, column, rdflib_message = located
@@ -284,7 +243,7 @@ def _rdfxml_error_location(data: bytes, base: str) -> tuple[int, int, str] | Non
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # its warnings about odd IRIs would repeat our error
     try:
-        Graph().parse(data=data, format="xml", publicID=base)
+        Graph().parse(data=data, format=BY_NAME["rdfxml"].rdflib, publicID=base)
     except Exception as err:  # any failure here only means "no location"
         found = re.search(r":(\d+):(\d+): (.*)", _one_line(str(err)))
         if found:

@@ -30,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mgraph.exporters import Option
+
 if TYPE_CHECKING:
     import networkx
 
@@ -48,6 +50,11 @@ LARGE_LIMIT = 3000
 """Views with more nodes are drawn in the page's fast mode."""
 
 LAYOUTS = ("auto", "force", "blocks")
+OPTIONS = {
+    "title": Option("the page's title (default: mgraph: VIEW view)"),
+    "layout": Option("force, blocks, or auto (by size; default)", LAYOUTS),
+}
+"""The options :func:`export` reads (:class:`mgraph.exporters.Option`)."""
 
 SEED = 42
 SCALE = 60.0  # pixels per unit of layout distance

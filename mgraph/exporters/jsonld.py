@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from mgraph.core.formats import BY_NAME
 from mgraph.exporters import _rdf
 
 NAME = "jsonld"
-EXTENSION = "jsonld"
-MEDIA_TYPE = "application/ld+json"
+EXTENSION = BY_NAME[NAME].extensions[0].lstrip(".")
+MEDIA_TYPE = BY_NAME[NAME].media_types[0]
 DESCRIPTION = "JSON-LD: the view as an RDF subgraph"
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from mgraph.core.formats import BY_NAME
 from mgraph.exporters import _rdf
 
 NAME = "ntriples"
-EXTENSION = "nt"
-MEDIA_TYPE = "application/n-triples"
+EXTENSION = BY_NAME[NAME].extensions[0].lstrip(".")
+MEDIA_TYPE = BY_NAME[NAME].media_types[0]
 DESCRIPTION = "N-Triples: the view as an RDF subgraph"
 
 

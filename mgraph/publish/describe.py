@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mgraph.core.formats import BY_NAME, WRITTEN
 from mgraph.publish.dataversion import DataVersion
 
 if TYPE_CHECKING:
@@ -60,13 +61,13 @@ LICENSE_SPDX = "CC-BY-4.0"
 PUBLISHER = "mgraph contributors"
 
 MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json",
+    **{BY_NAME[name].extensions[0]: BY_NAME[name].media_types[0] for name in WRITTEN},
     ".html": "text/html",
     ".md": "text/markdown",
     ".json": "application/json",
 }
+"""The media type of each kind of release file, by extension (the RDF ones from
+:mod:`mgraph.core.formats`)."""
 DISTRIBUTIONS = (
     ("mercury.ttl", "The graph in Turtle"),
     ("mercury.nt", "The graph in N-Triples, one sorted line per triple"),

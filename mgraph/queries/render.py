@@ -12,12 +12,11 @@ from typing import Any
 from mgraph.core.errors import InputError
 from mgraph.core.store import Answer, Rows
 from mgraph.core.terms import compact_iri
+from mgraph.queries import GRAPH_FORMATS, ROW_FORMATS
 from mgraph.queries.library import library
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-"""Formats of SELECT rows; ASK answers take the same (a table prints true or false)."""
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-"""Formats of the triples of CONSTRUCT and DESCRIBE."""
+FORMATS = ROW_FORMATS
+"""Formats of SELECT rows (:data:`mgraph.queries.ROW_FORMATS`)."""
 
 
 def _is_iri(value: Any) -> bool:

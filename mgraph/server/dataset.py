@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from mgraph.core.errors import InputError
+from mgraph.core.formats import BY_NAME
 
-_NATIVE = {"nt": "N_TRIPLES", "nquads": "N_QUADS", "turtle": "TURTLE", "trig": "TRIG"}
+_NATIVE = {name: BY_NAME[name].oxigraph for name in ("ntriples", "nquads", "turtle", "trig")}
 """Formats read by pyoxigraph's parser straight into the store (named graphs kept)."""
 
 
@@ -202,11 +203,11 @@ def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
     except SyntaxError as err:
         where = f"{path}:{err.lineno}:{err.offset or 1}" if err.lineno else str(path)
         raise InputError(
-            f"{where}: {user_files.FORMATS[fmt]} syntax error: {' '.join(str(err.msg).split())}"
+            f"{where}: {BY_NAME[fmt].label} syntax error: {' '.join(str(err.msg).split())}"
         ) from None
     except (ValueError, OSError) as err:
         raise InputError(
-            f"{path}: cannot load as {user_files.FORMATS[fmt]}: {' '.join(str(err).split())}"
+            f"{path}: cannot load as {BY_NAME[fmt].label}: {' '.join(str(err).split())}"
         ) from None
 
 

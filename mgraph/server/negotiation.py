@@ -10,38 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-RESULTS_TYPES: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/json"),
-    "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-}
+from mgraph.core.formats import RESULTS, WRITTEN, media_types, names, spellings
+
+RESULTS_TYPES: dict[str, tuple[str, ...]] = media_types(names(RESULTS))
 """SELECT and ASK result formats (worker names) and the media types that ask for them."""
 
-GRAPH_TYPES: dict[str, tuple[str, ...]] = {
-    "turtle": ("text/turtle", "application/x-turtle"),
-    "ntriples": ("application/n-triples", "text/plain"),
-    "jsonld": ("application/ld+json", "application/json"),
-}
+GRAPH_TYPES: dict[str, tuple[str, ...]] = media_types(WRITTEN)
 """CONSTRUCT and DESCRIBE result formats and their media types (the first is the one we send)."""
 
-FORMAT_NAMES: dict[str, str] = {
-    "json": "json",
-    "srj": "json",
-    "xml": "xml",
-    "srx": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "ntriples": "ntriples",
-    "nt": "ntriples",
-    "n-triples": "ntriples",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "html": "html",
-}
-"""Short names accepted in ``format=``."""
+FORMAT_NAMES: dict[str, str] = {**spellings(names(RESULTS) + WRITTEN), "html": "html"}
+"""Short names accepted in ``format=`` (:mod:`mgraph.core.formats`)."""
 
 CHARSET = "; charset=utf-8"
 

@@ -1,9 +1,9 @@
 """The query worker: a process that opens the store read-only and answers jobs from a pipe.
 
-It imports only the standard library and pyoxigraph, so a worker starts fast (``spawn``) and a
-query that must be stopped is stopped by killing its process: pyoxigraph cannot cancel a query
-in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
-process only forwards bytes.
+It imports only the standard library, pyoxigraph and :mod:`mgraph.core.formats` (standard library
+only), so a worker starts fast (``spawn``) and a query that must be stopped is stopped by killing
+its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with
+pyoxigraph's own serialisers, so the server process only forwards bytes.
 
 A job is a dict: ``query`` (text, already screened by :mod:`mgraph.core.user_files`), ``subs`` (variable
 name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
@@ -21,8 +21,10 @@ import itertools
 from multiprocessing.connection import Connection
 from typing import Any, cast
 
-RESULTS_FORMATS = ("json", "xml", "csv", "tsv")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+from mgraph.core.formats import BY_NAME, RESULTS, WRITTEN, names
+
+RESULTS_FORMATS = names(RESULTS)
+GRAPH_FORMATS = WRITTEN
 
 
 class _TooMany(Exception):
@@ -52,19 +54,8 @@ class _RowCounter:
 
 
 def _formats() -> tuple[dict[str, Any], dict[str, Any]]:
-    import pyoxigraph as ox
-
-    results = {
-        "json": ox.QueryResultsFormat.JSON,
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }
-    graphs = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "ntriples": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-    }
+    results = {name: BY_NAME[name].pyoxigraph() for name in RESULTS_FORMATS}
+    graphs = {name: BY_NAME[name].pyoxigraph() for name in GRAPH_FORMATS}
     return results, graphs
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mgraph.core.errors import InputError
+from mgraph.core.formats import BY_NAME, WRITTEN
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -140,7 +141,8 @@ def _selector(store: Any) -> Select:
 
 # --- entity and class pages ----------------------------------------------------------------------------
 
-_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+_FORMATS = {BY_NAME[name].extensions[0].lstrip("."): BY_NAME[name] for name in WRITTEN}
+"""The entity page's RDF files: extension -> format (:mod:`mgraph.core.formats`)."""
 
 
 def _entity_files(store: Any, select: Select, iri: str, lang: str) -> dict[str, bytes]:
@@ -157,8 +159,8 @@ def _entity_files(store: Any, select: Select, iri: str, lang: str) -> dict[str, 
     )
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
     forms = {
-        ext: bytes(ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b"")
-        for ext, name in _FORMATS.items()
+        ext: bytes(ox.serialize(triples, format=fmt.pyoxigraph(), prefixes=prefixes) or b"")
+        for ext, fmt in _FORMATS.items()
     }
     html = relative_links(entity_html(select, iri, lang), depth, path.rsplit("/", 1)[-1])
     embedded = forms["jsonld"].decode("utf-8").replace("</", "<\\/")
