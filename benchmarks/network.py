@@ -9,9 +9,18 @@ memory. The curated graph is also timed as whole ``mgraph`` commands (``python -
 
 Aims (issue 9): any export of the curated graph under 2 s as a whole process; the 1M-triple graph
 viewed and exported to GraphML under 60 s and 4 GB; ``analyze`` on it under 2 minutes with
-sampled betweenness.
+sampled betweenness. Issue 20: ``analyze`` at 1M under 30 s; the GraphML export of the full view
+within 1.5x of pyoxigraph plus networkx, in time and in peak memory. For that last aim each size
+ends with both as whole processes side by side: ``mgraph export --view full --format graphml
+--graph FILE`` and a plain script that reads the same file with pyoxigraph, keeps the same nodes
+(typed entities but sources, claims, places and country groups) and links (IRI-valued relations
+between them), and writes them with ``networkx.write_graphml`` (a label and the classes on each
+node, the predicate on each edge: fewer attributes than mgraph writes).
 
 Usage: python benchmarks/network.py [--sizes curated,100k,1m] [--quick] [--timeout SECONDS]
+                                   [--only graphml|analyze]
+  --only graphml: only the GraphML side by side; --only analyze: only ``mgraph analyze --graph
+           FILE`` as a whole process (the aims of issue 20).
   --quick: on the synthetic graphs only the actors and full views, GraphML/GEXF/N-Triples
            exports and the whole analyze (the curated graph gets everything).
 """
@@ -77,8 +86,43 @@ def graph_file(size: str) -> Path:
 # One measurement (in a child process)
 
 
+def baseline_graphml(graph: str, out: str) -> dict[str, Any]:
+    """pyoxigraph plus networkx: the full view's nodes and links written as GraphML (the yardstick
+    of the GraphML export; see the module doc). Wall and CPU time, peak memory, nodes and edges."""
+    import networkx as nx
+    import pyoxigraph as ox
+    from mgraph.networks.views import ALWAYS_HIDDEN
+    from mgraph.networks.index import RDF_TYPE, RDFS_LABEL
+
+    types: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    links: list[tuple[str, str, str]] = []
+    for triple in ox.parse(path=graph, format=ox.RdfFormat.N_TRIPLES):
+        subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        if predicate == RDF_TYPE:
+            types.setdefault(subject.value, set()).add(obj.value)
+        elif isinstance(obj, ox.NamedNode):
+            links.append((subject.value, obj.value, predicate))
+        elif predicate == RDFS_LABEL:
+            labels.setdefault(subject.value, obj.value)
+    nodes = {entity for entity, classes in types.items() if classes.isdisjoint(ALWAYS_HIDDEN)}
+    network = nx.MultiDiGraph()
+    for node in sorted(nodes):
+        network.add_node(node, label=labels.get(node, node), classes=" ".join(sorted(types[node])))
+    for u, v, predicate in sorted(links):
+        if u in nodes and v in nodes:
+            network.add_edge(u, v, predicate=predicate)
+    nx.write_graphml(network, out)
+    return {"nodes": network.number_of_nodes(), "edges": network.number_of_edges()}
+
+
 def child(task: dict[str, Any]) -> dict[str, Any]:
     import pyoxigraph as ox
+
+    if task["kind"] == "baseline":
+        return baseline_graphml(task["graph"], task["out"])
 
     from mgraph.networks.index import index_triples
     from mgraph.networks.views import build_view
@@ -131,12 +175,13 @@ def run_child(task: dict[str, Any], timeout: float) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def run_command(argv: list[str], timeout: float) -> dict[str, Any]:
-    """A whole ``mgraph`` command: wall time, CPU time and peak memory of its process."""
+def run_command(argv: list[str], timeout: float, module: bool = True) -> dict[str, Any]:
+    """A whole ``mgraph`` command (``module``; else a Python script and its arguments): wall time,
+    CPU time and peak memory of its process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mgraph", *argv],
+        [sys.executable, *(["-m", "mgraph"] if module else []), *argv],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
@@ -212,6 +257,49 @@ def whole_commands(timeout: float) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def graphml_side_by_side(graph: Path, timeout: float) -> list[str]:
+    """The GraphML export of the full view beside pyoxigraph plus networkx, both whole
+    processes run one after the other, with the ratios of wall time, CPU time and peak memory."""
+    with tempfile.TemporaryDirectory() as folder:
+        ours = run_command(
+            [
+                "export",
+                "--view",
+                "full",
+                "--format",
+                "graphml",
+                "--graph",
+                str(graph),
+                "-o",
+                f"{folder}/m.graphml",
+            ],
+            timeout,
+        )
+        task = {"kind": "baseline", "graph": str(graph), "out": f"{folder}/nx.graphml"}
+        theirs = run_command(
+            [str(Path(__file__).resolve()), "--child", json.dumps(task)], timeout, module=False
+        )
+    lines = []
+    for label, result in (
+        ("mgraph export --view full --format graphml", ours),
+        ("pyoxigraph + networkx", theirs),
+    ):
+        lines.append(f"  {label:<42} {_whole(result)}")
+    if "error" not in ours and "error" not in theirs:
+        lines.append(
+            f"  {'ratio mgraph / pyoxigraph + networkx':<42} wall {ours['wall'] / theirs['wall']:.2f}x, "
+            f"cpu {ours['cpu'] / theirs['cpu']:.2f}x, peak memory {ours['peak_mb'] / theirs['peak_mb']:.2f}x "
+            "(aim: 1.5x or less)"
+        )
+    return lines
+
+
+def _whole(result: dict[str, Any]) -> str:
+    if "error" in result:
+        return f"error: {result['error']}"
+    return f"{result['wall']:6.2f} s (cpu {result['cpu']:6.2f} s, {result['peak_mb']:6.0f} MB)"
+
+
 def _cell(result: dict[str, Any]) -> str:
     if "error" in result:
         return f"error: {result['error']}"
@@ -228,6 +316,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="fewer measurements on synthetic graphs")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per measurement")
+    parser.add_argument(
+        "--only", choices=("graphml", "analyze"), help="only the whole-process measures of issue 20's aims"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -243,8 +334,12 @@ def main() -> None:
         graph = graph_file(size)
         triples = sum(1 for _ in graph.open(encoding="utf-8"))
         print(f"\n== {size}: {triples} triples ({graph.name})")
+        if args.only == "analyze":
+            result = run_command(["analyze", "--graph", str(graph)], args.timeout)
+            print(f"  mgraph analyze --graph FILE (whole process): {_whole(result)}", flush=True)
+            continue
         print("measured step: its time (the whole child: parse + index + view + step; CPU time; peak memory)")
-        for label, task in tasks(graph, args.quick and size != "curated"):
+        for label, task in [] if args.only else tasks(graph, args.quick and size != "curated"):
             result = run_child(task, args.timeout)
             extra = ""
             if "nodes" in result:
@@ -254,7 +349,10 @@ def main() -> None:
                 s = result["steps"]
                 extra += f"  parse {s['parse']:.2f} s, index {s['index']:.2f} s"
             print(f"  {label:<42} {_cell(result)}{extra}", flush=True)
-        if size == "curated":
+        print("\n  GraphML of the full view, whole processes side by side (wall, CPU, peak):")
+        for line in graphml_side_by_side(graph, args.timeout):
+            print(line, flush=True)
+        if size == "curated" and not args.only:
             print("\n  whole commands on the project graph (start-up included; wall, CPU, peak):")
             for label, result in whole_commands(args.timeout):
                 if "error" in result:

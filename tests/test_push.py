@@ -133,17 +133,10 @@ KNOWN_VIRTUOSO_DIFFERENCES: list[tuple[str, str | None, str | None, bool | None,
     # status-as-of was rewritten since (issue 20: every SUBSTR length is now bound) and still
     # differs on Virtuoso; the cause was not looked at again.
     ("status-as-of", "curated", None, True, "Virtuoso SR008: SUBSTR of an unbound length inside COALESCE"),
-    # The queries of issue 19 meet three more of Virtuoso 7.2's own errors on valid SPARQL 1.1
-    # (checked 2026-12-07 against Virtuoso 07.20.3229; Oxigraph and rdflib agree on each):
-    # amendments-in-force: "SQ200: Aggregate function not allowed in context" (an aggregate in a
-    # sub-select joined to a dated count);
-    (
-        "amendments-in-force",
-        "curated",
-        None,
-        True,
-        "Virtuoso SQ200: aggregate function not allowed in context",
-    ),
+    # The queries of issue 19 met three more of Virtuoso 7.2's own errors on valid SPARQL 1.1
+    # (checked 2026-12-07 against Virtuoso 07.20.3229; Oxigraph and rdflib agree on each).
+    # (amendments-in-force, "SQ200: Aggregate function not allowed in context", agrees since its
+    # latest-report test became an OPTIONAL instead of a NOT EXISTS, issue 20.)
     # source-before-fact-violation: "SP031: SPARQL compiler: Internal error: sparp_gp_deprecate():
     # equiv replaces filter but under deprecation" (HTTP 400);
     (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 SEP = "; "
@@ -78,7 +79,18 @@ def _plain(values: dict[str, Any], lists: bool) -> dict[str, Any]:
 
 def edges(view: Any) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """The view's edges in their one order (source, target, key)."""
-    yield from sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    if view.is_multigraph() and view.is_directed():
+        # read from the adjacency itself: networkx's edge view makes a call per edge
+        found = [
+            (u, v, key, data)
+            for u, targets in view.succ.items()
+            for v, keyed in targets.items()
+            for key, data in keyed.items()
+        ]
+    else:
+        found = list(view.edges(keys=True, data=True))
+    found.sort(key=itemgetter(0, 1, 2))
+    yield from found
 
 
 def nodes(view: Any) -> list[tuple[str, dict[str, Any]]]:

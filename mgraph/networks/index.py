@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from mgraph.core.namespaces import MG, MGID, ORG, SCHEMA
-from mgraph.core.terms import compact_iri
+from mgraph.core.terms import compact_iri as _compact_iri
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -37,6 +37,12 @@ ROLE_OF = str(ORG.organization)
 ROLE = str(ORG.role)
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+MGID_TEXT = str(MGID)
+_MGID_LENGTH = len(MGID_TEXT)
+
+compact_iri = lru_cache(maxsize=1 << 17)(_compact_iri)
+"""The compact IRI, remembered: vocabulary IRIs and the same entities recur on every node and
+edge of a view (at 1M triples, hundreds of thousands of calls)."""
 
 
 @dataclass
@@ -53,7 +59,7 @@ class GraphIndex:
             values = [o for p, o in pairs if p == predicate]
             if values:
                 return min(_label_key(o) for o in values)[2]
-        return self.record_id(iri) if iri.startswith(str(MGID)) else term_label(iri)
+        return self.record_id(iri) if iri.startswith(MGID_TEXT) else term_label(iri)
 
     def alt_names(self, iri: str) -> list[str]:
         return sorted({o.value for p, o in self.out.get(iri, ()) if p in ALT_NAME_PREDICATES})
@@ -64,16 +70,16 @@ class GraphIndex:
     def kind(self, iri: str) -> str:
         """The record kind (``decision``): the first segment of an mgid: IRI; ``source`` for a
         source document cited by its URL."""
-        if iri.startswith(str(MGID)):
-            return iri[len(str(MGID)) :].split("/", 1)[0]
+        if iri.startswith(MGID_TEXT):
+            return iri[_MGID_LENGTH:].split("/", 1)[0]
         if SOURCE_DOCUMENT in self.types.get(iri, ()):
             return "source"
         return compact_iri(iri).split(":", 1)[0]
 
     def record_id(self, iri: str) -> str:
         """``decision/mc-5-3`` for an mgid: IRI, else the compact IRI."""
-        if iri.startswith(str(MGID)):
-            return iri[len(str(MGID)) :]
+        if iri.startswith(MGID_TEXT):
+            return iri[_MGID_LENGTH:]
         return compact_iri(iri)
 
 
@@ -82,8 +88,10 @@ def _label_key(term: Any) -> tuple[int, str, str]:
     return (0 if language in (None, "en") else 1, language or "", term.value)
 
 
+@lru_cache(maxsize=1 << 17)
 def term_label(iri: str) -> str:
-    """A vocabulary term's label from the ontology, else its local name in words."""
+    """A vocabulary term's label from the ontology, else its local name in words (remembered:
+    the same predicates and values recur on every node and edge of a view)."""
     label = ontology_labels().get(iri)
     if label:
         return label
@@ -122,15 +130,24 @@ def index_triples(triples: Iterable[Any]) -> GraphIndex:
     index = GraphIndex()
     out, types = index.out, index.types
     names: dict[str, str] = {}  # one string per predicate, not one per triple (memory at 1M)
+    named, blank = ox.NamedNode, ox.BlankNode
     for triple in triples:
-        subject, predicate, obj = triple.subject, triple.predicate, triple.object
-        if not isinstance(subject, ox.NamedNode) or isinstance(obj, ox.BlankNode):
-            continue
-        s, p = subject.value, predicate.value
+        subject, obj = triple.subject, triple.object
+        if type(subject) is not named or type(obj) is blank:
+            if not isinstance(subject, named) or isinstance(obj, blank):
+                continue
+        s, p = subject.value, triple.predicate.value
         p = names.setdefault(p, p)
         if p == RDF_TYPE:
-            types.setdefault(s, set()).add(obj.value)
-        out.setdefault(s, []).append((p, obj))
+            found = types.get(s)
+            if found is None:
+                found = types[s] = set()
+            found.add(obj.value)
+        pairs = out.get(s)
+        if pairs is None:
+            out[s] = [(p, obj)]
+        else:
+            pairs.append((p, obj))
     return index
 
 

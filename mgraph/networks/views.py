@@ -41,7 +41,6 @@ from typing import Any
 
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MG, ORG, SCHEMA
-from mgraph.core.terms import compact_iri as _compact_iri
 from mgraph.core.terms import expand_curie
 from mgraph.networks.index import (
     CLAIM,
@@ -58,6 +57,7 @@ from mgraph.networks.index import (
     SOURCE_DOCUMENT,
     GraphIndex,
     class_closure,
+    compact_iri,
     get_index,
     term_label,
 )
@@ -86,9 +86,6 @@ START_PREDICATES = tuple(str(p) for p in (SCHEMA.startDate, MG.actDate, MG.estab
 END_PREDICATES = (str(SCHEMA.endDate), str(MG.actDate))
 COUNTRY_GROUP = str(MG.CountryGroup)  # UN regions and lists (issue 18): hubs, shown with places
 ALWAYS_HIDDEN = frozenset({SOURCE_DOCUMENT, CLAIM, PLACE, COUNTRY_GROUP})
-
-
-compact_iri = cache(_compact_iri)  # vocabulary IRIs recur on every node and edge
 
 
 @dataclass(frozen=True)
@@ -422,6 +419,8 @@ class _Builder:
         self._sources: dict[str, dict[str, Any]] = {}
         self._claims: dict[tuple[str, str, str], list[str]] | None = None
         self._sources_of: dict[str, list[dict[str, Any]]] = {}
+        self._labels: dict[str, str] = {}  # names of things a node links to that are no node
+        self._classes: dict[frozenset[str], tuple[str, list[str]]] = {}  # by an entity's types
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -766,27 +765,37 @@ class _Builder:
         start, end = self.node_dates(iri)
         sources = list(self.sources_of(iri))
         facts = []
-        for p, o in index.out.get(iri, ()):
-            if p in (RDF_TYPE, RDFS_LABEL, PREF_LABEL, DERIVED_FROM):
+        nodes, out, labels = self.nodes, index.out, self._labels
+        for p, o in out.get(iri, ()):
+            if p in _NOT_FACTS:
                 continue
             if _is_literal(o):
                 facts.append(
                     {"predicate": compact_iri(p), "label": term_label(p), "value": o.value, "iri": None}
                 )
-            elif o.value not in self.nodes:
-                target = o.value
-                name = index.label(target) if target in index.out else term_label(target)
-                facts.append(
-                    {"predicate": compact_iri(p), "label": term_label(p), "value": name, "iri": target}
-                )
-        facts.sort(key=lambda f: (f["predicate"], f["value"], f["iri"] or ""))
+                continue
+            target = o.value
+            if target in nodes:
+                continue
+            name = labels.get(target)
+            if name is None:
+                name = labels[target] = index.label(target) if target in out else term_label(target)
+            facts.append({"predicate": compact_iri(p), "label": term_label(p), "value": name, "iri": target})
+        facts.sort(key=_fact_order)
+        key = frozenset(types)
+        classes = self._classes.get(key)
+        if classes is None:
+            classes = self._classes[key] = (
+                compact_iri(most_specific(types)) if types else "",
+                sorted(compact_iri(c) for c in types),
+            )
         return {
             "iri": iri,
             "id": index.record_id(iri),
             "kind": index.kind(iri),
             "label": index.label(iri),
-            "class": compact_iri(most_specific(types)) if types else "",
-            "classes": sorted(compact_iri(c) for c in types),
+            "class": classes[0],
+            "classes": list(classes[1]),
             "alt_names": index.alt_names(iri),
             "start": start,
             "end": end,
@@ -808,8 +817,20 @@ class _Builder:
         return graph
 
 
+_NOT_FACTS = frozenset({RDF_TYPE, RDFS_LABEL, PREF_LABEL, DERIVED_FROM})
+_LITERAL_TYPES: dict[type, bool] = {}
+
+
 def _is_literal(term: Any) -> bool:
-    return hasattr(term, "datatype")
+    kind = type(term)
+    found = _LITERAL_TYPES.get(kind)
+    if found is None:
+        found = _LITERAL_TYPES[kind] = hasattr(term, "datatype")
+    return found
+
+
+def _fact_order(fact: dict[str, Any]) -> tuple[str, str, str]:
+    return fact["predicate"], fact["value"], fact["iri"] or ""
 
 
 def most_specific(types: set[str]) -> str:
