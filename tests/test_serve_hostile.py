@@ -19,6 +19,7 @@ import pytest
 from serve_support import FIXTURES, start
 
 from mgraph.server.fairuse import FairUse, OverBudget
+from mgraph.server.jobs import Job
 from mgraph.server.pool import WorkerPool
 
 TIMEOUT = 6.0
@@ -196,7 +197,6 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
     from mgraph.server.dataset import prepare
 
     dataset = prepare([big], tmp_path / "store")
-    job = {"subs": {}, "results_format": "json", "graph_format": "turtle", "max_results": 0}
 
     async def scenario() -> list[str]:
         pool = WorkerPool(str(dataset.path), 1, {})
@@ -207,7 +207,7 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
 
             async def one(name: str, query: str, timeout: float) -> None:
                 try:
-                    await pool.run({**job, "query": query}, timeout, client=name)
+                    await pool.run(Job(query), timeout, client=name)
                     order.append(name)
                 except Exception as err:
                     order.append(f"{name}: {type(err).__name__}")

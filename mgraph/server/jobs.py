@@ -1,6 +1,6 @@
 """What the server, the worker pool and a worker process say to each other: a ``Job`` and its ``Reply``.
 
-A :class:`Job` is one query to run (its text already screened by :mod:`mgraph.core.safety`), with
+A :class:`Job` is one query to run (its text already screened by :mod:`mgraph.core.sparql_screen`), with
 its IRIs to bind, the formats to answer in and the limits; a :class:`Reply` is the answer's
 bytes, serialised in the worker, or an error with its HTTP status. Both cross the worker's pipe
 (pickled), so this module imports only the standard library: the worker stays light.

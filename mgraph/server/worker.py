@@ -5,7 +5,7 @@ query that must be stopped is stopped by killing its process: pyoxigraph cannot 
 in-process. Results are serialised here, with pyoxigraph's own serialisers, so the server
 process only forwards bytes.
 
-A job is a :class:`~mgraph.server.jobs.Job` (its text already screened by :mod:`mgraph.core.safety`);
+A job is a :class:`~mgraph.server.jobs.Job` (its text already screened by :mod:`mgraph.core.sparql_screen`);
 the answer is a :class:`~mgraph.server.jobs.Reply`: the result's kind (``"solutions"``,
 ``"boolean"`` or ``"graph"``), format and bytes, or an error's HTTP status and message.
 """
@@ -86,12 +86,12 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
     try:
         if isinstance(answer, ox.QueryBoolean):
             fmt = job.results_format
-            return Reply.result("boolean", fmt, answer.serialize(format=results_formats[fmt]))
+            return Reply.result("boolean", fmt, _bytes(answer.serialize(format=results_formats[fmt])))
         if isinstance(answer, ox.QuerySolutions):
             fmt = job.results_format
             target = results_formats[fmt]
             if not limit:
-                return Reply.result("solutions", fmt, answer.serialize(format=target))
+                return Reply.result("solutions", fmt, _bytes(answer.serialize(format=target)))
             counter = _RowCounter(limit)
             try:
                 answer.serialize(cast(Any, counter), format=ox.QueryResultsFormat.TSV)
@@ -99,16 +99,26 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
                 return Reply.error(500, _too_many(limit, "solutions"))
             body: bytes = b"".join(counter.parts)
             if fmt != "tsv":  # TSV keeps every term exactly, so the other formats come from it
-                body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
+                body = _bytes(
+                    ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
+                )
             return Reply.result("solutions", fmt, body)
         fmt = job.graph_format
         triples = list(itertools.islice(answer, limit + 1) if limit else answer)
         if limit and len(triples) > limit:
             return Reply.error(500, _too_many(limit, "triples"))
         used = prefixes if fmt == "turtle" else None
-        return Reply.result("graph", fmt, ox.serialize(triples, format=graph_formats[fmt], prefixes=used))
+        return Reply.result(
+            "graph", fmt, _bytes(ox.serialize(triples, format=graph_formats[fmt], prefixes=used))
+        )
     except OSError as err:
         return Reply.error(500, f"Query evaluation failed: {' '.join(str(err).split())}")
+
+
+def _bytes(serialized: bytes | None) -> bytes:
+    """What a pyoxigraph serialiser returns when given no output: the bytes."""
+    assert serialized is not None
+    return serialized
 
 
 def _too_many(limit: int, what: str) -> str:
