@@ -170,6 +170,12 @@ class AccessLog:
                 size += len(message.get("body", b""))
             await send(message)
 
+        if not ACCESS.isEnabledFor(logging.INFO):  # --quiet: no line, and no time spent on one
+            try:
+                await self.app(scope, receive, send)
+            except SlowReader:
+                pass
+            return
         try:
             await self.app(scope, receive, logged)
         except SlowReader:
