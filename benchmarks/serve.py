@@ -8,10 +8,13 @@ printed are requests per second, p50 and p99 latency, errors, and mgraph's throu
 fraction of Oxigraph's. Queries that alone take longer than ``--slow`` seconds on Oxigraph are
 left out of the mix (and listed): a handful of multi-second queries would otherwise make a run
 of a few seconds measure nothing but them, and mgraph's time limit must sit above every query
-of the mix so that it stops only the runaway. The throughput runs are the same for both
-servers; after them, mgraph's largest run is repeated with two runaway cartesian-product
-queries sent as well (a line of its own): they must come back 503 at the time limit while the
-other clients see no error, and the throughput that is left is printed.
+of the mix so that it stops only the runaway. Beside the throughput, the CPU time each server
+spent per request is printed (its process, its worker processes, and the workers it killed and
+replaced: what a request costs whatever else the machine runs), and mgraph's count of queries
+stopped on its short-query worker. The throughput runs are the same for both servers; after
+them, mgraph's largest run is repeated with two runaway cartesian-product queries sent as well
+(a line of its own): they must come back 503 at the time limit while the other clients see no
+error, and the throughput that is left is printed.
 
 The machine the figures come from matters: on a machine shared with other work, a server with
 32 threads (Oxigraph) gets a larger share of the CPU than one with a worker per core (mgraph).
@@ -44,7 +47,28 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import free_port  # noqa: E402  (the one free-port helper)
 
+CALIBRATION_LIMIT = 60.0  # seconds: a query slower than this alone is left out without waiting longer
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children, alive or reaped (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(one: int) -> float:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return sum(int(value) for value in fields[11:15]) / tick  # utime stime cutime cstime
+
+    kids = []  # children of every thread (mgraph's workers are started from a thread pool)
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids += [int(kid) for kid in children.read_text().split()]
+        except OSError:
+            pass
+    return own(pid) + sum(own(kid) for kid in kids)
 
 
 def wait_ready(url: str, process: subprocess.Popen, seconds: float = 300) -> None:
@@ -185,17 +209,19 @@ def start_mgraph(
     return process, f"http://127.0.0.1:{port}/sparql"
 
 
-def start_oxigraph(graph_file: Path, folder: Path) -> tuple[subprocess.Popen, str]:
+def start_oxigraph(graph_file: Path | None, folder: Path) -> tuple[subprocess.Popen, str]:
+    """Load ``graph_file`` into a store in ``folder`` (None: the store is there) and serve it."""
     binary = shutil.which("oxigraph")
     if binary is None:
         raise SystemExit("the oxigraph binary is missing (pip install oxigraph)")
     location = folder / "oxigraph-store"
-    subprocess.run(
-        [binary, "load", "--location", str(location), "--file", str(graph_file)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if graph_file is not None:
+        subprocess.run(
+            [binary, "load", "--location", str(location), "--file", str(graph_file)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     port = free_port()
     process = subprocess.Popen(
         [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
@@ -209,15 +235,25 @@ def start_oxigraph(graph_file: Path, folder: Path) -> tuple[subprocess.Popen, st
 def calibrate(
     url: str, queries: list[tuple[str, str]], budget: float
 ) -> tuple[list[tuple[str, str]], list[str]]:
-    """Run each query once on Oxigraph; those slower than ``budget`` seconds leave the mix (listed)."""
+    """Run each query once on Oxigraph; those slower than ``budget`` seconds leave the mix (listed).
+
+    A query not answered within ``CALIBRATION_LIMIT`` seconds leaves it too (Oxigraph goes on
+    running it: the caller restarts the server before measuring)."""
     import httpx
 
     kept, dropped = [], []
     for name, text in queries:
         start = time.perf_counter()
-        httpx.post(
-            url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}, timeout=600
-        )
+        try:
+            httpx.post(
+                url,
+                data={"query": text},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=CALIBRATION_LIMIT,
+            )
+        except httpx.TimeoutException:
+            dropped.append(f"{name} (over {CALIBRATION_LIMIT:g} s on oxigraph)")
+            continue
         seconds = time.perf_counter() - start
         if seconds > budget:
             dropped.append(f"{name} ({seconds:.1f} s on oxigraph)")
@@ -238,6 +274,9 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
         queries, dropped = calibrate(oxigraph_url, queries, args.slow)
         if dropped:
             print(f"left out of the mix (slower than {args.slow:g} s alone): {', '.join(dropped)}")
+        if any(f"over {CALIBRATION_LIMIT:g} s" in text for text in dropped):
+            stop(oxigraph)  # it is still running the query it did not answer
+            oxigraph, oxigraph_url = start_oxigraph(None, folder)
         start = time.perf_counter()
         mgraph, mgraph_url = start_mgraph(graph_file, folder, args.workers, args.timeout)
         mgraph_start = time.perf_counter() - start
@@ -248,6 +287,8 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
         try:
 
             def line(name: str, clients: int, result: dict[str, Any], note: str = "") -> None:
+                if "cpu" in result and not note:
+                    note = f"{result['cpu'] * 1000 / max(1, result['requests']):.1f} ms CPU per request"
                 print(
                     f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
                     f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}"
@@ -258,17 +299,20 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
             for clients in args.clients:
                 results: dict[str, dict[str, Any]] = {}
                 servers = (("oxigraph serve-read-only", oxigraph_url), ("mgraph serve", mgraph_url))
+                pids = {"oxigraph serve-read-only": oxigraph.pid, "mgraph serve": mgraph.pid}
                 for _name, url in servers:
                     asyncio.run(hammer(url, queries, clients, min(2.0, args.seconds)))  # warm up
                 for _ in range(args.rounds):  # alternated, the best kept: the machine's load varies
                     for name, url in servers:
+                        before = cpu_seconds(pids[name])
                         result = asyncio.run(hammer(url, queries, clients, args.seconds))
+                        result["cpu"] = cpu_seconds(pids[name]) - before
                         if name not in results or result["rps"] > results[name]["rps"]:
                             results[name] = result
                 for name, _ in servers:
                     line(name, clients, results[name])
                 ratio = results["mgraph serve"]["rps"] / results["oxigraph serve-read-only"]["rps"]
-                print(f"{'':<26}{clients:>8}  mgraph/oxigraph throughput: {ratio:.2f}")
+                print(f"{'':<26}{clients:>8}  mgraph/oxigraph throughput: {ratio:.2f}{_counters(mgraph_url)}")
             clients = max(args.clients)
             result = asyncio.run(hammer(mgraph_url, queries, clients, args.seconds, runaway=True))
             fate = result["runaway"]
@@ -282,6 +326,15 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
         finally:
             stop(mgraph)
             stop(oxigraph)
+
+
+def _counters(sparql_url: str) -> str:
+    """mgraph's counts so far: queries stopped on the short-query worker, workers killed."""
+    import json
+
+    with urllib.request.urlopen(sparql_url.removesuffix("/sparql") + "/ready", timeout=10) as response:
+        state = json.load(response)
+    return f" (mgraph so far: {state['preempted']} preempted, {state['killed']} killed)"
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
+from servers import free_port
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 
 from mgraph.core.errors import InputError
@@ -35,6 +36,7 @@ from mgraph.queries.library import library
 from mgraph.queries.query import run
 from mgraph.server import negotiation
 from mgraph.server.dataset import prepare
+from mgraph.server.jobs import Job, Reply
 from mgraph.server.pool import WorkerLost, WorkerPool
 
 NAMED = "https://example.org/serve-test/graph/extra"
@@ -699,16 +701,15 @@ def test_worker_crash_is_a_500_and_the_worker_is_replaced():
     """The engine dies on deep nesting; past the screen (here: sent to the pool directly), the
     worker's death is answered as an error and a fresh worker takes its place."""
     dataset = prepare([FIXTURES / "named.trig"])
-    job = {"query": "", "subs": {}, "results_format": "json", "graph_format": "turtle", "max_results": 0}
 
-    async def scenario() -> tuple[str, ...]:
+    async def scenario() -> Reply:
         pool = WorkerPool(str(dataset.path), 1, {})
         await pool.start()
         try:
             deep = "SELECT * WHERE " + "{ " * 20000 + "}" * 20000
             with pytest.raises(WorkerLost):
-                await pool.run({**job, "query": deep}, timeout=60)
-            return await pool.run({**job, "query": f"ASK {{ GRAPH <{NAMED}> {{ ?s ?p ?o }} }}"}, timeout=60)
+                await pool.run(Job(deep), timeout=60)
+            return await pool.run(Job(f"ASK {{ GRAPH <{NAMED}> {{ ?s ?p ?o }} }}"), timeout=60)
         finally:
             pool.close()
 
@@ -716,7 +717,7 @@ def test_worker_crash_is_a_500_and_the_worker_is_replaced():
         reply = asyncio.run(scenario())
     finally:
         dataset.close()
-    assert reply[0] == "ok" and json.loads(reply[3])["boolean"] is True
+    assert reply.ok and json.loads(reply.body)["boolean"] is True
 
 
 def test_invalid_entity_path_is_404(server):
@@ -775,6 +776,39 @@ def test_port_in_use_is_exit_2_and_leaves_no_temp_files(tmp_path):
     assert "could not start on 127.0.0.1" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_port_is_held_when_the_url_is_announced(tmp_path):
+    """The port is bound once, before the data is loaded: when the URL is announced, the port
+    already takes connections (uvicorn serves on that socket; before, it bound the port again
+    after starting the workers, so the announced URL refused connections for a while and another
+    process could take the port in between), and no one else can bind it."""
+    port = free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mgraph", "serve", str(FIXTURES / "named.trig"), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if f"http://127.0.0.1:{port}/" in line:
+                break
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # accepted (into the listening queue) at once
+        with socket.socket() as other, pytest.raises(OSError):
+            other.bind(("127.0.0.1", port))
+        listening = [
+            line.split()
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+            if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A"
+        ]
+        assert len(listening) == 1  # one listening socket on the port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_graph_option_loads_a_file_into_a_named_graph(tmp_path):

@@ -19,6 +19,7 @@ import pytest
 from serve_support import FIXTURES, start
 
 from mgraph.server.fairuse import FairUse, OverBudget
+from mgraph.server.jobs import Job
 from mgraph.server.pool import WorkerPool
 
 TIMEOUT = 6.0
@@ -196,7 +197,6 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
     from mgraph.server.dataset import prepare
 
     dataset = prepare([big], tmp_path / "store")
-    job = {"subs": {}, "results_format": "json", "graph_format": "turtle", "max_results": 0}
 
     async def scenario() -> list[str]:
         pool = WorkerPool(str(dataset.path), 1, {})
@@ -207,7 +207,7 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
 
             async def one(name: str, query: str, timeout: float) -> None:
                 try:
-                    await pool.run({**job, "query": query}, timeout, client=name)
+                    await pool.run(Job(query), timeout, client=name)
                     order.append(name)
                 except Exception as err:
                     order.append(f"{name}: {type(err).__name__}")
@@ -228,6 +228,59 @@ def test_queue_serves_a_light_client_before_a_heavy_one(tmp_path, big):
     finally:
         dataset.close()
     assert order == ["late: QueryTimeout", "blocker: QueryTimeout", "light", "heavy"]
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["others-turn-over", "every-worker-held"])
+def test_the_short_query_worker_is_freed_only_when_every_worker_is_held(tmp_path, big, held):
+    """Two workers, the second kept for short queries, running a long query while short ones
+    wait. While the other worker turns over short queries, the long one is left to run (stopping
+    it would throw its work away; it ends at its own time limit). When the other worker holds a
+    long query too, the short-query worker's is stopped and requeued, and a short query is
+    answered on the fresh worker before the long ones' limit."""
+    from mgraph.server.dataset import prepare
+    from mgraph.server.pool import QueryTimeout
+
+    dataset = prepare([big], tmp_path / "store")
+
+    async def scenario() -> tuple[list[str], int]:
+        pool = WorkerPool(str(dataset.path), 2, {})
+        await pool.start()
+        outcome: list[str] = []
+        try:
+
+            async def one(name: str, query: str, timeout: float) -> None:
+                try:
+                    await pool.run(Job(query), timeout, client=name)
+                    outcome.append(name)
+                except QueryTimeout:
+                    outcome.append(f"{name}: timed out")
+
+            # tasks start in order, each taking a free worker before the next runs: the first
+            # gets the general worker, the second the short-query one
+            first = asyncio.ensure_future(one("first", RUNAWAY if held else NORMAL, 4.0))
+            long = asyncio.ensure_future(one("long", RUNAWAY, 4.0))
+            await asyncio.sleep(1.5)  # both past the short-query worker's allowance of 1 s
+            if held:
+                await one("short", NORMAL, 30)
+            else:
+                end = time.monotonic() + 2.0
+                while time.monotonic() < end:  # two clients: one always waiting
+                    await asyncio.gather(one("a", NORMAL, 30), one("b", NORMAL, 30))
+            await asyncio.gather(first, long)
+        finally:
+            pool.close()
+        return outcome, pool.preempted
+
+    try:
+        outcome, preempted = asyncio.run(scenario())
+    finally:
+        dataset.close()
+    if held:
+        assert preempted == 1
+        assert outcome.index("short") < outcome.index("long: timed out")
+    else:
+        assert preempted == 0
+        assert "long: timed out" in outcome and outcome.count("a") >= 1
 
 
 @pytest.mark.parametrize(

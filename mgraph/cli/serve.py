@@ -22,6 +22,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
 
 EXAMPLES = """
   mgraph serve                                   # http://127.0.0.1:8000/
@@ -173,7 +177,6 @@ def run(args: argparse.Namespace) -> int:
     from mgraph.server.connections import Guard, default_cap, protocol_class, raise_file_limit
     from mgraph.server.dataset import prepare
 
-    _check_port_free(args.host, args.port)
     file_limit = raise_file_limit()
     cap = args.max_connections if args.max_connections is not None else default_cap(file_limit)
     if not 1 <= cap <= file_limit - 32:
@@ -182,8 +185,10 @@ def run(args: argparse.Namespace) -> int:
         )
     guard = Guard(client_timeout=args.client_timeout, max_connections=cap, file_limit=file_limit)
     workers = args.workers or (os.cpu_count() or 1) + 1
-    dataset = prepare(args.files, args.store, graphs)
+    sockets = listen(args.host, args.port, backlog=min(2048, cap))  # held from now on, bound once
+    dataset = None
     try:
+        dataset = prepare(args.files, args.store, graphs)
         config = Config(
             timeout=args.timeout,
             max_results=args.max_results,
@@ -240,39 +245,56 @@ def run(args: argparse.Namespace) -> int:
         for stop in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop, lambda *_: None)
         try:
-            server.run()
-        except SystemExit:  # uvicorn exits (code 3) when it cannot bind or start the application
+            server.run(sockets=sockets)  # uvicorn serves on our sockets: it binds nothing itself
+        except SystemExit:  # uvicorn exits (code 3) when it cannot start the application
             pass
         if not server.started:
             raise InputError(
-                f"could not start on {args.host}:{args.port} (the address is in use or not "
-                "allowed, or the query workers could not start; see the messages above)"
+                f"could not start on {args.host}:{args.port} (the query workers could not start; "
+                "see the messages above)"
             )
     finally:
-        dataset.close()
+        for sock in sockets:
+            sock.close()
+        if dataset is not None:
+            dataset.close()
     return EXIT_OK
 
 
-def _check_port_free(host: str, port: int) -> None:
-    """A port already taken is an error before anything is announced (exit 2)."""
+def listen(host: str, port: int, backlog: int) -> list[socket.socket]:
+    """Listening sockets on every address of ``host`` (as uvicorn would bind them), bound here,
+    once, before anything is loaded or announced: a port already taken is an error (exit 2), and
+    the port cannot be taken by another process between a check and the server's start."""
     import socket
 
     from mgraph.core.errors import InputError
 
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except OSError as err:
         raise InputError(f"--host {host}: {err.strerror or err}") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as err:
-            raise InputError(
-                f"could not start on {host}:{port}: {err.strerror or err} (another server may "
-                "be running there; choose another --port)"
-            ) from None
+    sockets: list[socket.socket] = []
+    seen: set[tuple[int, object]] = set()
+    try:
+        for family, kind, proto, _, address in infos:
+            if (family, address) in seen:
+                continue
+            seen.add((family, address))
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # not SO_REUSEPORT: one owner
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(backlog)
+    except OSError as err:
+        for sock in sockets:
+            sock.close()
+        raise InputError(
+            f"could not start on {host}:{port}: {err.strerror or err} (another server may "
+            "be running there; choose another --port)"
+        ) from None
+    return sockets
 
 
 def _read_tokens(file: str) -> dict[str, str]:

@@ -23,7 +23,6 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,66 +34,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mgraph.server import negotiation, pages, protocol, wellknown
+from mgraph.server import pages, protocol, wellknown
 from mgraph.server.connections import Guard
 from mgraph.server.dataset import Dataset
-from mgraph.server.fairuse import OverBudget
-from mgraph.server.pool import REQUEST, QueryTimeout, WorkerPool
+from mgraph.server.pool import REQUEST
+from mgraph.server.state import Config, ProtocolError, Server, error_response
+
+__all__ = ["Config", "create_app"]
 
 HERE = Path(__file__).resolve().parent
 LOG = logging.getLogger("mgraph.serve")
 ACCESS = logging.getLogger("mgraph.serve.access")
-
-
-@dataclass
-class Config:
-    """What ``mgraph serve`` was told; the defaults are the command's."""
-
-    timeout: float = 30.0
-    max_results: int = 100_000
-    max_body: int = 1024 * 1024
-    workers: int = 2
-    cors: list[str] = field(default_factory=list)
-    max_depth: int = 200
-    budget: float = 0.0  # seconds of query time per client per minute; 0: no budget
-    public: bool = False
-    tokens: dict[str, str] = field(default_factory=dict)  # --auth: bearer token -> client name
-
-
-class Server:
-    """The state every request handler shares: the dataset, the worker pool and the limits."""
-
-    def __init__(self, dataset: Dataset, config: Config, guard: Guard | None = None) -> None:
-        from mgraph.core.namespaces import PREFIXES
-
-        self.dataset = dataset
-        self.config = config
-        self.guard = guard
-        self.prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
-        self.pool = WorkerPool(str(dataset.path), config.workers, self.prefixes, budget=config.budget)
-        self.ready = False
-        self.label_index: list[tuple[str, str]] | None = None  # (IRI, label), for suggestions
-        self.screened: dict[str, str] = {}  # query texts that passed the screen -> their form
-
-    def job(self, text: str, accept: str | None, fmt: str | None) -> dict[str, Any]:
-        """A worker job for a query, screened and with its formats negotiated (or ProtocolError)."""
-        form = protocol.screen(self, text)
-        results = negotiation.choose(negotiation.RESULTS_TYPES, accept, fmt)
-        graph = negotiation.choose(negotiation.GRAPH_TYPES, accept, fmt)
-        wanted = graph if form in ("CONSTRUCT", "DESCRIBE") else results
-        if wanted is None:
-            table = (
-                negotiation.GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else negotiation.RESULTS_TYPES
-            )
-            offered = ", ".join(types[0] for types in table.values())
-            raise protocol.ProtocolError(406, f"Not Acceptable: a {form} result can be sent as {offered}")
-        return {
-            "query": text,
-            "subs": {},
-            "results_format": (results or ("json", ""))[0],
-            "graph_format": (graph or ("turtle", ""))[0],
-            "max_results": self.config.max_results,
-        }
 
 
 SLOW_READER_FACTOR = 3
@@ -127,7 +77,7 @@ class BodyLimit:
             except ValueError:
                 too_big = False
             if too_big:
-                await self._refuse(scope, receive, send)
+                await self._reject(scope, receive, send, 413)
                 return
         if self.seconds is not None:
             send = self._timed(send, self.seconds * SLOW_READER_FACTOR)
@@ -141,16 +91,17 @@ class BodyLimit:
         while more:
             try:
                 remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-                message = await asyncio.wait_for(receive(), timeout=remaining)
+                async with asyncio.timeout(remaining):
+                    message = await receive()
             except TimeoutError:
-                await self._slow(scope, receive, send)
+                await self._reject(scope, receive, send, 408)
                 return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(scope, receive, send)
+                await self._reject(scope, receive, send, 413)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -172,25 +123,22 @@ class BodyLimit:
 
         async def timed(message: Message) -> None:
             try:
-                await asyncio.wait_for(send(message), timeout=seconds)
+                async with asyncio.timeout(seconds):
+                    await send(message)
             except TimeoutError:
                 raise SlowReader from None
 
         return timed
 
-    async def _slow(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
+        """Answer a body we will not read (413: too large; 408: too slow) and close the connection."""
+        if status == 413:
+            message = f"Request body too large: the limit is {self.limit} bytes (the server's --max-body)"
+        else:
+            message = f"Request body too slow: not received within {self.seconds:g} s"
         response = Response(
-            f"Request body too slow: not received within {self.seconds:g} s\n",
-            status_code=408,
-            media_type="text/plain; charset=utf-8",
-            headers={"Connection": "close"},
-        )
-        await response(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = Response(
-            f"Request body too large: the limit is {self.limit} bytes (the server's --max-body)\n",
-            status_code=413,
+            message + "\n",
+            status_code=status,
             media_type="text/plain; charset=utf-8",
             headers={"Connection": "close"},
         )
@@ -222,6 +170,12 @@ class AccessLog:
                 size += len(message.get("body", b""))
             await send(message)
 
+        if not ACCESS.isEnabledFor(logging.INFO):  # --quiet: no line, and no time spent on one
+            try:
+                await self.app(scope, receive, send)
+            except SlowReader:
+                pass
+            return
         try:
             await self.app(scope, receive, logged)
         except SlowReader:
@@ -321,25 +275,10 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def over_budget(request: Request, exc: Exception) -> Response:
-    """HTTP 429 with Retry-After: the client has used its query time for this minute."""
-    assert isinstance(exc, OverBudget)
-    return Response(
-        f"Too many requests: this client used its {exc.budget:g} s of query time per minute "
-        f"(the server's --budget); retry after {exc.retry_after} s\n",
-        status_code=429,
-        media_type="text/plain; charset=utf-8",
-        headers={"Retry-After": str(exc.retry_after)},
-    )
-
-
-def timed_out(request: Request, exc: Exception) -> Response:
-    server: Server = request.app.state.server
-    return Response(
-        f"Query timed out: stopped after {server.config.timeout:g} s (the server's --timeout limit)\n",
-        status_code=503,
-        media_type="text/plain; charset=utf-8",
-    )
+def protocol_error(request: Request, exc: Exception) -> Response:
+    """A ProtocolError that a handler left to the application (a page's 429 or 503, say)."""
+    assert isinstance(exc, ProtocolError)
+    return error_response(exc)
 
 
 async def ready(request: Request) -> Response:
@@ -418,7 +357,7 @@ def create_app(dataset: Dataset, config: Config, guard: Guard | None = None) -> 
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={OverBudget: over_budget, QueryTimeout: timed_out},
+        exception_handlers={ProtocolError: protocol_error},
     )
     app.state.server = server
     return app

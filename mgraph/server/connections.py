@@ -34,7 +34,12 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the rules below are written against uvicorn's protocol, as they extend it
+    from uvicorn.protocols.http.h11_impl import H11Protocol as _Protocol
+else:
+    _Protocol = object
 
 RESERVED_FILES = 100
 """File descriptors kept free of client connections (workers' pipes, logs, the listening socket)."""
@@ -108,7 +113,7 @@ def protocol_class(guard: Guard) -> type:
 
         base = H11Protocol
 
-    class Guarded(base):
+    class Rules(_Protocol):
         _mg_cycle: Any = None
         _mg_timer: asyncio.TimerHandle | None = None
         _mg_pending = 0  # bytes of response waiting to be sent when the timer was set
@@ -177,4 +182,4 @@ def protocol_class(guard: Guard) -> type:
                 self._mg_timer = None
             super().connection_lost(exc)
 
-    return Guarded
+    return type("Guarded", (Rules, base), {})

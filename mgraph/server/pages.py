@@ -19,24 +19,20 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import json
 import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from mgraph.core.store import Rows, Store, bind_values
-from mgraph.core.terms import json_value
+from mgraph.core.store import bind_values
 from mgraph.networks.languages import negotiate
 from mgraph.server import negotiation, wellknown
-from mgraph.server.protocol import ProtocolError, error_response, run_job
-
-if TYPE_CHECKING:
-    from mgraph.server.app import Server
+from mgraph.server.poolstore import PoolStore
+from mgraph.server.state import ProtocolError, Server, construct, error_response, run_job, select
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ID_BASE = "https://w3id.org/mgraph/id/"
@@ -164,23 +160,7 @@ def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(html, status_code=status)
 
 
-# --- running page queries ------------------------------------------------------------------------
-
-
-async def select(server: Server, query: str, subs: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The JSON bindings of a page query (screened like any other), with IRIs bound by substitution."""
-    from mgraph.server import protocol
-
-    job = server.job(query, "application/sparql-results+json", None)
-    job["subs"] = subs or {}
-    job["max_results"] = 0
-    reply = await server.pool.run(job, server.config.timeout)
-    if reply[0] != "ok":
-        raise protocol.ProtocolError(int(reply[1]), str(reply[2]))
-    data = json.loads(reply[3])
-    if "boolean" in data:
-        return [{"boolean": data["boolean"]}]
-    return list(data["results"]["bindings"])
+# --- terms for the templates -------------------------------------------------------------------
 
 
 def term(binding: dict[str, str] | None, label: dict[str, str] | None = None) -> dict[str, Any]:
@@ -322,8 +302,8 @@ async def entity_page(request: Request) -> Response:
             return Response(body, media_type=negotiation.content_type("application/ld+json"))
         if chosen[0] != "html":
             job = server.job(DESCRIBE, None, chosen[0])
-            job["subs"] = {"s": iri}
-            job["max_results"] = 0
+            job.subs = {"s": iri}
+            job.max_results = 0
             return await run_job(server, job)
         facts, incoming, claims = await asyncio.gather(
             select(server, FACTS, {"s": iri}),
@@ -488,16 +468,9 @@ async def _describe(server: Server, iri: str) -> list[Any]:
     """The entity's triples (and its claims'), as pyoxigraph triples."""
     import pyoxigraph as ox
 
-    from mgraph.server import protocol
-
-    job = server.job(DESCRIBE, None, "ntriples")
-    job["subs"] = {"s": iri}
-    job["max_results"] = 0
-    reply = await server.pool.run(job, server.config.timeout)
-    if reply[0] != "ok":
-        raise protocol.ProtocolError(int(reply[1]), str(reply[2]))
+    reply = await construct(server, DESCRIBE, {"s": iri}, "ntriples")
     return sorted(
-        ox.parse(reply[3], format=ox.RdfFormat.N_TRIPLES),
+        ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES),
         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
     )
 
@@ -782,25 +755,3 @@ async def library_query(request: Request) -> Response:
     except InputError as err:
         return PlainTextResponse("\n".join(err.messages) + "\n", status_code=400)
     return PlainTextResponse(bind_values(spec.text, bindings))
-
-
-class PoolStore(Store):
-    """The library's Store interface over the server's workers (for checking that ids exist).
-
-    Called from a thread (the library's binding is synchronous); the query runs on the loop.
-    """
-
-    engine = "mgraph serve"
-
-    def __init__(self, server: Server, loop: asyncio.AbstractEventLoop) -> None:
-        self.server = server
-        self.loop = loop
-
-    def _query(self, query: str, bindings: dict[str, Any], timeout: float | None) -> Rows | bool:
-        """SELECT rows or an ASK answer (what the library's binding asks: whether ids exist)."""
-        text = bind_values(query, bindings)
-        rows = asyncio.run_coroutine_threadsafe(select(self.server, text), self.loop).result()
-        if len(rows) == 1 and isinstance(rows[0].get("boolean"), bool):
-            return bool(rows[0]["boolean"])
-        columns = sorted({key for row in rows for key in row})
-        return Rows(columns, [{c: json_value(row.get(c)) for c in columns} for row in rows])

@@ -12,9 +12,11 @@ Three rules keep one client, or a few runaway queries, from holding the endpoint
   left. A job past its deadline gets its worker killed (the only way to stop a pyoxigraph query)
   and another worker in its place: a spare, started beforehand, so the pool is never short.
 - **One worker is kept for short queries** (when there are two or more): it takes any query,
-  but when queries are waiting and the one it runs has taken more than ``reserve_seconds``, that
-  query is stopped and goes back to the queue marked heavy, to wait for one of the other workers
-  (its deadline unchanged). So runaway queries can hold every worker but one, never all.
+  but when queries are waiting and every worker, this one included, has been running its query
+  for more than ``reserve_seconds``, this one's query is stopped and goes back to the queue
+  marked heavy, to wait for one of the other workers (its deadline unchanged). So runaway
+  queries can hold every worker but one, never all; while the other workers turn over, a long
+  query on this one runs to its end (stopping it would only throw its work away).
 - **A budget of query time per client per minute** (``budget``; 0: none): a client over it is
   refused with :class:`~mgraph.server.fairuse.OverBudget` (HTTP 429) before it queues.
 
@@ -32,9 +34,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from multiprocessing.process import BaseProcess
 
 from mgraph.server.fairuse import FairUse
+from mgraph.server.jobs import Job, Reply
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 RESERVE_SECONDS = 1.0  # how long a query may hold the short-query worker while others wait
@@ -55,18 +58,19 @@ class WorkerLost(Exception):
 
 @dataclass(eq=False)
 class _Worker:
-    process: Any
+    process: BaseProcess
     conn: Connection
     reserved: bool = False
     jobs: int = field(default=0)
     request: _Request | None = None
     started: float = 0.0
     preempted: bool = False
+    timer: asyncio.TimerHandle | None = None  # the short-query worker's checks while it runs
 
 
 @dataclass(eq=False)
 class _Request:
-    job: dict[str, Any]
+    job: Job
     client: str
     deadline: float
     seq: int
@@ -155,13 +159,13 @@ class WorkerPool:
 
     async def run(
         self,
-        job: dict[str, Any],
+        job: Job,
         timeout: float | None,
         *,
         client: str | None = None,
         arrival: float | None = None,
-    ) -> tuple[Any, ...]:
-        """Run a job; its reply tuple, or QueryTimeout, WorkerLost or OverBudget.
+    ) -> Reply:
+        """Run a job; its reply, or QueryTimeout, WorkerLost or OverBudget.
 
         ``client`` and ``arrival`` default to those of the HTTP request being served (see
         :data:`REQUEST`); the deadline is ``arrival + timeout``.
@@ -185,66 +189,82 @@ class WorkerPool:
 
     async def _acquire(self, request: _Request) -> _Worker:
         """Wait in the queue for a worker, at most until the request's deadline."""
+        if request.deadline <= time.monotonic():
+            raise TimeoutError
+        if not self._waiting:  # nobody waits: a free worker is taken at once, no queue
+            worker = self._free_worker(request)
+            if worker is not None:
+                worker.request = request
+                worker.started = time.monotonic()
+                return worker
         loop = asyncio.get_running_loop()
-        request.assigned = loop.create_future()
+        assigned: asyncio.Future[_Worker] = loop.create_future()
+        request.assigned = assigned
         self._waiting.append(request)
         self._dispatch()
         self._check_reserved()
-        remaining = request.deadline - time.monotonic()
         try:
-            if remaining <= 0:
-                raise TimeoutError
-            return await asyncio.wait_for(asyncio.shield(request.assigned), timeout=remaining)
+            if assigned.done():
+                return assigned.result()
+            async with asyncio.timeout(_remaining(request.deadline)):
+                return await asyncio.shield(assigned)
         except BaseException:
             if request in self._waiting:
                 self._waiting.remove(request)
-            elif request.assigned.done() and not request.assigned.cancelled():
-                worker = request.assigned.result()  # assigned at the last moment: give it back
+            elif assigned.done() and not assigned.cancelled():
+                worker = assigned.result()  # assigned at the last moment: give it back
                 worker.request = None
                 self._dispatch()
-            if isinstance(request.assigned, asyncio.Future) and not request.assigned.done():
-                request.assigned.cancel()
+            if not assigned.done():
+                assigned.cancel()
             raise
+
+    def _free_worker(self, request: _Request) -> _Worker | None:
+        """A free worker for ``request``: another before the short-query one, which a heavy
+        request never gets."""
+        reserved = None
+        for worker in self._workers:
+            if worker.request is None:
+                if not worker.reserved:
+                    return worker
+                reserved = worker
+        return None if request.heavy else reserved
 
     def _dispatch(self) -> None:
         """Give free workers to waiting requests: the lightest client first, then the oldest."""
         if not self._waiting:
             return
-        now = time.monotonic()
-        order = sorted(self._waiting, key=lambda r: (self.fair.used(r.client, now), r.seq))
+        if len(self._waiting) == 1:
+            order = list(self._waiting)
+        else:
+            now = time.monotonic()
+            used = {r.client: self.fair.used(r.client, now) for r in self._waiting}
+            order = sorted(self._waiting, key=lambda r: (used[r.client], r.seq))
         for request in order:
             assert request.assigned is not None
             if request.assigned.done():  # its client has gone; it should not be waiting
                 self._waiting.remove(request)
                 continue
-            free = [w for w in self._workers if w.request is None]
-            if not free:
-                return
-            general = [w for w in free if not w.reserved]
-            if general:
-                worker = general[0]
-            elif not request.heavy:
-                worker = free[0]
-            else:
+            worker = self._free_worker(request)
+            if worker is None:
+                if all(w.request is not None for w in self._workers):
+                    return
                 continue
             self._waiting.remove(request)
             worker.request = request
-            worker.started = now  # until the job is sent: not yet a long-running one
+            worker.started = time.monotonic()  # until the job is sent: not yet a long-running one
             request.assigned.set_result(worker)
 
     def _check_reserved(self) -> None:
-        """Stop the query of the short-query worker when it has run too long and others wait."""
-        if not any(not r.heavy for r in self._waiting):
+        """Stop the query of the short-query worker when short queries wait and every worker,
+        this one included, has been running its query for more than ``reserve_seconds``."""
+        if len(self._workers) < 2 or not any(not r.heavy for r in self._waiting):
             return
         now = time.monotonic()
+        if any(w.request is None or now - w.started <= self.reserve_seconds for w in self._workers):
+            return  # a worker is free or turning over: the waiting queries get it soon
         for worker in self._workers:
-            if (
-                worker.reserved
-                and worker.request is not None
-                and not worker.preempted
-                and now - worker.started > self.reserve_seconds
-                and len(self._workers) > 1
-            ):
+            if worker.reserved and not worker.preempted:
                 worker.preempted = True
                 self.preempted += 1
                 try:
@@ -252,7 +272,14 @@ class WorkerPool:
                 except (OSError, ValueError):
                     pass
 
-    async def _execute(self, worker: _Worker, request: _Request) -> tuple[Any, ...]:
+    def _watch_reserved(self, worker: _Worker) -> None:
+        """While the short-query worker runs a query, check every ``reserve_seconds / 2``."""
+        self._check_reserved()
+        if worker.request is not None and not worker.preempted:
+            loop = asyncio.get_running_loop()
+            worker.timer = loop.call_later(self.reserve_seconds / 2, self._watch_reserved, worker)
+
+    async def _execute(self, worker: _Worker, request: _Request) -> Reply:
         """Send the job to ``worker`` and wait for its reply, at most until the deadline."""
         loop = asyncio.get_running_loop()
         worker.started = time.monotonic()
@@ -263,20 +290,17 @@ class WorkerPool:
                 readable.set_result(None)
 
         fd = worker.conn.fileno()
-        timer = None
         if worker.reserved:
-            timer = loop.call_later(self.reserve_seconds + 0.01, self._check_reserved)
+            worker.timer = loop.call_later(self.reserve_seconds + 0.01, self._watch_reserved, worker)
         outcome = "ok"
         try:
             worker.conn.send(request.job)
             loop.add_reader(fd, ready)
-            remaining = request.deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            await asyncio.wait_for(readable, timeout=None if remaining == float("inf") else remaining)
+            async with asyncio.timeout(_remaining(request.deadline)):
+                await readable
             loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop makes a watched descriptor non-blocking
-            reply = worker.conn.recv()  # the reply has begun: the rest follows at pipe speed
+            reply: Reply = worker.conn.recv()  # the reply has begun: the rest follows at pipe speed
         except TimeoutError:
             outcome = "timeout"
             raise QueryTimeout from None
@@ -289,8 +313,9 @@ class WorkerPool:
             outcome = "cancelled"
             raise
         finally:
-            if timer is not None:
-                timer.cancel()
+            if worker.timer is not None:
+                worker.timer.cancel()
+                worker.timer = None
             try:
                 loop.remove_reader(fd)
             except (OSError, ValueError):
@@ -304,7 +329,7 @@ class WorkerPool:
                     self.killed += 1
                 self._replace(worker)
             self._dispatch()
-        return tuple(reply)
+        return reply
 
     # --- workers come and go -----------------------------------------------------------------
 
@@ -374,3 +399,10 @@ class WorkerPool:
         self._workers.clear()
         self._spares.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
+
+
+def _remaining(deadline: float) -> float | None:
+    """Seconds until ``deadline`` for :func:`asyncio.timeout` (None: no deadline; 0: now)."""
+    if deadline == float("inf"):
+        return None
+    return max(0.0, deadline - time.monotonic())

@@ -26,38 +26,17 @@ A GET without a query answers the SPARQL 1.1 Service Description of the endpoint
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
-from mgraph.core.errors import InputError
 from mgraph.server import negotiation
-from mgraph.server.fairuse import OverBudget
-from mgraph.server.pool import QueryTimeout, WorkerLost
-
-if TYPE_CHECKING:
-    from mgraph.server.app import Server
+from mgraph.server.state import READ_ONLY, ProtocolError, Server, error_response, run_job
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
-READ_ONLY = "SPARQL updates are not allowed: this is a read-only endpoint"
-
-
-class ProtocolError(Exception):
-    """An answer other than a result: a status and a one-line message."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-def error_response(err: ProtocolError) -> Response:
-    return PlainTextResponse(err.message + "\n", status_code=err.status, headers=err.headers)
 
 
 async def sparql(request: Request) -> Response:
@@ -81,42 +60,12 @@ async def sparql(request: Request) -> Response:
             if not _absolute_iri(iri):
                 raise ProtocolError(400, f"Graph name {iri!r} is not an absolute IRI")
         job = server.job(queries[0], request.headers.get("accept"), fmt)
-        job["default_graphs"] = default_graphs
-        job["named_graphs"] = named_graphs
-        job["base_iri"] = endpoint_url(request)
+        job.default_graphs = default_graphs
+        job.named_graphs = named_graphs
+        job.base_iri = endpoint_url(request)
         return await run_job(server, job)
     except ProtocolError as err:
         return error_response(err)
-
-
-async def run_job(server: Server, job: dict[str, Any]) -> Response:
-    """Run a prepared job and turn the worker's reply into the HTTP response."""
-    try:
-        reply = await server.pool.run(job, server.config.timeout)
-    except OverBudget as err:
-        return error_response(
-            ProtocolError(
-                429,
-                f"Too many requests: this client used its {err.budget:g} s of query time per minute "
-                f"(the server's --budget); retry after {err.retry_after} s",
-                {"Retry-After": str(err.retry_after)},
-            )
-        )
-    except QueryTimeout:
-        return error_response(
-            ProtocolError(
-                503,
-                f"Query timed out: stopped after {server.config.timeout:g} s (the server's --timeout limit)",
-            )
-        )
-    except WorkerLost:
-        return error_response(ProtocolError(500, "Query evaluation failed: the query worker stopped"))
-    if reply[0] == "error":
-        return error_response(ProtocolError(int(reply[1]), str(reply[2])))
-    _, kind, fmt, body = reply
-    table = negotiation.GRAPH_TYPES if kind == "graph" else negotiation.RESULTS_TYPES
-    media = table[fmt][0]
-    return Response(body, media_type=negotiation.content_type(media), headers={"Vary": "Accept"})
 
 
 async def _parameters(request: Request) -> dict[str, list[str]]:
@@ -157,38 +106,6 @@ def _format(params: dict[str, list[str]]) -> str | None:
         if negotiation.accepted_format(value):
             return value
     raise ProtocolError(400, f"Unknown format {values[0]!r}")
-
-
-_SCREENED_MAX = 4096  # texts remembered (library and page queries repeat; the rest are forgotten)
-
-
-def screen(server: Server, text: str) -> str:
-    """Screen a query (see :func:`mgraph.core.sparql_screen.screen_query`); its form, or a ProtocolError.
-
-    A text that passed is remembered (the screen depends only on the text and the server's fixed
-    graphs and depth), so a query sent again is not tokenised again.
-    """
-    remembered = server.screened  # query text -> its form, for texts that passed
-    form = remembered.get(text)
-    if form is not None:
-        return form
-    from mgraph.core.sparql_screen import UpdateRefused, screen_query
-    from mgraph.core.store import query_form
-
-    try:
-        screen_query(text, graphs=server.dataset.graphs, max_depth=server.config.max_depth)
-    except UpdateRefused as err:
-        raise ProtocolError(403, f"{READ_ONLY} ({str(err).partition(': ')[2]})") from None
-    except InputError as err:
-        raise ProtocolError(400, f"Query refused: {err}") from None
-    try:
-        form = query_form(text)
-    except InputError as err:
-        raise ProtocolError(400, f"SPARQL syntax error: {err}") from None
-    if len(remembered) >= _SCREENED_MAX:
-        remembered.pop(next(iter(remembered)))
-    remembered[text] = form
-    return form
 
 
 def endpoint_url(request: Request) -> str:

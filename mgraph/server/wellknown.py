@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from mgraph.server import negotiation
+from mgraph.server.state import ProtocolError, Server, error_response, select
 
 if TYPE_CHECKING:
     from mgraph.publish.describe import GraphStats
-    from mgraph.server.app import Server
 
 _JSONLD: dict[str, str] = {"script": ""}
 
@@ -78,17 +78,15 @@ def _version(server: Server) -> Any:
 
 async def _stats(request: Request) -> GraphStats:
     from mgraph.publish import describe
-    from mgraph.server.pages import select
 
-    state = request.app.state
-    if getattr(state, "graph_stats", None) is None:
-        server: Server = state.server
+    server: Server = request.app.state.server
+    if server.graph_stats is None:
 
         async def run(query: str) -> list[dict[str, Any]]:
             return await select(server, query)
 
-        state.graph_stats = await describe.stats_async(run)
-    return state.graph_stats
+        server.graph_stats = await describe.stats_async(run)
+    return server.graph_stats
 
 
 def _endpoint(request: Request) -> str:
@@ -122,7 +120,6 @@ def _graph_response(request: Request, graph: Any, extra_prefixes: dict[str, str]
 async def void(request: Request) -> Response:
     """The DCAT 3 + VoID description of the served graph, with this endpoint."""
     from mgraph.publish import describe
-    from mgraph.server.protocol import ProtocolError, error_response
 
     server: Server = request.app.state.server
     try:
@@ -155,16 +152,15 @@ async def ontology_page(request: Request) -> Response:
     import asyncio
 
     from mgraph.publish import ontology_docs
-    from mgraph.server.protocol import ProtocolError, error_response
 
-    state = request.app.state
-    if getattr(state, "ontology_html", None) is None:
+    server: Server = request.app.state.server
+    if server.ontology_html is None:
         try:
             stats = await _stats(request)
         except ProtocolError as err:
             return error_response(err)
-        state.ontology_html = await asyncio.to_thread(_render_docs, stats, ontology_docs)
-    return HTMLResponse(state.ontology_html)
+        server.ontology_html = await asyncio.to_thread(_render_docs, stats, ontology_docs)
+    return HTMLResponse(server.ontology_html)
 
 
 def _render_docs(stats: GraphStats, ontology_docs: Any) -> str:
@@ -174,6 +170,6 @@ def _render_docs(stats: GraphStats, ontology_docs: Any) -> str:
     from mgraph.core.ontology import load_ontology
 
     shapes = Graph().parse(locations.SHAPES, format="turtle")
-    html = ontology_docs.render(load_ontology(), shapes, stats, home="/")
+    html: str = ontology_docs.render(load_ontology(), shapes, stats, home="/")
     script = dataset_jsonld()
     return html.replace("</body>", f"{script}\n</body>", 1) if script else html

@@ -5,14 +5,9 @@ only), so a worker starts fast (``spawn``) and a query that must be stopped is s
 its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with
 pyoxigraph's own serialisers, so the server process only forwards bytes.
 
-A job is a dict: ``query`` (text, already screened by :mod:`mgraph.core.user_files`), ``subs`` (variable
-name -> IRI, bound with pyoxigraph's ``substitutions``, never pasted into the text),
-``results_format`` (for SELECT and ASK), ``graph_format`` (for CONSTRUCT and DESCRIBE) and
-``max_results`` (0: no limit), and optionally ``default_graphs`` and ``named_graphs`` (the
-Protocol's ``default-graph-uri`` and ``named-graph-uri``; a graph the store does not hold is
-empty) and ``base_iri`` (the endpoint's URL, against which relative IRIs resolve). The reply
-is ``("ok", kind, format, body)`` with kind
-``"solutions"``, ``"boolean"`` or ``"graph"``, or ``("error", status, message)``.
+A job is a :class:`~mgraph.server.jobs.Job` (its text already screened by :mod:`mgraph.core.sparql_screen`);
+the answer is a :class:`~mgraph.server.jobs.Reply`: the result's kind (``"solutions"``,
+``"boolean"`` or ``"graph"``), format and bytes, or an error's HTTP status and message.
 """
 
 from __future__ import annotations
@@ -22,6 +17,7 @@ from multiprocessing.connection import Connection
 from typing import Any, cast
 
 from mgraph.core.formats import BY_NAME, RESULTS, WRITTEN, names
+from mgraph.server.jobs import Job, Reply
 
 RESULTS_FORMATS = names(RESULTS)
 GRAPH_FORMATS = WRITTEN
@@ -59,50 +55,60 @@ def _formats() -> tuple[dict[str, Any], dict[str, Any]]:
     return results, graphs
 
 
-def run_job(store: Any, job: dict[str, Any], prefixes: dict[str, str]) -> tuple[Any, ...]:
-    """Run one query job on a pyoxigraph store; the reply tuple described in the module doc."""
+def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
+    """Run one query job on a pyoxigraph store; its reply (a result, or an error with its status)."""
     import pyoxigraph as ox
 
     results_formats, graph_formats = _formats()
-    limit = int(job.get("max_results") or 0)
-    subs = {ox.Variable(name): ox.NamedNode(iri) for name, iri in (job.get("subs") or {}).items()}
+    limit = job.max_results
+    subs = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.subs.items()}
     try:
         options: dict[str, Any] = {}
-        if job.get("default_graphs"):
-            options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
-        if job.get("named_graphs"):
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
-        if job.get("base_iri"):
-            options["base_iri"] = job["base_iri"]
-        answer = store.query(job["query"], substitutions=subs or None, prefixes=prefixes, **options)
+        if job.default_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
+        if job.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
+        if job.base_iri:
+            options["base_iri"] = job.base_iri
+        answer = store.query(job.query, substitutions=subs or None, prefixes=prefixes, **options)
     except (SyntaxError, ValueError) as err:
-        return ("error", 400, f"SPARQL syntax error: {' '.join(str(err).split())}")
+        return Reply.error(400, f"SPARQL syntax error: {' '.join(str(err).split())}")
     try:
         if isinstance(answer, ox.QueryBoolean):
-            fmt = job["results_format"]
-            return ("ok", "boolean", fmt, answer.serialize(format=results_formats[fmt]))
+            fmt = job.results_format
+            return Reply.result("boolean", fmt, _bytes(answer.serialize(format=results_formats[fmt])))
         if isinstance(answer, ox.QuerySolutions):
-            fmt = job["results_format"]
+            fmt = job.results_format
             target = results_formats[fmt]
             if not limit:
-                return ("ok", "solutions", fmt, answer.serialize(format=target))
+                return Reply.result("solutions", fmt, _bytes(answer.serialize(format=target)))
             counter = _RowCounter(limit)
             try:
                 answer.serialize(cast(Any, counter), format=ox.QueryResultsFormat.TSV)
             except _TooMany:
-                return ("error", 500, _too_many(limit, "solutions"))
-            body: bytes | None = b"".join(counter.parts)
+                return Reply.error(500, _too_many(limit, "solutions"))
+            body: bytes = b"".join(counter.parts)
             if fmt != "tsv":  # TSV keeps every term exactly, so the other formats come from it
-                body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
-            return ("ok", "solutions", fmt, body)
-        fmt = job["graph_format"]
+                body = _bytes(
+                    ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
+                )
+            return Reply.result("solutions", fmt, body)
+        fmt = job.graph_format
         triples = list(itertools.islice(answer, limit + 1) if limit else answer)
         if limit and len(triples) > limit:
-            return ("error", 500, _too_many(limit, "triples"))
+            return Reply.error(500, _too_many(limit, "triples"))
         used = prefixes if fmt == "turtle" else None
-        return ("ok", "graph", fmt, ox.serialize(triples, format=graph_formats[fmt], prefixes=used))
+        return Reply.result(
+            "graph", fmt, _bytes(ox.serialize(triples, format=graph_formats[fmt], prefixes=used))
+        )
     except OSError as err:
-        return ("error", 500, f"Query evaluation failed: {' '.join(str(err).split())}")
+        return Reply.error(500, f"Query evaluation failed: {' '.join(str(err).split())}")
+
+
+def _bytes(serialized: bytes | None) -> bytes:
+    """What a pyoxigraph serialiser returns when given no output: the bytes."""
+    assert serialized is not None
+    return serialized
 
 
 def _too_many(limit: int, what: str) -> str:
@@ -124,13 +130,13 @@ def main(conn: Connection, store_path: str, prefixes: dict[str, str]) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            job = conn.recv()
+            job: Job = conn.recv()
         except (EOFError, OSError):
             return
         try:
             reply = run_job(store, job, prefixes)
         except Exception as err:
-            reply = ("error", 500, f"Query evaluation failed: {type(err).__name__}: {err}")
+            reply = Reply.error(500, f"Query evaluation failed: {type(err).__name__}: {err}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
