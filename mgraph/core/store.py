@@ -37,6 +37,7 @@ from mgraph.core.terms import (
     VAR_RE,
     Term,
     json_value,
+    oxigraph_quads,
     oxigraph_rows,
     rdflib_value,
     sparql_term,
@@ -303,13 +304,27 @@ class OxigraphStore(Store):
 
         parse_user_file(path, format=format, data=data, store=self.store)
 
-    def load_trusted(self, path: str | Path, *, graph: str | None = None) -> None:
-        """Bulk-load our own N-Triples file (the release), read by pyoxigraph directly."""
+    def add_triples(self, triples: Iterable[Any]) -> None:
+        """Add pyoxigraph triples (or quads: their graph is dropped) to the default graph."""
+        import pyoxigraph as ox
+
+        quad = ox.Quad
+        self.store.bulk_extend(quad(t.subject, t.predicate, t.object) for t in triples)
+
+    def load_trusted(
+        self, path: str | Path | None = None, *, data: bytes | None = None, graph: str | None = None
+    ) -> None:
+        """Bulk-load our own file (the release's N-Triples, the ontology's Turtle), read by
+        pyoxigraph directly; the format comes from the extension. ``data``: N-Triples bytes
+        instead of a file."""
         import pyoxigraph as ox
 
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        suffix = Path(path).suffix.lstrip(".").lower() if path is not None else ""
+        fmt = ox.RdfFormat.from_extension(suffix or "nt") or ox.RdfFormat.N_TRIPLES
+        source: dict[str, Any] = {"path": str(path)} if data is None else {"input": data}
         try:
-            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            self.store.bulk_load(**source, format=fmt, to_graph=target)
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{path}: cannot read the graph: {exc}") from exc
 
@@ -342,6 +357,22 @@ class OxigraphStore(Store):
                 yield row
 
         return rows()
+
+    def lexical_rows(self, query: str) -> list[dict[str, str]]:
+        """The rows of a SELECT query, each bound variable as its IRI, lexical form or blank
+        node label (pyoxigraph's ``.value``)."""
+        solutions = self.store.query(query)
+        names = [v.value for v in solutions.variables]
+        return [{n: solution[n].value for n in names if solution[n] is not None} for solution in solutions]
+
+    def iris(self) -> set[str]:
+        """Every IRI the store holds, as subject, predicate or object."""
+        import pyoxigraph as ox
+
+        named = ox.NamedNode
+        return {
+            t.value for q in self.store for t in (q.subject, q.predicate, q.object) if isinstance(t, named)
+        }
 
     def to_graph(self) -> Graph:
         """Every triple (named graphs merged) as a new rdflib Graph."""
@@ -422,26 +453,6 @@ def _oxigraph_triple(triple: Any) -> Any:
     import pyoxigraph as ox
 
     return ox.Triple(*(to_oxigraph(term) for term in triple))
-
-
-def oxigraph_quads(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Any]:
-    """rdflib triples as pyoxigraph quads in the default graph: the one place they are converted."""
-    import pyoxigraph as ox
-
-    quad = ox.Quad
-    for s, p, o in triples:
-        yield quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-
-
-def oxigraph_triples(triples: Iterable[Any]) -> Iterator[Any]:
-    """rdflib triples as pyoxigraph triples; pyoxigraph triples and quads pass as they are."""
-    import pyoxigraph as ox
-
-    for triple in triples:
-        if isinstance(triple, (ox.Triple, ox.Quad)):
-            yield triple
-        else:
-            yield ox.Triple(*(to_oxigraph(t) for t in triple))
 
 
 @functools.lru_cache(maxsize=128)

@@ -42,7 +42,7 @@ from mgraph.validation.engines.common import (
 from mgraph.validation.results import ValidationResult
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
+    pass
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
