@@ -168,8 +168,8 @@ ENGINE_MODULES = {
     "pyoxigraph": {
         "mgraph.core.terms": "the one term conversion (rdflib <-> pyoxigraph, N-Triples texts)",
         "mgraph.core.store": "the Store over the engines: building, adding, quads, queries",
-        "mgraph.core.safety": "parses a user's file with pyoxigraph's parser (it never fetches) and "
-        "relabels blank nodes as the quads stream into a store; below store in the stack",
+        "mgraph.core.user_files": "parses a user's file with pyoxigraph's parser (it never fetches) "
+        "and relabels blank nodes as the quads stream into a store; below store in the stack",
         "mgraph.core.serialize": "writes the release with pyoxigraph's serialisers (byte-identical "
         "files); below store in the stack",
         "mgraph.networks.index": "the name index keeps pyoxigraph terms as the parser streams them "
@@ -185,8 +185,7 @@ ENGINE_MODULES = {
         "RDF serialisers, byte for byte what the server sends",
     },
     "rdflib internals": {
-        "mgraph.core.store": "rdflib's prepared queries, parsed once and kept",
-        "mgraph.core.safety": "rdflib's SPARQL grammar, to screen a query before it runs",
+        "mgraph.core.store": "rdflib's SPARQL parser and prepared queries (parsed once and kept)",
         "mgraph.validation.engines.pyshacl_engine": "rdflib's SPARQL processor, patched while "
         "pyshacl runs so each constraint is parsed once",
     },
@@ -196,10 +195,20 @@ RDFLIB_INTERNALS = ("rdflib.plugin", "rdflib.plugins", "rdflib.store")
 
 def engine_imports(module: str) -> set[str]:
     """Which engines ``module`` imports itself (at the top or inside functions): "pyoxigraph",
-    and "rdflib internals" for rdflib's store, plugin and SPARQL machinery."""
+    and "rdflib internals" for rdflib's store, plugin and SPARQL machinery. Imports under
+    ``if TYPE_CHECKING:`` only name types for annotations (pyoxigraph triples handed on) and
+    do not count."""
     tree = ast.parse(source_of(module).read_text(encoding="utf-8"))
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
     names: list[str] = []
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
@@ -224,7 +233,8 @@ def test_only_the_listed_modules_import_the_engines(engine):
 def test_the_engine_import_finder_sees_imports_inside_functions(tmp_path, monkeypatch):
     code = "def f():\n    import pyoxigraph as ox\n    from rdflib.plugins.sparql import prepareQuery\n"
     (tmp_path / "enginey.py").write_text(code, encoding="utf-8")
-    (tmp_path / "plain.py").write_text("from rdflib import Graph\n", encoding="utf-8")
+    typed = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pyoxigraph as ox\n"
+    (tmp_path / "plain.py").write_text("from rdflib import Graph\n" + typed, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     assert engine_imports("enginey") == {"pyoxigraph", "rdflib internals"}
     assert engine_imports("plain") == set()

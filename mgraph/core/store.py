@@ -279,6 +279,7 @@ class OxigraphStore(Store):
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
+
     def __iter__(self) -> Iterator[Any]:
         """The quads of every graph (pyoxigraph quads: ``.subject``, ``.predicate``, ``.object``)."""
         return iter(self.store)
@@ -361,7 +362,11 @@ class OxigraphStore(Store):
     def lexical_rows(self, query: str) -> list[dict[str, str]]:
         """The rows of a SELECT query, each bound variable as its IRI, lexical form or blank
         node label (pyoxigraph's ``.value``)."""
+        import pyoxigraph as ox
+
         solutions = self.store.query(query)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("only SELECT queries give rows")
         names = [v.value for v in solutions.variables]
         return [{n: solution[n].value for n in names if solution[n] is not None} for solution in solutions]
 

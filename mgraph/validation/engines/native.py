@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -40,9 +40,6 @@ from mgraph.validation.engines.common import (
     sparql_code,
 )
 from mgraph.validation.results import ValidationResult
-
-if TYPE_CHECKING:
-    pass
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
