@@ -168,6 +168,7 @@ ENGINE_MODULES = {
     "pyoxigraph": {
         "mgraph.core.terms": "the one term conversion (rdflib <-> pyoxigraph, N-Triples texts)",
         "mgraph.core.store": "the Store over the engines: building, adding, quads, queries",
+        "mgraph.core.formats": "the one format table names each format's pyoxigraph format object",
         "mgraph.core.user_files": "parses a user's file with pyoxigraph's parser (it never fetches) "
         "and relabels blank nodes as the quads stream into a store; below store in the stack",
         "mgraph.core.serialize": "writes the release with pyoxigraph's serialisers (byte-identical "
