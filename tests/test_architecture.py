@@ -161,6 +161,86 @@ def test_imports_point_down(module):
     assert not wrong, f"{module} (layer {mine}) imports upward: {', '.join(wrong)}"
 
 
+# The only modules that touch the graph engines themselves: everything else goes through
+# mgraph.core.store (one Store: building, adding, quads, queries) and mgraph.core.terms (the one
+# term conversion), and asks mgraph.core.graphs which graph.
+ENGINE_MODULES = {
+    "pyoxigraph": {
+        "mgraph.core.terms": "the one term conversion (rdflib <-> pyoxigraph, N-Triples texts)",
+        "mgraph.core.store": "the Store over the engines: building, adding, quads, queries",
+        "mgraph.core.formats": "the one format table names each format's pyoxigraph format object",
+        "mgraph.core.user_files": "parses a user's file with pyoxigraph's parser (it never fetches) "
+        "and relabels blank nodes as the quads stream into a store; below store in the stack",
+        "mgraph.core.serialize": "writes the release with pyoxigraph's serialisers (byte-identical "
+        "files); below store in the stack",
+        "mgraph.networks.index": "the name index keeps pyoxigraph terms as the parser streams them "
+        "(no conversion per triple: memory and time at a million triples)",
+        "mgraph.publish.push": "streams the graph to an endpoint: pyoxigraph's N-Triples dump of the "
+        "whole store, chunks grouped by blank node",
+        "mgraph.server.worker": "the query worker process stays light: the standard library and "
+        "pyoxigraph only, no mgraph core",
+        "mgraph.server.dataset": "the server's on-disk store: bulk loads into named graphs, opened "
+        "read-only to list them",
+        "mgraph.server.pages": "reads the worker's replies (pyoxigraph's N-Triples and terms)",
+        "mgraph.site": "the static site is written from a pyoxigraph store with its own result and "
+        "RDF serialisers, byte for byte what the server sends",
+    },
+    "rdflib internals": {
+        "mgraph.core.store": "rdflib's SPARQL parser and prepared queries (parsed once and kept)",
+        "mgraph.validation.engines.pyshacl_engine": "rdflib's SPARQL processor, patched while "
+        "pyshacl runs so each constraint is parsed once",
+    },
+}
+RDFLIB_INTERNALS = ("rdflib.plugin", "rdflib.plugins", "rdflib.store")
+
+
+def engine_imports(module: str) -> set[str]:
+    """Which engines ``module`` imports itself (at the top or inside functions): "pyoxigraph",
+    and "rdflib internals" for rdflib's store, plugin and SPARQL machinery. Imports under
+    ``if TYPE_CHECKING:`` only name types for annotations (pyoxigraph triples handed on) and
+    do not count."""
+    tree = ast.parse(source_of(module).read_text(encoding="utf-8"))
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.append(node.module)
+            names += [f"{node.module}.{a.name}" for a in node.names]
+    found = set()
+    for name in names:
+        if name == "pyoxigraph" or name.startswith("pyoxigraph."):
+            found.add("pyoxigraph")
+        if any(name == p or name.startswith(p + ".") for p in RDFLIB_INTERNALS):
+            found.add("rdflib internals")
+    return found
+
+
+@pytest.mark.parametrize("engine", list(ENGINE_MODULES))
+def test_only_the_listed_modules_import_the_engines(engine):
+    importers = {m for m in ALL if engine in engine_imports(m)}
+    assert sorted(importers - set(ENGINE_MODULES[engine])) == [], "not allowed to import " + engine
+    assert sorted(set(ENGINE_MODULES[engine]) - importers) == [], "listed but no longer importing " + engine
+
+
+def test_the_engine_import_finder_sees_imports_inside_functions(tmp_path, monkeypatch):
+    code = "def f():\n    import pyoxigraph as ox\n    from rdflib.plugins.sparql import prepareQuery\n"
+    (tmp_path / "enginey.py").write_text(code, encoding="utf-8")
+    typed = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pyoxigraph as ox\n"
+    (tmp_path / "plain.py").write_text("from rdflib import Graph\n" + typed, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert engine_imports("enginey") == {"pyoxigraph", "rdflib internals"}
+    assert engine_imports("plain") == set()
+
+
 def test_every_module_is_in_the_core_or_a_feature_package():
     flat = [m for m in ALL if m.count(".") == 1 and m not in ("mgraph.__main__", "mgraph.cli")]
     assert sorted(m for m in flat if m not in ["mgraph.core", *PACKAGES]) == []

@@ -158,3 +158,24 @@ def test_default_graph_is_the_built_release(tmp_path, monkeypatch, engine):
     monkeypatch.setattr(paths, "DIST", tmp_path)
     rows = run("source-usage", engine=engine)
     assert rows == run("source-usage", store=store("fixture", "oxigraph"))
+
+
+def test_which_graph_is_decided_in_one_place(tmp_path, monkeypatch):
+    """The release when built, else the data folder; files and endpoints as given; push's
+    ``built=True`` refuses the data folder."""
+    from mgraph.core import graphs
+    from mgraph.core import locations as paths
+
+    monkeypatch.setattr(paths, "DIST", tmp_path)
+    assert graphs.which_graph() == graphs.GraphSource("data")
+    with pytest.raises(InputError, match="no built graph"):
+        graphs.which_graph(built=True)
+    (tmp_path / "mercury.nt").write_text("<x:a> <x:b> <x:c> .\n", encoding="utf-8")
+    assert graphs.which_graph() == graphs.GraphSource("release", (tmp_path / "mercury.nt",))
+    assert graphs.which_graph(built=True).kind == "release"
+    assert graphs.which_graph(["a.ttl", "b.nt"]).files == (Path("a.ttl"), Path("b.nt"))
+    assert graphs.which_graph(endpoint="http://localhost:1/sparql").kind == "endpoint"
+    with pytest.raises(InputError, match="not both"):
+        graphs.which_graph("a.ttl", endpoint="http://localhost:1/sparql")
+    store = graphs.read_store(graphs.which_graph())
+    assert len(store) == 1 and store.iris() == {"x:a", "x:b", "x:c"}

@@ -8,6 +8,7 @@ our own context.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph
@@ -25,15 +26,15 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 def prepare(graph: Graph) -> list[ox.Triple]:
     """The graph as pyoxigraph triples in N-Triples order: the one input of every writer."""
-    import pyoxigraph as ox
+    from mgraph.core.terms import oxigraph_triples
 
-    from mgraph.core.terms import to_oxigraph
+    def ground() -> Iterator[Any]:
+        for triple in graph:
+            if any(isinstance(term, BNode) for term in triple):
+                raise ValueError(f"release files carry no blank nodes: {triple}")
+            yield triple
 
-    triples = []
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
-            raise ValueError(f"release files carry no blank nodes: {triple}")
-        triples.append(ox.Triple(*(to_oxigraph(t) for t in triple)))
+    triples = list(oxigraph_triples(ground()))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 

@@ -23,7 +23,7 @@ import json
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,6 +37,7 @@ from mgraph.core.terms import (
     VAR_RE,
     Term,
     json_value,
+    oxigraph_quads,
     oxigraph_rows,
     rdflib_value,
     sparql_term,
@@ -255,11 +256,22 @@ def _oxigraph_prefixes() -> dict[str, str]:
 
 
 class OxigraphStore(Store):
-    """An embedded pyoxigraph store: the default, fastest local engine."""
+    """An embedded pyoxigraph store: the default, fastest local engine.
+
+    Besides queries it hands out what callers would otherwise reach into pyoxigraph for: adding
+    rdflib triples or a whole Graph (:meth:`add`, :meth:`add_graph`), its quads by pattern
+    (:meth:`quads`), the solutions of a query as rdflib terms (:meth:`solutions`), and the data
+    back as an rdflib Graph (:meth:`to_graph`). ``store`` is the pyoxigraph Store itself, for
+    the few modules allowed to use it (``tests/test_architecture.py``).
+    """
 
     engine = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store | None = None) -> None:
+        if store is None:
+            import pyoxigraph as ox
+
+            store = ox.Store()
         self.store = store
 
     def __len__(self) -> int:
@@ -267,6 +279,113 @@ class OxigraphStore(Store):
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
+
+    def __iter__(self) -> Iterator[Any]:
+        """The quads of every graph (pyoxigraph quads: ``.subject``, ``.predicate``, ``.object``)."""
+        return iter(self.store)
+
+    def add(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        """Add rdflib triples to the default graph (converted by :func:`~mgraph.core.terms.to_oxigraph`)."""
+        self.store.bulk_extend(oxigraph_quads(triples))
+
+    def add_graph(self, graph: Graph) -> None:
+        """Add every triple of an rdflib Graph to the default graph."""
+        self.add(graph)
+
+    def bulk_extend(self, quads: Iterable[Any]) -> None:
+        """Add pyoxigraph quads as they are (what :func:`mgraph.core.user_files.parse_user_file` gives)."""
+        self.store.bulk_extend(quads)
+
+    def load_user_file(
+        self, path: str | Path, *, format: str | None = None, data: bytes | None = None
+    ) -> None:
+        """Add a user's RDF file, read through :func:`mgraph.core.user_files.parse_user_file` straight
+        into the store (no rdflib graph): the same checks and blank node labels."""
+        from mgraph.core.user_files import parse_user_file
+
+        parse_user_file(path, format=format, data=data, store=self.store)
+
+    def add_triples(self, triples: Iterable[Any]) -> None:
+        """Add pyoxigraph triples (or quads: their graph is dropped) to the default graph."""
+        import pyoxigraph as ox
+
+        quad = ox.Quad
+        self.store.bulk_extend(quad(t.subject, t.predicate, t.object) for t in triples)
+
+    def load_trusted(
+        self, path: str | Path | None = None, *, data: bytes | None = None, graph: str | None = None
+    ) -> None:
+        """Bulk-load our own file (the release's N-Triples, the ontology's Turtle), read by
+        pyoxigraph directly; the format comes from the extension. ``data``: N-Triples bytes
+        instead of a file."""
+        import pyoxigraph as ox
+
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        suffix = Path(path).suffix.lstrip(".").lower() if path is not None else ""
+        fmt = ox.RdfFormat.from_extension(suffix or "nt") or ox.RdfFormat.N_TRIPLES
+        source: dict[str, Any] = {"path": str(path)} if data is None else {"input": data}
+        try:
+            self.store.bulk_load(**source, format=fmt, to_graph=target)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(f"{path}: cannot read the graph: {exc}") from exc
+
+    def quads(self, subject: Any = None, predicate: Any = None, obj: Any = None) -> Iterator[Any]:
+        """The quads matching a pattern of rdflib terms (None: any), as pyoxigraph quads."""
+        pattern = (None if t is None else to_oxigraph(t) for t in (subject, predicate, obj))
+        return iter(self.store.quads_for_pattern(*pattern))
+
+    def solutions(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """The rows of a SELECT query, each bound variable as an rdflib term.
+
+        ``bindings`` (rdflib terms) are pre-bound with pyoxigraph's ``substitutions=``; a syntax
+        error is pyoxigraph's ``SyntaxError``.
+        """
+        import pyoxigraph as ox
+
+        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
+        solutions = self.store.query(query, substitutions=substitutions)  # run now: errors here
+
+        def rows() -> Iterator[dict[str, Any]]:
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise TypeError("only SELECT queries give solutions")
+            names = [v.value for v in solutions.variables]
+            for solution in solutions:
+                row = {}
+                for name in names:
+                    term = solution[name]
+                    if term is not None:
+                        row[name] = to_rdflib(term)
+                yield row
+
+        return rows()
+
+    def lexical_rows(self, query: str) -> list[dict[str, str]]:
+        """The rows of a SELECT query, each bound variable as its IRI, lexical form or blank
+        node label (pyoxigraph's ``.value``)."""
+        import pyoxigraph as ox
+
+        solutions = self.store.query(query)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("only SELECT queries give rows")
+        names = [v.value for v in solutions.variables]
+        return [{n: solution[n].value for n in names if solution[n] is not None} for solution in solutions]
+
+    def iris(self) -> set[str]:
+        """Every IRI the store holds, as subject, predicate or object."""
+        import pyoxigraph as ox
+
+        named = ox.NamedNode
+        return {
+            t.value for q in self.store for t in (q.subject, q.predicate, q.object) if isinstance(t, named)
+        }
+
+    def to_graph(self) -> Graph:
+        """Every triple (named graphs merged) as a new rdflib Graph."""
+        graph = Graph()
+        graph.addN(
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in self.store
+        )
+        return graph
 
     def _query(self, query: str, bindings: dict[str, Term], timeout: float | None) -> Answer:
         import pyoxigraph as ox
@@ -578,11 +697,9 @@ def from_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
     check_engine(engine)
     if engine == "rdflib":
         return RdflibStore(graph)
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
-    return OxigraphStore(store)
+    store = OxigraphStore()
+    store.add_graph(graph)
+    return store
 
 
 def from_file(path: str | Path, engine: str = DEFAULT_ENGINE, *, trusted: bool = False) -> Store:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -209,6 +209,52 @@ def to_oxigraph(term: Any) -> Any:
     if term.language:
         return ox.Literal(str(term), language=term.language)
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def oxigraph_quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> Iterator[Any]:
+    """rdflib triples as pyoxigraph quads, in the default graph or the named graph ``graph``."""
+    import pyoxigraph as ox
+
+    quad, target = ox.Quad, ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    for s, p, o in triples:
+        yield quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
+
+
+def oxigraph_triples(triples: Iterable[Any]) -> Iterator[Any]:
+    """rdflib triples as pyoxigraph triples; pyoxigraph triples and quads pass as they are."""
+    import pyoxigraph as ox
+
+    for triple in triples:
+        if isinstance(triple, (ox.Triple, ox.Quad)):
+            yield triple
+        else:
+            yield ox.Triple(*(to_oxigraph(t) for t in triple))
+
+
+def iri_triple(subject: str, predicate: str, obj: Any) -> Any:
+    """A pyoxigraph triple of two IRIs and a pyoxigraph term (as a view's index holds them)."""
+    import pyoxigraph as ox
+
+    return ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), obj)
+
+
+def ntriples_texts(data: bytes) -> Iterator[tuple[str, str, str]]:
+    """The triples of N-Triples bytes, each term in its N-Triples syntax."""
+    import pyoxigraph as ox
+
+    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        yield str(t.subject), str(t.predicate), str(t.object)
+
+
+def literal_lexical(term: str) -> str:
+    """The lexical form of a literal in N-Triples syntax; anything else as it is."""
+    import pyoxigraph as ox
+
+    try:
+        parsed = next(iter(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
+    except (SyntaxError, StopIteration):
+        return term
+    return str(parsed.object.value)
 
 
 def to_rdflib(term: Any) -> Any:

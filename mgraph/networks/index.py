@@ -168,10 +168,10 @@ class _IndexingSink:
 
 def index_graph(graph: Any) -> GraphIndex:
     """Index an rdflib Graph, a KnowledgeGraph, a pyoxigraph Store, an RDF file or triples."""
-    import pyoxigraph as ox
     from rdflib import Graph
 
-    from mgraph.core.terms import to_oxigraph
+    from mgraph.core.store import OxigraphStore
+    from mgraph.core.terms import oxigraph_triples
 
     if hasattr(graph, "graph") and isinstance(graph.graph, Graph):  # a KnowledgeGraph
         graph = graph.graph
@@ -184,19 +184,11 @@ def index_graph(graph: Any) -> GraphIndex:
         into = _IndexingSink()
         parse_user_file(graph, store=into)
         return into.index
-    if isinstance(graph, Graph):
-        return index_triples(ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph)
-    if isinstance(graph, ox.Store):
+    if isinstance(graph, OxigraphStore):
+        graph = graph.store
+    if hasattr(graph, "quads_for_pattern"):  # a pyoxigraph Store
         return index_triples(graph.quads_for_pattern(None, None, None))
-
-    def converted() -> Iterable[Any]:
-        for triple in graph:
-            if isinstance(triple, (ox.Triple, ox.Quad)):
-                yield triple
-            else:
-                yield ox.Triple(*(to_oxigraph(t) for t in triple))
-
-    return index_triples(converted())
+    return index_triples(oxigraph_triples(graph))
 
 
 _CACHE: dict[int, tuple[Any, GraphIndex]] = {}

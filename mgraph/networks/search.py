@@ -253,12 +253,12 @@ def cache_folder() -> Path:
 
 def project_digest() -> str:
     """A digest of the files the project's graph is made from: ``dist/mercury.nt`` when it is
-    built, else the data files and the ontology (as :func:`mgraph.core.graphs.open_store` chooses)."""
-    from mgraph.core import locations
+    built, else the data files and the ontology (as :func:`mgraph.core.graphs.which_graph` decides)."""
+    from mgraph.core.graphs import DATA, project_files, which_graph
 
     digest = hashlib.sha256(f"names {INDEX_FORMAT}\0".encode())
-    built = locations.DIST / "mercury.nt"
-    files = [built] if built.is_file() else [*sorted(locations.DATA.glob("*.yaml")), locations.ONTOLOGY]
+    source = which_graph()
+    files = project_files() if source.kind == DATA else list(source.files)
     for path in files:
         content = path.read_bytes() if path.is_file() else b""
         digest.update(f"{path.name}\0{len(content)}\0".encode())

@@ -861,7 +861,7 @@ def view_triples(view: Any) -> list[Any]:
     entity of the graph (controlled values, URLs), and its links to the view's nodes that are
     edges of the view (for a record behind a derived edge: every link to a node).
     """
-    import pyoxigraph as ox
+    from mgraph.core.terms import iri_triple
 
     index: GraphIndex | None = getattr(view, "index", None)
     if index is None:
@@ -883,5 +883,5 @@ def view_triples(view: Any) -> list[Any]:
                     continue
                 if subject in records and o.value not in nodes:
                     continue
-            out.append(ox.Triple(ox.NamedNode(subject), ox.NamedNode(p), o))
+            out.append(iri_triple(subject, p, o))
     return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -152,23 +152,21 @@ def stats_from_rows(rows: Mapping[str, Rows]) -> GraphStats:
 
 
 def stats_of_store(store: Any) -> GraphStats:
-    """:class:`GraphStats` of a pyoxigraph store."""
-    rows: dict[str, Rows] = {}
-    for name, query in STATS_QUERIES.items():
-        solutions = store.query(query)
-        names = [v.value for v in solutions.variables]
-        rows[name] = [
-            {n: solution[n].value for n in names if solution[n] is not None} for solution in solutions
-        ]
+    """:class:`GraphStats` of a store (a :class:`~mgraph.core.store.OxigraphStore`, or the
+    pyoxigraph store it wraps)."""
+    from mgraph.core.store import OxigraphStore
+
+    held = store if isinstance(store, OxigraphStore) else OxigraphStore(store)
+    rows: dict[str, Rows] = {name: held.lexical_rows(query) for name, query in STATS_QUERIES.items()}
     return stats_from_rows(rows)
 
 
 def stats_of_triples(triples: list[ox.Triple]) -> GraphStats:
     """:class:`GraphStats` of pyoxigraph triples (as :func:`mgraph.core.serialize.prepare` gives them)."""
-    import pyoxigraph as ox
+    from mgraph.core.store import OxigraphStore
 
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store = OxigraphStore()
+    store.add_triples(triples)
     return stats_of_store(store)
 
 
@@ -488,10 +486,10 @@ def check_description(graph: Graph) -> tuple[bool, str]:
 
 def release_stats(dist_dir: str | Path) -> GraphStats:
     """:class:`GraphStats` of a release folder's ``mercury.nt``."""
-    import pyoxigraph as ox
+    from mgraph.core.store import OxigraphStore
 
-    store = ox.Store()
-    store.load(path=str(Path(dist_dir) / "mercury.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store = OxigraphStore()
+    store.load_trusted(Path(dist_dir) / "mercury.nt")
     return stats_of_store(store)
 
 

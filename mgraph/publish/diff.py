@@ -179,12 +179,10 @@ def read_side(spec: str | Path, *, repo: Path | None = None) -> Side:
 
 
 def _parse_file(path: Path) -> set[Triple]:
-    import pyoxigraph as ox
+    from mgraph.core.store import OxigraphStore
 
-    from mgraph.core.user_files import parse_user_file
-
-    store = ox.Store()
-    parse_user_file(path, store=store)
+    store = OxigraphStore()
+    store.load_user_file(path)
     return {(str(q.subject), str(q.predicate), str(q.object)) for q in store}
 
 
@@ -547,13 +545,9 @@ def _short(term: str) -> str:
 
 
 def _literal_value(term: str) -> str:
-    import pyoxigraph as ox
+    from mgraph.core.terms import literal_lexical
 
-    try:
-        parsed = next(iter(ox.parse(f"<x:s> <x:p> {term} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
-    except (SyntaxError, StopIteration):
-        return term
-    return str(parsed.object.value)
+    return literal_lexical(term)
 
 
 def _plain(term: str | None) -> Any:

@@ -46,9 +46,8 @@ def publication_files(
     files: Mapping[str, bytes], data_dir: str | Path | None = None, previous: str | Path | None = None
 ) -> dict[str, bytes]:
     """The publication files of a release whose graph files are ``files`` (name -> bytes)."""
-    import pyoxigraph as ox
-
     from mgraph.core.ontology import load_ontology
+    from mgraph.core.store import OxigraphStore
     from mgraph.publish import describe, examples, ontology_docs
 
     version = read_version(data_dir)
@@ -57,8 +56,8 @@ def publication_files(
     out["sparql-examples.ttl"] = examples.examples_turtle(
         examples.sparql_examples(describe.version_iri(version))
     )
-    store = ox.Store()
-    store.load(files["mercury.nt"], format=ox.RdfFormat.N_TRIPLES)
+    store = OxigraphStore()
+    store.load_trusted(data=files["mercury.nt"])
     stats = describe.stats_of_store(store)
     listed = {**files, **out}
     out["void.ttl"] = describe.description_turtle(describe.dataset_description(version, stats, listed))
@@ -132,12 +131,9 @@ def _previous_release(
 
 
 def _triples(ntriples: bytes) -> set[tuple[str, str, str]]:
-    import pyoxigraph as ox
+    from mgraph.core.terms import ntriples_texts
 
-    return {
-        (str(t.subject), str(t.predicate), str(t.object))
-        for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    }
+    return set(ntriples_texts(ntriples))
 
 
 def _changes(version: DataVersion, before: dict[str, Any] | None) -> dict[str, bytes]:

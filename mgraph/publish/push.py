@@ -377,38 +377,22 @@ def staging_graphs(client: _Client, query_endpoint: str, timeout: float | None =
 def read_graph(files: Sequence[str | Path] | None = None) -> ox.Store:
     """The triples to push, in an in-memory pyoxigraph store (so duplicates count once).
 
-    No files: the built graph ``dist/mercury.nt``. Files are read through
-    :func:`mgraph.core.user_files.parse_user_file` (local files only, named graphs merged).
+    No files: the built graph ``dist/mercury.nt`` (push publishes a release: it does not fall
+    back to the data folder). Files are read through :func:`mgraph.core.user_files.parse_user_file`
+    (local files only, named graphs merged). :func:`mgraph.core.graphs.which_graph` decides.
     """
-    import pyoxigraph as ox
+    from mgraph.core.graphs import read_store, which_graph
 
-    if files:
-        from mgraph.core.terms import to_oxigraph
-        from mgraph.core.user_files import parse_user_file
-
-        store = ox.Store()
-        for file in files:
-            graph = parse_user_file(file)
-            store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
-        return store
-    from mgraph.core.graphs import default_graph_file
-
-    built = default_graph_file()
-    if built is None:
-        raise InputError("no built graph (dist/mercury.nt): run `mgraph build` first, or give files")
-    return read_trusted_file(built)
+    return read_store(which_graph(files, built=True)).store
 
 
 def read_trusted_file(path: str | Path) -> ox.Store:
     """Our own N-Triples file (the release), read by pyoxigraph directly."""
-    import pyoxigraph as ox
+    from mgraph.core.store import OxigraphStore
 
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot read the graph: {exc}") from exc
-    return store
+    store = OxigraphStore()
+    store.load_trusted(path)
+    return store.store
 
 
 def chunks(store: ox.Store, size: int) -> Iterator[list[ox.Triple]]:

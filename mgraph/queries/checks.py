@@ -102,15 +102,11 @@ def _used_iris(text: str) -> list[tuple[str, str, int]]:
 def _ontology_terms() -> frozenset[str]:
     global _TERMS
     if _TERMS is None:
-        import pyoxigraph as ox
+        from mgraph.core.store import OxigraphStore
 
-        terms = set()
-        with open(locations.ONTOLOGY, "rb") as handle:
-            for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE):
-                for term in (triple.subject, triple.predicate, triple.object):
-                    if isinstance(term, ox.NamedNode):
-                        terms.add(term.value)
-        _TERMS = frozenset(terms)
+        ontology = OxigraphStore()
+        ontology.load_trusted(locations.ONTOLOGY)
+        _TERMS = frozenset(ontology.iris())
     return _TERMS
 
 

@@ -157,19 +157,10 @@ def _fill(folder: Path, paths: list[tuple[Path, str | None]]) -> None:
 
 
 def _load_default(store: Any) -> None:
-    import pyoxigraph as ox
+    from mgraph.core.graphs import add_to, which_graph
+    from mgraph.core.store import OxigraphStore
 
-    from mgraph.core.graphs import default_graph_file
-    from mgraph.core.terms import to_oxigraph
-
-    built = default_graph_file()
-    if built is not None:
-        store.bulk_load(path=str(built), format=ox.RdfFormat.N_TRIPLES)
-        return
-    from mgraph.core.loader import load
-
-    graph = load().graph
-    store.bulk_extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in graph)
+    add_to(OxigraphStore(store), which_graph())
 
 
 def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
@@ -178,7 +169,7 @@ def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
     import pyoxigraph as ox
 
     from mgraph.core import user_files
-    from mgraph.core.terms import to_oxigraph
+    from mgraph.core.terms import oxigraph_quads
 
     fmt = user_files.EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
@@ -187,9 +178,7 @@ def _load_file(store: Any, path: Path, graph: str | None = None) -> None:
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     if fmt not in _NATIVE:
         parsed = user_files.parse_user_file(path)
-        store.bulk_extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in parsed
-        )
+        store.bulk_extend(oxigraph_quads(parsed, graph))
         return
     if fmt in ("turtle", "trig"):
         _screen_nesting(path)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -36,8 +36,12 @@ from mgraph.core import locations
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MGSH
 from mgraph.core.ontology import load_ontology, superclasses
-from mgraph.validation.engines import native, pyshacl_engine
+from mgraph.core.store import OxigraphStore
+from mgraph.validation.engines import registry
 from mgraph.validation.engines.common import (
+    GRAPH,
+    Data,
+    Engine,
     LineFinder,
     Origin,
     ShapesError,
@@ -47,6 +51,7 @@ from mgraph.validation.engines.common import (
     ontology_mixin,
     store_ontology_mixin,
 )
+from mgraph.validation.engines.registry import ENGINES, engine_names
 from mgraph.validation.results import ValidationReport, ValidationResult, sort_results
 
 __all__ = [
@@ -63,8 +68,6 @@ __all__ = [
     "validate",
     "validate_files",
 ]
-
-Engine = Callable[[Graph, Graph, Graph], list[ValidationResult]]  # (data, shapes, mixin)
 
 
 @cache
@@ -150,17 +153,20 @@ def validate_files(
     def fmt(path: Path, source: bytes | None) -> str | None:
         return input_format if source is not None or path.suffix.lower() not in EXTENSIONS else None
 
-    mine: set[str] | None = None
-    if engine == "pyshacl":  # pyshacl works on rdflib graphs
-        data = Graph()
-        for path, source in reads:
+    # the data is read into the representation the (first) engine prefers: an rdflib Graph, or
+    # a store with no rdflib graph of the data at all
+    as_graph = registry.chain(engine)[0].takes[0] == GRAPH
+    data: Data = Graph() if as_graph else OxigraphStore()
+    for path, source in reads:
+        if isinstance(data, Graph):
             parse_user_file(path, format=fmt(path, source), data=source, into=data)
-        if with_graph:
-            mine = {nt(node) or "" for triple in data for node in (triple[0], triple[2])}
-        mixin = _mixin(data, default_shapes, ours=_our_graph() if with_graph else None)
-        report = _run(data, engine=engine, shapes=shapes_graph, mixin=mixin)
-    else:  # native, and auto: read straight into pyoxigraph, no rdflib graph of the data
-        report, mine = _run_files_in_store(reads, fmt, engine, shapes_graph, default_shapes, with_graph)
+        else:
+            data.load_user_file(path, format=fmt(path, source), data=source)
+    mine: set[str] | None = None
+    if with_graph:
+        mine = _nodes(data)
+    mixin = _mixin(data, default_shapes, ours=_our_graph() if with_graph else None)
+    report = _run(data, engine=engine, shapes=shapes_graph, mixin=mixin)
     results = report.results
     if mine is not None:
         results = [r for r in results if r.focus in mine]
@@ -171,44 +177,6 @@ def validate_files(
     ]
     report.results = sort_results(LineFinder(sources).locate_all(results))
     return report
-
-
-def _run_files_in_store(
-    reads: list[tuple[Path, bytes | None]],
-    fmt: Callable[[Path, bytes | None], str | None],
-    engine: str,
-    shapes: Graph | None,
-    default_shapes: bool,
-    with_graph: bool,
-) -> tuple[ValidationReport, set[str] | None]:
-    """The user's files parsed into one pyoxigraph Store and validated there by the native
-    engine; ``auto`` hands them to pyshacl (as an rdflib graph, made then) when native refuses."""
-    import pyoxigraph as ox
-
-    from mgraph.core.terms import to_oxigraph, to_rdflib
-    from mgraph.core.user_files import parse_user_file
-
-    store = ox.Store()
-    for path, source in reads:
-        parse_user_file(path, format=fmt(path, source), data=source, store=store)
-    mine = None
-    if with_graph:
-        mine = {nt(to_rdflib(t)) or "" for q in store for t in (q.subject, q.object)}
-        ours = _our_graph()
-        store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in ours)
-    shapes_graph = shapes if shapes is not None else load_shapes()
-    mixin = store_ontology_mixin(store, load_ontology()) if default_shapes else Graph()
-    try:
-        return ValidationReport(sort_results(native.run_store(store, shapes_graph, mixin)), "native"), mine
-    except ShapesError:
-        raise
-    except Exception:  # any refusal or failure of native: pyshacl decides (auto)
-        if engine == "native":
-            raise
-    data = Graph()
-    data.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), data) for q in store)
-    del store
-    return ValidationReport(sort_results(pyshacl_engine.run(data, shapes_graph, mixin)), "pyshacl"), mine
 
 
 _FIELD_AND_PREDICATE = re.compile(r"`[\w{}?$]+` \(([\w-]+:[\w-]+)\)")
@@ -278,19 +246,32 @@ def _with_link_hints(results: list[ValidationResult], with_graph: bool) -> list[
 
 
 def _our_graph() -> Graph:
-    """Our built graph: dist/mercury.nt when it is built, else the data folder, loaded."""
-    release = locations.DIST / "mercury.nt"
-    if release.is_file():
-        from mgraph.core.user_files import parse_user_file
+    """Our built graph: dist/mercury.nt when it is built, else the data folder, loaded
+    (:func:`mgraph.core.graphs.project_graph` decides)."""
+    from mgraph.core.graphs import project_graph
 
-        return parse_user_file(release)
-    from mgraph.core.loader import load
-
-    return load().graph
+    return project_graph()
 
 
-def _mixin(data: Graph, ontology: bool, ours: Graph | None = None) -> Graph:
-    """What is mixed into ``data``: our ontology and the types it adds, and our graph, as asked."""
+def _nodes(data: Data) -> set[str]:
+    """The subjects and objects of ``data``, as N-Triples terms."""
+    if isinstance(data, Graph):
+        return {nt(node) or "" for triple in data for node in (triple[0], triple[2])}
+    from mgraph.core.terms import to_rdflib
+
+    return {nt(to_rdflib(t)) or "" for q in data for t in (q.subject, q.object)}
+
+
+def _mixin(data: Data, ontology: bool, ours: Graph | None = None) -> Graph:
+    """What is mixed into ``data``: our ontology and the types it adds, and our graph, as asked.
+
+    Data in a store gets our graph added to it (the store is ours to change), so that the types
+    it adds are found over both.
+    """
+    if not isinstance(data, Graph):
+        if ours is not None:
+            data.add_graph(ours)
+        return store_ontology_mixin(data, load_ontology()) if ontology else Graph()
     if ours is None:
         return ontology_mixin(data, load_ontology()) if ontology else Graph()
     mixin = Graph()
@@ -303,29 +284,8 @@ class UnknownEngine(InputError, ValueError):
     """An engine name that is not one of :func:`engine_names` (exit 2 at the command line)."""
 
 
-def engine_names() -> list[str]:
-    """The engines a user may choose, "auto" first (for ``--engine`` choices)."""
-    return ["auto", *ENGINES]
-
-
-def _run(data: Graph, *, engine: str, shapes: Graph | None, mixin: Graph) -> ValidationReport:
-    shapes_graph = shapes if shapes is not None else load_shapes()
-    if engine == "auto":
-        try:
-            results, used = native.run(data, shapes_graph, mixin), "native"
-        except ShapesError:
-            raise  # ill-formed shapes: pyshacl would not make them right
-        except Exception:
-            results, used = pyshacl_engine.run(data, shapes_graph, mixin), "pyshacl"
-    elif engine in ENGINES:
-        results, used = ENGINES[engine](data, shapes_graph, mixin), engine
-    else:
+def _run(data: Data, *, engine: str, shapes: Graph | None, mixin: Graph) -> ValidationReport:
+    if engine not in engine_names():
         raise UnknownEngine(f"unknown engine {engine!r}; choose one of: {', '.join(engine_names())}")
+    results, used = registry.run(engine, data, shapes if shapes is not None else load_shapes(), mixin)
     return ValidationReport(sort_results(results), engine=used)
-
-
-ENGINES: dict[str, Engine] = {
-    "native": native.run,
-    "pyshacl": pyshacl_engine.run,
-}
-"""Validation engines by name, for the same shapes and data the same results."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -15,9 +16,59 @@ from rdflib.term import Node
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MGID, SH
 from mgraph.core.ontology import superclasses
+from mgraph.core.store import OxigraphStore, from_graph
 from mgraph.validation.results import ValidationResult
 
 Origin = tuple[str, int, str]
+
+GRAPH = "graph"
+"""The data as an rdflib Graph."""
+STORE = "store"
+"""The data in a :class:`mgraph.core.store.OxigraphStore` (the engine may add the mixin to it)."""
+
+Data = Graph | OxigraphStore
+Runner = Callable[[Any, Graph, Graph], list[ValidationResult]]  # (data, shapes, mixin)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A SHACL engine: its name and a runner per representation of the data it takes.
+
+    ``runs`` maps a representation (:data:`GRAPH`, :data:`STORE`) to ``run(data, shapes, mixin)``,
+    the one the engine prefers first. Given data in a representation it does not take, the
+    engine gets it converted to the first one it does.
+    """
+
+    name: str
+    runs: Mapping[str, Runner]
+
+    @property
+    def takes(self) -> tuple[str, ...]:
+        """The representations of the data this engine takes, the preferred one first."""
+        return tuple(self.runs)
+
+    def run(self, data: Data, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+        held = representation(data)
+        if held not in self.runs:
+            held = self.takes[0]
+            data = converted(data, held)
+        return self.runs[held](data, shapes, mixin)
+
+
+def representation(data: Data) -> str:
+    return STORE if isinstance(data, OxigraphStore) else GRAPH
+
+
+def converted(data: Data, to: str) -> Data:
+    """``data`` in the representation ``to`` (a new copy when it is held in another)."""
+    if representation(data) == to:
+        return data
+    if to == GRAPH:
+        assert isinstance(data, OxigraphStore)
+        return data.to_graph()
+    store = from_graph(data, "oxigraph")  # type: ignore[arg-type]
+    assert isinstance(store, OxigraphStore)
+    return store
 
 
 class UnsupportedShapes(InputError):
@@ -58,16 +109,13 @@ def ontology_mixin(data: Graph, ontology: Graph) -> Graph:
     return mixin
 
 
-def store_ontology_mixin(store: object, ontology: Graph) -> Graph:
-    """:func:`ontology_mixin` for data held in a pyoxigraph Store (a user's file read into it)."""
-    import pyoxigraph as ox
-
+def store_ontology_mixin(store: OxigraphStore, ontology: Graph) -> Graph:
+    """:func:`ontology_mixin` for data held in a store (a user's file read into it)."""
     from mgraph.core.terms import to_rdflib
 
     supers = _ontology_superclasses(ontology)
-    rdf_type = ox.NamedNode(str(RDF.type))
     types: dict[object, set[Node]] = {}
-    for quad in store.quads_for_pattern(None, rdf_type, None):  # type: ignore[attr-defined]
+    for quad in store.quads(predicate=RDF.type):
         types.setdefault(quad.subject, set()).add(to_rdflib(quad.object))
     missing = {
         (to_rdflib(node), RDF.type, sup)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -25,9 +25,13 @@ from rdflib.term import Node
 
 from mgraph.core.namespaces import SH
 from mgraph.core.ontology import superclasses
-from mgraph.core.terms import sparql_term, to_oxigraph, to_rdflib
+from mgraph.core.store import OxigraphStore
+from mgraph.core.terms import sparql_term, to_rdflib
 from mgraph.validation.engines.common import (
+    GRAPH,
     PROJECTS_THIS,
+    STORE,
+    Engine,
     ShapesError,
     UnsupportedShapes,
     message_text,
@@ -36,9 +40,6 @@ from mgraph.validation.engines.common import (
     sparql_code,
 )
 from mgraph.validation.results import ValidationResult
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
 
 # Parameters the native engine understands on a shape; anything else in the sh: namespace
 # makes it refuse the shapes graph rather than ignore a constraint.
@@ -164,19 +165,17 @@ def run(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
     )
 
 
-def run_store(store: ox.Store, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
-    """Validate data held in a pyoxigraph Store (a user's file parsed straight into it).
+def run_store(store: OxigraphStore, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+    """Validate data held in a store (a user's file parsed straight into it).
 
     The mixin's triples are added to the store (the store is the caller's own copy of the
     data); the Core constraints read only the predicates the shapes look at, and the SPARQL
     constraints run on the same store: the data is never held twice.
     """
-    import pyoxigraph as ox
-
     plans = shape_plans(shapes)
     predicates = {p.path for plan in plans for p in plan.properties if p.path is not None}
     if len(mixin):
-        store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in mixin)
+        store.add(mixin)
     convert = _Converter()
     index = build_store_index(store, predicates, convert)
     return _evaluate(
@@ -217,19 +216,17 @@ class _Converter(dict[Any, Node]):
         return found
 
 
-def build_store_index(store: ox.Store, predicates: set[URIRef], convert: _Converter) -> _Index:
-    """:func:`build_index` over a pyoxigraph Store: only the predicates the shapes look at."""
-    import pyoxigraph as ox
-
+def build_store_index(store: OxigraphStore, predicates: set[URIRef], convert: _Converter) -> _Index:
+    """:func:`build_index` over a store: only the predicates the shapes look at."""
     index = _Index()
     direct_types: dict[Node, set[Node]] = {}
-    for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None):
+    for quad in store.quads(predicate=RDF.type):
         direct_types.setdefault(convert[quad.subject], set()).add(convert[quad.object])
     subclass_graph = Graph()
-    for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None):
+    for quad in store.quads(predicate=RDFS.subClassOf):
         subclass_graph.add((convert[quad.subject], RDFS.subClassOf, convert[quad.object]))
     for predicate in predicates:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
+        for quad in store.quads(predicate=predicate):
             index.values.setdefault(convert[quad.subject], {}).setdefault(predicate, []).append(
                 convert[quad.object]
             )
@@ -237,12 +234,11 @@ def build_store_index(store: ox.Store, predicates: set[URIRef], convert: _Conver
     return index
 
 
-def store_pairs(store: ox.Store, convert: _Converter) -> _Pairs:
-    """The (subject, object) pairs of a predicate in a pyoxigraph Store, as rdflib terms."""
-    import pyoxigraph as ox
+def store_pairs(store: OxigraphStore, convert: _Converter) -> _Pairs:
+    """The (subject, object) pairs of a predicate in a store, as rdflib terms."""
 
     def pairs(predicate: Node) -> Iterator[tuple[Node, Node]]:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
+        for quad in store.quads(predicate=predicate):
             yield convert[quad.subject], convert[quad.object]
 
     return pairs
@@ -657,10 +653,8 @@ def _prefix_sources(shapes: Graph, constraint: Node) -> list[Node]:
 
 def _check_parses(query: str, shape: Node) -> None:
     """Refuse a query pyoxigraph cannot parse, when compiling, not in the middle of a run."""
-    import pyoxigraph as ox
-
     try:
-        ox.Store().query(query, substitutions={ox.Variable("this"): ox.NamedNode("urn:x-mgraph:this")})
+        OxigraphStore().solutions(query, {"this": URIRef("urn:x-mgraph:this")})
     except SyntaxError as err:
         raise UnsupportedShapes(f"SPARQL constraint of {shape.n3()}: {' '.join(str(err).split())}") from None
 
@@ -752,20 +746,14 @@ class SparqlStore:
     """Data and mixin in one pyoxigraph store, for the SPARQL constraints."""
 
     def __init__(self, data: Graph, mixin: Graph) -> None:
-        import pyoxigraph as ox
-
-        self.store = ox.Store()
+        self.store = OxigraphStore()
         try:
-            self.store.bulk_extend(
-                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-                for graph in (data, mixin)
-                for s, p, o in graph
-            )
+            self.store.add(triple for graph in (data, mixin) for triple in graph)
         except (ValueError, TypeError) as err:  # a term pyoxigraph cannot hold
             raise UnsupportedShapes(f"the data cannot be queried with pyoxigraph: {err}") from None
 
     @classmethod
-    def over(cls, store: ox.Store) -> SparqlStore:
+    def over(cls, store: OxigraphStore) -> SparqlStore:
         """The SPARQL constraints run on this store as it is (no copy)."""
         wrapper = cls.__new__(cls)
         wrapper.store = store
@@ -780,28 +768,17 @@ class SparqlStore:
         written into the query text, and ``substitutions=`` binds the projected ``$this``. A
         blank node cannot be written into a query: the constraint is then refused.
         """
-        import pyoxigraph as ox
-
         if isinstance(this, BNode):
             raise UnsupportedShapes("a SPARQL constraint on a blank-node focus node")
         query = plan.query if this is None else sparql_term(this).join(plan.pieces)  # type: ignore[arg-type]
-        bindings = {} if this is None else {ox.Variable("this"): to_oxigraph(this)}
         try:
-            solutions = self.store.query(query, substitutions=bindings)
+            solutions = self.store.solutions(query, {} if this is None else {"this": this})
         except SyntaxError as err:
             raise UnsupportedShapes(
                 f"SPARQL constraint of {nt(plan.shape)} with $this pre-bound "
                 f"to {nt(this)}: {' '.join(str(err).split())}"
             ) from None
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        for solution in solutions:
-            row = {}
-            for name in names:
-                term = solution[name]
-                if term is not None:
-                    row[name] = to_rdflib(term)
-            yield row
+        yield from solutions
 
 
 def check_sparql(plan: _SparqlPlan, focus_nodes: set[Node], store: SparqlStore) -> Iterator[ValidationResult]:
@@ -834,3 +811,8 @@ def _format(message: Node, bound: dict[str, Node]) -> str:
     for name, term in bound.items():
         text = re.sub("{[?$]" + re.escape(name) + "}", str(term).replace("\\", "\\\\"), text)
     return text
+
+
+ENGINE = Engine("native", {STORE: run_store, GRAPH: run})
+"""The native engine takes data in a store (a user's files, read straight into it) or an rdflib
+Graph (``mgraph.validate`` on a loaded graph)."""

@@ -15,6 +15,8 @@ from rdflib.term import Node
 
 from mgraph.core.namespaces import SH
 from mgraph.validation.engines.common import (
+    GRAPH,
+    Engine,
     ShapesError,
     UnsupportedShapes,
     check_select_projects_this,
@@ -122,3 +124,7 @@ def _sparql_parsed_once() -> Iterator[None]:
         yield
     finally:
         processor.parseQuery, processor.translateQuery = parse, translate  # type: ignore[attr-defined]
+
+
+ENGINE = Engine("pyshacl", {GRAPH: run})
+"""pyshacl works on rdflib graphs only."""
