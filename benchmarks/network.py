@@ -91,8 +91,9 @@ def baseline_graphml(graph: str, out: str) -> dict[str, Any]:
     of the GraphML export; see the module doc). Wall and CPU time, peak memory, nodes and edges."""
     import networkx as nx
     import pyoxigraph as ox
-    from mgraph.networks.views import ALWAYS_HIDDEN
+
     from mgraph.networks.index import RDF_TYPE, RDFS_LABEL
+    from mgraph.networks.views import ALWAYS_HIDDEN
 
     types: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
