@@ -171,3 +171,30 @@ def test_our_shapes_are_compiled_once() -> None:
 
     first = shape_plans(load_shapes())
     assert shape_plans(load_shapes()) is first
+
+
+def test_an_engine_of_ones_own_is_one_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a SHACL engine: an Engine (name, a runner per representation) registered once is
+    offered by validate and the CLI's check, and gets the data in the representation it takes."""
+    from mgraph.validation.engines import registry
+    from mgraph.validation.engines.common import GRAPH, Engine
+    from mgraph.validation.results import ValidationResult
+
+    seen: list[type] = []
+
+    def every_decision_is_wrong(data: Graph, shapes: Graph, mixin: Graph) -> list[ValidationResult]:
+        seen.append(type(data))
+        return [
+            ValidationResult("Violation", f"<{s}>", None, None, "a decision")
+            for s in sorted(data.subjects(URIRef(str(MG) + "code"), None))
+        ]
+
+    monkeypatch.setattr(registry, "ENGINES", dict(registry.ENGINES))
+    registry.register(Engine("toy", {GRAPH: every_decision_is_wrong}))
+    assert "toy" in registry.engine_names()
+    graph = Graph()
+    graph.add((MGID["decision/mc-1-1"], MG.code, Literal("MC-1/1")))
+    report = validate(graph, engine="toy")
+    assert seen == [Graph] and [r.focus for r in report.results] == [f"<{MGID}decision/mc-1-1>"]
+    with pytest.raises(ValueError, match="other than 'auto'"):
+        registry.register(Engine("auto", {GRAPH: every_decision_is_wrong}))

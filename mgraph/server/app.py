@@ -46,6 +46,10 @@ HERE = Path(__file__).resolve().parent
 LOG = logging.getLogger("mgraph.serve")
 ACCESS = logging.getLogger("mgraph.serve.access")
 
+ROUTE_MODULES = (protocol, pages, wellknown)
+"""The modules that answer requests, each listing its paths in ``ROUTES``: a route is a line there,
+a new module of routes its name here."""
+
 
 SLOW_READER_FACTOR = 3
 """A response part the client does not take within this many client timeouts drops the client."""
@@ -339,17 +343,9 @@ def create_app(dataset: Dataset, config: Config, guard: Guard | None = None) -> 
             )
         )
     routes = [
-        Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/healthz", ready, methods=["GET"]),
-        Route("/", pages.query_page, methods=["GET"]),
-        Route("/library/{name}", pages.library_query, methods=["GET"]),
-        Route("/id/{kind}/{ident:path}", pages.entity_page, methods=["GET"]),
-        Route("/class", pages.class_index, methods=["GET"]),
-        Route("/ontology", wellknown.ontology_page, methods=["GET"]),
-        Route("/.well-known/void", wellknown.void, methods=["GET"]),
-        Route("/.well-known/sparql-examples", wellknown.sparql_examples, methods=["GET"]),
-        Route("/class/{name:path}", pages.class_page, methods=["GET"]),
+        *(route for module in ROUTE_MODULES for route in module.ROUTES),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/vendor", app=StaticFiles(directory=HERE / "vendor"), name="vendor"),
     ]

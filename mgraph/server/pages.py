@@ -27,6 +27,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from mgraph.core.store import bind_values
 from mgraph.networks.languages import negotiate
@@ -755,3 +756,12 @@ async def library_query(request: Request) -> Response:
     except InputError as err:
         return PlainTextResponse("\n".join(err.messages) + "\n", status_code=400)
     return PlainTextResponse(bind_values(spec.text, bindings))
+
+
+ROUTES = [  # the paths this module answers, in the order they are tried
+    Route("/", query_page, methods=["GET"]),
+    Route("/library/{name}", library_query, methods=["GET"]),
+    Route("/id/{kind}/{ident:path}", entity_page, methods=["GET"]),
+    Route("/class", class_index, methods=["GET"]),
+    Route("/class/{name:path}", class_page, methods=["GET"]),
+]

@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from mgraph.server import negotiation
 from mgraph.server.state import READ_ONLY, ProtocolError, Server, error_response, run_job
@@ -169,3 +170,8 @@ def _iri(value: str) -> str:
 
 def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+ROUTES = [  # the paths this module answers, in the order they are tried
+    Route("/sparql", sparql, methods=["GET", "POST"]),
+]

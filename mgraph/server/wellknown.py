@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
 
 from mgraph.server import negotiation
 from mgraph.server.state import ProtocolError, Server, error_response, select
@@ -173,3 +174,10 @@ def _render_docs(stats: GraphStats, ontology_docs: Any) -> str:
     html: str = ontology_docs.render(load_ontology(), shapes, stats, home="/")
     script = dataset_jsonld()
     return html.replace("</body>", f"{script}\n</body>", 1) if script else html
+
+
+ROUTES = [  # the paths this module answers, in the order they are tried
+    Route("/ontology", ontology_page, methods=["GET"]),
+    Route("/.well-known/void", void, methods=["GET"]),
+    Route("/.well-known/sparql-examples", sparql_examples, methods=["GET"]),
+]

@@ -1,8 +1,10 @@
 """The SHACL engines by name, and ``auto``: the one place an engine is chosen and falls back.
 
 Each engine module declares an :class:`~mgraph.validation.engines.common.Engine` (``ENGINE``):
-its name and the representations of the data it takes. Adding an engine is one module with an
-``ENGINE`` and a line here; :mod:`mgraph.validation.validate` never names an engine.
+its name and the representations of the data it takes. Adding an engine to mgraph is one module
+with an ``ENGINE`` and its name in the tuple below; an engine of your own, outside the package,
+is :func:`register` (``mgraph validate --engine`` and :func:`mgraph.validate` then offer it).
+:mod:`mgraph.validation.validate` never names an engine.
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ ENGINES: dict[str, Engine] = {engine.name: engine for engine in (native.ENGINE, 
 
 AUTO = ("native", "pyshacl")
 """What ``auto`` tries, in order: native, and pyshacl when native refuses or fails."""
+
+
+def register(engine: Engine) -> Engine:
+    """Add a SHACL engine (or replace one of the same name); returns it. ``auto`` is unchanged."""
+    if engine.name == "auto" or not engine.runs:
+        raise ValueError(f"an engine needs a name other than 'auto' and a runner; got {engine!r}")
+    ENGINES[engine.name] = engine
+    return engine
 
 
 def engine_names() -> list[str]:
