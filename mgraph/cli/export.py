@@ -32,7 +32,7 @@ EXAMPLES = """
   dot -Tsvg bfa.dot -o bfa.svg
   mgraph export --format csv --view parties --since 2017 -o parties.zip
   mgraph export --format turtle --view decisions --focus COP-5 -o -
-  mgraph export --format html --view decisions --layout blocks --title "Decisions" -o decisions.html
+  mgraph export --format html --view decisions --layout blocks -o decisions.html
 """
 
 
