@@ -23,6 +23,7 @@ PACKAGE = Path(mgraph.__file__).parent
 CORE = {  # mgraph/core/: module -> layer, a strict stack
     "mgraph.core.errors": 0,
     "mgraph.core.formats": 0,
+    "mgraph.core.query_engines": 0,
     "mgraph.core.locations": 0,
     "mgraph.core.sparql_text": 0,
     "mgraph.core.tables": 0,

@@ -143,7 +143,7 @@ def test_cli_choices_are_the_library_s():
     query = next(a for a in parser()._subparsers._group_actions[0].choices.items() if a[0] == "query")[1]
     choices = next(a.choices for a in query._actions if a.dest == "format")
     assert tuple(choices) == FORMATS + GRAPH_FORMATS  # read from mgraph.queries, not copied
-    assert command.ENGINES == STORE_ENGINES
+    assert command.ENGINES is STORE_ENGINES  # the one tuple (core/query_engines.py), not a copy
 
 
 # --- errors and limits -------------------------------------------------------------------------

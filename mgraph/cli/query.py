@@ -20,6 +20,7 @@ import sys
 import warnings
 
 from mgraph.cli._common import add_width_argument, emit, show_warning, table_width, warn
+from mgraph.core.query_engines import ENGINES
 
 EXAMPLES = """
   mgraph query --list
@@ -28,8 +29,6 @@ EXAMPLES = """
   mgraph query cop-timeline --endpoint http://127.0.0.1:7878/query
   mgraph query posts-held --columns holder_label,title,start --no-truncate
 """
-
-ENGINES = ("oxigraph", "rdflib")  # mgraph.core.store.ENGINES (a test checks; store.py imports rdflib)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

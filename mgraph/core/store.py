@@ -32,6 +32,7 @@ from rdflib import Graph
 from mgraph.core import sparql_text
 from mgraph.core.errors import InputError
 from mgraph.core.formats import BY_NAME, RDF, WRITTEN, find
+from mgraph.core.query_engines import DEFAULT_ENGINE, ENGINES
 from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
 from mgraph.core.terms import (
     VAR_RE,
@@ -49,8 +50,6 @@ from mgraph.core.timelimit import run_with_time_limit
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-ENGINES = ("oxigraph", "rdflib")
-DEFAULT_ENGINE = "oxigraph"
 DEFAULT_REMOTE_TIMEOUT = 60.0  # seconds; a remote query always has a timeout
 
 
