@@ -32,7 +32,8 @@ from rdflib import Graph
 from mgraph.core import sparql_text
 from mgraph.core.errors import InputError
 from mgraph.core.formats import BY_NAME, RDF, WRITTEN, find
-from mgraph.core.query_engines import DEFAULT_ENGINE, ENGINES
+from mgraph.core.query_engines import DEFAULT_ENGINE as DEFAULT_ENGINE  # re-exported
+from mgraph.core.query_engines import ENGINES as ENGINES  # re-exported
 from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
 from mgraph.core.terms import (
     VAR_RE,
