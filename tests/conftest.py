@@ -60,3 +60,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def regenerate(request: pytest.FixtureRequest) -> bool:
     """True under ``--regenerate``: write golden outputs instead of comparing with them."""
     return bool(request.config.getoption("--regenerate"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module (the shared browser fixture).
+
+    A missing Chromium skips the test, or fails it under ``MGRAPH_TEST_REQUIRE_TOOLS=1`` (CI).
+    """
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+    from servers import require_tool
+
+    require_tool(CHROMIUM, "the Debian package chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

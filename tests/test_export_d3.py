@@ -15,7 +15,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS
 
 from mgraph.exporters import get
 from mgraph.networks.views import build_view
@@ -38,25 +37,19 @@ READ_BACK = """data => {
 
 
 @pytest.fixture(scope="module")
-def d3_page():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.route(re.compile(r"^(?!data:|about:).*"), lambda route: route.abort())
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto("about:blank")
-        for name in D3_FILES:
-            page.add_script_tag(content=(D3 / name).read_text(encoding="utf-8"))
-        assert page.evaluate("typeof d3.forceSimulation === 'function' && typeof d3.forceLink === 'function'")
-        yield page
-        assert errors == []
-        browser.close()
+def d3_page(browser):
+    context = browser.new_context()
+    context.route(re.compile(r"^(?!data:|about:).*"), lambda route: route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("about:blank")
+    for name in D3_FILES:
+        page.add_script_tag(content=(D3 / name).read_text(encoding="utf-8"))
+    assert page.evaluate("typeof d3.forceSimulation === 'function' && typeof d3.forceLink === 'function'")
+    yield page
+    assert errors == []
+    context.close()
 
 
 def graphml_counts(view, tmp_path: Path) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
+from browser import wait_until
 
 from mgraph.core.errors import InputError
 from mgraph.exporters import html as html_export
@@ -181,18 +181,6 @@ def hand_made_view(extra_label: str | None = None) -> nx.MultiDiGraph:
 
 
 # --- The browser ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Opened:

@@ -21,11 +21,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import rdflib
-from browser import CHROMIUM, wait_until
-from browser import CHROMIUM_ARGS as ARGS
+from browser import wait_until
 from rdflib.compare import isomorphic
 from serve_support import FIXTURES, ROOT, curated_graph, start
-from servers import require_tool
 
 from mgraph.queries.query import run
 
@@ -44,19 +42,6 @@ def server(tmp_path_factory, curated):
         yield served
     finally:
         served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_tool(CHROMIUM, "Debian package chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

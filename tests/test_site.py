@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
+from browser import wait_until
 
 from mgraph.core.errors import InputError
 from mgraph.queries.query import run
@@ -147,20 +146,6 @@ def test_relative_links(html, expected):
 
 
 # --- the query page in Chromium ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _lexical(value) -> str | None:

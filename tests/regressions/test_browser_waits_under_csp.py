@@ -8,8 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, wait_until
-from servers import require_tool
+from browser import wait_until
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -19,16 +18,11 @@ PAGE = """<!doctype html><meta http-equiv="Content-Security-Policy" content="scr
 
 
 @pytest.fixture(scope="module")
-def page():
-    require_tool(CHROMIUM, "the Debian package chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_content(PAGE)
-        yield page
-        browser.close()
+def page(browser):
+    page = browser.new_page()
+    page.set_content(PAGE)
+    yield page
+    page.close()
 
 
 def test_wait_until_sees_a_later_change_under_a_policy_without_eval(page) -> None:
