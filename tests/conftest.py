@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from servers import oxigraph, virtuoso  # noqa: F401  the shared servers, as fixtures for every test
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"

@@ -281,7 +281,7 @@ def graphs(query_endpoint: str) -> set[str]:
         return {b["g"]["value"] for b in json.load(response)["results"]["bindings"]}
 
 
-# --- fixtures: import them into a test module (``from servers import oxigraph, virtuoso``) -----
+# --- fixtures: tests/conftest.py offers them to every test module -------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running, virtuoso
+from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running
 
 from mgraph import cli
 from mgraph.core import locations
@@ -30,8 +30,6 @@ from mgraph.core.user_files import parse_user_file
 from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive_endpoints, push, redact
 from mgraph.queries.library import library
 from mgraph.queries.query import run
-
-__all__ = ["virtuoso"]  # the session fixture, imported for pytest
 
 HERE = Path(__file__).parent
 SMALL = """\

@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running, virtuoso
+from servers import VIRTUOSO_USER, FaultyProxy, Oxigraph, count, graphs, running
 
 from mgraph import cli
 from mgraph.core.user_files import parse_user_file
@@ -91,9 +91,6 @@ def cases():
                 for applied in [False, True] if writes else [False]:
                     held = "applied" if applied else "held"
                     yield pytest.param(way, method, path, n, sig, applied, id=f"{way}-{stage}-{held}-{sig}")
-
-
-__all__ = ["virtuoso"]  # the session fixture, imported for pytest
 
 
 def content(query_endpoint: str, graph: str = DEFAULT_GRAPH) -> set:
