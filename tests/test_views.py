@@ -281,9 +281,11 @@ def test_parties_are_countries_with_legal_acts(curated: dict) -> None:
 
 
 def test_view_names_of_the_command_line_are_the_views() -> None:
-    from mgraph.cli._views import VIEW_NAMES
+    from mgraph.cli import _views
+    from mgraph.networks import view_names
 
-    assert VIEW_NAMES == tuple(VIEWS)
+    assert _views.VIEW_NAMES is view_names.VIEW_NAMES  # read, not copied
+    assert view_names.VIEW_NAMES == tuple(VIEWS)
 
 
 # --- bad input -----------------------------------------------------------------------------

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-VIEW_NAMES = ("actors", "decisions", "parties", "full", "convention", "partnership", "projects")
-"""The views of :data:`mgraph.networks.views.VIEWS` (a test keeps them equal; listed here so that
-``mgraph --help`` does not import networkx)."""
+from mgraph.networks.view_names import VIEW_NAMES
 
 
 def add_view_arguments(parser: argparse.ArgumentParser, default_view: str = "actors") -> None:

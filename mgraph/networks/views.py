@@ -61,6 +61,7 @@ from mgraph.networks.index import (
     get_index,
     term_label,
 )
+from mgraph.networks.view_names import VIEW_NAMES
 
 DCTERMS = "http://purl.org/dc/terms/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -110,7 +111,7 @@ def _iris(*terms: Any) -> frozenset[str]:
     return frozenset(str(t) for t in terms)
 
 
-VIEWS: dict[str, ViewSpec] = {
+_SPECS: dict[str, ViewSpec] = {
     spec.name: spec
     for spec in (
         ViewSpec(
@@ -204,6 +205,10 @@ VIEWS: dict[str, ViewSpec] = {
         ),
     )
 }
+if set(_SPECS) != set(VIEW_NAMES):  # a view named without its spec, or a spec nobody offers
+    raise ImportError(f"views named {sorted(VIEW_NAMES)} but specified {sorted(_SPECS)}")
+VIEWS: dict[str, ViewSpec] = {name: _SPECS[name] for name in VIEW_NAMES}
+"""The views by name, in the order of :data:`mgraph.networks.view_names.VIEW_NAMES`."""
 
 
 # ---------------------------------------------------------------------------------------------
