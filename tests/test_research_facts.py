@@ -9,10 +9,8 @@ must refuse or answer differently.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from planting import planted
 from rdflib import URIRef
 
 from mgraph.core.errors import DataLoadError
@@ -20,22 +18,10 @@ from mgraph.core.loader import load
 from mgraph.core.namespaces import MG, SCHEMA, instance_iri
 from mgraph.queries.query import run
 
-FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
-
 
 @pytest.fixture(scope="module")
 def curated():
     return load().graph
-
-
-def planted(tmp_path: Path, extra: dict[str, str]) -> Path:
-    """The query fixture data, with records appended to some of its files."""
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE_DATA, data)
-    for name, text in extra.items():
-        with (data / name).open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    return data
 
 
 def ids(rows, column: str) -> list[str]:

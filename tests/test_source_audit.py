@@ -9,15 +9,12 @@ one planted fault, where it must find exactly that fault.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from planting import planted
 
 from mgraph.core.loader import load
 from mgraph.queries.query import run
 
-FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
 AUDIT = ("source-before-fact-violation", "date-beyond-source-violation")
 
 
@@ -29,16 +26,6 @@ def curated():
 @pytest.mark.parametrize("query", [pytest.param(q, id=q) for q in AUDIT])
 def test_curated_data_passes_the_audit(curated, query):
     assert [dict(r) for r in run(query, graph=curated)] == []
-
-
-def planted(tmp_path: Path, extra: dict[str, str]) -> Path:
-    """The query fixture data, with text appended to some of its files."""
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE_DATA, data)
-    for name, text in extra.items():
-        with (data / name).open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    return data
 
 
 MONTHLY_SOURCE = """

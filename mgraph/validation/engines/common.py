@@ -101,6 +101,12 @@ def ontology_mixin(data: Graph, ontology: Graph) -> Graph:
     missing types, so the data graph, however big, is never copied.
     """
     missing = missing_types(data, ontology)
+    return _with_types(ontology, missing)
+
+
+def _with_types(ontology: Graph, missing: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    """The ontology itself when nothing is missing; else a copy of it with the missing types."""
+    missing = list(missing)
     if not missing:
         return ontology
     mixin = Graph()
@@ -124,12 +130,7 @@ def store_ontology_mixin(store: OxigraphStore, ontology: Graph) -> Graph:
         for sup in supers.get(cls, ())
         if sup not in classes
     }
-    if not missing:
-        return ontology
-    mixin = Graph()
-    mixin.addN((s, p, o, mixin) for s, p, o in ontology)
-    mixin.addN((s, p, o, mixin) for s, p, o in missing)
-    return mixin
+    return _with_types(ontology, missing)
 
 
 _SUPERCLASS_CACHE: dict[int, tuple[Graph, dict[Node, frozenset[Node]]]] = {}
