@@ -153,7 +153,7 @@ def _located(error: SparqlSyntaxError, query: str) -> SparqlSyntaxError:
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        _deep_call(lambda: parseQuery(query), frames=_FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000)
+        _deep_call(lambda: parseQuery(query), frames=_PARSE_FRAMES)
     except ParseException as exc:
         message = re.sub(r"\s*\(at char \d+\),?\s*\(line:\d+, col:\d+\)\s*$", "", " ".join(str(exc).split()))
         return SparqlSyntaxError(f"{exc.lineno}:{exc.col}", message)
@@ -476,13 +476,13 @@ def _prepared(query: str) -> Any:
     # what SPARQL (and Oxigraph) say it does
     known = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     text = sparql_text.expand_escaped_names(query, known)
-    frames = _FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000
-    return _deep_call(lambda: prepareQuery(text, initNs=dict(PREFIXES)), frames=frames)
+    return _deep_call(lambda: prepareQuery(text, initNs=dict(PREFIXES)), frames=_PARSE_FRAMES)
 
 
 _PARSE_LOCK = threading.Lock()
 _PARSE_STACK_BYTES = 64 * 1024 * 1024  # 1000 levels parse in 8 MiB; room to spare
 _FRAMES_PER_LEVEL = 60  # pyparsing's frames per bracket level in rdflib's grammar, generously
+_PARSE_FRAMES = _FRAMES_PER_LEVEL * (MAX_QUERY_DEPTH + 2) + 1000  # for the deepest query screened
 T = TypeVar("T")
 
 
