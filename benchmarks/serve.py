@@ -334,7 +334,10 @@ def _counters(sparql_url: str) -> str:
 
     with urllib.request.urlopen(sparql_url.removesuffix("/sparql") + "/ready", timeout=10) as response:
         state = json.load(response)
-    return f" (mgraph so far: {state['preempted']} preempted, {state['killed']} killed)"
+    return (
+        f" (mgraph so far: {state['preempted']} preempted, {state['demoted']} demoted, "
+        f"{state['killed']} killed)"
+    )
 
 
 def main() -> None:

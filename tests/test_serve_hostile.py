@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import os
 import re
 import socket
 import time
@@ -281,6 +282,52 @@ def test_the_short_query_worker_is_freed_only_when_every_worker_is_held(tmp_path
     else:
         assert preempted == 0
         assert "long: timed out" in outcome and outcome.count("a") >= 1
+
+
+@pytest.mark.parametrize(
+    ("query", "demoted"),
+    [
+        pytest.param("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }", True, id="long"),
+        pytest.param(NORMAL, False, id="short"),
+    ],
+)
+def test_a_long_query_runs_at_the_lowest_priority_and_its_worker_is_replaced(tmp_path, big, query, demoted):
+    """A query still running after ``reserve_seconds`` gets niceness 19 (so short queries get
+    the processors first); it still answers, and its worker, which cannot get its priority back,
+    is replaced by the spare. A short query leaves its worker as it was."""
+    from mgraph.server.dataset import prepare
+
+    dataset = prepare([big], tmp_path / "store")
+
+    async def scenario() -> tuple[list[int], int, int, bool]:
+        pool = WorkerPool(str(dataset.path), 1, {}, reserve_seconds=0.1)
+        await pool.start()
+        try:
+            before = pool._workers[0].process.pid
+            task = asyncio.ensure_future(pool.run(Job(query), 60.0, client="c"))
+            seen: list[int] = []
+            while not task.done():
+                await asyncio.sleep(0.02)
+                worker = pool._workers[0]
+                if worker.request is not None and worker.process.pid is not None:
+                    try:
+                        seen.append(os.getpriority(os.PRIO_PROCESS, worker.process.pid))
+                    except OSError:  # it has just been replaced
+                        pass
+            reply = task.result()
+            after = pool._workers[0].process.pid
+            return seen, pool.demoted, os.getpriority(os.PRIO_PROCESS, after), reply.ok and after != before
+        finally:
+            pool.close()
+
+    try:
+        seen, count, priority_after, replaced = asyncio.run(scenario())
+    finally:
+        dataset.close()
+    assert (19 in seen) is demoted
+    assert count == int(demoted)
+    assert priority_after == 0  # the worker serving now has its full priority
+    assert replaced is demoted
 
 
 @pytest.mark.parametrize(

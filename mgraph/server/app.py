@@ -296,6 +296,7 @@ async def ready(request: Request) -> Response:
         "waiting": server.pool.waiting,
         "killed": server.pool.killed,
         "preempted": server.pool.preempted,
+        "demoted": server.pool.demoted,
         "budget": server.config.budget,
         "refused_over_budget": server.pool.fair.refused,
         "triples": server.dataset.triples,

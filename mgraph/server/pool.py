@@ -17,6 +17,10 @@ Three rules keep one client, or a few runaway queries, from holding the endpoint
   marked heavy, to wait for one of the other workers (its deadline unchanged). So runaway
   queries can hold every worker but one, never all; while the other workers turn over, a long
   query on this one runs to its end (stopping it would only throw its work away).
+- **A long query runs at the lowest CPU priority**: once a query has run ``reserve_seconds``,
+  its worker's niceness is raised to 19, so on a busy machine short queries get the processors
+  first and runaways take what is left. A process cannot lower its niceness again without
+  privileges, so when that query ends its worker is replaced by the spare.
 - **A budget of query time per client per minute** (``budget``; 0: none): a client over it is
   refused with :class:`~mgraph.server.fairuse.OverBudget` (HTTP 429) before it queues.
 
@@ -41,6 +45,7 @@ from mgraph.server.jobs import Job, Reply
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 RESERVE_SECONDS = 1.0  # how long a query may hold the short-query worker while others wait
+LONG_QUERY_NICENESS = 19  # a query running past reserve_seconds: the lowest CPU priority
 
 REQUEST: contextvars.ContextVar[tuple[str, float] | None] = contextvars.ContextVar(
     "mgraph_request", default=None
@@ -66,6 +71,8 @@ class _Worker:
     started: float = 0.0
     preempted: bool = False
     timer: asyncio.TimerHandle | None = None  # the short-query worker's checks while it runs
+    demote: asyncio.TimerHandle | None = None  # lowers the priority of a query still running
+    demoted: bool = False  # its priority was lowered: replaced when its query ends
 
 
 @dataclass(eq=False)
@@ -109,6 +116,7 @@ class WorkerPool:
         self._closed = False
         self.killed = 0  # workers killed for running past the limit (reported by /ready)
         self.preempted = 0  # heavy queries sent back from the short-query worker
+        self.demoted = 0  # queries that ran long enough to be given the lowest CPU priority
 
     async def start(self) -> None:
         """Start every worker and the spare, and wait until all have opened the store."""
@@ -292,6 +300,7 @@ class WorkerPool:
         fd = worker.conn.fileno()
         if worker.reserved:
             worker.timer = loop.call_later(self.reserve_seconds + 0.01, self._watch_reserved, worker)
+        worker.demote = loop.call_later(self.reserve_seconds, self._demote, worker)
         outcome = "ok"
         try:
             worker.conn.send(request.job)
@@ -313,15 +322,16 @@ class WorkerPool:
             outcome = "cancelled"
             raise
         finally:
-            if worker.timer is not None:
-                worker.timer.cancel()
-                worker.timer = None
+            for timer in (worker.timer, worker.demote):
+                if timer is not None:
+                    timer.cancel()
+            worker.timer = worker.demote = None
             try:
                 loop.remove_reader(fd)
             except (OSError, ValueError):
                 pass
             self.fair.charge(request.client, time.monotonic() - worker.started)
-            if outcome == "ok":
+            if outcome == "ok" and not worker.demoted:
                 worker.jobs += 1
                 worker.request = None
             else:
@@ -330,6 +340,18 @@ class WorkerPool:
                 self._replace(worker)
             self._dispatch()
         return reply
+
+    def _demote(self, worker: _Worker) -> None:
+        """Give the worker's long-running query the lowest CPU priority (see the module doc)."""
+        worker.demote = None
+        if worker.request is None or worker.demoted or worker.process.pid is None:
+            return
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_QUERY_NICENESS)
+        except OSError:  # it has just ended, or the system refuses: it keeps its priority
+            return
+        worker.demoted = True
+        self.demoted += 1
 
     # --- workers come and go -----------------------------------------------------------------
 
