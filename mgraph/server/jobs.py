@@ -45,6 +45,7 @@ class Reply:
     format: str = ""
     body: bytes = b""
     message: str = ""
+    lowered: bool = False  # the query ran long enough to be moved to the lowest CPU priority
 
     @property
     def ok(self) -> bool:

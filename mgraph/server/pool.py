@@ -17,10 +17,10 @@ Three rules keep one client, or a few runaway queries, from holding the endpoint
   marked heavy, to wait for one of the other workers (its deadline unchanged). So runaway
   queries can hold every worker but one, never all; while the other workers turn over, a long
   query on this one runs to its end (stopping it would only throw its work away).
-- **A long query runs at the lowest CPU priority**: once a query has run ``reserve_seconds``,
-  its worker's niceness is raised to 19, so on a busy machine short queries get the processors
-  first and runaways take what is left. A process cannot lower its niceness again without
-  privileges, so when that query ends its worker is replaced by the spare.
+- **A long query runs at the lowest CPU priority**: a query still running after
+  ``reserve_seconds`` gets niceness 19 (its worker runs each query in a thread of its own and
+  lowers that thread's priority: :mod:`mgraph.server.worker`), so on a busy machine short
+  queries get the processors first and runaways take what is left.
 - **A budget of query time per client per minute** (``budget``; 0: none): a client over it is
   refused with :class:`~mgraph.server.fairuse.OverBudget` (HTTP 429) before it queues.
 
@@ -45,7 +45,6 @@ from mgraph.server.jobs import Job, Reply
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 RESERVE_SECONDS = 1.0  # how long a query may hold the short-query worker while others wait
-LONG_QUERY_NICENESS = 19  # a query running past reserve_seconds: the lowest CPU priority
 
 REQUEST: contextvars.ContextVar[tuple[str, float] | None] = contextvars.ContextVar(
     "mgraph_request", default=None
@@ -71,8 +70,6 @@ class _Worker:
     started: float = 0.0
     preempted: bool = False
     timer: asyncio.TimerHandle | None = None  # the short-query worker's checks while it runs
-    demote: asyncio.TimerHandle | None = None  # lowers the priority of a query still running
-    demoted: bool = False  # its priority was lowered: replaced when its query ends
 
 
 @dataclass(eq=False)
@@ -137,7 +134,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_module.main,
-            args=(child, self.store_path, self.prefixes),
+            args=(child, self.store_path, self.prefixes, self.reserve_seconds),
             name="mgraph-query-worker",
             daemon=True,
         )
@@ -300,7 +297,6 @@ class WorkerPool:
         fd = worker.conn.fileno()
         if worker.reserved:
             worker.timer = loop.call_later(self.reserve_seconds + 0.01, self._watch_reserved, worker)
-        worker.demote = loop.call_later(self.reserve_seconds, self._demote, worker)
         outcome = "ok"
         try:
             worker.conn.send(request.job)
@@ -322,17 +318,17 @@ class WorkerPool:
             outcome = "cancelled"
             raise
         finally:
-            for timer in (worker.timer, worker.demote):
-                if timer is not None:
-                    timer.cancel()
-            worker.timer = worker.demote = None
+            if worker.timer is not None:
+                worker.timer.cancel()
+                worker.timer = None
             try:
                 loop.remove_reader(fd)
             except (OSError, ValueError):
                 pass
             self.fair.charge(request.client, time.monotonic() - worker.started)
-            if outcome == "ok" and not worker.demoted:
+            if outcome == "ok":
                 worker.jobs += 1
+                self.demoted += reply.lowered
                 worker.request = None
             else:
                 if outcome == "timeout":
@@ -340,18 +336,6 @@ class WorkerPool:
                 self._replace(worker)
             self._dispatch()
         return reply
-
-    def _demote(self, worker: _Worker) -> None:
-        """Give the worker's long-running query the lowest CPU priority (see the module doc)."""
-        worker.demote = None
-        if worker.request is None or worker.demoted or worker.process.pid is None:
-            return
-        try:
-            os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_QUERY_NICENESS)
-        except OSError:  # it has just ended, or the system refuses: it keeps its priority
-            return
-        worker.demoted = True
-        self.demoted += 1
 
     # --- workers come and go -----------------------------------------------------------------
 

@@ -5,6 +5,12 @@ only), so a worker starts fast (``spawn``) and a query that must be stopped is s
 its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with
 pyoxigraph's own serialisers, so the server process only forwards bytes.
 
+Each query runs in a thread of its own. One still running after ``lower_after`` seconds gets
+the lowest CPU priority (niceness 19; on Linux a thread's priority is its own), so short
+queries on the other workers get the processors first; the next query's thread starts at the
+worker's normal priority again (a process cannot raise a priority it lowered without
+privileges, which is why the priority is the thread's, not the worker's).
+
 A job is a :class:`~mgraph.server.jobs.Job` (its text already screened by :mod:`mgraph.core.sparql_screen`);
 the answer is a :class:`~mgraph.server.jobs.Reply`: the result's kind (``"solutions"``,
 ``"boolean"`` or ``"graph"``), format and bytes, or an error's HTTP status and message.
@@ -13,6 +19,9 @@ the answer is a :class:`~mgraph.server.jobs.Reply`: the result's kind (``"soluti
 from __future__ import annotations
 
 import itertools
+import os
+import sys
+import threading
 from multiprocessing.connection import Connection
 from typing import Any, cast
 
@@ -118,7 +127,41 @@ def _too_many(limit: int, what: str) -> str:
     )
 
 
-def main(conn: Connection, store_path: str, prefixes: dict[str, str]) -> None:
+LOWEST_PRIORITY = 19  # the niceness of a query running past lower_after
+
+
+def run_lowering(store: Any, job: Job, prefixes: dict[str, str], lower_after: float | None) -> Reply:
+    """:func:`run_job` in a thread of its own, moved to the lowest CPU priority if it is still
+    running after ``lower_after`` seconds (None: never; only on Linux, where a thread's priority
+    is its own)."""
+    answer: list[Reply] = []
+
+    def work() -> None:
+        try:
+            answer.append(run_job(store, job, prefixes))
+        except Exception as err:
+            answer.append(Reply.error(500, f"Query evaluation failed: {type(err).__name__}: {err}"))
+
+    thread = threading.Thread(target=work, name="mgraph-query", daemon=True)
+    thread.start()
+    lowered = False
+    if lower_after is not None and sys.platform == "linux":
+        thread.join(lower_after)
+        if thread.is_alive() and thread.native_id is not None:
+            try:
+                os.setpriority(os.PRIO_PROCESS, thread.native_id, LOWEST_PRIORITY)
+                lowered = True
+            except OSError:  # it has just ended
+                pass
+    thread.join()
+    reply = answer[0]
+    reply.lowered = lowered
+    return reply
+
+
+def main(
+    conn: Connection, store_path: str, prefixes: dict[str, str], lower_after: float | None = None
+) -> None:
     """A worker's life: open the store read-only, say ready, answer jobs until the pipe closes."""
     import pyoxigraph as ox
 
@@ -133,10 +176,7 @@ def main(conn: Connection, store_path: str, prefixes: dict[str, str]) -> None:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            reply = run_job(store, job, prefixes)
-        except Exception as err:
-            reply = Reply.error(500, f"Query evaluation failed: {type(err).__name__}: {err}")
+        reply = run_lowering(store, job, prefixes, lower_after)
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
