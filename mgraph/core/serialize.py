@@ -44,10 +44,10 @@ def to_ntriples(triples: list[ox.Triple]) -> bytes:
 
 
 def turtle_prefixes() -> dict[str, str]:
-    from mgraph.core.schema import KINDS
+    from mgraph.core.schema import kinds
 
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    prefixes.update(instance_prefixes([k.name for k in KINDS] + ["claim"]))
+    prefixes.update(instance_prefixes([k.name for k in kinds()] + ["claim"]))
     return prefixes
 
 
