@@ -51,6 +51,15 @@ def turtle_prefixes() -> dict[str, str]:
     return prefixes
 
 
+def rdf_bytes(triples: list[ox.Triple], format: str) -> bytes:
+    """``triples`` as pyoxigraph writes them in an RDF format of :mod:`mgraph.core.formats`
+    (by name), with our prefixes where the format takes them; in the order given."""
+    import pyoxigraph as ox
+
+    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+    return bytes(ox.serialize(triples, format=BY_NAME[format].pyoxigraph(), prefixes=prefixes) or b"")
+
+
 def to_turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> bytes:
     """Turtle with every prefix declared in sorted order, then the sorted triples."""
     import pyoxigraph as ox
