@@ -349,6 +349,23 @@ def test_replace_leaves_exactly_the_new_graph(ox_server, tmp_path):
     assert isomorphic(content(ox_server.query), parsed(other))
 
 
+def test_source_is_the_store_mgraph_reads(ox_server, tmp_path):
+    """``source=`` takes the OxigraphStore that read_graph and read_trusted_file give."""
+    from mgraph.publish.push import read_graph
+
+    small = write(tmp_path, "small.ttl", SMALL)
+    result = push(ox_server.query, source=read_graph([small]))
+    assert (result.triples, result.after) == (6, 6)
+    assert isomorphic(content(ox_server.query), parsed(small))
+
+
+def test_source_is_not_a_raw_pyoxigraph_store():
+    import pyoxigraph as ox
+
+    with pytest.raises(InputError, match="source is an OxigraphStore"):
+        push("http://127.0.0.1:9/query", source=ox.Store())
+
+
 def test_replace_on_virtuoso(virtuoso, vt_graph, tmp_path):
     small, other = write(tmp_path, "small.ttl", SMALL), write(tmp_path, "other.ttl", OTHER)
     push(virtuoso.query, [small], graph=vt_graph, auth=VIRTUOSO_USER)
