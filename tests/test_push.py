@@ -31,7 +31,6 @@ from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive
 from mgraph.queries.library import library
 from mgraph.queries.query import run
 
-HERE = Path(__file__).parent
 SMALL = """\
 @prefix ex: <https://example.org/> .
 ex:a ex:p "one" , "two"@en , 3 , 4.5 , "2020-01-02"^^<http://www.w3.org/2001/XMLSchema#date> .

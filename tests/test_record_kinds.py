@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import GOOD, ROOT, TESTS
 from rdflib import RDF, RDFS, Literal, URIRef
 
 import mgraph
@@ -27,9 +28,6 @@ from mgraph.core import schema
 from mgraph.core.errors import DataLoadError
 from mgraph.core.namespaces import MG, MGID, SCHEMA
 from mgraph.core.schema import COMMON, Field, Kind, register_kind
-
-HERE = Path(__file__).parent
-GOOD = HERE / "fixtures" / "data" / "good"
 
 WIDGET = Kind(
     "widget",
@@ -215,11 +213,11 @@ def model_tests(tmp_path: Path, *, added: bool) -> tuple[list[str], dict[str, st
     """The model tests with the widget kind (and, if ``added``, its hand-written parts): the ids
     of those that ran, and the failed ones with their messages."""
     (tmp_path / "widget_plugin.py").write_text(PLUGIN.format(added=added, folder=str(tmp_path)))
-    files = [str(HERE / f) for f in ("test_ontology.py", "test_shapes.py", "test_short_names.py")]
+    files = [str(TESTS / f) for f in ("test_ontology.py", "test_shapes.py", "test_short_names.py")]
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "widget_plugin"]
     command += ["-q", "-rf", "--no-header", "-k", SELECTED, *files]
-    env = {**os.environ, "COLUMNS": "1000", "PYTHONPATH": os.pathsep.join([str(tmp_path), str(HERE)])}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=HERE.parent, check=False)
+    env = {**os.environ, "COLUMNS": "1000", "PYTHONPATH": os.pathsep.join([str(tmp_path), str(TESTS)])}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     failed = dict(re.findall(r"^FAILED tests/\S+?::(\S+) - (.*)$", done.stdout, re.M))
     return sorted(failed), failed

@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from paths import SHAPES
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
@@ -27,14 +28,13 @@ from mgraph.core.namespaces import MGSH, PREFIXES, SH
 from mgraph.core.schema import COMMON, Kind, kind_named, kinds
 from mgraph.validation.validate import load_ontology, load_shapes, superclasses, validate
 
-FIXTURES = Path(__file__).parent / "shapes"
 Key = tuple[str, str, str | None, str | None, str | None]  # severity, focus, path, shape, constraint
 
 
 def fixture_files(kind: str) -> list:
     return [
         pytest.param(path, id=f"{path.parent.name}/{path.stem}")
-        for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+        for folder in sorted(p for p in SHAPES.iterdir() if p.is_dir())
         for path in sorted(folder.glob(f"{kind}*.ttl"))
     ]
 
@@ -116,18 +116,18 @@ def node_shapes(shapes: Graph) -> set[URIRef]:
 def test_every_shape_has_pass_and_fail_fixtures() -> None:
     shapes = load_shapes()
     names = {str(s).removeprefix(str(MGSH)) for s in node_shapes(shapes)}
-    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    folders = {p.name for p in SHAPES.iterdir() if p.is_dir()}
     assert names - folders == set(), f"node shapes without a folder in tests/shapes/: {names - folders}"
     assert folders - names == set(), "fixture folders of no node shape"
     for name in names:
         for file in ("pass.ttl", "fail.ttl", "fail.expected"):
-            assert (FIXTURES / name / file).exists(), f"missing tests/shapes/{name}/{file}"
+            assert (SHAPES / name / file).exists(), f"missing tests/shapes/{name}/{file}"
 
 
 def test_every_property_shape_and_sparql_constraint_is_made_to_fire() -> None:
     shapes = load_shapes()
     fired: set[str] = set()
-    for path in FIXTURES.glob("*/fail*.expected"):
+    for path in SHAPES.glob("*/fail*.expected"):
         graph = Graph().parse(path.with_suffix(".ttl"), format="turtle")
         fired.update(key[3] or "" for key in read_expected(path, graph))
     wanted = {f"<{p}>" for p in shapes.objects(None, SH.property)}

@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import FIXTURE
 
 from mgraph.core.namespaces import INSTANCE_KINDS, MGID, PREFIXES
 from mgraph.core.schema import kinds
 from mgraph.core.store import ENGINES, Rows, from_file
 from mgraph.core.terms import PN_LOCAL, compact_iri, expand_curie
 
-FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 SHORT = re.compile(r"(?<![\w<\"'/:@.-])([a-z][\w.-]*):([^\s|,;()\[\]<>\"]+)")
 """A prefixed name in printed text (the local part runs to a space or punctuation)."""
 
