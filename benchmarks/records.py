@@ -46,7 +46,7 @@ def pydantic_models() -> dict[str, Any]:
     from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model
 
     from mgraph.core import models
-    from mgraph.core.schema import ID_PATTERN, KINDS
+    from mgraph.core.schema import ID_PATTERN, kinds
 
     def scalar(spec: Any) -> Any:
         if spec.name == "sources" or spec.type in ("str", "text", "ref", "url"):
@@ -66,9 +66,9 @@ def pydantic_models() -> dict[str, Any]:
 
     from mgraph.core.schema import Field as SchemaField
 
-    as_of = SchemaField("as_of", KINDS[0].fields[0].predicate, "date")
+    as_of = SchemaField("as_of", kinds()[0].fields[0].predicate, "date")
     out = {}
-    for kind in KINDS:
+    for kind in kinds():
         fields: dict[str, Any] = {"id": (Annotated[str, StringConstraints(pattern=ID_PATTERN)], ...)}
         for spec in kind.fields:
             one = scalar(spec)

@@ -1,4 +1,5 @@
-"""What every test shares: the project's paths, the test tiers, and ``--regenerate``.
+"""What every test shares: the test tiers, the servers and the browser, and ``--regenerate``
+(the paths are in ``tests/paths.py``, importable: ``from paths import GOOD``).
 
 Tiers (markers, registered in pyproject.toml):
 - ``slow``: tests that start processes, servers (Oxigraph, Virtuoso, ``mgraph serve``) or a browser,
@@ -13,14 +14,8 @@ of comparing with them; review the diff before committing it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from servers import oxigraph, virtuoso  # noqa: F401  the shared servers, as fixtures for every test
-
-ROOT = Path(__file__).resolve().parent.parent
-TESTS = ROOT / "tests"
-FIXTURES = TESTS / "fixtures"
 
 # Whole files in the slow tier: processes, servers, browsers, conformance suites.
 SLOW_FILES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
+from paths import FIXTURE_DATA
 
 
 def planted(tmp_path: Path, extra: dict[str, str]) -> Path:

@@ -17,10 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from paths import ROOT
 from servers import free_port  # the one free-port helper of the test servers
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "serve"
 
 
 def curated_graph(folder: Path) -> Path:

@@ -183,8 +183,6 @@ ENGINE_MODULES = {
         "mgraph.server.dataset": "the server's on-disk store: bulk loads into named graphs, opened "
         "read-only to list them",
         "mgraph.server.pages": "reads the worker's replies (pyoxigraph's N-Triples and terms)",
-        "mgraph.site": "the static site is written from a pyoxigraph store with its own result and "
-        "RDF serialisers, byte for byte what the server sends",
     },
     "rdflib internals": {
         "mgraph.core.store": "rdflib's SPARQL parser and prepared queries (parsed once and kept)",

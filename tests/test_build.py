@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import GOOD
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mgraph.cli import main
 from mgraph.publish.build import RELEASE_FILES
-
-GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 
 
 def _build(data: Path, out: Path) -> int:

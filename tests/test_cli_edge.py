@@ -9,8 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
+from paths import TINY
 
 
 def mgraph(*args: str) -> subprocess.CompletedProcess:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
+from paths import FIXTURES, GOOD, USER
 
 from mgraph.cli import main
 
-HERE = Path(__file__).parent
-FOREIGN = HERE / "fixtures" / "foreign"
-GOOD = HERE / "fixtures" / "data" / "good"
-UNSAFE = HERE / "fixtures" / "unsafe"
+FOREIGN = FIXTURES / "foreign"
+UNSAFE = FIXTURES / "unsafe"
 
 
 def test_foreign_file_with_a_violation_exits_1_and_names_the_file(capsys) -> None:
@@ -80,8 +78,6 @@ def test_a_url_is_not_a_file_argument(capsys) -> None:
 
 
 # --- users' own shapes and files (issue 11) -------------------------------------------------------
-
-USER = HERE / "fixtures" / "user"
 
 
 def test_own_shapes_without_ours(capsys) -> None:

@@ -12,11 +12,10 @@ import doctest
 import importlib
 import inspect
 import tomllib
-from pathlib import Path
+
+from paths import ROOT
 
 import mgraph
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def without_examples(api: dict[str, tuple[str, str]]) -> list[str]:

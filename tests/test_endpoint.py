@@ -12,10 +12,10 @@ import socket
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
+from paths import EXPECTED, FIXTURE
 from servers import Oxigraph, free_port, running
 
 from mgraph import cli
@@ -24,8 +24,6 @@ from mgraph.core.store import from_file
 from mgraph.queries.library import library
 from mgraph.queries.query import run
 
-HERE = Path(__file__).parent / "queries"
-FIXTURE = HERE / "fixture.ttl"
 LIBRARY = library()
 HOSTILE = ['x" } ?s ?p ?o { "', "> . ?s ?p ?o <", "a'''b\"\"\"c\n}\\"]
 
@@ -56,7 +54,7 @@ def local():
 def endpoint_cases() -> list:
     out = []
     for name, query in LIBRARY.items():
-        path = HERE / "expected" / f"{name}.yaml"
+        path = EXPECTED / f"{name}.yaml"
         params = (
             [
                 c.get("params") or {}

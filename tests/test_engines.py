@@ -11,20 +11,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import ROOT, SHAPES
 from rdflib import Graph, Literal, URIRef
 
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MG, MGID
 from mgraph.validation.validate import ENGINES, UnsupportedShapes, load_shapes, validate
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).parent / "shapes"
 OTHERS = [name for name in ENGINES if name != "pyshacl"]
 
 
 def fixtures() -> list:
     return [
-        pytest.param(path, id=f"{path.parent.name}/{path.stem}") for path in sorted(FIXTURES.glob("*/*.ttl"))
+        pytest.param(path, id=f"{path.parent.name}/{path.stem}") for path in sorted(SHAPES.glob("*/*.ttl"))
     ]
 
 
@@ -122,7 +121,7 @@ def test_sparql_constraints_with_values_are_refused_as_shacl_says(engine: str) -
 
 
 def test_results_of_our_data_point_at_the_record_and_claims_at_theirs() -> None:
-    graph = Graph().parse(FIXTURES / "ClaimShape" / "fail.ttl", format="turtle")
+    graph = Graph().parse(SHAPES / "ClaimShape" / "fail.ttl", format="turtle")
     record = f"{MGID}meeting/cop-1"
     origins = {record: ("data/meetings.yaml", 12, "meeting 'cop-1'")}
     report = validate(graph, origins=origins)
@@ -144,7 +143,7 @@ def test_the_callers_graph_is_not_changed() -> None:
 
 
 def test_validate_files_names_the_file_and_line(tmp_path: Path) -> None:
-    source = (FIXTURES / "DecisionShape" / "fail.ttl").read_text(encoding="utf-8")
+    source = (SHAPES / "DecisionShape" / "fail.ttl").read_text(encoding="utf-8")
     path = tmp_path / "decisions.ttl"
     path.write_text(source, encoding="utf-8")
     from mgraph.validation.validate import validate_files

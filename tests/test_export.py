@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import networkx as nx
 import pytest
+from paths import TINY
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -24,7 +25,6 @@ from mgraph.exporters._flat import edge_values, node_values
 from mgraph.networks.views import build_view, view_triples
 
 OURS = [name for name in FORMATS if name != "html"]  # html: the offline page, tested on its own
-TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 
 
 @pytest.fixture(scope="module")

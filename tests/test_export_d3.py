@@ -15,13 +15,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from paths import TESTS
 
 from mgraph.exporters import get
 from mgraph.networks.views import build_view
 
 pytestmark = pytest.mark.slow  # Chromium
 
-D3 = Path(__file__).parent / "vendor" / "d3"
+D3 = TESTS / "vendor" / "d3"
 D3_FILES = ("d3-dispatch.min.js", "d3-quadtree.min.js", "d3-timer.min.js", "d3-force.min.js")
 
 READ_BACK = """data => {

@@ -28,12 +28,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from paths import ROOT
 from servers import Oxigraph, free_port, running
 
 import mgraph
 from mgraph.exporters import names as export_formats
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(mgraph.__file__).parent
 pytestmark = pytest.mark.slow
 

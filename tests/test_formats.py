@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib.plugin
+from paths import TINY
 from rdflib.parser import Parser
 from rdflib.query import ResultParser
 
@@ -18,8 +18,6 @@ from mgraph.core import formats
 from mgraph.core.errors import InputError
 from mgraph.core.formats import BY_NAME, FORMATS, RDF, RESULTS, WRITTEN, find
 from mgraph.core.user_files import EXTENSIONS, parse_user_file
-
-TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 
 # The tables as they were written before the one table (in user_files, negotiation, worker,
 # describe, site): every spelling they accepted must still mean the same format.

@@ -7,15 +7,13 @@ import json
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
+from paths import FIXTURE
 from serve_support import start
 
 from mgraph.core.errors import InputError
 from mgraph.networks.languages import check_language, negotiate
-
-FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import shutil
-from pathlib import Path
 
 import pytest
+from paths import FIXTURE_DATA
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
@@ -16,7 +16,6 @@ from mgraph.core.errors import DataLoadError
 from mgraph.core.loader import load
 from mgraph.core.namespaces import MG, MGID
 
-FIXTURE_DATA = Path(__file__).parent / "queries" / "data"
 BRA = URIRef(f"{MGID}country/bra")
 
 

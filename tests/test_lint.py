@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 from rdflib.compare import isomorphic
 
 import mgraph
@@ -14,8 +15,7 @@ from mgraph.core import locations
 from mgraph.core.errors import DataLoadError
 from mgraph.curation.lint import lint
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data" / "lint"
-MESSY, CANONICAL = FIXTURES / "messy", FIXTURES / "canonical"
+MESSY, CANONICAL = FIXTURES / "data" / "lint" / "messy", FIXTURES / "data" / "lint" / "canonical"
 
 
 def _copy(folder: Path, tmp_path: Path) -> Path:

@@ -6,14 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES, GOOD
 from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import PROV
 
 import mgraph
 from mgraph.core.errors import DataLoadError
 from mgraph.core.namespaces import MG, MGID, SCHEMA
-
-GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 
 
 @pytest.fixture(scope="module")
@@ -248,11 +247,9 @@ def test_an_oxigraph_backed_store_holds_the_same_graph() -> None:
 
 # --- issue 8: causes first, follow-on errors counted ----------------------------------------
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data"
-
 
 def test_indentation_error_prints_its_cause_first_and_counts_the_follow_on_errors() -> None:
-    folder = FIXTURES / "indentation-error"
+    folder = FIXTURES / "data" / "indentation-error"
     with pytest.raises(DataLoadError) as caught:
         mgraph.load(folder)
     shown = [

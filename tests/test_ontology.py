@@ -1,6 +1,6 @@
 """The ontology declares, labels, defines and aligns every term the data model can emit.
 
-The expected terms come from ``mgraph.core.schema.KINDS``, so a field added to the schema without its
+The expected terms come from ``mgraph.core.schema.kinds()``, so a field added to the schema without its
 ontology term fails here, as does a term that lost its label, definition or alignment.
 """
 
@@ -28,7 +28,7 @@ from rdflib.namespace import (
 from mgraph.core import locations as paths
 from mgraph.core.loader import LANG_PREDICATES
 from mgraph.core.namespaces import MG, ONTOLOGY_IRI, PREFIXES
-from mgraph.core.schema import KINDS, Field, Kind
+from mgraph.core.schema import Field, Kind, kinds
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 SCHEMA = SDO  # rdflib's schema.org namespace uses https://schema.org/, as we do
@@ -46,6 +46,7 @@ BUILT_IN = (str(RDF), str(RDFS))  # rdf:/rdfs: terms need (and may have) no decl
 KNOWN_VOCABULARIES = (SCHEMA, ORG, PROV, DCTERMS, SKOS, VANN, DCMITYPE, OWL, RDF, RDFS, XSD)
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 DOCS = (paths.ROOT / "README.md", paths.DATA / "README.md")
+ONTOLOGY_FILE = "ontology/mercury.ttl"  # in messages: what to edit
 
 
 @cache
@@ -78,12 +79,12 @@ def record_classes(kind: Kind) -> set[URIRef]:
 
 def emitted_fields() -> list[tuple[Kind, Field]]:
     """Every (kind, field) whose predicate the loader writes (class fields become rdf:type)."""
-    return [(k, f) for k in KINDS for f in k.fields if f is not class_field(k)]
+    return [(k, f) for k in kinds() for f in k.fields if f is not class_field(k)]
 
 
 def emitted_classes() -> set[URIRef]:
     """Record classes, plus each kind's ``cls`` (what ``mgraph build`` counts records by)."""
-    return {c for k in KINDS for c in record_classes(k)} | {k.cls for k in KINDS}
+    return {c for k in kinds() for c in record_classes(k)} | {k.cls for k in kinds()}
 
 
 def emitted_concepts() -> set[URIRef]:
@@ -202,7 +203,8 @@ def test_minted_term_is_declared(term):
     what = emitted_terms()[term]
     types = set(ontology().objects(term, RDF.type))
     wanted = expected_declaration(term, what) - {OWL.AnnotationProperty}  # ours are never that
-    assert types & wanted, f"{curie(term)} ({what}) needs one of {sorted(map(curie, wanted))}"
+    needs = sorted(map(curie, wanted))
+    assert types & wanted, f"{curie(term)} ({what}) needs one of {needs} in {ONTOLOGY_FILE}"
 
 
 @pytest.mark.parametrize(
@@ -222,7 +224,7 @@ def test_reused_term_is_declared_for_owl_dl(term):
 
 
 @pytest.mark.parametrize(
-    "predicate", [pytest.param(class_field(k).predicate, id=k.name) for k in KINDS if k.class_field]
+    "predicate", [pytest.param(class_field(k).predicate, id=k.name) for k in kinds() if k.class_field]
 )
 def test_class_field_predicate_is_not_declared(predicate):
     """The loader turns a class field into rdf:type, so its predicate never reaches the data."""
@@ -337,7 +339,7 @@ def field_params() -> list:
 def value_classes(spec: Field) -> set[URIRef]:
     """What a field's objects are: the classes of the kinds it refers to, or literal datatypes."""
     if spec.type == "ref":
-        return {c for k in KINDS if k.name in spec.targets for c in record_classes(k)}
+        return {c for k in kinds() if k.name in spec.targets for c in record_classes(k)}
     if spec.type == "str":
         return {RDF.langString if spec.predicate in LANG_PREDICATES else XSD.string}
     return set(LITERAL_TYPES.get(spec.type, set()))

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import GOOD
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -21,7 +22,6 @@ from mgraph.cli import main
 from mgraph.core.errors import InputError
 from mgraph.publish.describe import check_description
 
-GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")

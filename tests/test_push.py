@@ -31,7 +31,6 @@ from mgraph.publish.push import DEFAULT_GRAPH, STAGING_PREFIX, PushError, derive
 from mgraph.queries.library import library
 from mgraph.queries.query import run
 
-HERE = Path(__file__).parent
 SMALL = """\
 @prefix ex: <https://example.org/> .
 ex:a ex:p "one" , "two"@en , 3 , 4.5 , "2020-01-02"^^<http://www.w3.org/2001/XMLSchema#date> .
@@ -347,6 +346,23 @@ def test_replace_leaves_exactly_the_new_graph(ox_server, tmp_path):
     replaced = push(ox_server.query, [other], replace=True)
     assert (replaced.before, replaced.after) == (7, 1)
     assert isomorphic(content(ox_server.query), parsed(other))
+
+
+def test_source_is_the_store_mgraph_reads(ox_server, tmp_path):
+    """``source=`` takes the OxigraphStore that read_graph and read_trusted_file give."""
+    from mgraph.publish.push import read_graph
+
+    small = write(tmp_path, "small.ttl", SMALL)
+    result = push(ox_server.query, source=read_graph([small]))
+    assert (result.triples, result.after) == (6, 6)
+    assert isomorphic(content(ox_server.query), parsed(small))
+
+
+def test_source_is_not_a_raw_pyoxigraph_store():
+    import pyoxigraph as ox
+
+    with pytest.raises(InputError, match="source is an OxigraphStore"):
+        push("http://127.0.0.1:9/query", source=ox.Store())
 
 
 def test_replace_on_virtuoso(virtuoso, vt_graph, tmp_path):

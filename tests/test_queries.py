@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import EXPECTED, FIXTURE, FIXTURE_DATA, QUERY_TESTS
 from rdflib import Graph, Literal
 
 from mgraph import cli
@@ -32,11 +33,7 @@ from mgraph.queries.library import get_query, library, parse_query
 from mgraph.queries.query import run, to_dataframe
 from mgraph.queries.render import format_rows, list_rows
 
-HERE = Path(__file__).parent / "queries"
-FIXTURE = HERE / "fixture.ttl"
-BAD = HERE / "bad.ttl"
-FIXTURE_DATA = HERE / "data"
-EXPECTED = HERE / "expected"
+BAD = QUERY_TESTS / "bad.ttl"
 REGENERATE = os.environ.get("MGRAPH_REGENERATE") == "1"
 GRAPHS = {"fixture": FIXTURE, "bad": BAD}
 LIBRARY = library()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import EXPECTED, FIXTURE, QUERY_TESTS
 
 from mgraph.core.errors import InputError
 from mgraph.core.graphs import open_store
@@ -29,8 +30,7 @@ from mgraph.core.terms import literal_value
 from mgraph.queries.library import library
 from mgraph.queries.query import run
 
-HERE = Path(__file__).parent / "queries"
-GRAPHS = {"fixture": HERE / "fixture.ttl", "bad": HERE / "bad.ttl"}
+GRAPHS = {"fixture": FIXTURE, "bad": QUERY_TESTS / "bad.ttl"}
 LIBRARY = library()
 _STORES: dict = {}
 
@@ -49,7 +49,7 @@ def example_params(name: str) -> dict[str, str]:
 def engine_cases() -> list:
     out = []
     for name, query in LIBRARY.items():
-        path = HERE / "expected" / f"{name}.yaml"
+        path = EXPECTED / f"{name}.yaml"
         seen = []
         for case in yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []:
             key = (case.get("graph", "fixture"), case.get("params") or {})

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import FIXTURE
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -21,7 +22,6 @@ from mgraph.core.store import ENGINES, Rows, Triples, from_file
 from mgraph.queries.query import run
 from mgraph.queries.render import FORMATS, GRAPH_FORMATS, format_rows
 
-FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 ENGINE_PARAMS = [pytest.param(e, id=e) for e in ENGINES]
 _STORES: dict = {}
 

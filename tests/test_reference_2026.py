@@ -10,15 +10,14 @@ a sourced date winning over the rule. The graph is the query fixture (``tests/qu
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from paths import FIXTURE
 
 from mgraph.core.errors import InputError
 from mgraph.core.store import from_file
 from mgraph.queries.query import run
 
-FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 ID = "https://w3id.org/mgraph/id/"
 
 

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from paths import TINY
 
 from mgraph.core.errors import InputError
 from mgraph.networks import search as resolver
 from mgraph.networks.search import PartialName, resolve, search
 
-TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 ID = "https://w3id.org/mgraph/id/"
 
 

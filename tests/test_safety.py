@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
@@ -17,7 +18,6 @@ from mgraph.core.nesting import MAX_NESTING
 from mgraph.core.sparql_screen import screen_query
 from mgraph.core.user_files import EXTENSIONS, parse_user_file
 
-FIXTURES = Path(__file__).parent / "fixtures"
 USER = FIXTURES / "user"
 UNSAFE = FIXTURES / "unsafe"
 EX = "http://example.org/"

@@ -16,11 +16,11 @@ import pytest
 
 import mgraph
 from mgraph.core.namespaces import PREFIXES, instance_prefixes
-from mgraph.core.schema import KINDS
+from mgraph.core.schema import kinds
 
 HEADER = "".join(
     f"PREFIX {prefix}: <{namespace}>\n"
-    for prefix, namespace in {**PREFIXES, **instance_prefixes([k.name for k in KINDS])}.items()
+    for prefix, namespace in {**PREFIXES, **instance_prefixes([k.name for k in kinds()])}.items()
 )
 
 

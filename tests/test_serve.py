@@ -25,8 +25,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
+from paths import ROOT, SERVE_FIXTURES
 from rdflib.compare import isomorphic
-from serve_support import FIXTURES, ROOT, curated_graph, start
+from serve_support import curated_graph, start
 from servers import free_port
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 
@@ -56,7 +57,7 @@ def server(tmp_path_factory, curated):
     served = start(
         tmp_path_factory.mktemp("serve"),
         str(curated),
-        str(FIXTURES / "named.trig"),
+        str(SERVE_FIXTURES / "named.trig"),
         "--workers",
         "2",
         "--timeout",
@@ -513,7 +514,7 @@ def test_no_cors_header_unless_enabled(server):
 
 def test_cors_origin_and_sigterm_stop_cleanly(tmp_path, curated):
     served = start(
-        tmp_path, str(FIXTURES / "script.ttl"), "--workers", "1", "--cors", "https://allowed.example"
+        tmp_path, str(SERVE_FIXTURES / "script.ttl"), "--workers", "1", "--cors", "https://allowed.example"
     )
     try:
         allowed = httpx.get(
@@ -701,7 +702,7 @@ def test_default_graph_is_the_curated_graph(curated):
 def test_worker_crash_is_a_500_and_the_worker_is_replaced():
     """The engine dies on deep nesting; past the screen (here: sent to the pool directly), the
     worker's death is answered as an error and a fresh worker takes its place."""
-    dataset = prepare([FIXTURES / "named.trig"])
+    dataset = prepare([SERVE_FIXTURES / "named.trig"])
 
     async def scenario() -> Reply:
         pool = WorkerPool(str(dataset.path), 1, {})
@@ -728,12 +729,12 @@ def test_invalid_entity_path_is_404(server):
 
 def test_store_dir_loaded_once_then_opened(tmp_path):
     folder = tmp_path / "store"
-    first = prepare([FIXTURES / "named.trig"], folder)
+    first = prepare([SERVE_FIXTURES / "named.trig"], folder)
     assert first.graphs == [NAMED] and first.triples == 2 and first.temporary is None
     again = prepare([], folder)
     assert again.graphs == [NAMED] and again.triples == 2
     with pytest.raises(InputError, match="already holds a store"):
-        prepare([FIXTURES / "named.trig"], folder)
+        prepare([SERVE_FIXTURES / "named.trig"], folder)
     assert [p.name for p in tmp_path.iterdir()] == ["store"]  # no staging folder left
 
 
@@ -762,7 +763,7 @@ def test_port_in_use_is_exit_2_and_leaves_no_temp_files(tmp_path):
                 "-m",
                 "mgraph",
                 "serve",
-                str(FIXTURES / "named.trig"),
+                str(SERVE_FIXTURES / "named.trig"),
                 "--port",
                 str(port),
                 "--workers",
@@ -787,7 +788,7 @@ def test_the_port_is_held_when_the_url_is_announced(tmp_path):
     port = free_port()
     env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "mgraph", "serve", str(FIXTURES / "named.trig"), "--port", str(port)],
+        [sys.executable, "-m", "mgraph", "serve", str(SERVE_FIXTURES / "named.trig"), "--port", str(port)],
         stderr=subprocess.PIPE,
         text=True,
         env=env,
@@ -814,7 +815,9 @@ def test_the_port_is_held_when_the_url_is_announced(tmp_path):
 
 def test_graph_option_loads_a_file_into_a_named_graph(tmp_path):
     graph = "https://example.org/serve-test/graph/script"
-    dataset = prepare([FIXTURES / "named.trig"], tmp_path / "store", [(graph, FIXTURES / "script.ttl")])
+    dataset = prepare(
+        [SERVE_FIXTURES / "named.trig"], tmp_path / "store", [(graph, SERVE_FIXTURES / "script.ttl")]
+    )
     assert dataset.graphs == sorted([NAMED, graph])
     store = ox.Store.read_only(str(dataset.path))
     assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) > 0
@@ -825,9 +828,11 @@ def test_graph_option_loads_a_file_into_a_named_graph(tmp_path):
 @pytest.mark.parametrize(
     ("iri", "file", "message"),
     [
-        pytest.param("https://example.org/g", FIXTURES / "named.trig", "name their own graphs", id="trig"),
-        pytest.param("not an iri", FIXTURES / "script.ttl", "not an absolute IRI", id="relative"),
-        pytest.param("https://example.org/g", FIXTURES / "missing.ttl", "no such file", id="missing"),
+        pytest.param(
+            "https://example.org/g", SERVE_FIXTURES / "named.trig", "name their own graphs", id="trig"
+        ),
+        pytest.param("not an iri", SERVE_FIXTURES / "script.ttl", "not an absolute IRI", id="relative"),
+        pytest.param("https://example.org/g", SERVE_FIXTURES / "missing.ttl", "no such file", id="missing"),
     ],
 )
 def test_graph_option_refuses(tmp_path, iri, file, message):

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_support import FIXTURES, start
+from paths import SERVE_FIXTURES
+from serve_support import start
 
 from mgraph.server.fairuse import FairUse, OverBudget
 from mgraph.server.jobs import Job
@@ -366,7 +367,7 @@ def test_fair_use_budget(charges, budget, retry):
 @pytest.fixture(scope="module")
 def public(tmp_path_factory):
     folder = tmp_path_factory.mktemp("public")
-    served = start(folder, str(FIXTURES / "named.trig"), "--public", "--workers", "1")
+    served = start(folder, str(SERVE_FIXTURES / "named.trig"), "--public", "--workers", "1")
     try:
         yield served
     finally:

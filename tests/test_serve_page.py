@@ -22,8 +22,9 @@ import httpx
 import pytest
 import rdflib
 from browser import wait_until
+from paths import ROOT, SERVE_FIXTURES
 from rdflib.compare import isomorphic
-from serve_support import FIXTURES, ROOT, curated_graph, start
+from serve_support import curated_graph, start
 
 from mgraph.queries.query import run
 
@@ -36,7 +37,11 @@ def curated(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, curated):
     served = start(
-        tmp_path_factory.mktemp("serve-page"), str(curated), str(FIXTURES / "script.ttl"), "--workers", "2"
+        tmp_path_factory.mktemp("serve-page"),
+        str(curated),
+        str(SERVE_FIXTURES / "script.ttl"),
+        "--workers",
+        "2",
     )
     try:
         yield served

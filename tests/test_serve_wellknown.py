@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pytest
+from paths import GOOD
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from serve_support import start
 
 from mgraph.cli import main
 
-GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
 VOID = Namespace("http://rdfs.org/ns/void#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

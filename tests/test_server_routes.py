@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import types
-from pathlib import Path
 
 import httpx
 import pytest
+from paths import FIXTURE
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -19,8 +19,6 @@ from starlette.routing import Route
 from mgraph.server import app as server_app
 from mgraph.server.dataset import prepare
 from mgraph.server.state import Config
-
-FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 
 
 async def hello(request: Request) -> Response:

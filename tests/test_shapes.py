@@ -19,22 +19,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from paths import SHAPES
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from mgraph.core.loader import LANG_PREDICATES
 from mgraph.core.namespaces import MGSH, PREFIXES, SH
-from mgraph.core.schema import COMMON, KINDS, Kind
+from mgraph.core.schema import COMMON, Kind, kind_named, kinds
 from mgraph.validation.validate import load_ontology, load_shapes, superclasses, validate
 
-FIXTURES = Path(__file__).parent / "shapes"
 Key = tuple[str, str, str | None, str | None, str | None]  # severity, focus, path, shape, constraint
 
 
 def fixture_files(kind: str) -> list:
     return [
         pytest.param(path, id=f"{path.parent.name}/{path.stem}")
-        for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+        for folder in sorted(p for p in SHAPES.iterdir() if p.is_dir())
         for path in sorted(folder.glob(f"{kind}*.ttl"))
     ]
 
@@ -116,23 +116,24 @@ def node_shapes(shapes: Graph) -> set[URIRef]:
 def test_every_shape_has_pass_and_fail_fixtures() -> None:
     shapes = load_shapes()
     names = {str(s).removeprefix(str(MGSH)) for s in node_shapes(shapes)}
-    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
-    assert names - folders == set(), "node shapes without a fixture folder"
+    folders = {p.name for p in SHAPES.iterdir() if p.is_dir()}
+    assert names - folders == set(), f"node shapes without a folder in tests/shapes/: {names - folders}"
     assert folders - names == set(), "fixture folders of no node shape"
     for name in names:
         for file in ("pass.ttl", "fail.ttl", "fail.expected"):
-            assert (FIXTURES / name / file).exists(), f"missing tests/shapes/{name}/{file}"
+            assert (SHAPES / name / file).exists(), f"missing tests/shapes/{name}/{file}"
 
 
 def test_every_property_shape_and_sparql_constraint_is_made_to_fire() -> None:
     shapes = load_shapes()
     fired: set[str] = set()
-    for path in FIXTURES.glob("*/fail*.expected"):
+    for path in SHAPES.glob("*/fail*.expected"):
         graph = Graph().parse(path.with_suffix(".ttl"), format="turtle")
         fired.update(key[3] or "" for key in read_expected(path, graph))
     wanted = {f"<{p}>" for p in shapes.objects(None, SH.property)}
     wanted |= {f"<{s}>" for s in shapes.subjects(SH.sparql, None)}
-    assert sorted(wanted - fired) == []
+    never = sorted(wanted - fired)
+    assert never == [], f"no tests/shapes/*/fail*.expected makes these fire: {never}"
 
 
 @pytest.mark.slow  # pyshacl validates the shapes graph against SHACL-SHACL
@@ -186,7 +187,8 @@ def shape_for(kind: Kind) -> URIRef:
         for s in shapes.subjects(SH.targetClass, kind.cls)
         if any(str(p).startswith(prefix) for p in shapes.objects(s, SH.property))
     ]
-    assert len(found) == 1, f"{kind.name}: want one node shape targeting {kind.cls}, got {found}"
+    where = "in ontology/shapes.ttl"
+    assert len(found) == 1, f"{kind.name}: want one node shape targeting {kind.cls} {where}, got {found}"
     return found[0]
 
 
@@ -210,7 +212,7 @@ def allowed_classes(shapes: Graph, shape: URIRef) -> set[URIRef]:
 OWN_NAME = {"topic", "source"}
 KIND_FIELDS = [
     pytest.param(kind, f, id=f"{kind.name}.{f.name}")
-    for kind in KINDS
+    for kind in kinds()
     for f in kind.fields
     if f.name != kind.class_field
     and (f.name not in {c.name for c in COMMON} or (f.name == "name" and kind.name in OWN_NAME))
@@ -244,7 +246,9 @@ def test_every_field_has_its_property_shape(kind: Kind, spec) -> None:
 
 
 def _kind(name: str) -> Kind:
-    return next(k for k in KINDS if k.name == name)
+    kind = kind_named(name)
+    assert kind is not None, name
+    return kind
 
 
 def _accepted(name: str) -> set[URIRef]:
@@ -255,7 +259,7 @@ def _accepted(name: str) -> set[URIRef]:
     return out
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, id=k.name) for k in KINDS])
+@pytest.mark.parametrize("kind", [pytest.param(k, id=k.name) for k in kinds()])
 def test_every_record_class_is_targeted(kind: Kind) -> None:
     shapes = load_shapes()
     own = set(shapes.objects(shape_for(kind), SH.targetClass))

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 from browser import wait_until
+from paths import FIXTURE
 
 from mgraph.core.errors import InputError
 from mgraph.queries.query import run
 from mgraph.site import relative_links, write_site
-
-FIXTURE = Path(__file__).parent / "queries" / "fixture.ttl"
 
 
 @pytest.fixture(scope="module")

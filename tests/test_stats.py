@@ -7,14 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 from rdflib import Graph
 from typed_results import shape_errors
 
 from mgraph.core.namespaces import MG, MGID
 from mgraph.publish.stats import Stats, compute_stats, render_stats, reported, to_store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "stats"
-CASES = sorted(FIXTURES.glob("*.ttl"))
+STATS = FIXTURES / "stats"
+CASES = sorted(STATS.glob("*.ttl"))
 
 
 def _graph(path: Path) -> Graph:
@@ -23,7 +24,7 @@ def _graph(path: Path) -> Graph:
 
 @pytest.fixture(scope="module")
 def small() -> dict:
-    return compute_stats(_graph(FIXTURES / "small.ttl"))
+    return compute_stats(_graph(STATS / "small.ttl"))
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in CASES])
@@ -53,7 +54,7 @@ def test_the_rules_behind_the_figures(small: dict, section: str, key: str, value
 
 
 def test_key_order_is_deterministic(small: dict) -> None:
-    again = compute_stats(_graph(FIXTURES / "small.ttl"))
+    again = compute_stats(_graph(STATS / "small.ttl"))
     assert render_stats(again, "json") == render_stats(small, "json")
     counts = list(small["classes"].items())
     assert counts == sorted(counts, key=lambda kv: (-kv[1], kv[0]))

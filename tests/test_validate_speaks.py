@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from paths import USER
 
 from mgraph.cli import main
 
-USER = Path(__file__).parent / "fixtures" / "user"
 ERRORS = USER / "shapes-errors"
 THINGS = str(USER / "things.ttl")
 

@@ -4,14 +4,13 @@ curated graph, every option, and every bad option (exit 2)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from paths import TINY
 
 from mgraph.core.errors import InputError
 from mgraph.networks.views import VIEWS, build_view, view_triples
 
-TINY = Path(__file__).parent / "fixtures" / "network" / "tiny.ttl"
 ID = "https://w3id.org/mgraph/id/"
 
 

@@ -27,11 +27,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
+from paths import TESTS
 from rdflib import RDF, RDFS, Namespace
 from rdflib.collection import Collection
 from serve_support import start
 
-SUITE = Path(__file__).parent / "w3c" / "sparql-protocol"
+SUITE = TESTS / "w3c" / "sparql-protocol"
 MANIFEST = SUITE / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

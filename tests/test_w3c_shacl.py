@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
+from paths import TESTS
 
 from mgraph.validation.validate import engine_names
 
-_SPEC = importlib.util.spec_from_file_location("w3c_suite", Path(__file__).parent / "w3c" / "suite.py")
+_SPEC = importlib.util.spec_from_file_location("w3c_suite", TESTS / "w3c" / "suite.py")
 assert _SPEC is not None and _SPEC.loader is not None
 suite = importlib.util.module_from_spec(_SPEC)
 sys.modules.setdefault("w3c_suite", suite)

@@ -46,7 +46,7 @@ INSTANCE_KINDS = (
     "source",
     "topic",
 )
-"""The first segment of every instance IRI: the record kinds of :data:`mgraph.core.schema.KINDS`, plus
+"""The first segment of every instance IRI: the record kinds of :func:`mgraph.core.schema.kinds`, plus
 ``claim`` (a sourced statement about a record) and ``scheme`` (a SKOS concept scheme). Each is a
 prefix of its own: ``meeting:cop-5`` is ``<https://w3id.org/mgraph/id/meeting/cop-5>``."""
 

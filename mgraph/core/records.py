@@ -37,7 +37,7 @@ from mgraph.core.models import (
     check_scalar,
     check_source,
 )
-from mgraph.core.schema import KINDS_BY_FILE, Field, Kind
+from mgraph.core.schema import Field, Kind, kind_of_file, kinds
 
 __all__ = [
     "DATE_RE",
@@ -331,9 +331,9 @@ def read_records(data_dir: Path, errors: list[DataError]) -> Reading:
     folder = data_dir.resolve()
     for path in sorted(data_dir.glob("*.yaml")):
         display = display_path(path)
-        kind = KINDS_BY_FILE.get(path.name)
+        kind = kind_of_file(path.name)
         if kind is None:
-            known = ", ".join(sorted(KINDS_BY_FILE))
+            known = ", ".join(sorted(k.file for k in kinds()))
             errors.append(DataError(display, 1, "", f"unknown data file; expected one of: {known}"))
             continue
         escape = link_out_of(path, folder, display)

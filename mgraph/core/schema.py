@@ -1,8 +1,14 @@
 """The curated data model: record kinds, their fields, and the predicate each field becomes.
 
 This table is the single source of truth for the data format (``data/README.md``), the loader
-(``load.py``), the generated JSON Schema (``data/schema.json``) and the tests that keep the
+(``loader.py``), lint, the generated JSON Schema (``data/schema.json``) and the tests that keep the
 ontology and shapes in step with it. Map fields to predicates here, never with a chain of ifs.
+
+The table is read through :func:`kinds`, :func:`kind_named` and :func:`kind_of_file`, never
+copied at import, so a kind added with :func:`register_kind` reaches every reader:
+
+>>> [k.name for k in kinds()][:3], kind_of_file("meetings.yaml").name
+(['source', 'convention', 'provision'], 'meeting')
 """
 
 from __future__ import annotations
@@ -104,7 +110,7 @@ def _enum(
     return Field(name, predicate, "enum", enum=values, doc=doc, required=required)
 
 
-KINDS: tuple[Kind, ...] = (
+_BUILT_IN: tuple[Kind, ...] = (
     _kind(
         "source",
         "sources.yaml",
@@ -561,6 +567,49 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
-KINDS_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
-KINDS_BY_FILE: dict[str, Kind] = {k.file: k for k in KINDS}
+_KINDS: dict[str, Kind] = {k.name: k for k in _BUILT_IN}
+"""The live table: the kinds above, then any registered, in order. Read it through the functions
+below (a copy taken at import would miss a registered kind)."""
+
+
+def kinds() -> tuple[Kind, ...]:
+    """Every record kind, in the table's order (that of ``data/README.md`` and the JSON Schema)."""
+    return tuple(_KINDS.values())
+
+
+def kind_named(name: str) -> Kind | None:
+    """The kind whose name (the IRI segment, ``meeting``) is ``name``, else None."""
+    return _KINDS.get(name)
+
+
+def kind_of_file(file: str) -> Kind | None:
+    """The kind whose data file is named ``file`` (``meetings.yaml``), else None."""
+    return next((k for k in _KINDS.values() if k.file == file), None)
+
+
+def register_kind(kind: Kind) -> Kind:
+    """Add a record kind: from then on the loader reads its file, ``mgraph lint`` and the JSON
+    Schema know it, and ``mgraph schema`` lists it. Raises ValueError, adding nothing, when its
+    name or file is taken or it refers to a kind that does not exist. Returns the kind.
+
+    A kind of the project itself is written into the table above instead; either way its class
+    (``ontology/mercury.ttl``), node shape (``ontology/shapes.ttl``) and IRI prefix
+    (``namespaces.INSTANCE_KINDS``) are written by hand, and the tests say which is missing."""
+    import re
+
+    if not re.match(ID_PATTERN, kind.name) or not kind.file.endswith(".yaml") or "/" in kind.file:
+        raise ValueError(f"a kind needs a lower-case name and a file NAME.yaml: {kind.name!r}, {kind.file!r}")
+    taken = [k for k in _KINDS.values() if k.name == kind.name or k.file == kind.file]
+    if taken:
+        raise ValueError(f"kind {kind.name!r} ({kind.file}): name or file taken by {taken[0].name!r}")
+    known = set(_KINDS) | {kind.name}
+    unknown = sorted({t for f in kind.fields for t in f.targets} - known)
+    if unknown:
+        raise ValueError(f"kind {kind.name!r} refers to kinds that do not exist: {', '.join(unknown)}")
+    if kind.class_field is not None and getattr(kind.field(kind.class_field), "type", None) != "enum":
+        raise ValueError(f"kind {kind.name!r}: class_field {kind.class_field!r} is none of its enum fields")
+    _KINDS[kind.name] = kind
+    return kind
+
+
 TOPIC_SCHEME = "scheme/topics"  # instance path of the topics concept scheme

@@ -44,11 +44,20 @@ def to_ntriples(triples: list[ox.Triple]) -> bytes:
 
 
 def turtle_prefixes() -> dict[str, str]:
-    from mgraph.core.schema import KINDS
+    from mgraph.core.schema import kinds
 
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    prefixes.update(instance_prefixes([k.name for k in KINDS] + ["claim"]))
+    prefixes.update(instance_prefixes([k.name for k in kinds()] + ["claim"]))
     return prefixes
+
+
+def rdf_bytes(triples: list[ox.Triple], format: str) -> bytes:
+    """``triples`` as pyoxigraph writes them in an RDF format of :mod:`mgraph.core.formats`
+    (by name), with our prefixes where the format takes them; in the order given."""
+    import pyoxigraph as ox
+
+    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+    return bytes(ox.serialize(triples, format=BY_NAME[format].pyoxigraph(), prefixes=prefixes) or b"")
 
 
 def to_turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> bytes:

@@ -359,6 +359,20 @@ class OxigraphStore(Store):
 
         return rows()
 
+    def results(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, format: str = "json"
+    ) -> bytes:
+        """The answer of a SELECT or ASK query as pyoxigraph writes it in a result format of
+        :mod:`mgraph.core.formats` (``json``, ``xml``, ``csv``, ``tsv``), what the server's
+        worker sends. ``bindings`` (rdflib terms) are pre-bound with ``substitutions=``."""
+        import pyoxigraph as ox
+
+        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
+        answer = self.store.query(query, substitutions=substitutions)
+        if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
+            raise TypeError("only SELECT and ASK queries give results")
+        return bytes(answer.serialize(format=BY_NAME[format].pyoxigraph()) or b"")
+
     def lexical_rows(self, query: str) -> list[dict[str, str]]:
         """The rows of a SELECT query, each bound variable as its IRI, lexical form or blank
         node label (pyoxigraph's ``.value``)."""

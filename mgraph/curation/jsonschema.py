@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from mgraph.core.models import LIMITS_DOC, scalar_schema
-from mgraph.core.schema import ID_PATTERN, KINDS, Field, Kind
+from mgraph.core.schema import COMMON, ID_PATTERN, Field, Kind, kinds
 from mgraph.core.terms import compact_iri
 
-_SOURCES = next(f for f in KINDS[0].fields if f.name == "sources")
-_NOTE = next(f for f in KINDS[0].fields if f.name == "note")
+_SOURCES = next(f for f in COMMON if f.name == "sources")
+_NOTE = next(f for f in COMMON if f.name == "note")
 _AS_OF = Field("as_of", _NOTE.predicate, "date")
 
 
@@ -65,8 +65,8 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://w3id.org/mgraph/data/schema.json",
         "title": "mgraph curated data file",
-        "$defs": {kind.file: _kind_schema(kind) for kind in KINDS},
-        "anyOf": [{"$ref": f"#/$defs/{kind.file}"} for kind in KINDS],
+        "$defs": {kind.file: _kind_schema(kind) for kind in kinds()},
+        "anyOf": [{"$ref": f"#/$defs/{kind.file}"} for kind in kinds()],
     }
 
 
@@ -78,7 +78,7 @@ def markdown_tables() -> str:
     from mgraph.curation.lint import CANONICAL_DOC
 
     out: list[str] = [LIMITS_DOC, CANONICAL_DOC]
-    for kind in KINDS:
+    for kind in kinds():
         out += [
             f"### `{kind.file}`: {kind.name}",
             "",

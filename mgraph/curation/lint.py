@@ -39,7 +39,7 @@ from mgraph.core.errors import DataError, DataLoadError, InputError
 from mgraph.core.files import write_file
 from mgraph.core.models import DATE_RE, LONG_FORM_KEYS
 from mgraph.core.records import Node, display_path, link_out_of, parse_yaml, read_text
-from mgraph.core.schema import KINDS_BY_FILE, Field, Kind
+from mgraph.core.schema import Field, Kind, kind_of_file, kinds
 
 WIDTH = 100
 _AS_OF = Field("as_of", URIRef("https://w3id.org/mgraph/as_of"), "date")  # a long form's date
@@ -66,7 +66,7 @@ class LintResult:
 def data_files(data_dir: str | Path | None = None) -> list[Path]:
     """Every data file of the folder (default: the project's ``data/``)."""
     folder = Path(data_dir) if data_dir is not None else locations.DATA
-    return sorted(p for p in folder.glob("*.yaml") if p.name in KINDS_BY_FILE)
+    return sorted(p for p in folder.glob("*.yaml") if kind_of_file(p.name) is not None)
 
 
 def lint(paths: Iterable[str | Path] | None = None, *, check: bool = False) -> LintResult:
@@ -79,9 +79,10 @@ def lint(paths: Iterable[str | Path] | None = None, *, check: bool = False) -> L
     canonical: dict[Path, str] = {}
     originals: dict[Path, str] = {}
     for path in files:
-        kind = KINDS_BY_FILE.get(path.name)
+        kind = kind_of_file(path.name)
         if kind is None:
-            raise InputError(f"{path}: not a data file; expected one of: {', '.join(sorted(KINDS_BY_FILE))}")
+            known = ", ".join(sorted(k.file for k in kinds()))
+            raise InputError(f"{path}: not a data file; expected one of: {known}")
         display = display_path(path)
         escape = link_out_of(path, path.parent.resolve(), display)
         if escape is not None:

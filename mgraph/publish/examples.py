@@ -93,11 +93,11 @@ def _kind_class(kind: str, mg: object) -> URIRef:
     """The class of a record kind (``meeting`` -> ``mg:Meeting``), as the schema names it."""
     from rdflib import URIRef
 
-    from mgraph.core.schema import KINDS
+    from mgraph.core.schema import kind_named
 
-    for spec in KINDS:
-        if spec.name == kind:
-            return spec.cls
+    spec = kind_named(kind)
+    if spec is not None:
+        return spec.cls
     return URIRef(f"{mg}{kind.title()}")
 
 

@@ -73,6 +73,8 @@ if TYPE_CHECKING:
     import httpx
     import pyoxigraph as ox
 
+    from mgraph.core.store import OxigraphStore
+
 DEFAULT_GRAPH = "https://w3id.org/mgraph/graph"
 """The named graph a push goes to when no graph is given."""
 
@@ -374,8 +376,8 @@ def staging_graphs(client: _Client, query_endpoint: str, timeout: float | None =
 # --- reading the graph ------------------------------------------------------------------------
 
 
-def read_graph(files: Sequence[str | Path] | None = None) -> ox.Store:
-    """The triples to push, in an in-memory pyoxigraph store (so duplicates count once).
+def read_graph(files: Sequence[str | Path] | None = None) -> OxigraphStore:
+    """The triples to push, in an in-memory store (so duplicates count once).
 
     No files: the built graph ``dist/mercury.nt`` (push publishes a release: it does not fall
     back to the data folder). Files are read through :func:`mgraph.core.user_files.parse_user_file`
@@ -383,16 +385,17 @@ def read_graph(files: Sequence[str | Path] | None = None) -> ox.Store:
     """
     from mgraph.core.graphs import read_store, which_graph
 
-    return read_store(which_graph(files, built=True)).store
+    return read_store(which_graph(files, built=True))
 
 
-def read_trusted_file(path: str | Path) -> ox.Store:
-    """Our own N-Triples file (the release), read by pyoxigraph directly."""
+def read_trusted_file(path: str | Path) -> OxigraphStore:
+    """Our own N-Triples file (the release), read by pyoxigraph directly, as the ``source`` of
+    :func:`push`."""
     from mgraph.core.store import OxigraphStore
 
     store = OxigraphStore()
     store.load_trusted(path)
-    return store.store
+    return store
 
 
 def chunks(store: ox.Store, size: int) -> Iterator[list[ox.Triple]]:
@@ -808,12 +811,13 @@ def push(
     update_endpoint: str | None = None,
     store_endpoint: str | None = None,
     chunk_size: int | None = None,
-    source: ox.Store | None = None,
+    source: OxigraphStore | None = None,
     log: Log | None = None,
     staging: bool | None = None,
 ) -> PushResult:
-    """Load the built graph (or ``files``, or the triples of ``source``) into the named graph
-    ``graph`` (default :data:`DEFAULT_GRAPH`) of the store at ``endpoint``, all or nothing.
+    """Load the built graph (or ``files``, or the triples of ``source``, an
+    :class:`~mgraph.core.store.OxigraphStore` such as :func:`read_graph` gives) into the named
+    graph ``graph`` (default :data:`DEFAULT_GRAPH`) of the store at ``endpoint``, all or nothing.
 
     ``endpoint`` is any URL of the store (its root, or its query, update or Graph Store
     endpoint); the others are found by :func:`discover` unless given. ``auth`` is
@@ -844,7 +848,11 @@ def push(
         raise InputError("the timeout must be a positive number of seconds")
     endpoint, auth = _credentials_from_url(endpoint, auth)
     _check_url(endpoint, "endpoint")
-    data = source if source is not None else read_graph(files)
+    from mgraph.core.store import OxigraphStore
+
+    if source is not None and not isinstance(source, OxigraphStore):
+        raise InputError(f"source is an OxigraphStore (mgraph.core.store), not {type(source).__name__}")
+    data = (source if source is not None else read_graph(files)).store  # streamed from pyoxigraph
     total = len(data)
     if not total:
         raise InputError("the graph to push holds no triples")

@@ -258,11 +258,11 @@ def records_by_kind(graph: Graph) -> dict[str, int]:
     sources.yaml (not the documents cited by URL); ``partnership-area`` every record of
     partnership_areas.yaml (areas, cross-cutting groups, the advisory group).
     """
-    from mgraph.core.schema import KINDS
+    from mgraph.core.schema import kinds
 
     base = str(MGID)
     subjects = {str(s) for s in graph.subjects(unique=True) if str(s).startswith(base)}
-    counts: dict[str, int] = {k.name: 0 for k in KINDS}
+    counts: dict[str, int] = {k.name: 0 for k in kinds()}
     for iri in subjects:
         kind = iri[len(base) :].split("/", 1)[0]
         if kind in counts:

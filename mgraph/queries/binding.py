@@ -16,7 +16,8 @@ from rdflib.namespace import XSD
 
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MGID
-from mgraph.core.schema import ID_PATTERN, KINDS, KINDS_BY_NAME
+from mgraph.core.schema import ID_PATTERN, kind_named
+from mgraph.core.schema import kinds as record_kinds
 from mgraph.core.store import RemoteStore, Store
 from mgraph.core.terms import Term, check_iri, expand_curie
 from mgraph.queries.library import Param, Query
@@ -59,7 +60,7 @@ def bind_params(query: Query, values: Mapping[str, Any], store: Store | None = N
                 try:
                     ids[param.name] = id_candidates(param, value)
                 except InputError:  # not an id: a code, label or name (COP-5, MC-5/3, WHO)
-                    if re.split(r"[/:]", str(value), maxsplit=1)[0] in KINDS_BY_NAME:
+                    if kind_named(re.split(r"[/:]", str(value), maxsplit=1)[0]) is not None:
                         raise  # kind/id of another kind: say so, it is no name
                     bindings[param.name] = by_name(param, value, store)
             else:
@@ -127,12 +128,12 @@ def id_candidates(param: Param, value: Any) -> list[URIRef]:
     """The IRIs a record id may stand for: one for ``id:KIND``, one per kind for a bare ``id``."""
     where = f"parameter {param.name!r}"
     text = str(value).strip()
-    kinds = [param.kind] if param.kind else [k.name for k in KINDS]
+    kinds = [param.kind] if param.kind else [k.name for k in record_kinds()]
     if text.startswith(str(MGID)):
         text = text[len(str(MGID)) :]
     elif text.startswith("mgid:"):
         text = text[len("mgid:") :]
-    elif text.partition(":")[0] in KINDS_BY_NAME:  # a short name: meeting:cop-5
+    elif kind_named(text.partition(":")[0]) is not None:  # a short name: meeting:cop-5
         text = text.replace(":", "/", 1)
     if "/" in text:
         kind, _, text = text.partition("/")

@@ -13,7 +13,7 @@ from rdflib import Literal, URIRef
 from mgraph.core import locations, sparql_text
 from mgraph.core.errors import InputError
 from mgraph.core.namespaces import MGID
-from mgraph.core.schema import KINDS
+from mgraph.core.schema import kinds as record_kinds
 from mgraph.core.store import Answer, RemoteStore, Rows, Store
 from mgraph.core.terms import compact_iri
 
@@ -137,7 +137,7 @@ def _unknown_entities(text: str) -> list[str]:
     from mgraph.networks.search import project_names
 
     used = [(iri, w, at) for iri, w, at in _used_iris(text) if iri.startswith(str(MGID))]
-    kinds = {k.name for k in KINDS}
+    kinds = {k.name for k in record_kinds()}
     used = [u for u in used if u[0][len(str(MGID)) :].partition("/")[0] in kinds]
     if not used:
         return []

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from mgraph.core import locations
 from mgraph.core.errors import InputError
-from mgraph.core.schema import KINDS_BY_NAME
+from mgraph.core.schema import kind_named, kinds
 
 PARAM_TYPES = ("id", "iri", "date", "number", "string", "choice")
 ANY = "(any)"
@@ -151,8 +151,9 @@ def _parse_param(spec: str, where: str, problems: list[str]) -> Param | None:
             "id, id:KIND, iri, date, number, number:MIN..MAX, string, choice:A|B"
         )
         return None
-    if kind and kind not in KINDS_BY_NAME:
-        problems.append(f"{where}: unknown record kind {kind!r}; kinds are: {', '.join(KINDS_BY_NAME)}")
+    if kind and kind_named(kind) is None:
+        names = ", ".join(k.name for k in kinds())
+        problems.append(f"{where}: unknown record kind {kind!r}; kinds are: {names}")
         return None
     if name in RESERVED:
         problems.append(f"{where}: parameter name {name!r} is reserved; choose another")

@@ -30,8 +30,9 @@ from mgraph.core.errors import InputError
 from mgraph.core.formats import BY_NAME, WRITTEN
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
     from rdflib import Graph
+
+    from mgraph.core.store import OxigraphStore
 
 Select = Callable[[str, dict[str, str]], list[dict[str, Any]]]
 """Runs a SELECT query with IRIs bound to variables: SPARQL JSON bindings."""
@@ -72,9 +73,8 @@ def write_site(
     the sitemap lists the entities' own IRIs. ``lang``: one of the six UN languages for the
     names on entity pages and the graph page (English where the data has no name in it).
     Nothing is written on failure."""
-    import pyoxigraph as ox
-
     from mgraph.core.serialize import prepare, to_ntriples
+    from mgraph.core.store import OxigraphStore
     from mgraph.networks.languages import check_language
 
     language = check_language(lang)
@@ -84,12 +84,12 @@ def write_site(
         raise InputError(f"--base-url must be an http(s) URL ending with '/', not {base_url!r}")
     rdf = _graph(graph)
     nt = to_ntriples(prepare(rdf))
-    store = ox.Store()
-    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    store = OxigraphStore()
+    store.load_trusted(data=nt)  # our own N-Triples, just written
     files: dict[str, bytes] = {
         MARKER: b"written by mgraph site; the whole folder is replaced on the next run\n"
     }
-    entities = [row["s"].value for row in store.query(ENTITIES)]  # type: ignore[union-attr]
+    entities = [row["s"] for row in store.lexical_rows(ENTITIES)]
     select = _selector(store)
     for iri in entities:
         files.update(_entity_files(store, select, iri, language))
@@ -111,13 +111,16 @@ def write_site(
 
 
 def _graph(graph: str | Path | None) -> Graph:
+    """The site's graph, as :func:`mgraph.core.graphs.which_graph` decides: a user's file, else
+    the project's graph (the built release, else the data folder)."""
     from rdflib import Graph
 
-    from mgraph.core.graphs import project_graph
+    from mgraph.core.graphs import FILES, project_graph, which_graph
 
-    if graph is None:
+    source = which_graph(graph)
+    if source.kind != FILES:
         return project_graph()
-    path = Path(graph)
+    (path,) = source.files
     if not path.is_file():
         raise InputError(f"{path}: no such graph file")
     from mgraph.core.user_files import parse_user_file
@@ -125,13 +128,11 @@ def _graph(graph: str | Path | None) -> Graph:
     return parse_user_file(path, into=Graph())
 
 
-def _selector(store: Any) -> Select:
-    import pyoxigraph as ox
+def _selector(store: OxigraphStore) -> Select:
+    from rdflib import URIRef
 
     def select(query: str, subs: dict[str, str]) -> list[dict[str, Any]]:
-        substitutions = {ox.Variable(k): ox.NamedNode(v) for k, v in subs.items()}
-        results = store.query(query, substitutions=substitutions)
-        data = json.loads(results.serialize(format=ox.QueryResultsFormat.JSON))
+        data = json.loads(store.results(query, {k: URIRef(v) for k, v in subs.items()}))
         if "boolean" in data:
             return [{"boolean": data["boolean"]}]
         return list(data["results"]["bindings"])
@@ -145,23 +146,18 @@ _FORMATS = {BY_NAME[name].extensions[0].lstrip("."): BY_NAME[name] for name in W
 """The entity page's RDF files: extension -> format (:mod:`mgraph.core.formats`)."""
 
 
-def _entity_files(store: Any, select: Select, iri: str, lang: str) -> dict[str, bytes]:
-    import pyoxigraph as ox
+def _entity_files(store: OxigraphStore, select: Select, iri: str, lang: str) -> dict[str, bytes]:
+    from rdflib import URIRef
 
-    from mgraph.core.namespaces import PREFIXES
+    from mgraph.core.serialize import rdf_bytes
+    from mgraph.core.store import Triples
     from mgraph.server.pages import DESCRIBE, entity_html
 
     path = iri[len(ID_BASE) :]
     depth = path.count("/") + 1
-    triples = sorted(
-        store.query(DESCRIBE, substitutions={ox.Variable("s"): ox.NamedNode(iri)}),
-        key=str,
-    )
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    forms = {
-        ext: bytes(ox.serialize(triples, format=fmt.pyoxigraph(), prefixes=prefixes) or b"")
-        for ext, fmt in _FORMATS.items()
-    }
+    triples = store.query(DESCRIBE, {"s": URIRef(iri)})  # in N-Triples order
+    assert isinstance(triples, Triples)
+    forms = {ext: rdf_bytes(triples, fmt.name) for ext, fmt in _FORMATS.items()}
     html = relative_links(entity_html(select, iri, lang), depth, path.rsplit("/", 1)[-1])
     embedded = forms["jsonld"].decode("utf-8").replace("</", "<\\/")
     html = html.replace("</head>", f'<script type="application/ld+json">{embedded}</script>\n</head>', 1)
@@ -285,7 +281,7 @@ def oxigraph_classic_script() -> bytes:
     ).encode()
 
 
-def _query_page(store: ox.Store) -> dict[str, bytes]:
+def _query_page(store: OxigraphStore) -> dict[str, bytes]:
     import base64
 
     from mgraph.server.pages import render
@@ -305,7 +301,7 @@ def _query_page(store: ox.Store) -> dict[str, bytes]:
     }
 
 
-def library_examples(store: ox.Store | None = None) -> list[dict[str, str]]:
+def library_examples(store: OxigraphStore | None = None) -> list[dict[str, str]]:
     """Each library query with the parameters of its first ``# example:`` bound into its text
     (a ``VALUES`` block, as ``mgraph serve``'s query page does), ready to run as it is."""
     import shlex
@@ -339,7 +335,7 @@ def library_examples(store: ox.Store | None = None) -> list[dict[str, str]]:
     return sorted(out, key=lambda e: e["name"])
 
 
-def _docs_page(store: ox.Store) -> bytes:
+def _docs_page(store: OxigraphStore) -> bytes:
     """The ontology documentation (as ``mgraph build`` writes it) with the counts of this graph."""
     from rdflib import Graph
 
@@ -353,7 +349,7 @@ def _docs_page(store: ox.Store) -> bytes:
     return relative_links(html, 1, "").encode("utf-8")
 
 
-def _dataset_files(store: ox.Store, nt: bytes) -> dict[str, bytes]:
+def _dataset_files(store: OxigraphStore, nt: bytes) -> dict[str, bytes]:
     """The dataset description of the site's graph: a page, DCAT/VoID (``void.ttl``), schema.org
     (``dataset.jsonld``), and the data changelog of the built release when there is one."""
     import hashlib

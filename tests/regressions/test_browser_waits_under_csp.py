@@ -5,12 +5,10 @@ run failed whenever the first look was false. tests/browser.wait_until polls ins
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from browser import wait_until
-
-TESTS = Path(__file__).resolve().parents[1]
+from paths import TESTS
 
 # No script may be evaluated from a string; the flag turns true only after the first look.
 PAGE = """<!doctype html><meta http-equiv="Content-Security-Policy" content="script-src 'none'">

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from paths import ROOT
 from rdflib import Graph
 
 from mgraph.core.errors import InputError
@@ -287,8 +288,7 @@ def test_our_constraints_give_the_same_results_run_once_or_per_focus_node(monkey
     from mgraph.validation.engines import native
     from mgraph.validation.validate import load_shapes
 
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("bench_validate", root / "benchmarks" / "validate.py")
+    spec = importlib.util.spec_from_file_location("bench_validate", ROOT / "benchmarks" / "validate.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_validate", bench)
@@ -313,8 +313,7 @@ def test_a_users_file_read_straight_into_pyoxigraph_gives_pyshacls_results(tmp_p
 
     from mgraph.validation.validate import validate_files
 
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("bench_validate", root / "benchmarks" / "validate.py")
+    spec = importlib.util.spec_from_file_location("bench_validate", ROOT / "benchmarks" / "validate.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_validate", bench)
