@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     where = "standard output" if args.output == "-" else args.output
     warn(
         f"wrote {where}: {args.format}, {network.number_of_nodes()} nodes, "
-        f"{network.number_of_edges()} links, {_size(len(content))}"
+        f"{len(network.edges)} links, {_size(len(content))}"  # (number_of_edges sums every degree)
     )
     return EXIT_OK
 

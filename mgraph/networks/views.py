@@ -57,6 +57,7 @@ from mgraph.networks.index import (
     SOURCE_DOCUMENT,
     GraphIndex,
     class_closure,
+    collection_paused,
     compact_iri,
     get_index,
     term_label,
@@ -376,36 +377,37 @@ def build_view(
         "with_places": bool(with_places),
         "drop_isolates": bool(drop_isolates),
     }
-    builder = _Builder(index, spec, with_sources, with_places)
-    builder.select_nodes()
-    builder.select_edges()
-    if class_names:
-        builder.keep_classes(class_names)
-    if relation_names:
-        builder.keep_relations(relation_names)
-    if excluded:
-        builder.exclude(excluded)
-    try:
-        focus_iri = builder.resolve_focus(focus) if focus is not None else None
-    except InputError as exc:
-        if not centre:
-            raise
-        raise InputError(
-            [
-                f"the {view} view centres on {focus}, which this graph does not hold; give another entity "
-                "with focus (--focus)",
-                *exc.messages,
-            ]
-        ) from None
-    if low is not None or high is not None:
-        builder.window(low, high)
-    if fold:
-        builder.fold()
-    if focus_iri is not None:
-        builder.neighbourhood(focus_iri, depth)
-    if drop_isolates:
-        builder.drop_isolates()
-    return builder.finish(view, options)
+    with collection_paused():  # a large view is hundreds of thousands of containers
+        builder = _Builder(index, spec, with_sources, with_places)
+        builder.select_nodes()
+        builder.select_edges()
+        if class_names:
+            builder.keep_classes(class_names)
+        if relation_names:
+            builder.keep_relations(relation_names)
+        if excluded:
+            builder.exclude(excluded)
+        try:
+            focus_iri = builder.resolve_focus(focus) if focus is not None else None
+        except InputError as exc:
+            if not centre:
+                raise
+            raise InputError(
+                [
+                    f"the {view} view centres on {focus}, which this graph does not hold; "
+                    "give another entity with focus (--focus)",
+                    *exc.messages,
+                ]
+            ) from None
+        if low is not None or high is not None:
+            builder.window(low, high)
+        if fold:
+            builder.fold()
+        if focus_iri is not None:
+            builder.neighbourhood(focus_iri, depth)
+        if drop_isolates:
+            builder.drop_isolates()
+        return builder.finish(view, options)
 
 
 class _Builder:
