@@ -501,19 +501,16 @@ class _Builder:
     # -- edges ---------------------------------------------------------------------------------
 
     def select_edges(self) -> None:
-        index, nodes, allowed = self.index, self.nodes, self.spec.relations
+        out, nodes, allowed, open_tier = self.index.out, self.nodes, self.spec.relations, self.open_tier
         for u in nodes:
             own = self.node_dates(u)
-            for p, o in index.out.get(u, ()):
-                v = o.value
-                if p == RDF_TYPE or v not in nodes or _is_literal(o):
+            for p, o in out.get(u, ()):
+                if p == RDF_TYPE or _is_literal(o):
                     continue
-                if (
-                    allowed is not None
-                    and p not in allowed
-                    and u not in self.open_tier
-                    and v not in self.open_tier
-                ):
+                v = o.value  # (a new string each time: asked for only of links)
+                if v not in nodes:
+                    continue
+                if allowed is not None and p not in allowed and u not in open_tier and v not in open_tier:
                     continue
                 start, end = self.edge_dates(own, v)
                 self._add_edge(
