@@ -32,7 +32,7 @@ def export(view: Any, **options: Any) -> bytes:
     return buffer.getvalue()
 
 
-def write(view: Any, stream: BinaryIO) -> None:
+def write(view: Any, stream: BinaryIO, **options: Any) -> None:
     """Write the view's GraphML to a binary stream (a file, or a buffer) as it is made, a few
     thousand elements at a time: at a million triples, one string of the whole document and the
     pieces it was joined from took more memory than the view itself."""
