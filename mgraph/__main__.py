@@ -1,7 +1,5 @@
 """``python -m mgraph``: the same as the ``mgraph`` command."""
 
-import sys
+from mgraph.cli import entry
 
-from mgraph.cli import main
-
-sys.exit(main())
+entry()

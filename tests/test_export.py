@@ -291,6 +291,35 @@ def test_export_to_standard_output(capsysbinary) -> None:
     assert len(capsysbinary.readouterr().out.decode().splitlines()) == 12
 
 
+@pytest.mark.parametrize("fmt", OURS)
+def test_a_file_written_as_it_is_made_holds_the_exported_bytes(fmt: str, tmp_path: Path) -> None:
+    """``mgraph export -o FILE`` and ``mgraph.export(out=FILE)`` write through the format's
+    ``write`` when it has one (GraphML): the same bytes as ``export`` gives."""
+    import mgraph
+
+    expected = mgraph.export(fmt, view="full", graph=TINY)
+    out, api = tmp_path / f"cli.{fmt}", tmp_path / f"api.{fmt}"
+    assert main(["export", "-f", fmt, "--view", "full", "--graph", str(TINY), "-o", str(out)]) == 0
+    assert mgraph.export(fmt, api, view="full", graph=TINY) is None
+    assert out.read_bytes() == api.read_bytes() == expected
+
+
+def test_a_write_that_fails_half_way_leaves_no_file(tmp_path: Path) -> None:
+    from mgraph.core.files import write_file
+
+    out = tmp_path / "view.graphml"
+    out.write_bytes(b"the previous file")
+
+    def half(stream) -> None:
+        stream.write(b"<graphml>")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_file(out, half)
+    assert out.read_bytes() == b"the previous file"
+    assert [p.name for p in tmp_path.iterdir()] == ["view.graphml"]
+
+
 def test_api_returns_bytes_without_an_output() -> None:
     import mgraph
 

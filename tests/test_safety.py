@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from mgraph.core.errors import EXIT_USAGE, InputError
 from mgraph.core.nesting import MAX_NESTING
 from mgraph.core.sparql_screen import screen_query
-from mgraph.core.user_files import EXTENSIONS, parse_user_file
+from mgraph.core.user_files import EXTENSIONS, parse_user_file, user_triples
 
 USER = FIXTURES / "user"
 UNSAFE = FIXTURES / "unsafe"
@@ -224,6 +224,45 @@ def test_a_device_is_not_a_regular_file() -> None:
 def test_unsafe_files_are_refused(name: str, expected: str) -> None:
     path = UNSAFE / name
     assert f"{path}{expected}" in refusal(path)
+
+
+def test_refused_terms_are_refused_on_every_path(tmp_path: Path) -> None:
+    """The rdflib graph, a pyoxigraph store and the triples an index reads (``--graph FILE`` of
+    export and analyze) refuse the same terms with the same message."""
+    import pyoxigraph as ox
+
+    from mgraph.networks.index import index_graph
+
+    directional = tmp_path / "directional.ttl"
+    directional.write_text(f'<{EX}s> <{EX}p> "x"@ar--rtl .\n')
+    for path, expected in [
+        (UNSAFE / "formula.n3", ": N3 formulas ({ ... }) are not supported"),
+        (UNSAFE / "triple-term.ttl", ": triple terms (RDF 1.2 / RDF-star) are not supported"),
+        (directional, ": directional language strings (RDF 1.2) are not supported"),
+    ]:
+        assert f"{path}{expected}" in refusal(path)
+        assert f"{path}{expected}" in refusal(path, store=ox.Store())
+        with pytest.raises(InputError) as caught:
+            list(user_triples(path))
+        assert f"{path}{expected}" in str(caught.value)
+        with pytest.raises(InputError) as caught:
+            index_graph(path)
+        assert caught.value.exit_code == EXIT_USAGE
+        assert f"{path}{expected}" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["graph.trig", "graph.ttl", "graph.nq"])
+def test_a_store_and_the_indexed_triples_hold_the_same_terms(name: str) -> None:
+    """Blank nodes relabelled alike (stable, per file) and named graphs merged, on both paths."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    parse_user_file(USER / name, store=store)
+    held = {(q.subject, q.predicate, q.object) for q in store}
+    assert {q.graph_name for q in store} == {ox.DefaultGraph()}
+    assert set(user_triples(USER / name)) == held
+    assert any(isinstance(s, ox.BlankNode) for s, _, _ in held)
+    assert set(user_triples(USER / name)) == set(user_triples(USER / name))
 
 
 def test_internal_parameter_entity_and_entity_in_attlist_are_refused(tmp_path: Path) -> None:

@@ -429,3 +429,48 @@ def test_the_projects_view_has_funders_agencies_and_countries(curated: dict) -> 
     # Excluded: events, decisions, legal acts; a country in no project is not there.
     assert not {"mg:Event", "mg:Decision", "mg:LegalAct"} & _classes(view)
     assert "country/afg" not in ids and "country/afg" in _ids(curated["parties"])
+
+
+def test_collection_is_paused_for_a_block_and_restored_as_it_was() -> None:
+    """An index, a view and an export are built with the garbage collector paused; afterwards it
+    runs as before, and a cycle made in the block is still collected."""
+    import gc
+    import weakref
+
+    from mgraph.networks.index import collection_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+        cycle = Node()
+        cycle.self = cycle  # type: ignore[attr-defined]
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None
+    gc.disable()  # a caller's own pause is left as it is
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_others_frozen_objects_stay_frozen_after_a_paused_block() -> None:
+    import gc
+
+    from mgraph.networks.index import collection_paused
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collection_paused():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -89,9 +89,11 @@ def view_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def warn_if_stale(args: argparse.Namespace) -> None:
     """The stale-release note of ``mgraph query`` when the project's graph is used."""
+    if args.graph:  # a file of the user's: no release to be stale (and nothing of build to import)
+        return
     from mgraph.cli._common import warn
     from mgraph.publish.build import stale_note
 
-    note = None if args.graph else stale_note()
+    note = stale_note()
     if note:
         warn(note)

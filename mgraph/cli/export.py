@@ -18,6 +18,7 @@ and countries). Source documents, claims and places join only with --with-source
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mgraph.cli._views import add_view_arguments, view_options, warn_if_stale
@@ -81,8 +82,8 @@ def _add_format_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mgraph.cli._common import warn, write_output
     from mgraph.core.errors import EXIT_OK
-    from mgraph.core.files import check_writable
-    from mgraph.exporters import check_options, get
+    from mgraph.core.files import check_writable, write_file
+    from mgraph.exporters import check_options, get, write_export
     from mgraph.networks.views import build_view
 
     warn_if_stale(args)
@@ -98,12 +99,17 @@ def run(args: argparse.Namespace) -> int:
         from mgraph.networks.languages import check_language, relabel_view
 
         relabel_view(network, check_language(args.lang), options.get("graph"))
-    content = exporter.export(network, **export_options)
-    write_output(args.output, content)
+    if args.output == "-":
+        content = exporter.export(network, **export_options)
+        write_output(args.output, content)
+        size = len(content)
+    else:  # written as it is made, when the format can (a large view is never whole in memory)
+        write_file(args.output, lambda stream: write_export(exporter, network, stream, **export_options))
+        size = Path(args.output).stat().st_size
     where = "standard output" if args.output == "-" else args.output
     warn(
         f"wrote {where}: {args.format}, {network.number_of_nodes()} nodes, "
-        f"{network.number_of_edges()} links, {_size(len(content))}"
+        f"{len(network.edges)} links, {_size(size)}"  # (number_of_edges sums every degree)
     )
     return EXIT_OK
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from mgraph.core.errors import InputError, MgraphError
 
@@ -64,14 +66,20 @@ def write_directory(target: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_file(path: str | Path, content: bytes) -> None:
-    """Write one file atomically: a temporary sibling renamed over it, never a half-written file."""
+def write_file(path: str | Path, content: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write one file atomically: a temporary sibling renamed over it, never a half-written file.
+
+    ``content``: the file's bytes, or a function that writes them to the binary stream it is
+    given (a large file is then never whole in memory); if it raises, nothing is written."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:

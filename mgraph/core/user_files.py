@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +63,38 @@ def parse_user_file(
     checks and the same blank node labels.
     """
     if data is not None:
-        return _parse_bytes(data, str(path), Path.cwd(), format or "turtle", max_depth, into, store)
+        name, file, fmt = str(path), Path.cwd(), format or "turtle"
+    else:
+        name, file, fmt = _local_file(path, format)
+        data = _read(file, name)
+    name, fmt, quads = _screened_quads(data, name, file, fmt, max_depth)
+    if store is not None:
+        import pyoxigraph
+
+        quad = pyoxigraph.Quad  # of the default graph
+        store.bulk_extend(quad(s, p, o) for s, p, o in _screened_triples(quads, fmt, name))
+        from rdflib import Graph
+
+        return Graph()
+    return _to_rdflib(quads, fmt, name, into)
+
+
+def user_triples(
+    path: str | Path, *, format: str | None = None, max_depth: int = MAX_NESTING
+) -> Iterator[tuple[Any, Any, Any]]:
+    """The triples of a local RDF file as pyoxigraph terms ``(subject, predicate, object)``, with
+    every check of :func:`parse_user_file` and the same blank node labels, streamed as they are
+    parsed (the graphs of TriG and N-Quads merged; a triple the file repeats comes again). For
+    who indexes a large file itself: no rdflib graph, no store, no pyoxigraph ``Quad`` built per
+    triple. The file is read and screened before this returns; a syntax error or a refused term
+    met on the way is raised as the triples are read."""
+    name, file, fmt = _local_file(path, format)
+    name, fmt, quads = _screened_quads(_read(file, name), name, file, fmt, max_depth)
+    return _screened_triples(quads, fmt, name)
+
+
+def _local_file(path: str | Path, format: str | None) -> tuple[str, Path, str]:
+    """A local, regular file's name (for messages), path and canonical format, or an InputError."""
     name = str(path)
     if _URL.match(name):
         raise InputError(
@@ -72,14 +103,14 @@ def parse_user_file(
         )
     file = Path(path)
     _check_regular_file(file, name)
-    fmt = _choose_format(file, name, format)
-    return _parse_bytes(_read(file, name), name, file, fmt, max_depth, into, store)
+    return name, file, _choose_format(file, name, format)
 
 
-def _parse_bytes(
-    data: bytes, name: str, file: Path, fmt: str, max_depth: int, into: Graph | None, store: Any = None
-) -> Graph:
-    """The screened parse of a file's bytes (``file`` gives the base IRI)."""
+def _screened_quads(
+    data: bytes, name: str, file: Path, fmt: str, max_depth: int
+) -> tuple[str, str, Iterable[Any]]:
+    """A file's bytes screened, then its pyoxigraph quads, streamed as they are parsed (``file``
+    gives the base IRI); with the name of the file in messages and the canonical format."""
     if name == "-":
         name = "<stdin>"
         if len(data) > MAX_FILE_BYTES:
@@ -101,28 +132,26 @@ def _parse_bytes(
             screen_nesting(text, name, max_depth)
         del text  # only the bytes are parsed: do not hold the file twice
     quads = _parse_quads(data, fmt, name, base=file.resolve().as_uri(), original=original)
-    if store is not None:
-        _to_store(quads, fmt, name, store)
-        from rdflib import Graph
-
-        return Graph()
-    return _to_rdflib(quads, fmt, name, into)
+    return name, fmt, quads
 
 
-def _to_store(quads: Iterable[Any], fmt: str, name: str, store: Any) -> None:
-    """Add pyoxigraph quads to ``store``'s default graph: blank nodes relabelled as _to_rdflib
-    does (stable from run to run, distinct between files), the same terms refused."""
+def _screened_triples(quads: Iterable[Any], fmt: str, name: str) -> Iterator[tuple[Any, Any, Any]]:
+    """pyoxigraph quads as ``(subject, predicate, object)`` terms of one graph: blank nodes
+    relabelled as _to_rdflib does (stable from run to run, distinct between files), the same
+    terms refused (directional language strings, triple terms, N3 formulas). IRIs need no check
+    here: pyoxigraph's parser refuses an invalid one."""
     import hashlib
 
     import pyoxigraph
 
     tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     blank_node, literal, named_node = pyoxigraph.BlankNode, pyoxigraph.Literal, pyoxigraph.NamedNode
-    default_graph, quad_type = pyoxigraph.DefaultGraph, pyoxigraph.Quad
+    default_graph = pyoxigraph.DefaultGraph
     labels: dict[Any, Any] = {}
     blank_numbers = itertools.count()
 
     def term(value: Any) -> Any:
+        """Any term but an IRI (those pass as they are, without a call)."""
         if isinstance(value, named_node):
             return value
         if isinstance(value, blank_node):
@@ -136,13 +165,16 @@ def _to_store(quads: Iterable[Any], fmt: str, name: str, store: Any) -> None:
             return value
         raise InputError(f"{name}: triple terms (RDF 1.2 / RDF-star) are not supported: {value}")
 
-    def converted() -> Iterable[Any]:
-        for quad in quads:
-            if fmt == "n3" and not isinstance(quad.graph_name, default_graph):
-                raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
-            yield quad_type(term(quad.subject), quad.predicate, term(quad.object))
-
-    store.bulk_extend(converted())
+    formulas = fmt == "n3"
+    for quad in quads:
+        if formulas and not isinstance(quad.graph_name, default_graph):
+            raise InputError(f"{name}: N3 formulas ({{ ... }}) are not supported; use Turtle")
+        subject, obj = quad.subject, quad.object
+        if type(subject) is not named_node:
+            subject = term(subject)
+        if type(obj) is not named_node:
+            obj = term(obj)
+        yield subject, quad.predicate, obj
 
 
 def _choose_format(file: Path, name: str, format: str | None) -> str:

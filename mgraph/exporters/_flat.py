@@ -71,7 +71,7 @@ def _plain(values: dict[str, Any], lists: bool) -> dict[str, Any]:
         if isinstance(value, list):
             if not value:
                 continue
-            out[name] = list(value) if lists else SEP.join(str(v) for v in value)
+            out[name] = list(value) if lists else SEP.join(map(str, value))
         elif value is not None and value != "":
             out[name] = value
     return out

@@ -32,10 +32,17 @@ def export(view: Any, **options: Any) -> bytes:
     return buffer.getvalue()
 
 
-def write(view: Any, stream: BinaryIO) -> None:
+def write(view: Any, stream: BinaryIO, **options: Any) -> None:
     """Write the view's GraphML to a binary stream (a file, or a buffer) as it is made, a few
     thousand elements at a time: at a million triples, one string of the whole document and the
     pieces it was joined from took more memory than the view itself."""
+    from mgraph.networks.index import collection_paused
+
+    with collection_paused():  # hundreds of thousands of short-lived strings and tuples
+        _write(view, stream)
+
+
+def _write(view: Any, stream: BinaryIO) -> None:
     from mgraph.exporters._flat import node_values
 
     keys = {("graph", name): f"g_{name}" for name in ("view", "options")}

@@ -20,7 +20,6 @@ most linked entities are labelled; a smaller view, or a permalink to an entity, 
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import html
 import json
@@ -78,14 +77,11 @@ def export(view: networkx.MultiDiGraph, **options: Any) -> bytes:
     title = str(options.get("title") or f"mgraph: {view_name} view")
     # The page data is hundreds of thousands of small containers for a large view: collecting
     # garbage meanwhile only rescans the view and everything else alive, so it waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    from mgraph.networks.index import collection_paused
+
+    with collection_paused():
         data = page_data(view, layout=layout, title=title)
         return render_page(data, title=title).encode("utf-8")
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def page_data(view: networkx.MultiDiGraph, *, layout: str = "auto", title: str = "") -> dict[str, Any]:

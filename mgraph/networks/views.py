@@ -57,6 +57,7 @@ from mgraph.networks.index import (
     SOURCE_DOCUMENT,
     GraphIndex,
     class_closure,
+    collection_paused,
     compact_iri,
     get_index,
     term_label,
@@ -376,36 +377,37 @@ def build_view(
         "with_places": bool(with_places),
         "drop_isolates": bool(drop_isolates),
     }
-    builder = _Builder(index, spec, with_sources, with_places)
-    builder.select_nodes()
-    builder.select_edges()
-    if class_names:
-        builder.keep_classes(class_names)
-    if relation_names:
-        builder.keep_relations(relation_names)
-    if excluded:
-        builder.exclude(excluded)
-    try:
-        focus_iri = builder.resolve_focus(focus) if focus is not None else None
-    except InputError as exc:
-        if not centre:
-            raise
-        raise InputError(
-            [
-                f"the {view} view centres on {focus}, which this graph does not hold; give another entity "
-                "with focus (--focus)",
-                *exc.messages,
-            ]
-        ) from None
-    if low is not None or high is not None:
-        builder.window(low, high)
-    if fold:
-        builder.fold()
-    if focus_iri is not None:
-        builder.neighbourhood(focus_iri, depth)
-    if drop_isolates:
-        builder.drop_isolates()
-    return builder.finish(view, options)
+    with collection_paused():  # a large view is hundreds of thousands of containers
+        builder = _Builder(index, spec, with_sources, with_places)
+        builder.select_nodes()
+        builder.select_edges()
+        if class_names:
+            builder.keep_classes(class_names)
+        if relation_names:
+            builder.keep_relations(relation_names)
+        if excluded:
+            builder.exclude(excluded)
+        try:
+            focus_iri = builder.resolve_focus(focus) if focus is not None else None
+        except InputError as exc:
+            if not centre:
+                raise
+            raise InputError(
+                [
+                    f"the {view} view centres on {focus}, which this graph does not hold; "
+                    "give another entity with focus (--focus)",
+                    *exc.messages,
+                ]
+            ) from None
+        if low is not None or high is not None:
+            builder.window(low, high)
+        if fold:
+            builder.fold()
+        if focus_iri is not None:
+            builder.neighbourhood(focus_iri, depth)
+        if drop_isolates:
+            builder.drop_isolates()
+        return builder.finish(view, options)
 
 
 class _Builder:
@@ -499,19 +501,16 @@ class _Builder:
     # -- edges ---------------------------------------------------------------------------------
 
     def select_edges(self) -> None:
-        index, nodes, allowed = self.index, self.nodes, self.spec.relations
+        out, nodes, allowed, open_tier = self.index.out, self.nodes, self.spec.relations, self.open_tier
         for u in nodes:
             own = self.node_dates(u)
-            for p, o in index.out.get(u, ()):
-                v = o.value
-                if p == RDF_TYPE or v not in nodes or _is_literal(o):
+            for p, o in out.get(u, ()):
+                if p == RDF_TYPE or _is_literal(o):
                     continue
-                if (
-                    allowed is not None
-                    and p not in allowed
-                    and u not in self.open_tier
-                    and v not in self.open_tier
-                ):
+                v = o.value  # (a new string each time: asked for only of links)
+                if v not in nodes:
+                    continue
+                if allowed is not None and p not in allowed and u not in open_tier and v not in open_tier:
                     continue
                 start, end = self.edge_dates(own, v)
                 self._add_edge(
