@@ -90,6 +90,48 @@ def test_a_long_form_date_is_checked_against_its_own_sources(tmp_path):
     assert [str(r["date"]) for r in rows] == ["2017-09-22"]
 
 
+YEARLY_SOURCE = """
+- id: yearly-listing
+  name: A listing of deposits that gives only their year
+  issued: 2017-12
+  kind: web-page
+  date_precision: year
+  url: https://example.org/deposits-by-year
+"""
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [
+        # a source that says nothing of its precision supports the date: nothing to report
+        pytest.param("https://example.org/a-page-dating-it-to-the-day", [], id="other-says-nothing"),
+        # every source coarser: one row per source, with its precision
+        pytest.param(
+            "yearly-listing", [("month", "monthly-listing"), ("year", "yearly-listing")], id="all-coarser"
+        ),
+    ],
+)
+def test_a_date_is_reported_only_when_every_source_is_coarser(tmp_path, other, expected):
+    data = planted(
+        tmp_path,
+        {
+            "sources.yaml": MONTHLY_SOURCE + YEARLY_SOURCE,
+            "legal_acts.yaml": f"""
+- id: sgp-ratification
+  kind: ratification
+  party: bra
+  convention: minamata
+  date: 2017-09-22
+  sources:
+    - monthly-listing
+    - {other}
+""",
+        },
+    )
+    rows = [dict(r) for r in run("date-beyond-source-violation", graph=load(data).graph)]
+    assert [(r["source_precision"], r["source"].rsplit("/", 1)[-1]) for r in rows] == expected
+
+
 def test_a_decision_resting_only_on_an_earlier_item_is_found(tmp_path):
     # seed-minamata-online was issued on 2020-09-09; cop-5 opened in 2023.
     data = planted(
