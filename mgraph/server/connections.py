@@ -10,7 +10,10 @@ clients against uvicorn's 64 and granian's 170 on that machine); granian 2.8 clo
 half-sent heads at its header timeout but left the silent connection open, and runs the
 application in worker processes of its own, which the query pool and its lifespan would have to
 be rebuilt around. The HTTP layer is not what limits the endpoint (its throughput was the same
-with uvicorn's h11 and httptools parsers, see ``benchmarks/serve.py``), so uvicorn stays, and
+with uvicorn's h11 and httptools parsers, and with uvloop or asyncio's own loop: 32 clients on the
+curated graph, mgraph/Oxigraph 0.86 with httptools and 0.94 with h11, 0.81 with uvloop and 0.96
+without, on an idle machine on 2026-12-08, see ``benchmarks/serve.py``; neither is declared, and
+uvicorn uses them when installed), so uvicorn stays, and
 the HTTP protocol class given to it is uvicorn's own (httptools when installed, else h11) with
 three rules added:
 
