@@ -69,6 +69,9 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "xsd": XSD,
 }
 
+PREFIX_IRIS: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+"""The same table with plain strings, as pyoxigraph and the query texts take it."""
+
 
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind our prefixes, replacing rdflib's defaults, so every output spells IRIs alike."""

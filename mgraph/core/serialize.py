@@ -15,7 +15,7 @@ from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
 from mgraph.core.formats import BY_NAME
-from mgraph.core.namespaces import PREFIXES, instance_prefixes
+from mgraph.core.namespaces import PREFIX_IRIS, instance_prefixes
 from mgraph.core.terms import compact_iri
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def to_ntriples(triples: list[ox.Triple]) -> bytes:
 def turtle_prefixes() -> dict[str, str]:
     from mgraph.core.schema import kinds
 
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    prefixes = dict(PREFIX_IRIS)
     prefixes.update(instance_prefixes([k.name for k in kinds()] + ["claim"]))
     return prefixes
 
@@ -56,8 +56,7 @@ def rdf_bytes(triples: list[ox.Triple], format: str) -> bytes:
     (by name), with our prefixes where the format takes them; in the order given."""
     import pyoxigraph as ox
 
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    return bytes(ox.serialize(triples, format=BY_NAME[format].pyoxigraph(), prefixes=prefixes) or b"")
+    return bytes(ox.serialize(triples, format=BY_NAME[format].pyoxigraph(), prefixes=PREFIX_IRIS) or b"")
 
 
 def to_turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = None) -> bytes:
@@ -74,7 +73,7 @@ def to_turtle(triples: list[ox.Triple], extra_prefixes: dict[str, str] | None = 
 
 
 def jsonld_context() -> dict[str, Any]:
-    return {"@context": {p: str(ns) for p, ns in sorted(PREFIXES.items())}}
+    return {"@context": dict(sorted(PREFIX_IRIS.items()))}
 
 
 def _jsonld_value(term: Any) -> dict[str, str]:

@@ -32,6 +32,7 @@ from rdflib import Graph
 from mgraph.core import sparql_text
 from mgraph.core.errors import InputError
 from mgraph.core.formats import BY_NAME, RDF, WRITTEN, find
+from mgraph.core.namespaces import PREFIX_IRIS, PREFIXES
 from mgraph.core.query_engines import DEFAULT_ENGINE as DEFAULT_ENGINE  # re-exported
 from mgraph.core.query_engines import ENGINES as ENGINES  # re-exported
 from mgraph.core.sparql_screen import MAX_QUERY_DEPTH
@@ -130,7 +131,7 @@ class SparqlSyntaxError(Exception):
             return cls("1:1", text[:300])
         line, column, rest = match.groups()
         if "Prefix not found" in rest:
-            known = set(_oxigraph_prefixes()) | set(sparql_text.declared_prefixes(query))
+            known = set(PREFIX_IRIS) | set(sparql_text.declared_prefixes(query))
             unknown = [p for p, _, _ in sparql_text.prefixed_names(query) if p not in known]
             p = unknown[0] if unknown else "p"
             return cls(f"{line}:{column}", f"undeclared prefix '{p}:' (declare it with PREFIX {p}: <...>)")
@@ -247,12 +248,6 @@ class Store:
 
     def describe(self) -> str:
         return self.engine
-
-
-def _oxigraph_prefixes() -> dict[str, str]:
-    from mgraph.core.namespaces import PREFIXES
-
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 class OxigraphStore(Store):
@@ -407,13 +402,13 @@ class OxigraphStore(Store):
         substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
         try:
             try:
-                result = self.store.query(query, substitutions=substitutions, prefixes=_oxigraph_prefixes())
+                result = self.store.query(query, substitutions=substitutions, prefixes=PREFIX_IRIS)
             except RuntimeError as exc:
                 # pyoxigraph 0.5 substitutes only variables a SELECT projects (ASK, CONSTRUCT,
                 # DESCRIBE and SELECT * take any): bind the others with a VALUES block.
                 if "SELECT projection" not in str(exc):
                     raise InputError(f"the query failed on oxigraph: {exc}") from exc
-                result = self.store.query(bind_values(query, bindings), prefixes=_oxigraph_prefixes())
+                result = self.store.query(bind_values(query, bindings), prefixes=PREFIX_IRIS)
         except SyntaxError as exc:
             raise _located(SparqlSyntaxError.from_oxigraph(exc, query), query) from None
         if isinstance(result, ox.QueryBoolean):
@@ -484,12 +479,9 @@ def _prepared(query: str) -> Any:
     """
     from rdflib.plugins.sparql import prepareQuery
 
-    from mgraph.core.namespaces import PREFIXES
-
     # rdflib keeps the backslash of mgid:meeting\/cop-3 in the IRI; written out, the name means
     # what SPARQL (and Oxigraph) say it does
-    known = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    text = sparql_text.expand_escaped_names(query, known)
+    text = sparql_text.expand_escaped_names(query, PREFIX_IRIS)
     return _deep_call(lambda: prepareQuery(text, initNs=dict(PREFIXES)), frames=_PARSE_FRAMES)
 
 
@@ -535,7 +527,7 @@ def _deep_call(function: Callable[[], T], *, frames: int) -> T:
 
 def prefix_declarations() -> str:
     """``PREFIX p: <ns>`` lines for our prefixes, for an endpoint that cannot be told otherwise."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(_oxigraph_prefixes().items()))
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIX_IRIS.items()))
 
 
 class RemoteStore(Store):

@@ -233,7 +233,7 @@ def dataset_description(
     from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
-    from mgraph.core.namespaces import PREFIXES
+    from mgraph.core.namespaces import PREFIX_IRIS
 
     spdx = Namespace("http://spdx.org/rdf/terms#")
     DCAT = Namespace("http://www.w3.org/ns/dcat#")  # noqa: N806 (rdflib's DCAT is DCAT 2: no dcat:version)
@@ -319,7 +319,7 @@ def dataset_description(
         example = stats.classes.get(_MG + local)
         if example and example.example:
             add((dataset, VOID.exampleResource, URIRef(example.example)))
-    for used in vocabularies(stats, [str(ns) for ns in PREFIXES.values()]):
+    for used in vocabularies(stats, list(PREFIX_IRIS.values())):
         add((dataset, VOID.vocabulary, URIRef(used)))
     add((dataset, RDFS.seeAlso, URIRef(f"{prefix}sparql-examples.ttl")))
     add((dataset, RDFS.seeAlso, URIRef(f"{prefix}changes/feed.jsonld")))  # the change feed

@@ -85,9 +85,9 @@ def _where(text: str, offset: int) -> str:
 
 def _used_iris(text: str) -> list[tuple[str, str, int]]:
     """``(iri, as written, offset)`` of the prefixed names and IRIs a query uses."""
-    from mgraph.core.namespaces import PREFIXES
+    from mgraph.core.namespaces import PREFIX_IRIS
 
-    known = {**{p: str(ns) for p, ns in PREFIXES.items()}, **sparql_text.declared_prefixes(text)}
+    known = {**PREFIX_IRIS, **sparql_text.declared_prefixes(text)}
     out = []
     for prefix, local, offset in sparql_text.prefixed_names(text):
         if prefix in known:
@@ -163,9 +163,9 @@ MAX_STRING_CHECKS = 5
 def _tagged_only(text: str, store: Store) -> list[str]:
     """Plain strings after a predicate that the graph holds, for that predicate, only with a
     language tag (the predicate is bound, so each check reads one predicate's values)."""
-    from mgraph.core.namespaces import PREFIXES
+    from mgraph.core.namespaces import PREFIX_IRIS
 
-    known = {**{p: str(ns) for p, ns in PREFIXES.items()}, **sparql_text.declared_prefixes(text)}
+    known = {**PREFIX_IRIS, **sparql_text.declared_prefixes(text)}
     messages = []
     for written, value, offset in list(sparql_text.plain_strings(text))[:MAX_STRING_CHECKS]:
         prefix, _, local = written.partition(":")

@@ -80,12 +80,12 @@ class Server:
     """The state every request handler shares: the dataset, the worker pool and the limits."""
 
     def __init__(self, dataset: Dataset, config: Config, guard: Guard | None = None) -> None:
-        from mgraph.core.namespaces import PREFIXES
+        from mgraph.core.namespaces import PREFIX_IRIS
 
         self.dataset = dataset
         self.config = config
         self.guard = guard
-        self.prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+        self.prefixes = dict(PREFIX_IRIS)
         self.pool = WorkerPool(str(dataset.path), config.workers, self.prefixes, budget=config.budget)
         self.ready = False
         self.label_index: list[tuple[str, str]] | None = None  # (IRI, label), for suggestions
