@@ -27,6 +27,7 @@ CORE = {  # mgraph/core/: module -> layer, a strict stack
     "mgraph.core.locations": 0,
     "mgraph.core.sparql_text": 0,
     "mgraph.core.tables": 0,
+    "mgraph.core.garbage": 0,
     "mgraph.core.namespaces": 1,
     "mgraph.core.nesting": 1,
     "mgraph.core.timelimit": 1,

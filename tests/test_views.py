@@ -437,7 +437,7 @@ def test_collection_is_paused_for_a_block_and_restored_as_it_was() -> None:
     import gc
     import weakref
 
-    from mgraph.networks.index import collection_paused
+    from mgraph.core.garbage import collection_paused
 
     class Node:
         pass
@@ -465,7 +465,7 @@ def test_collection_is_paused_for_a_block_and_restored_as_it_was() -> None:
 def test_others_frozen_objects_stay_frozen_after_a_paused_block() -> None:
     import gc
 
-    from mgraph.networks.index import collection_paused
+    from mgraph.core.garbage import collection_paused
 
     gc.freeze()
     try:

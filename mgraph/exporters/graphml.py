@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any, BinaryIO
 
+from mgraph.core.garbage import collection_paused
 from mgraph.exporters._flat import EDGE_FIELDS, NODE_FIELDS, edge_values, edges, graph_values, nodes
 from mgraph.exporters._xml import attr, text
 
@@ -36,8 +37,6 @@ def write(view: Any, stream: BinaryIO, **options: Any) -> None:
     """Write the view's GraphML to a binary stream (a file, or a buffer) as it is made, a few
     thousand elements at a time: at a million triples, one string of the whole document and the
     pieces it was joined from took more memory than the view itself."""
-    from mgraph.networks.index import collection_paused
-
     with collection_paused():  # hundreds of thousands of short-lived strings and tuples
         _write(view, stream)
 

@@ -29,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mgraph.core.garbage import collection_paused
 from mgraph.exporters import Option
 
 if TYPE_CHECKING:
@@ -77,8 +78,6 @@ def export(view: networkx.MultiDiGraph, **options: Any) -> bytes:
     title = str(options.get("title") or f"mgraph: {view_name} view")
     # The page data is hundreds of thousands of small containers for a large view: collecting
     # garbage meanwhile only rescans the view and everything else alive, so it waits until the end.
-    from mgraph.networks.index import collection_paused
-
     with collection_paused():
         data = page_data(view, layout=layout, title=title)
         return render_page(data, title=title).encode("utf-8")

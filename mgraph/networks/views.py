@@ -40,6 +40,7 @@ from functools import cache
 from typing import Any
 
 from mgraph.core.errors import InputError
+from mgraph.core.garbage import collection_paused
 from mgraph.core.namespaces import MG, ORG, SCHEMA
 from mgraph.core.terms import expand_curie
 from mgraph.networks.index import (
@@ -57,7 +58,6 @@ from mgraph.networks.index import (
     SOURCE_DOCUMENT,
     GraphIndex,
     class_closure,
-    collection_paused,
     compact_iri,
     get_index,
     term_label,
