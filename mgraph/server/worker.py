@@ -134,29 +134,33 @@ def run_lowering(store: Any, job: Job, prefixes: dict[str, str], lower_after: fl
     """:func:`run_job` in a thread of its own, moved to the lowest CPU priority if it is still
     running after ``lower_after`` seconds (None: never; only on Linux, where a thread's priority
     is its own)."""
+    if lower_after is None or sys.platform != "linux":  # nothing to lower: no thread
+        return _run_guarded(store, job, prefixes)
     answer: list[Reply] = []
-
-    def work() -> None:
-        try:
-            answer.append(run_job(store, job, prefixes))
-        except Exception as err:
-            answer.append(Reply.error(500, f"Query evaluation failed: {type(err).__name__}: {err}"))
-
-    thread = threading.Thread(target=work, name="mgraph-query", daemon=True)
+    thread = threading.Thread(
+        target=lambda: answer.append(_run_guarded(store, job, prefixes)), name="mgraph-query", daemon=True
+    )
     thread.start()
+    thread.join(lower_after)
     lowered = False
-    if lower_after is not None and sys.platform == "linux":
-        thread.join(lower_after)
-        if thread.is_alive() and thread.native_id is not None:
-            try:
-                os.setpriority(os.PRIO_PROCESS, thread.native_id, LOWEST_PRIORITY)
-                lowered = True
-            except OSError:  # it has just ended
-                pass
+    if thread.is_alive() and thread.native_id is not None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread.native_id, LOWEST_PRIORITY)
+            lowered = True
+        except OSError:  # it has just ended
+            pass
     thread.join()
     reply = answer[0]
     reply.lowered = lowered
     return reply
+
+
+def _run_guarded(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
+    """:func:`run_job`, an unexpected failure of the engine answered as a 500."""
+    try:
+        return run_job(store, job, prefixes)
+    except Exception as err:
+        return Reply.error(500, f"Query evaluation failed: {type(err).__name__}: {err}")
 
 
 def main(
