@@ -1,19 +1,23 @@
-"""Throughput and latency of ``mgraph serve`` against ``oxigraph serve-read-only``, side by side.
+"""Throughput and latency of ``mgraph serve`` against Oxigraph's server, side by side.
 
-Both servers get the same data (the curated graph, then the ~1M-triple synthetic graph of
-benchmarks/queries.py) and the same requests: every library query with its documented example
-parameters, bound once by the library and sent as the same text to both (POST form, JSON
-results). 1, 8 and 32 clients (asyncio + httpx) send queries back to back for a fixed time;
-printed are requests per second, p50 and p99 latency, errors, and mgraph's throughput as a
-fraction of Oxigraph's. Queries that alone take longer than ``--slow`` seconds on Oxigraph are
-left out of the mix (and listed): a handful of multi-second queries would otherwise make a run
-of a few seconds measure nothing but them, and mgraph's time limit must sit above every query
-of the mix so that it stops only the runaway. Beside the throughput, the CPU time each server
-spent per request is printed (its process, its worker processes, and the workers it killed and
-replaced: what a request costs whatever else the machine runs), and mgraph's count of queries
-stopped on its short-query worker. The throughput runs are the same for both servers; after
-them, mgraph's largest run is repeated with two runaway cartesian-product queries sent as well
-(a line of its own): they must come back 503 at the time limit while the other clients see no
+Four servers get the same data: ``oxigraph serve-read-only`` over an on-disk store (its usual
+deployment), ``oxigraph serve`` with the graph in memory (loaded by a Graph Store ``POST``), and
+``mgraph serve`` twice, its workers holding the graph in memory (``--in-memory yes``, what
+``auto`` chooses for both graphs here) and reading the store on disk (``--in-memory no``). They
+get the curated graph, then the ~1M-triple synthetic graph of benchmarks/queries.py, and the
+same requests: every library query with its documented example parameters, bound once by the
+library and sent as the same text to all (POST form, JSON results). 1, 8 and 32 clients
+(asyncio + httpx) send queries back to back for a fixed time; printed are requests per second,
+p50 and p99 latency, errors, and mgraph's throughput as a fraction of each Oxigraph server's.
+Queries that alone take longer than ``--slow`` seconds on Oxigraph are left out of the mix (and
+listed): a handful of multi-second queries would otherwise make a run of a few seconds measure
+nothing but them, and mgraph's time limit must sit above every query of the mix so that it
+stops only the runaway. Beside the throughput, the CPU time each server spent per request is
+printed (its process, its worker processes, and the workers it killed and replaced: what a
+request costs whatever else the machine runs), and mgraph's count of queries stopped on its
+short-query worker. The throughput runs are the same for all servers; after them, mgraph's
+(in memory) largest run is repeated with two runaway cartesian-product queries sent as well (a
+line of its own): they must come back 503 at the time limit while the other clients see no
 error, and the throughput that is left is printed.
 
 The machine the figures come from matters: on a machine shared with other work, a server with
@@ -48,6 +52,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from servers import free_port  # noqa: E402  (the one free-port helper)
 
 CALIBRATION_LIMIT = 60.0  # seconds: a query slower than this alone is left out without waiting longer
+OXIGRAPH_DISK = "oxigraph serve-read-only"
+OXIGRAPH_MEMORY = "oxigraph serve (memory)"
+MGRAPH_MEMORY = "mgraph serve (memory)"
+MGRAPH_DISK = "mgraph serve (disk)"
+SERVERS = (OXIGRAPH_DISK, OXIGRAPH_MEMORY, MGRAPH_MEMORY, MGRAPH_DISK)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -178,10 +187,10 @@ async def hammer(
 
 
 def start_mgraph(
-    graph_file: Path, folder: Path, workers: int | None, timeout: float
+    graph_file: Path, folder: Path, workers: int | None, timeout: float, memory: str
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    store = folder / "mgraph-store"
+    store = folder / f"mgraph-store-{memory}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(folder)}
     process = subprocess.Popen(
         [
@@ -199,6 +208,8 @@ def start_mgraph(
             str(timeout),
             "--max-results",
             "1000000",
+            "--in-memory",
+            memory,
             "--quiet",
         ],
         env=env,
@@ -229,6 +240,32 @@ def start_oxigraph(graph_file: Path | None, folder: Path) -> tuple[subprocess.Po
         stderr=subprocess.DEVNULL,
     )
     wait_ready(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
+    return process, f"http://127.0.0.1:{port}/query"
+
+
+def start_oxigraph_memory(graph_file: Path) -> tuple[subprocess.Popen, str]:
+    """``oxigraph serve`` with no location (an in-memory store), the file POSTed into its default graph."""
+    import httpx
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise SystemExit("the oxigraph binary is missing (pip install oxigraph)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_ready(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
+    with graph_file.open("rb") as data:
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/store?default",
+            content=data,
+            headers={"Content-Type": "application/n-triples"},
+            timeout=600,
+        )
+    if response.status_code >= 300:
+        raise SystemExit(f"oxigraph serve did not take the graph: HTTP {response.status_code}")
     return process, f"http://127.0.0.1:{port}/query"
 
 
@@ -265,54 +302,64 @@ def calibrate(
 def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Namespace) -> None:
     queries = workload(graph_file)
     print(f"\n== {label}: {triples} triples, {len(queries)} library queries, {args.seconds:g} s per run ==")
-    print(f"{'server':<26}{'clients':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  note")
+    print(f"{'server':<30}{'clients':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  note")
     with tempfile.TemporaryDirectory(prefix="mgraph-bench-serve-") as tmp:
         folder = Path(tmp)
+        started: dict[str, tuple[subprocess.Popen, str]] = {}
         start = time.perf_counter()
-        oxigraph, oxigraph_url = start_oxigraph(graph_file, folder)
+        started[OXIGRAPH_DISK] = start_oxigraph(graph_file, folder)
         oxigraph_start = time.perf_counter() - start
-        queries, dropped = calibrate(oxigraph_url, queries, args.slow)
+        queries, dropped = calibrate(started[OXIGRAPH_DISK][1], queries, args.slow)
         if dropped:
             print(f"left out of the mix (slower than {args.slow:g} s alone): {', '.join(dropped)}")
         if any(f"over {CALIBRATION_LIMIT:g} s" in text for text in dropped):
-            stop(oxigraph)  # it is still running the query it did not answer
-            oxigraph, oxigraph_url = start_oxigraph(None, folder)
-        start = time.perf_counter()
-        mgraph, mgraph_url = start_mgraph(graph_file, folder, args.workers, args.timeout)
-        mgraph_start = time.perf_counter() - start
-        print(
-            f"(start-up with load: mgraph serve {mgraph_start:.1f} s, "
-            f"oxigraph load+serve {oxigraph_start:.1f} s)"
-        )
+            stop(started[OXIGRAPH_DISK][0])  # it is still running the query it did not answer
+            started[OXIGRAPH_DISK] = start_oxigraph(None, folder)
         try:
+            start = time.perf_counter()
+            started[OXIGRAPH_MEMORY] = start_oxigraph_memory(graph_file)
+            memory_start = time.perf_counter() - start
+            start = time.perf_counter()
+            started[MGRAPH_MEMORY] = start_mgraph(graph_file, folder, args.workers, args.timeout, "yes")
+            mgraph_start = time.perf_counter() - start
+            started[MGRAPH_DISK] = start_mgraph(graph_file, folder, args.workers, args.timeout, "no")
+            print(
+                f"(start-up with load: mgraph serve in memory {mgraph_start:.1f} s, "
+                f"oxigraph load+serve {oxigraph_start:.1f} s, oxigraph serve + POST {memory_start:.1f} s)"
+            )
 
             def line(name: str, clients: int, result: dict[str, Any], note: str = "") -> None:
                 if "cpu" in result and not note:
                     note = f"{result['cpu'] * 1000 / max(1, result['requests']):.1f} ms CPU per request"
                 print(
-                    f"{name:<26}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
+                    f"{name:<30}{clients:>8}{result['rps']:>10.1f}{result['p50'] * 1000:>10.1f}"
                     f"{result['p99'] * 1000:>10.1f}{len(result['errors']):>8}  {note}"
                 )
                 for error in sorted(set(result["errors"]))[:5]:
                     print(f"    error: {error}")
 
+            mgraph_url = started[MGRAPH_MEMORY][1]
             for clients in args.clients:
                 results: dict[str, dict[str, Any]] = {}
-                servers = (("oxigraph serve-read-only", oxigraph_url), ("mgraph serve", mgraph_url))
-                pids = {"oxigraph serve-read-only": oxigraph.pid, "mgraph serve": mgraph.pid}
-                for _name, url in servers:
-                    asyncio.run(hammer(url, queries, clients, min(2.0, args.seconds)))  # warm up
+                for name in SERVERS:
+                    asyncio.run(hammer(started[name][1], queries, clients, min(2.0, args.seconds)))  # warm up
                 for _ in range(args.rounds):  # alternated, the best kept: the machine's load varies
-                    for name, url in servers:
-                        before = cpu_seconds(pids[name])
+                    for name in SERVERS:
+                        process, url = started[name]
+                        before = cpu_seconds(process.pid)
                         result = asyncio.run(hammer(url, queries, clients, args.seconds))
-                        result["cpu"] = cpu_seconds(pids[name]) - before
+                        result["cpu"] = cpu_seconds(process.pid) - before
                         if name not in results or result["rps"] > results[name]["rps"]:
                             results[name] = result
-                for name, _ in servers:
+                for name in SERVERS:
                     line(name, clients, results[name])
-                ratio = results["mgraph serve"]["rps"] / results["oxigraph serve-read-only"]["rps"]
-                print(f"{'':<26}{clients:>8}  mgraph/oxigraph throughput: {ratio:.2f}{_counters(mgraph_url)}")
+                for mine in (MGRAPH_MEMORY, MGRAPH_DISK):
+                    ratios = ", ".join(
+                        f"{results[mine]['rps'] / results[theirs]['rps']:.2f} of {theirs}"
+                        for theirs in (OXIGRAPH_DISK, OXIGRAPH_MEMORY)
+                    )
+                    print(f"{'':<30}{clients:>8}  {mine}: {ratios}")
+                print(f"{'':<30}{clients:>8} {_counters(mgraph_url)}")
             clients = max(args.clients)
             result = asyncio.run(hammer(mgraph_url, queries, clients, args.seconds, runaway=True))
             fate = result["runaway"]
@@ -320,12 +367,12 @@ def bench_graph(label: str, graph_file: Path, triples: int, args: argparse.Names
                 f"HTTP {status} after {seconds:.1f} s"
                 for status, seconds in zip(fate.get("status", []), fate.get("seconds", []), strict=False)
             )
-            line("mgraph serve + runaways", clients, result, note)
-            ratio = result["rps"] / results["mgraph serve"]["rps"]
-            print(f"{'':<26}{clients:>8}  throughput kept with two runaways running: {ratio:.2f}")
+            line(f"{MGRAPH_MEMORY} + runaways", clients, result, note)
+            ratio = result["rps"] / results[MGRAPH_MEMORY]["rps"]
+            print(f"{'':<30}{clients:>8}  throughput kept with two runaways running: {ratio:.2f}")
         finally:
-            stop(mgraph)
-            stop(oxigraph)
+            for process, _ in started.values():
+                stop(process)
 
 
 def _counters(sparql_url: str) -> str:
@@ -335,7 +382,7 @@ def _counters(sparql_url: str) -> str:
     with urllib.request.urlopen(sparql_url.removesuffix("/sparql") + "/ready", timeout=10) as response:
         state = json.load(response)
     return (
-        f" (mgraph so far: {state['preempted']} preempted, {state['demoted']} demoted, "
+        f" ({MGRAPH_MEMORY} so far: {state['preempted']} preempted, {state['demoted']} demoted, "
         f"{state['killed']} killed)"
     )
 
@@ -367,7 +414,7 @@ def main() -> None:
     from queries import synthetic  # benchmarks/queries.py: the one synthetic-graph generator
 
     workers = args.workers or f"{(os.cpu_count() or 1) + 1} (the default)"
-    print(f"mgraph serve vs oxigraph serve-read-only; {os.cpu_count()} CPUs; {workers} mgraph workers")
+    print(f"mgraph serve vs oxigraph's server; {os.cpu_count()} CPUs; {workers} mgraph workers")
     base = load().graph
     with tempfile.TemporaryDirectory(prefix="mgraph-bench-data-") as tmp:
         curated = Path(tmp) / "curated.nt"

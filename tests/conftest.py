@@ -29,6 +29,7 @@ SLOW_FILES = {
     "test_push.py",  # Oxigraph server and Virtuoso
     "test_push_kill.py",  # mgraph push killed at every stage, Oxigraph server and Virtuoso
     "test_serve_hostile.py",  # mgraph serve under slow clients and runaway queries
+    "test_serve_memory.py",  # worker processes loading the graph into memory, mgraph serve
     "test_w3c_protocol.py",  # the W3C SPARQL 1.1 Protocol suite against mgraph serve
     "test_site.py",  # mgraph site + Chromium
     "test_tables.py",  # every command in a subprocess at three widths

@@ -3,8 +3,9 @@
 The graph is dist/mercury.nt when it is built, else the curated data; or the RDF files given
 (N-Triples, N-Quads, Turtle, TriG keep their named graphs; RDF/XML, JSON-LD, N3 go to the
 default graph); or a store folder (--store DIR, opened read-only; with FILEs, DIR is created and
-loaded the first time, so big graphs are parsed once). Queries run in worker processes: one that
-passes --timeout is stopped (HTTP 503) without disturbing the others; a result over
+loaded the first time, so big graphs are parsed once). Each worker loads the graph into memory
+when the copies fit (--in-memory auto), else reads the store on disk. Queries run in worker
+processes: one that passes --timeout is stopped (HTTP 503) without disturbing the others; a result over
 --max-results is an error (HTTP 500), never silently cut. SERVICE, LOAD, updates and FROM of
 graphs the store does not hold are refused, so the server never makes an outgoing request.
 
@@ -72,6 +73,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="query worker processes (default: one per CPU core, and one kept for short queries)",
+    )
+    parser.add_argument(
+        "--in-memory",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="each worker loads the graph into memory (faster queries, a copy per worker) or reads "
+        "the store on disk; auto: memory when the copies fit in half the available memory (default)",
     )
     parser.add_argument(
         "--timeout",
@@ -189,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = None
     try:
         dataset = prepare(args.files, args.store, graphs)
+        storage = dataset.choose_storage(args.in_memory, copies=workers + 1)  # the spare too
         config = Config(
             timeout=args.timeout,
             max_results=args.max_results,
@@ -214,7 +223,8 @@ def run(args: argparse.Namespace) -> int:
         mode = "public mode; " if args.public else ""
         print(
             f"mgraph serve: {dataset.triples} triples from {dataset.description}; "
-            f"{workers} workers; {mode}up to {cap} connections (open-file limit {file_limit}); "
+            f"{workers} workers, the graph {'in memory' if storage == 'memory' else 'on disk'}; "
+            f"{mode}up to {cap} connections (open-file limit {file_limit}); "
             f"http://{args.host}:{args.port}/",
             file=sys.stderr,
             flush=True,

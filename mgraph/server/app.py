@@ -300,6 +300,7 @@ async def ready(request: Request) -> Response:
         "budget": server.config.budget,
         "refused_over_budget": server.pool.fair.refused,
         "triples": server.dataset.triples,
+        "storage": server.dataset.storage,
     }
     if server.guard is not None:
         body.update(server.guard.stats())

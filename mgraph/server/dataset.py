@@ -1,6 +1,6 @@
-"""The on-disk pyoxigraph store that ``mgraph serve`` reads, and how it is made.
+"""The pyoxigraph store that ``mgraph serve`` reads, and how it is made.
 
-Query workers open the store read-only, so the data must be on disk. Three sources:
+The data is first written to a store on disk. Three sources:
 
 - nothing given: the built graph ``dist/mercury.nt`` (loaded by pyoxigraph directly: it is our
   own output), else the curated data loaded with :func:`mgraph.load`;
@@ -17,6 +17,15 @@ Query workers open the store read-only, so the data must be on disk. Three sourc
 
 Without ``--store``, the store is written to a temporary folder that :meth:`Dataset.close`
 removes.
+
+**Where the workers read it** (:meth:`Dataset.choose_storage`, ``--in-memory``): each query
+worker either opens the store on disk read-only, or loads a copy of it into pyoxigraph's
+in-memory store, which answers the library's queries 3x faster on the curated graph and 5x at
+1M triples (``benchmarks/serve.py``). The copy costs memory in every worker (about
+``MEMORY_BYTES_PER_TRIPLE`` bytes a triple), so ``auto`` keeps the graph in memory only when all
+the workers' copies fit in half the memory the machine has available. The copy is an N-Quads
+dump of the store, written once, that each worker parses keeping its blank node labels, so
+every worker, and a worker started to replace another, holds the same terms as the store.
 """
 
 from __future__ import annotations
@@ -35,22 +44,94 @@ _NATIVE = {name: BY_NAME[name].oxigraph for name in ("ntriples", "nquads", "turt
 """Formats read by pyoxigraph's parser straight into the store (named graphs kept)."""
 
 
+MEMORY_BYTES_PER_TRIPLE = 400
+"""What a triple costs in a worker's in-memory store, rounded up from a measure (1M triples of
+the synthetic graph of benchmarks/queries.py: 315 MB resident, pyoxigraph 0.5.13)."""
+
+STORAGE_MODES = ("auto", "yes", "no")
+"""``--in-memory``'s choices: ``yes`` every worker loads the graph into memory, ``no`` every worker
+reads the store on disk, ``auto`` memory when the copies fit (see :func:`fits_in_memory`)."""
+
+
 @dataclass
 class Dataset:
-    """A store on disk, ready for read-only workers; ``graphs`` are its named graphs' IRIs."""
+    """A store on disk, ready for read-only workers; ``graphs`` are its named graphs' IRIs.
+
+    ``memory_file`` is the N-Quads copy the workers load into memory, when they do
+    (:meth:`choose_storage`).
+    """
 
     path: Path
     graphs: list[str]
     triples: int
     description: str
     temporary: Path | None = None
+    memory_file: Path | None = None
+    _copies: Path | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
 
+    @property
+    def storage(self) -> str:
+        """Where the workers read the graph: ``"memory"`` or ``"disk"``."""
+        return "memory" if self.memory_file is not None else "disk"
+
+    def choose_storage(self, mode: str, copies: int, available: int | None = None) -> str:
+        """Decide where the workers read the graph (``mode``: one of :data:`STORAGE_MODES`;
+        ``copies``: how many workers may hold it at once, the spare included) and, for memory,
+        write the copy they load. ``available``: bytes of memory free (default: the machine's
+        ``MemAvailable``). Returns :attr:`storage`."""
+        if mode not in STORAGE_MODES:
+            raise InputError(f"--in-memory {mode}: choose one of {', '.join(STORAGE_MODES)}")
+        if available is None:
+            available = available_memory()
+        wanted = mode == "yes" or (mode == "auto" and fits_in_memory(self.triples, copies, available))
+        if wanted and self.memory_file is None:
+            self.memory_file = self._dump()
+        return self.storage
+
+    def _dump(self) -> Path:
+        import pyoxigraph as ox
+
+        self._copies = Path(tempfile.mkdtemp(prefix="mgraph-serve-memory-"))
+        target = self._copies / "graph.nq"
+        try:
+            store = ox.Store.read_only(str(self.path))
+            store.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
+            del store
+        except BaseException:
+            shutil.rmtree(self._copies, ignore_errors=True)
+            self._copies = None
+            raise
+        return target
+
     def close(self) -> None:
-        """Remove the temporary store, if this dataset made one."""
-        if self.temporary is not None and not self._closed:
-            shutil.rmtree(self.temporary, ignore_errors=True)
+        """Remove the temporary store and the in-memory copy's file, if this dataset made them."""
+        if not self._closed:
+            for folder in (self.temporary, self._copies):
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
         self._closed = True
+
+
+def fits_in_memory(triples: int, copies: int, available: int | None) -> bool:
+    """Whether ``copies`` in-memory copies of ``triples`` triples fit in half of ``available``
+    bytes (None, unknown: only a graph of at most a million triples is kept in memory)."""
+    needed = triples * MEMORY_BYTES_PER_TRIPLE * max(1, copies)
+    if available is None:
+        return triples <= 1_000_000
+    return needed <= available // 2
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to new processes (Linux ``MemAvailable``; None elsewhere)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def prepare(

@@ -87,7 +87,9 @@ class _Preempted(Exception):
 
 
 class WorkerPool:
-    """``size`` worker processes over the read-only store at ``store_path`` (and one spare)."""
+    """``size`` worker processes over the read-only store at ``store_path`` (and one spare); given
+    ``memory_file``, each worker loads that copy of the store into memory instead
+    (:func:`mgraph.server.worker.open_store`) and may take ``start_timeout`` seconds to."""
 
     def __init__(
         self,
@@ -97,8 +99,12 @@ class WorkerPool:
         *,
         budget: float = 0.0,
         reserve_seconds: float = RESERVE_SECONDS,
+        memory_file: str | None = None,
+        start_timeout: float = START_TIMEOUT,
     ) -> None:
         self.store_path = store_path
+        self.memory_file = memory_file
+        self.start_timeout = start_timeout
         self.size = max(1, size)
         self.prefixes = prefixes
         self.fair = FairUse(budget)
@@ -134,15 +140,15 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_module.main,
-            args=(child, self.store_path, self.prefixes, self.reserve_seconds),
+            args=(child, self.store_path, self.prefixes, self.reserve_seconds, self.memory_file),
             name="mgraph-query-worker",
             daemon=True,
         )
         process.start()
         child.close()
-        if not parent.poll(START_TIMEOUT):
+        if not parent.poll(self.start_timeout):
             process.kill()
-            raise RuntimeError(f"a query worker did not start within {START_TIMEOUT:g} s")
+            raise RuntimeError(f"a query worker did not start within {self.start_timeout:g} s")
         status, detail = parent.recv()
         if status != "ready":
             process.join()

@@ -24,7 +24,7 @@ from mgraph.server.connections import Guard
 from mgraph.server.dataset import Dataset
 from mgraph.server.fairuse import OverBudget
 from mgraph.server.jobs import Job, Reply
-from mgraph.server.pool import QueryTimeout, WorkerLost, WorkerPool
+from mgraph.server.pool import START_TIMEOUT, QueryTimeout, WorkerLost, WorkerPool
 
 if TYPE_CHECKING:
     from mgraph.publish.describe import GraphStats
@@ -86,7 +86,15 @@ class Server:
         self.config = config
         self.guard = guard
         self.prefixes = dict(PREFIX_IRIS)
-        self.pool = WorkerPool(str(dataset.path), config.workers, self.prefixes, budget=config.budget)
+        memory = dataset.memory_file
+        self.pool = WorkerPool(
+            str(dataset.path),
+            config.workers,
+            self.prefixes,
+            budget=config.budget,
+            memory_file=None if memory is None else str(memory),
+            start_timeout=START_TIMEOUT + (dataset.triples / 100_000 if memory is not None else 0),
+        )
         self.ready = False
         self.label_index: list[tuple[str, str]] | None = None  # (IRI, label), for suggestions
         self.screened: dict[str, str] = {}  # query texts that passed the screen -> their form

@@ -1,4 +1,5 @@
-"""The query worker: a process that opens the store read-only and answers jobs from a pipe.
+"""The query worker: a process that opens the store read-only (or loads a copy of it into memory:
+:func:`open_store`) and answers jobs from a pipe.
 
 It imports only the standard library, pyoxigraph and :mod:`mgraph.core.formats` (standard library
 only), so a worker starts fast (``spawn``) and a query that must be stopped is stopped by killing
@@ -62,6 +63,19 @@ def _formats() -> tuple[dict[str, Any], dict[str, Any]]:
     results = {name: BY_NAME[name].pyoxigraph() for name in RESULTS_FORMATS}
     graphs = {name: BY_NAME[name].pyoxigraph() for name in GRAPH_FORMATS}
     return results, graphs
+
+
+def open_store(store_path: str, memory_file: str | None = None) -> Any:
+    """The store a worker queries: the one on disk, read-only, or an in-memory copy loaded from
+    ``memory_file`` (N-Quads written from that store), its blank node labels kept so that every
+    worker holds the same terms."""
+    import pyoxigraph as ox
+
+    if memory_file is None:
+        return ox.Store.read_only(store_path)
+    store = ox.Store()
+    store.bulk_extend(ox.parse(path=memory_file, format=ox.RdfFormat.N_QUADS))
+    return store
 
 
 def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
@@ -164,14 +178,17 @@ def _run_guarded(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
 
 
 def main(
-    conn: Connection, store_path: str, prefixes: dict[str, str], lower_after: float | None = None
+    conn: Connection,
+    store_path: str,
+    prefixes: dict[str, str],
+    lower_after: float | None = None,
+    memory_file: str | None = None,
 ) -> None:
-    """A worker's life: open the store read-only, say ready, answer jobs until the pipe closes."""
-    import pyoxigraph as ox
-
+    """A worker's life: open the store read-only (or, given ``memory_file``, load that N-Quads
+    copy of it into an in-memory store), say ready, answer jobs until the pipe closes."""
     try:
-        store = ox.Store.read_only(store_path)
-    except (OSError, RuntimeError) as err:
+        store = open_store(store_path, memory_file)
+    except (OSError, RuntimeError, SyntaxError, ValueError) as err:
         conn.send(("failed", str(err)))
         return
     conn.send(("ready", None))
