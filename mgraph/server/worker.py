@@ -4,7 +4,10 @@
 It imports only the standard library, pyoxigraph and :mod:`mgraph.core.formats` (standard library
 only), so a worker starts fast (``spawn``) and a query that must be stopped is stopped by killing
 its process: pyoxigraph cannot cancel a query in-process. Results are serialised here, with
-pyoxigraph's own serialisers, so the server process only forwards bytes.
+pyoxigraph's own serialisers, so the server process only forwards bytes. ``--max-results`` is
+checked as the bytes are written: a SELECT's rows are counted in its own format (a mark per row
+that no term can hold: :data:`ROW_MARKS`), so a result is serialised once; only CSV, and JSON
+holding ``{}``, are counted as TSV and converted.
 
 Each query runs in a thread of its own. One still running after ``lower_after`` seconds gets
 the lowest CPU priority (niceness 19; on Linux a thread's priority is its own), so short
@@ -21,8 +24,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sys
 import threading
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, cast
 
@@ -37,22 +42,63 @@ class _TooMany(Exception):
     """Raised from inside the serialiser's writer when the row limit is passed."""
 
 
-class _RowCounter:
-    """A writer for pyoxigraph's TSV serialiser that keeps the bytes and stops past ``limit`` rows.
+class _Unsure(Exception):
+    """Raised from inside the serialiser's writer when its bytes cannot be counted as rows."""
 
-    TSV escapes line breaks inside terms, so its rows are its lines (after the header line).
+
+@dataclass(frozen=True)
+class _RowMark:
+    """How to count the rows of one results format in its bytes, without parsing them.
+
+    ``mark`` (a pattern of ``width`` bytes) never matches inside a term, as pyoxigraph writes the
+    format, and rows are at most its matches + ``offset`` (exactly, but for a result with no row
+    at all). ``unsure``: bytes that may be a row with no mark (then the rows are counted another
+    way).
     """
 
-    def __init__(self, limit: int) -> None:
+    mark: re.Pattern[bytes]
+    width: int
+    offset: int
+    unsure: bytes | None = None
+
+
+ROW_MARKS = {
+    # TSV escapes line breaks inside terms: a row is a line, after the header line.
+    "tsv": _RowMark(re.compile(b"\n"), 1, -1),
+    # XML escapes "<" inside terms: a row is a <result> element.
+    "xml": _RowMark(re.compile(b"<result>"), 8, 0),
+    # JSON escapes '"' inside strings, and a string is followed by "}", "," or "]": so '},{"'
+    # and a variable's first character only ever separate two rows (a string may end in
+    # '},{'). A row with no binding is '{}', which a string may also hold: then the rows are
+    # counted as TSV.
+    "json": _RowMark(re.compile(b'\\},\\{"[^],}]'), 5, 1, unsure=b"{}"),
+}
+"""The results formats whose rows are counted in the bytes written (CSV quotes line breaks: its
+rows are counted as TSV, then converted)."""
+
+
+class _RowCounter:
+    """A writer for pyoxigraph's serialiser of a results format with a :class:`_RowMark`: it keeps
+    the bytes and stops as soon as they hold more than ``limit`` rows."""
+
+    def __init__(self, limit: int, rows: _RowMark) -> None:
         self.limit = limit
-        self.lines = 0
+        self.rows = rows
+        self.marks = 0
+        self.tail = b""  # the end of the last chunk: a mark may be cut between two chunks
         self.parts: list[bytes] = []
 
     def write(self, chunk: bytes) -> int:
-        self.lines += chunk.count(b"\n")
-        if self.lines > self.limit + 1:
+        data = bytes(chunk)
+        seen = self.tail + data
+        if self.rows.unsure is not None and self.rows.unsure in seen:
+            raise _Unsure
+        self.marks += len(self.rows.mark.findall(seen))
+        if self.marks + self.rows.offset > self.limit:
             raise _TooMany
-        self.parts.append(bytes(chunk))
+        keep = max(self.rows.width, len(self.rows.unsure or b"")) - 1
+        self.tail = seen[-keep:] if keep else b""
+        self.parts.append(data)
         return len(chunk)
 
     def flush(self) -> None:
@@ -84,16 +130,8 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
 
     results_formats, graph_formats = _formats()
     limit = job.max_results
-    subs = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.subs.items()}
     try:
-        options: dict[str, Any] = {}
-        if job.default_graphs:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
-        if job.named_graphs:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
-        if job.base_iri:
-            options["base_iri"] = job.base_iri
-        answer = store.query(job.query, substitutions=subs or None, prefixes=prefixes, **options)
+        answer = _query(store, job, prefixes)
     except (SyntaxError, ValueError) as err:
         return Reply.error(400, f"SPARQL syntax error: {' '.join(str(err).split())}")
     try:
@@ -105,16 +143,18 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
             target = results_formats[fmt]
             if not limit:
                 return Reply.result("solutions", fmt, _bytes(answer.serialize(format=target)))
-            counter = _RowCounter(limit)
             try:
-                answer.serialize(cast(Any, counter), format=ox.QueryResultsFormat.TSV)
+                body = _limited(answer, ROW_MARKS.get(fmt), target, limit)
+                if body is None:  # rows not countable in this format's bytes: counted as TSV
+                    if fmt in ROW_MARKS:  # the serialiser stopped part way: the query runs again
+                        answer = _query(store, job, prefixes)
+                    body = _limited(answer, ROW_MARKS["tsv"], results_formats["tsv"], limit)
+                    assert body is not None  # TSV rows are always countable
+                    if fmt != "tsv":  # TSV keeps every term exactly, so the others come from it
+                        tsv = ox.parse_query_results(body, ox.QueryResultsFormat.TSV)
+                        body = _bytes(tsv.serialize(format=target))
             except _TooMany:
                 return Reply.error(500, _too_many(limit, "solutions"))
-            body: bytes = b"".join(counter.parts)
-            if fmt != "tsv":  # TSV keeps every term exactly, so the other formats come from it
-                body = _bytes(
-                    ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=target)
-                )
             return Reply.result("solutions", fmt, body)
         fmt = job.graph_format
         triples = list(itertools.islice(answer, limit + 1) if limit else answer)
@@ -126,6 +166,36 @@ def run_job(store: Any, job: Job, prefixes: dict[str, str]) -> Reply:
         )
     except OSError as err:
         return Reply.error(500, f"Query evaluation failed: {' '.join(str(err).split())}")
+
+
+def _query(store: Any, job: Job, prefixes: dict[str, str]) -> Any:
+    """The job's query evaluated on the store (pyoxigraph's lazy answer)."""
+    import pyoxigraph as ox
+
+    options: dict[str, Any] = {}
+    if job.subs:
+        options["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.subs.items()}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    return store.query(job.query, prefixes=prefixes, **options)
+
+
+def _limited(answer: Any, rows: _RowMark | None, target: Any, limit: int) -> bytes | None:
+    """The solutions serialised in ``target``, counted as they are written: their bytes, or None
+    when this format's bytes cannot say how many rows they hold (``rows`` None, or unsure).
+    Raises _TooMany past ``limit`` rows."""
+    if rows is None:
+        return None
+    counter = _RowCounter(limit, rows)
+    try:
+        answer.serialize(cast(Any, counter), format=target)
+    except _Unsure:
+        return None
+    return b"".join(counter.parts)
 
 
 def _bytes(serialized: bytes | None) -> bytes:
