@@ -18,8 +18,8 @@ Three rules keep one client, or a few runaway queries, from holding the endpoint
   queries can hold every worker but one, never all; while the other workers turn over, a long
   query on this one runs to its end (stopping it would only throw its work away).
 - **A long query runs at the lowest CPU priority**: a query still running after
-  ``reserve_seconds`` gets niceness 19 (its worker runs each query in a thread of its own and
-  lowers that thread's priority: :mod:`mgraph.server.worker`), so on a busy machine short
+  ``reserve_seconds`` gets niceness 19 (its worker runs queries in a query thread and lowers
+  that thread's priority: :mod:`mgraph.server.worker`), so on a busy machine short
   queries get the processors first and runaways take what is left.
 - **A budget of query time per client per minute** (``budget``; 0: none): a client over it is
   refused with :class:`~mgraph.server.fairuse.OverBudget` (HTTP 429) before it queues.
