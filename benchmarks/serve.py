@@ -220,11 +220,16 @@ def start_mgraph(
     return process, f"http://127.0.0.1:{port}/sparql"
 
 
-def start_oxigraph(graph_file: Path | None, folder: Path) -> tuple[subprocess.Popen, str]:
-    """Load ``graph_file`` into a store in ``folder`` (None: the store is there) and serve it."""
+def oxigraph_binary() -> str:
     binary = shutil.which("oxigraph")
     if binary is None:
         raise SystemExit("the oxigraph binary is missing (pip install oxigraph)")
+    return binary
+
+
+def start_oxigraph(graph_file: Path | None, folder: Path) -> tuple[subprocess.Popen, str]:
+    """Load ``graph_file`` into a store in ``folder`` (None: the store is there) and serve it."""
+    binary = oxigraph_binary()
     location = folder / "oxigraph-store"
     if graph_file is not None:
         subprocess.run(
@@ -247,9 +252,7 @@ def start_oxigraph_memory(graph_file: Path) -> tuple[subprocess.Popen, str]:
     """``oxigraph serve`` with no location (an in-memory store), the file POSTed into its default graph."""
     import httpx
 
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        raise SystemExit("the oxigraph binary is missing (pip install oxigraph)")
+    binary = oxigraph_binary()
     port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "--bind", f"127.0.0.1:{port}"],

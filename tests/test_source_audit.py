@@ -28,14 +28,20 @@ def test_curated_data_passes_the_audit(curated, query):
     assert [dict(r) for r in run(query, graph=curated)] == []
 
 
-MONTHLY_SOURCE = """
-- id: monthly-listing
-  name: A listing of deposits that gives only their month
-  issued: 2017-10
+def listing(precision: str, issued: str) -> str:
+    """sources.yaml: a listing of deposits that dates them only to the ``precision`` (month, year)."""
+    return f"""
+- id: {precision}ly-listing
+  name: A listing of deposits that gives only their {precision}
+  issued: {issued}
   kind: web-page
-  date_precision: month
-  url: https://example.org/deposits-by-month
+  date_precision: {precision}
+  url: https://example.org/deposits-by-{precision}
 """
+
+
+MONTHLY_SOURCE = listing("month", "2017-10")
+YEARLY_SOURCE = listing("year", "2017-12")
 
 
 def test_a_day_precise_date_citing_a_month_precise_source_is_found(tmp_path):
@@ -88,16 +94,6 @@ def test_a_long_form_date_is_checked_against_its_own_sources(tmp_path):
     )
     rows = [dict(r) for r in run("date-beyond-source-violation", graph=load(data).graph)]
     assert [str(r["date"]) for r in rows] == ["2017-09-22"]
-
-
-YEARLY_SOURCE = """
-- id: yearly-listing
-  name: A listing of deposits that gives only their year
-  issued: 2017-12
-  kind: web-page
-  date_precision: year
-  url: https://example.org/deposits-by-year
-"""
 
 
 @pytest.mark.parametrize(
